@@ -1,0 +1,29 @@
+import 'server-only';
+import { db } from '../db';
+
+export interface MonitoringSummaryDto {
+  cases: number;
+  predictions: number;
+  drifters: number;
+  flags: number;
+  drifterRate: number | null;
+  flagRate: number | null;
+}
+
+export async function getMonitoringSummary(): Promise<MonitoringSummaryDto> {
+  const client = db();
+  const [cases, predictions, drifters, flaggedCases] = await Promise.all([
+    client.case.count(),
+    client.prediction.count({ where: { returned: true } }),
+    client.driftReport.count({ where: { isDrifter: true } }),
+    client.flag.count(),
+  ]);
+  return {
+    cases,
+    predictions,
+    drifters,
+    flags: flaggedCases,
+    drifterRate: predictions ? drifters / predictions : null,
+    flagRate: predictions ? flaggedCases / predictions : null,
+  };
+}

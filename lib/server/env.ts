@@ -1,0 +1,76 @@
+import 'server-only';
+import { z } from 'zod';
+import { DEFAULT_DATABASE_URL } from './db/provider';
+
+/**
+ * The only reader of process.env. Every setting has a default that works on a fresh machine (SQLite file, local
+ * blobs, in-process worker), so `npm run demo` needs no configuration; production overrides through the environment.
+ */
+export const DEV_SECRET = 'tumorwatch-development-secret-do-not-use-in-production';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', ''])
+  .transform((v) => v === 'true' || v === '1');
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    DATABASE_URL: z.string().default(DEFAULT_DATABASE_URL),
+    NEXTAUTH_URL: z.string().url().default('http://localhost:3000'),
+    NEXTAUTH_SECRET: z.string().min(16).default(DEV_SECRET),
+    BLOB_DRIVER: z.enum(['local', 's3']).default('local'),
+    BLOB_ROOT: z.string().default('data/blobs'),
+    S3_ENDPOINT: z.string().optional(),
+    S3_REGION: z.string().default('us-east-1'),
+    S3_BUCKET: z.string().default('tumorwatch'),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
+    S3_FORCE_PATH_STYLE: bool.default(true),
+    /** `inline`: the web server process runs the job worker too (SQLite default); `external`: `npm run worker`. */
+    WORKER_MODE: z.enum(['inline', 'external']).default('inline'),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+    QUEUE_LIMIT: z.coerce.number().int().min(1).default(200),
+    INGEST_MAX_FILE_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),
+    INGEST_MAX_INFLATED_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
+    INGEST_KEEP_HEADER_TEXT: bool.default(false),
+    PYTHON: z.string().default('.venv/bin/python'),
+    MODELS_DIR: z.string().default('models'),
+    ORT_INTRA_OP_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+    GITHUB_API_URL: z.string().url().default('https://api.github.com'),
+    GITHUB_REPOSITORY: z.string().optional(),
+    GITHUB_TOKEN: z.string().optional(),
+    GITHUB_WORKFLOW_FILE: z.string().default('retrain.yml'),
+    GITHUB_REF: z.string().default('main'),
+  })
+  .superRefine((e, ctx) => {
+    if (e.NODE_ENV === 'production' && e.NEXTAUTH_SECRET === DEV_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['NEXTAUTH_SECRET'], message: 'set NEXTAUTH_SECRET: the default secret is refused in production' });
+    }
+    if (e.BLOB_DRIVER === 's3' && !e.S3_ENDPOINT) {
+      ctx.addIssue({ code: 'custom', path: ['S3_ENDPOINT'], message: 'S3_ENDPOINT is required when BLOB_DRIVER=s3' });
+    }
+  });
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+/** Parsed once, lazily, so that `next build` does not need runtime configuration. */
+export function env(): Env {
+  if (!cached) cached = parseEnv(process.env);
+  return cached;
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid environment:\n${lines}`);
+  }
+  return result.data;
+}
+
+/** For tests that change settings between cases. */
+export function resetEnvCache() {
+  cached = undefined;
+}

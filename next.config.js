@@ -1,0 +1,19 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Native and Wasm-engine packages must stay unbundled (shared notes/offline-stack.md).
+  serverExternalPackages: [
+    'onnxruntime-node',
+    'better-sqlite3',
+    'pg',
+    'pg-boss',
+    '@prisma/adapter-better-sqlite3',
+    '@prisma/adapter-pg',
+    '@prisma/client',
+  ],
+  poweredByHeader: false,
+  // `npm test` type-checks the whole project once with `tsc --noEmit`; checking again inside every build only costs time.
+  typescript: { ignoreBuildErrors: true },
+  typedRoutes: false,
+  experimental: { serverActions: { bodySizeLimit: '64mb' } },
+};
+module.exports = nextConfig;

@@ -1,0 +1,43 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * e2e runs against a production build (`next build` first; scripts/test.sh does it) served on its own port with its
+ * own SQLite database and blob folder, reset and seeded by e2e/global-setup.ts.
+ */
+const PORT = 3100;
+export const E2E_ENV = {
+  DATABASE_URL: 'file:./data/e2e/e2e.db',
+  BLOB_ROOT: 'data/e2e/blobs',
+  NEXTAUTH_URL: `http://localhost:${PORT}`,
+  NEXTAUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret',
+  WORKER_MODE: 'inline',
+  NEXT_TELEMETRY_DISABLED: '1',
+};
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  globalSetup: './e2e/global-setup.ts',
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    },
+  },
+  webServer: {
+    command: `npx next start -p ${PORT}`,
+    url: `http://localhost:${PORT}/login`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    env: E2E_ENV,
+    stdout: 'pipe',
+  },
+});

@@ -1,0 +1,48 @@
+/**
+ * Demo seed (idempotent): demo users, default datasets and acceptance criteria. Later steps (real model, demo
+ * cases) are added by their domains. Runs with `npm run db:seed` against the active DATABASE_URL.
+ */
+import { createUser } from '../lib/server/users';
+import { SYSTEM } from '../lib/server/auth/actor';
+import { db, disconnectDb } from '../lib/server/db';
+import { recordAudit } from '../lib/server/audit';
+import { DEMO_USERS } from './demo-users';
+
+const DATASETS = [
+  { name: 'train', kind: 'TRAIN', description: 'Training data (grows with every retraining).' },
+  { name: 'holdout-internal', kind: 'HOLDOUT_INTERNAL', description: 'Locked internal hold-out: never used for training.' },
+  { name: 'holdout-external', kind: 'HOLDOUT_EXTERNAL', description: 'Locked external hold-out from other sites.' },
+  { name: 'drifter-holdout', kind: 'DRIFTER', description: 'Share of approved drifters held out to evaluate retraining.' },
+] as const;
+
+async function seedUsers() {
+  for (const u of DEMO_USERS) {
+    await createUser(SYSTEM, { email: u.email, name: u.name, role: u.role, password: u.password }, { upsert: true });
+  }
+}
+
+async function seedDatasets() {
+  for (const d of DATASETS) {
+    await db().$transaction(async (tx) => {
+      if (await tx.dataset.findUnique({ where: { name: d.name } })) return;
+      const row = await tx.dataset.create({ data: { name: d.name, kind: d.kind, description: d.description } });
+      await recordAudit(tx, { actor: SYSTEM, action: 'dataset.create', entityType: 'Dataset', entityId: row.id, data: { kind: d.kind } });
+    });
+  }
+}
+
+async function main() {
+  console.log('[seed] demo users');
+  await seedUsers();
+  console.log('[seed] datasets');
+  await seedDatasets();
+  console.log('[seed] demo accounts (email / password):');
+  for (const u of DEMO_USERS) console.log(`  ${u.role.padEnd(12)} ${u.email.padEnd(32)} ${u.password}`);
+}
+
+main()
+  .catch((e) => {
+    console.error('[seed] failed:', e);
+    process.exitCode = 1;
+  })
+  .finally(() => disconnectDb());

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Every test suite, in order; exits non-zero on the first failure. The README's second command (`npm test`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+step "Installing npm packages (if needed)"
+[ -d node_modules ] || npm ci --no-audit --no-fund
+step "Python environment for training/ (if needed)"
+bash scripts/python-env.sh
+
+step "Lint (ESLint)"
+npx eslint . --max-warnings=0
+step "Type check (tsc --noEmit, against the SQLite client)"
+DATABASE_URL=file:./data/tumorwatch.db npm run --silent db:generate >/dev/null
+npx tsc --noEmit
+
+step "Unit and integration tests on SQLite (Vitest)"
+npx vitest run
+
+if node -e "require('net').connect(5432,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))"; then
+  step "Integration tests on PostgreSQL 127.0.0.1:5432 (Vitest)"
+  DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npm run --silent db:generate >/dev/null
+  trap 'DATABASE_URL=file:./data/tumorwatch.db npm run --silent db:generate >/dev/null' EXIT
+  TEST_LABEL=postgres npx vitest run tests/integration tests/jobs
+  DATABASE_URL=file:./data/tumorwatch.db npm run --silent db:generate >/dev/null
+  trap - EXIT
+else
+  echo "NOTICE: no PostgreSQL server answers on 127.0.0.1:5432; the PostgreSQL integration run is skipped."
+fi
+
+step "Trainer tests (pytest)"
+(cd training && ../.venv/bin/python -m pytest -q)
+
+step "Production build (next build)"
+npx next build
+
+step "End-to-end tests (Playwright, /usr/bin/chromium)"
+npx playwright test
+
+step "All test suites passed"
