@@ -1,0 +1,45 @@
+import { Readable } from 'node:stream';
+import { requireRouteActor } from '@/lib/server/auth/session';
+import { authorizeBlobRead } from '@/lib/server/cases/blob-access';
+import { blobs } from '@/lib/server/blobs';
+import { blobKeyForSha256 } from '@/lib/server/storage';
+import { AppError } from '@/lib/server/errors';
+import { handleRoute } from '@/lib/server/http';
+
+export const runtime = 'nodejs';
+
+function parseRange(header: string | null, size: number): { start: number; end: number } | null {
+  const m = header?.match(/^bytes=(\d*)-(\d*)$/);
+  if (!m) return null;
+  const start = m[1] === '' ? Math.max(0, size - Number(m[2])) : Number(m[1]);
+  const end = m[1] === '' || m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start > end || start >= size) throw new AppError('INVALID_INPUT', 'Requested range not satisfiable.', { status: 416 });
+  return { start, end };
+}
+
+/** Streams a stored file (NIfTI volumes and masks for the viewer). Content-addressed, so it is cached forever. */
+export const GET = handleRoute(async (req: Request, ctx: { params: Promise<{ sha256: string }> }) => {
+  const actor = await requireRouteActor('case:view');
+  const { sha256 } = await ctx.params;
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('NOT_FOUND', 'No such file.');
+  await authorizeBlobRead(actor.role, sha256);
+  const etag = `"${sha256}"`;
+  const headers: Record<string, string> = {
+    ETag: etag,
+    'Cache-Control': 'private, max-age=31536000, immutable',
+    'Accept-Ranges': 'bytes',
+    'Content-Type': 'application/octet-stream',
+  };
+  if (req.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers });
+  const key = blobKeyForSha256(sha256);
+  const stat = await blobs().stat(key);
+  if (!stat) throw new AppError('NOT_FOUND', 'No such file.');
+  const range = parseRange(req.headers.get('range'), stat.size);
+  const stream = await blobs().createReadStream(key, range ?? undefined);
+  const body = Readable.toWeb(stream) as ReadableStream;
+  if (!range) return new Response(body, { status: 200, headers: { ...headers, 'Content-Length': String(stat.size) } });
+  return new Response(body, {
+    status: 206,
+    headers: { ...headers, 'Content-Length': String(range.end - range.start + 1), 'Content-Range': `bytes ${range.start}-${range.end}/${stat.size}` },
+  });
+});
