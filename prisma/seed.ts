@@ -1,12 +1,12 @@
 /**
- * Demo seed (idempotent): demo users, default datasets and acceptance criteria. Later steps (real model, demo
- * cases) are added by their domains. Runs with `npm run db:seed` against the active DATABASE_URL.
+ * Demo seed (idempotent): demo users, default datasets, the two real cases and a synthetic domain-A cohort. Runs with `npm run db:seed` against the active DATABASE_URL.
  */
 import { createUser } from '../lib/server/users';
 import { SYSTEM } from '../lib/server/auth/actor';
 import { db, disconnectDb } from '../lib/server/db';
 import { recordAudit } from '../lib/server/audit';
 import { DEMO_USERS } from './demo-users';
+import { seedCohortCases, seedRealCases } from './seed-cases';
 
 const DATASETS = [
   { name: 'train', kind: 'TRAIN', description: 'Training data (grows with every retraining).' },
@@ -36,6 +36,10 @@ async function main() {
   await seedUsers();
   console.log('[seed] datasets');
   await seedDatasets();
+  console.log('[seed] demo cases');
+  await seedRealCases();
+  // SEED_COHORT_CASES: synthetic domain-A cases for the demo (e2e uses a handful).
+  await seedCohortCases(Number(process.env.SEED_COHORT_CASES ?? 24), 'data/cohorts');
   console.log('[seed] demo accounts (email / password):');
   for (const u of DEMO_USERS) console.log(`  ${u.role.padEnd(12)} ${u.email.padEnd(32)} ${u.password}`);
 }

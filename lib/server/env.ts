@@ -32,7 +32,6 @@ const schema = z
     QUEUE_LIMIT: z.coerce.number().int().min(1).default(200),
     INGEST_MAX_FILE_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),
     INGEST_MAX_INFLATED_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
-    INGEST_KEEP_HEADER_TEXT: bool.default(false),
     PYTHON: z.string().default('.venv/bin/python'),
     MODELS_DIR: z.string().default('models'),
     ORT_INTRA_OP_THREADS: z.coerce.number().int().min(1).max(64).default(2),

@@ -6,15 +6,18 @@ import { DataTable } from '@/components/ui/DataTable';
 import { EmptyState } from '@/components/ui/EmptyState';
 import { Badge } from '@/components/ui/Badge';
 import { formatDateTime } from '@/components/ui/format';
+import { UploadCaseForm } from '@/components/cases/UploadCaseForm';
+import { can } from '@/lib/permissions';
 
 export const dynamic = 'force-dynamic';
 
 export default async function CasesPage() {
-  await requirePageUser('case:view');
+  const user = await requirePageUser('case:view');
   const cases = await listCases();
   return (
     <>
       <PageHeader title="Cases" subtitle="Every case submitted to production, newest first." />
+      {can(user.role, 'case:ingest') && <UploadCaseForm />}
       {cases.length === 0 ? (
         <EmptyState title="No cases yet">Cases appear here when a scanner, script or user submits them.</EmptyState>
       ) : (

@@ -1,0 +1,116 @@
+import 'server-only';
+import { db } from '../db';
+import { env } from '../env';
+import { blobs } from '../blobs';
+import { recordAudit } from '../audit';
+import { AppError } from '../errors';
+import type { Actor } from '../auth/actor';
+import { validateCaseFiles, ImagingValidationError, type ValidatedCase } from '../imaging/validate';
+import { caseMetadataSchema, type CaseMetadata } from '@/lib/schemas/case';
+import { assertQueueCapacity } from '../jobs';
+import { enqueueServing } from '../serving/jobs';
+
+export interface UploadedFile {
+  field: string;
+  filename: string;
+  bytes: Uint8Array;
+}
+
+export interface IngestResult {
+  caseId: string;
+  externalId: string;
+  created: boolean;
+}
+
+/**
+ * Validates everything before storing anything; stores blobs before the rows that point at them; the same files for
+ * the same case id are a no-op (idempotent re-upload), different files for an existing case id are a conflict.
+ */
+export async function ingestCase(actor: Actor, rawMetadata: unknown, files: UploadedFile[]): Promise<IngestResult> {
+  const metadata = parseMetadata(rawMetadata);
+  await assertQueueCapacity();
+  const validated = validate(files, metadata);
+  const existing = await findExisting(metadata.caseId, validated);
+  if (existing) return existing;
+
+  const store = blobs();
+  const stored = await Promise.all(Object.values(validated.volumes).map(async (v) => ({ v, put: await store.put(v.bytes) })));
+  const maskPut = validated.mask ? await store.put(validated.mask.bytes) : undefined;
+
+  const created = await db().$transaction(async (tx) => {
+    const c = await tx.case.create({
+      data: {
+        externalId: metadata.caseId,
+        site: metadata.site,
+        scannerManufacturer: metadata.scannerManufacturer,
+        scannerModel: metadata.scannerModel,
+        fieldStrength: metadata.fieldStrength,
+        acquisitionDate: metadata.acquisitionDate ? new Date(metadata.acquisitionDate) : undefined,
+        metadata: { patientPseudonym: metadata.patientPseudonym ?? null, files: stored.map((s) => s.v.filename) },
+        volumes: {
+          create: stored.map(({ v, put }) => ({
+            modality: v.modality,
+            blobKey: put.key,
+            sha256: put.sha256,
+            sizeBytes: put.size,
+            dims: v.dims,
+            spacing: v.spacing,
+            affine: v.affine,
+            datatype: v.datatype,
+            orientation: v.orientation,
+          })),
+        },
+        referenceMask: maskPut ? { create: { blobKey: maskPut.key, sha256: maskPut.sha256 } } : undefined,
+      },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: 'case.ingest',
+      entityType: 'Case',
+      entityId: c.id,
+      data: { externalId: c.externalId, modalities: stored.map((s) => s.v.modality), referenceMask: !!maskPut, site: metadata.site ?? null },
+    });
+    await enqueueServing(tx, c.id);
+    return c;
+  });
+  return { caseId: created.id, externalId: created.externalId, created: true };
+}
+
+function parseMetadata(raw: unknown): CaseMetadata {
+  const parsed = caseMetadataSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const fieldErrors: Record<string, string[]> = {};
+  for (const i of parsed.error.issues) (fieldErrors[i.path.join('.') || 'metadata'] ??= []).push(i.message);
+  const first = parsed.error.issues[0];
+  throw new AppError('INVALID_INPUT', `metadata: ${first.path.join('.') || 'metadata'}: ${first.message}`, { fieldErrors });
+}
+
+function validate(files: UploadedFile[], metadata: CaseMetadata): ValidatedCase {
+  const e = env();
+  try {
+    return validateCaseFiles(files, {
+      maskLabelMap: metadata.maskLabelMap,
+      maxFileBytes: e.INGEST_MAX_FILE_BYTES,
+      maxInflatedBytes: e.INGEST_MAX_INFLATED_BYTES,
+    });
+  } catch (err) {
+    if (err instanceof ImagingValidationError) {
+      const code = err.status === 413 ? 'TOO_LARGE' : err.status === 415 ? 'UNSUPPORTED_MEDIA' : 'INVALID_INPUT';
+      throw new AppError(code, `${err.file}: ${err.message}`, { status: err.status });
+    }
+    throw err;
+  }
+}
+
+async function findExisting(externalId: string, validated: ValidatedCase): Promise<IngestResult | null> {
+  const existing = await db().case.findUnique({ where: { externalId }, include: { volumes: true, referenceMask: true } });
+  if (!existing) return null;
+  const stored = new Map(existing.volumes.map((v) => [v.modality as string, v.sha256]));
+  const sent = Object.values(validated.volumes);
+  const same =
+    sent.length === stored.size &&
+    sent.every((v) => stored.get(v.modality) === v.sha256) &&
+    (validated.mask?.sha256 ?? null) === (existing.referenceMask?.sha256 ?? null);
+  if (!same) throw new AppError('CONFLICT', `Case ${externalId} already exists with different files; use a new pseudonymised case id.`);
+  return { caseId: existing.id, externalId, created: false };
+}

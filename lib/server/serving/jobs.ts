@@ -1,0 +1,17 @@
+import 'server-only';
+import { z } from 'zod';
+import { defineJob } from '../jobs';
+import type { Tx } from '../db';
+import { getQueue } from '../jobs';
+
+/** Segment a newly ingested case with every serving model (production, shadow, canary) and run its drift checks. */
+export const serveCaseJob = defineJob('serving.case', z.strictObject({ caseId: z.string().min(1) }), {
+  maxAttempts: 3,
+  backoffMs: 5_000,
+  timeoutMs: 20 * 60_000,
+});
+
+/** Called inside the ingestion transaction: the case and its serving job commit together (or neither does). */
+export async function enqueueServing(tx: Tx, caseId: string) {
+  return getQueue().enqueue(serveCaseJob, { caseId }, { idempotencyKey: `serving.case:${caseId}`, tx });
+}

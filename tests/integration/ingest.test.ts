@@ -1,0 +1,89 @@
+import { describe, expect, it, vi } from 'vitest';
+import zlib from 'node:zlib';
+import { useTestDb } from '../support/use-db';
+import { useTestBlobs, listBlobFiles } from '../support/blobs';
+import { realCaseFiles } from '../support/real-data';
+import { db } from '@/lib/server/db';
+import { blobs } from '@/lib/server/blobs';
+import { ingestCase } from '@/lib/server/cases/ingest';
+import { SYSTEM } from '@/lib/server/auth/actor';
+import { AppError } from '@/lib/server/errors';
+import { resetEnvCache } from '@/lib/server/env';
+
+useTestDb();
+const blobRoot = useTestBlobs();
+const CASE = 'TCGA-DU-7294';
+
+async function counts() {
+  return { cases: await db().case.count(), volumes: await db().volume.count(), jobs: await db().job.count(), blobs: listBlobFiles(blobRoot.root!).length };
+}
+
+async function expectRefused(promise: Promise<unknown>, status: number, message: RegExp) {
+  const err = await promise.then(() => null, (e) => e);
+  expect(err).toBeInstanceOf(AppError);
+  expect((err as AppError).status).toBe(status);
+  expect((err as AppError).userMessage).toMatch(message);
+}
+
+describe('case ingestion service', () => {
+  it('refuses malformed input with a clear error and stores nothing', async () => {
+    const good = realCaseFiles(CASE);
+    const before = await counts();
+    const truncated = zlib.gzipSync(zlib.gunzipSync(good[0].bytes).subarray(0, 100_000));
+    await expectRefused(ingestCase(SYSTEM, { caseId: 'BAD-1' }, [{ ...good[0], bytes: truncated }, ...good.slice(1)]), 422, /t1\.nii\.gz/);
+    await expectRefused(ingestCase(SYSTEM, { caseId: 'BAD-2' }, good.slice(0, 3)), 400, /missing required modality T2F/);
+    await expectRefused(ingestCase(SYSTEM, { caseId: 'BAD-3' }, [...good, { ...good[0], field: 't1n' }]), 400, /duplicated modality T1N/);
+    await expectRefused(ingestCase(SYSTEM, { caseId: 'bad id with spaces' }, good), 400, /metadata: caseId/);
+    await expectRefused(ingestCase(SYSTEM, { caseId: 'BAD-4' }, [{ ...good[0], bytes: new TextEncoder().encode('not a nifti') }, ...good.slice(1)]), 415, /t1\.nii\.gz/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('stores a valid case with its volumes, blobs, audit event and serving job', async () => {
+    const r = await ingestCase(SYSTEM, { caseId: CASE, site: 'TCIA' }, realCaseFiles(CASE, true));
+    expect(r.created).toBe(true);
+    const c = await db().case.findUniqueOrThrow({ where: { id: r.caseId }, include: { volumes: true, referenceMask: true } });
+    expect(c.volumes.map((v) => v.modality).sort()).toEqual(['T1C', 'T1N', 'T2F', 'T2W']);
+    expect(c.volumes[0].dims).toEqual([240, 240, 155]);
+    for (const v of c.volumes) expect(await blobs().exists(v.blobKey)).toBe(true);
+    expect(c.referenceMask).not.toBeNull();
+    expect(await db().auditEvent.count({ where: { entityId: r.caseId, action: 'case.ingest' } })).toBe(1);
+    expect(await db().job.count({ where: { name: 'serving.case', idempotencyKey: `serving.case:${r.caseId}` } })).toBe(1);
+  });
+
+  it('treats the same files for the same case id as a no-op, and different files as a conflict', async () => {
+    const before = await counts();
+    const again = await ingestCase(SYSTEM, { caseId: CASE, site: 'TCIA' }, realCaseFiles(CASE, true));
+    expect(again.created).toBe(false);
+    expect(await counts()).toEqual(before);
+    await expectRefused(ingestCase(SYSTEM, { caseId: CASE }, realCaseFiles('TCGA-FG-6692')), 409, /already exists with different files/);
+  });
+
+  it('answers 503 with Retry-After when the queue is over its limit, storing nothing', async () => {
+    process.env.QUEUE_LIMIT = '1';
+    resetEnvCache();
+    try {
+      const before = await counts();
+      const err = await ingestCase(SYSTEM, { caseId: 'FULL-1' }, realCaseFiles('TCGA-FG-6692')).catch((e) => e);
+      expect(err).toBeInstanceOf(AppError);
+      expect(err.status).toBe(503);
+      expect(err.details.retryAfterS).toBeGreaterThan(0);
+      expect(await counts()).toEqual(before);
+    } finally {
+      delete process.env.QUEUE_LIMIT;
+      resetEnvCache();
+    }
+  });
+
+  it('a crash between the blob writes and the database commit leaves no row pointing at a missing blob', async () => {
+    const spy = vi.spyOn(db(), '$transaction').mockRejectedValueOnce(new Error('simulated crash before commit'));
+    await expect(ingestCase(SYSTEM, { caseId: 'CRASH-1' }, realCaseFiles('TCGA-FG-6692'))).rejects.toThrow('simulated crash');
+    spy.mockRestore();
+    expect(await db().case.findUnique({ where: { externalId: 'CRASH-1' } })).toBeNull();
+    // Every row that references a blob can read it: orphans blobs are allowed (swept later), dangling rows never.
+    for (const v of await db().volume.findMany()) expect(await blobs().exists(v.blobKey)).toBe(true);
+    for (const m of await db().referenceMask.findMany()) expect(await blobs().exists(m.blobKey)).toBe(true);
+    // and the retried upload succeeds, reusing the already written blobs
+    const retry = await ingestCase(SYSTEM, { caseId: 'CRASH-1' }, realCaseFiles('TCGA-FG-6692'));
+    expect(retry.created).toBe(true);
+  });
+});
