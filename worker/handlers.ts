@@ -1,0 +1,47 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { db } from '@/lib/server/db';
+import { recordAudit } from '@/lib/server/audit';
+import { WORKER } from '@/lib/server/auth/actor';
+import type { JobDefinition, JobHandler, JobQueue } from '@/lib/server/jobs';
+import { systemPing } from '@/lib/server/jobs/system';
+
+/**
+ * The worker's job kinds: one entry per job name, mapping it to its handler. Domains add their entries here
+ * (inference, drift, evaluation, training dispatch). Handlers run at least once per job: a worker that dies after a
+ * side effect but before recording success is retried, so side effects must be idempotent (upserts, content keys).
+ */
+export interface HandlerEntry {
+  definition: JobDefinition<unknown, unknown>;
+  handler: JobHandler<unknown, unknown>;
+  /** Overrides WORKER_CONCURRENCY for this kind (e.g. 1 for memory-hungry inference). */
+  concurrency?: number;
+}
+
+function entry<P, I, R>(definition: JobDefinition<P, I>, handler: JobHandler<P, R>, concurrency?: number): HandlerEntry {
+  return { definition, handler, concurrency } as unknown as HandlerEntry;
+}
+
+async function ping(job: Parameters<JobHandler<z.output<typeof systemPing.schema>>>[0]) {
+  const { message, delayMs } = job.payload;
+  const steps = 10;
+  for (let i = 1; delayMs > 0 && i <= steps; i++) {
+    await sleep(delayMs / steps, undefined, { signal: job.signal });
+    await job.reportProgress(i / steps);
+  }
+  await db().$transaction((tx) =>
+    recordAudit(tx, { actor: WORKER, action: 'system.ping', entityType: 'Job', entityId: job.id, data: { message, attempt: job.attempt } }),
+  );
+  return { pong: message, attempt: job.attempt };
+}
+
+export const handlers: Record<string, HandlerEntry> = {
+  [systemPing.name]: entry(systemPing, ping),
+};
+
+/** Registers every handler on the queue; start the queue afterwards. */
+export async function registerHandlers(queue: JobQueue, options: { concurrency?: number } = {}): Promise<void> {
+  for (const h of Object.values(handlers)) {
+    await queue.work(h.definition, h.handler, { concurrency: h.concurrency ?? options.concurrency ?? 1 });
+  }
+}
