@@ -7,6 +7,7 @@ import { db, disconnectDb } from '../lib/server/db';
 import { recordAudit } from '../lib/server/audit';
 import { DEMO_USERS } from './demo-users';
 import { seedCohortCases, seedRealCases } from './seed-cases';
+import { seedProductionModel } from './seed-model';
 
 const DATASETS = [
   { name: 'train', kind: 'TRAIN', description: 'Training data (grows with every retraining).' },
@@ -36,6 +37,8 @@ async function main() {
   await seedUsers();
   console.log('[seed] datasets');
   await seedDatasets();
+  console.log('[seed] production model');
+  await seedProductionModel();
   console.log('[seed] demo cases');
   await seedRealCases();
   // SEED_COHORT_CASES: synthetic domain-A cases for the demo (e2e uses a handful).

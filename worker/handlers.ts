@@ -5,6 +5,8 @@ import { recordAudit } from '@/lib/server/audit';
 import { WORKER } from '@/lib/server/auth/actor';
 import type { JobDefinition, JobHandler, JobQueue } from '@/lib/server/jobs';
 import { systemPing } from '@/lib/server/jobs/system';
+import { serveCaseJob } from '@/lib/server/serving/jobs';
+import { serveCase } from '@/lib/server/serving/serve-case';
 
 /**
  * The worker's job kinds: one entry per job name, mapping it to its handler. Domains add their entries here
@@ -37,6 +39,8 @@ async function ping(job: Parameters<JobHandler<z.output<typeof systemPing.schema
 
 export const handlers: Record<string, HandlerEntry> = {
   [systemPing.name]: entry(systemPing, ping),
+  // Inference holds a model session and a case's volumes in memory: one case at a time per worker process.
+  [serveCaseJob.name]: entry(serveCaseJob, (job) => serveCase(job.payload.caseId, job.signal), 1),
 };
 
 /** Registers every handler on the queue; start the queue afterwards. */
