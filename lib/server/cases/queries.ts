@@ -53,7 +53,7 @@ export interface CaseDetailDto {
   acquisitionDate: string | null;
   status: string;
   createdAt: string;
-  volumes: { id: string; modality: string; blobKey: string; dims: number[]; spacing: number[]; orientation: string; datatype: string }[];
+  volumes: { id: string; modality: string; blobKey: string; sha256: string; dims: number[]; spacing: number[]; orientation: string; datatype: string }[];
 }
 
 export async function getCaseDetail(caseId: string): Promise<CaseDetailDto> {
@@ -73,6 +73,7 @@ export async function getCaseDetail(caseId: string): Promise<CaseDetailDto> {
       id: v.id,
       modality: v.modality,
       blobKey: v.blobKey,
+      sha256: v.sha256,
       dims: v.dims as number[],
       spacing: v.spacing as number[],
       orientation: v.orientation,

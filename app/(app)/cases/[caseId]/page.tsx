@@ -2,12 +2,14 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requirePageUser } from '@/lib/server/auth/session';
 import { getCaseDetail } from '@/lib/server/cases/queries';
+import { listCasePredictions } from '@/lib/server/cases/predictions';
 import { isAppError } from '@/lib/server/errors';
 import { can } from '@/lib/permissions';
 import { PageHeader } from '@/components/ui/PageHeader';
-import { DataTable } from '@/components/ui/DataTable';
 import { Badge } from '@/components/ui/Badge';
 import { formatDateTime } from '@/components/ui/format';
+import { CaseViewer } from '@/components/cases/CaseViewer';
+import { PredictionPanel } from '@/components/cases/PredictionPanel';
 
 export const dynamic = 'force-dynamic';
 
@@ -23,6 +25,8 @@ async function load(caseId: string) {
 export default async function CasePage({ params }: { params: Promise<{ caseId: string }> }) {
   const user = await requirePageUser('case:view');
   const c = await load((await params).caseId);
+  const predictions = await listCasePredictions(c.id, user.role);
+  const masks = predictions.map((p) => ({ id: p.id, sha256: p.maskSha256, label: `${p.model} (${p.returned ? 'returned' : p.role.toLowerCase()})` }));
   return (
     <>
       <PageHeader
@@ -30,19 +34,12 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
         subtitle={`${c.site ?? 'unknown site'} · ${[c.scannerManufacturer, c.scannerModel].filter(Boolean).join(' ') || 'unknown scanner'} · received ${formatDateTime(c.createdAt)}`}
         actions={can(user.role, 'label:edit') && <Link href={`/cases/${c.id}/edit`} className="rounded bg-slate-900 px-3 py-2 text-sm text-white">Open editor</Link>}
       />
-      <p className="mb-4">Status: <Badge>{c.status}</Badge></p>
-      <DataTable
-        label="Volumes"
-        rows={c.volumes}
-        rowKey={(v) => v.id}
-        columns={[
-          { header: 'Modality', cell: (v) => v.modality },
-          { header: 'Dims', cell: (v) => v.dims.join(' × ') },
-          { header: 'Spacing (mm)', cell: (v) => v.spacing.map((s) => s.toFixed(2)).join(' × ') },
-          { header: 'Orientation', cell: (v) => v.orientation },
-          { header: 'Type', cell: (v) => v.datatype },
-        ]}
-      />
+      <p className="mb-4 text-sm">
+        Status: <Badge>{c.status}</Badge>{' '}
+        <span className="text-slate-500">{c.volumes.map((v) => `${v.modality} ${v.dims.join('×')} @ ${v.spacing.map((s) => s.toFixed(1)).join('×')} mm ${v.orientation}`).join(' · ')}</span>
+      </p>
+      <CaseViewer volumes={c.volumes.map((v) => ({ modality: v.modality, sha256: v.sha256 }))} masks={masks} />
+      <PredictionPanel predictions={predictions} />
     </>
   );
 }
