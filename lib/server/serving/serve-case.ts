@@ -37,7 +37,7 @@ export async function serveCase(caseId: string, signal?: AbortSignal): Promise<S
       });
       const predictionId = existing?.id ?? (await predictAndStore(caseId, target, (volumes ??= await loadCaseVolumes(caseId))));
       predictions.push({ role: target.role, modelVersionId: target.modelVersionId, predictionId, created: !existing });
-      await afterPredictionStored(predictionId, target);
+      await afterPredictionStored(predictionId, caseId, target, volumes);
     }
     await db().case.update({ where: { id: caseId }, data: { status: 'PREDICTED' } });
   } catch (e) {
