@@ -40,6 +40,12 @@ const schema = z
     GITHUB_TOKEN: z.string().optional(),
     GITHUB_WORKFLOW_FILE: z.string().default('retrain.yml'),
     GITHUB_REF: z.string().default('main'),
+    /** Working folders of training runs (materialised snapshot, trainer output); removed when a run ends. */
+    RUNS_DIR: z.string().default('data/runs'),
+    /** Lifetime of a run's one-time artefact upload token (GitHub Actions runner). */
+    RUN_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).default(720),
+    /** How often a GitHub Actions run's status is polled. */
+    GITHUB_POLL_MS: z.coerce.number().int().min(10).default(15_000),
   })
   .superRefine((e, ctx) => {
     if (e.NODE_ENV === 'production' && e.NEXTAUTH_SECRET === DEV_SECRET) {
@@ -72,4 +78,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 /** For tests that change settings between cases. */
 export function resetEnvCache() {
   cached = undefined;
+}
+
+/** The environment for a child process (the Python trainer): this process's own, plus `extra`. */
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
 }

@@ -1,19 +1,25 @@
 import { requirePageUser } from '@/lib/server/auth/session';
-import { listDatasets, listSnapshots, type DatasetRowDto, type SnapshotRowDto } from '@/lib/server/datasets/queries';
+import { getRetrainProgress, listDatasets, listSnapshots, type DatasetRowDto, type SnapshotRowDto } from '@/lib/server/datasets/queries';
+import { can } from '@/lib/permissions';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { DataTable } from '@/components/ui/DataTable';
 import { EmptyState } from '@/components/ui/EmptyState';
 import { Badge } from '@/components/ui/Badge';
 import { formatDateTime } from '@/components/ui/format';
+import { RetrainProgress } from '@/components/datasets/RetrainProgress';
+import { LockDatasetButton } from '@/components/datasets/LockDatasetButton';
+import { AddCasesForm } from '@/components/datasets/AddCasesForm';
 
 export const dynamic = 'force-dynamic';
 
 export default async function DatasetsPage() {
-  await requirePageUser('dataset:view');
-  const [datasets, snapshots] = await Promise.all([listDatasets(), listSnapshots()]);
+  const user = await requirePageUser('dataset:view');
+  const manage = can(user.role, 'dataset:manage');
+  const [datasets, snapshots, progress] = await Promise.all([listDatasets(), listSnapshots(), getRetrainProgress()]);
   return (
     <>
       <PageHeader title="Datasets" subtitle="Training, hold-out and drifter sets; snapshots are immutable manifests of approved labels." />
+      <RetrainProgress pending={progress.pending} n={progress.n} />
       {datasets.length === 0 ? (
         <EmptyState title="No datasets yet" />
       ) : (
@@ -22,16 +28,21 @@ export default async function DatasetsPage() {
           rows={datasets}
           rowKey={(d) => d.id}
           columns={[
-            { header: 'Name', cell: (d) => d.name },
+            { header: 'Name', cell: (d) => <span title={d.description}>{d.name}</span> },
             { header: 'Kind', cell: (d) => d.kind },
             { header: 'Cases', cell: (d) => d.members },
-            { header: 'Locked', cell: (d) => (d.locked ? <Badge tone="info">locked</Badge> : 'no') },
+            {
+              header: 'Locked',
+              cell: (d) =>
+                d.locked ? <Badge tone="info">locked {formatDateTime(d.lockedAt)}</Badge> : manage && d.lockable ? <LockDatasetButton datasetId={d.id} name={d.name} /> : 'no',
+            },
           ]}
         />
       )}
+      {manage && <AddCasesForm datasets={datasets.filter((d) => !d.locked).map((d) => ({ id: d.id, name: d.name }))} />}
       <h2 className="mb-3 mt-8 text-lg font-semibold">Snapshots</h2>
       {snapshots.length === 0 ? (
-        <EmptyState title="No snapshots yet">A snapshot is taken when retraining is triggered.</EmptyState>
+        <EmptyState title="No snapshots yet">A snapshot is taken when retraining is triggered or a run is started.</EmptyState>
       ) : (
         <DataTable<SnapshotRowDto>
           label="Snapshots"
@@ -40,7 +51,10 @@ export default async function DatasetsPage() {
           columns={[
             { header: 'Name', cell: (s) => s.name },
             { header: 'Cases', cell: (s) => s.caseCount },
-            { header: 'sha256', cell: (s) => <code className="text-xs">{s.sha256.slice(0, 16)}…</code> },
+            { header: 'Splits', cell: (s) => Object.entries(s.splits).map(([k, v]) => `${k} ${v}`).join(' · ') },
+            { header: 'Runs', cell: (s) => s.runs },
+            { header: 'sha256', cell: (s) => <code className="text-xs" title={s.sha256}>{s.sha256.slice(0, 16)}…</code> },
+            { header: 'Export', cell: (s) => <code className="text-xs">npm run snapshot:export -- {s.id} --format nnunet --out &lt;dir&gt;</code> },
             { header: 'Created', cell: (s) => formatDateTime(s.createdAt) },
           ]}
         />

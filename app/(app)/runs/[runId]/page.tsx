@@ -2,26 +2,42 @@ import { notFound } from 'next/navigation';
 import { requirePageUser } from '@/lib/server/auth/session';
 import { getRun } from '@/lib/server/workflows/queries';
 import { isAppError } from '@/lib/server/errors';
+import { can } from '@/lib/permissions';
 import { PageHeader } from '@/components/ui/PageHeader';
-import { Badge } from '@/components/ui/Badge';
+import { formatDateTime } from '@/components/ui/format';
+import { RunLive } from '@/components/runs/RunLive';
 
 export const dynamic = 'force-dynamic';
 
 export default async function RunPage({ params }: { params: Promise<{ runId: string }> }) {
-  await requirePageUser('run:view');
+  const user = await requirePageUser('run:view');
   const run = await getRun((await params).runId).catch((e) => {
     if (isAppError(e) && e.code === 'NOT_FOUND') notFound();
     throw e;
   });
+  const facts: [string, React.ReactNode][] = [
+    ['Trigger', run.trigger ?? '—'],
+    ['Preset', run.config ?? '—'],
+    ['Parent model', run.parentModel ? `${run.parentModel.name}@${run.parentModel.version}` : 'none (from scratch)'],
+    ['Snapshot', run.snapshot ? `${run.snapshot.name} · ${run.snapshot.caseCount} cases · ${run.snapshot.sha256.slice(0, 12)}…` : '—'],
+    ['Started by', run.createdBy ?? '—'],
+    ['Created', formatDateTime(run.createdAt)],
+    ['Started', formatDateTime(run.startedAt)],
+    ['Finished', formatDateTime(run.finishedAt)],
+  ];
+  const { status, progress, logTail, error, externalUrl, startedAt, finishedAt, hasLog, resultModel, id } = run;
   return (
     <>
-      <PageHeader title={`${run.kind} run ${run.id.slice(-8)}`} subtitle={`${run.runner} runner`} />
-      <p className="mb-4">Status: <Badge>{run.status}</Badge></p>
-      <div className="mb-4 h-3 w-full rounded bg-slate-200" role="progressbar" aria-valuenow={Math.round(run.progress * 100)} aria-valuemin={0} aria-valuemax={100}>
-        <div className="h-3 rounded bg-blue-600" style={{ width: `${run.progress * 100}%` }} />
-      </div>
-      {run.error && <p className="mb-4 text-red-700">{run.error}</p>}
-      <pre className="max-h-96 overflow-auto rounded bg-slate-900 p-4 text-xs text-slate-100" aria-label="Run log">{run.logTail || 'No output yet.'}</pre>
+      <PageHeader title={`${run.kind === 'TRAINING' ? 'Training' : 'Evaluation'} run ${run.id.slice(-8)}`} subtitle={`${run.runner} runner`} />
+      <dl className="mb-6 grid max-w-3xl grid-cols-[10rem_1fr] gap-x-4 gap-y-1 text-sm">
+        {facts.map(([k, v]) => (
+          <div key={k} className="contents">
+            <dt className="text-slate-500">{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+      <RunLive initial={{ id, status, progress, logTail, error, externalUrl, startedAt, finishedAt, hasLog, resultModel }} canCancel={can(user.role, 'run:start')} />
     </>
   );
 }
