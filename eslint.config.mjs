@@ -5,7 +5,7 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: ['.next/**', 'node_modules/**', '.venv/**', 'lib/server/db/generated/**', 'data/**', 'training/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'bench/results/**'],
+    ignores: ['.next/**', 'node_modules/**', '.venv/**', 'lib/server/db/generated/**', 'data/**', 'training/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'bench/results/**', 'tmp/**'],
   },
   {
     rules: {
