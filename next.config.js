@@ -9,6 +9,7 @@ const nextConfig = {
     '@prisma/adapter-better-sqlite3',
     '@prisma/adapter-pg',
     '@prisma/client',
+    'pdfkit',
   ],
   poweredByHeader: false,
   // `npm test` type-checks the whole project once with `tsc --noEmit`; checking again inside every build only costs time.

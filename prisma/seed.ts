@@ -8,6 +8,7 @@ import { recordAudit } from '../lib/server/audit';
 import { DEMO_USERS } from './demo-users';
 import { seedCohortCases, seedRealCases } from './seed-cases';
 import { seedProductionModel } from './seed-model';
+import { ensureDefaultCriteria } from '../lib/server/evaluation/criteria';
 
 const DATASETS = [
   { name: 'train', kind: 'TRAIN', description: 'Training data (grows with every retraining).' },
@@ -37,6 +38,8 @@ async function main() {
   await seedUsers();
   console.log('[seed] datasets');
   await seedDatasets();
+  console.log('[seed] acceptance criteria');
+  await ensureDefaultCriteria();
   console.log('[seed] production model');
   await seedProductionModel();
   console.log('[seed] demo cases');

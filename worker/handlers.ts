@@ -8,6 +8,7 @@ import { systemPing } from '@/lib/server/jobs/system';
 import { serveCaseJob } from '@/lib/server/serving/jobs';
 import { serveCase } from '@/lib/server/serving/serve-case';
 import { workflowHandlers } from './handlers-workflows';
+import { evaluationHandlers } from './handlers-evaluation';
 
 /**
  * The worker's job kinds: one entry per job name, mapping it to its handler. Domains add their entries here
@@ -43,6 +44,7 @@ export const handlers: Record<string, HandlerEntry> = {
   // Inference holds a model session and a case's volumes in memory: one case at a time per worker process.
   [serveCaseJob.name]: entry(serveCaseJob, (job) => serveCase(job.payload.caseId, job.signal), 1),
   ...workflowHandlers,
+  ...evaluationHandlers,
 };
 
 /** Registers every handler on the queue; start the queue afterwards. */

@@ -1,0 +1,59 @@
+import 'server-only';
+import type { CriteriaConfig } from '@/lib/schemas/criteria';
+import type { EvaluationDetailDto, ModelRef } from '../../evaluation/queries';
+import type { DeploymentReport } from '../monitoring';
+
+/**
+ * Everything a promotion's evidence report states, frozen as JSON at the moment of the promotion (stored as a blob
+ * beside the rendered HTML), in the spirit of an FDA predetermined change control plan: why the change, from which
+ * data, how trained, how it measured against the pre-set criteria, how it behaved in shadow and canary, who approved.
+ */
+export type EvidenceStep = 'shadow' | 'canary' | 'production' | 'preview';
+
+export interface TriggerEvidence {
+  production: ModelRef | null;
+  window: { from: string | null; to: string };
+  casesServed: number;
+  withDriftReport: number;
+  drifters: number;
+  drifterRate: number | null;
+  meanDriftScore: number | null;
+  topDriftReasons: { reason: string; count: number }[];
+  flags: number;
+  flaggedCases: number;
+  flagsByReason: Record<string, number>;
+  /** cases of the training snapshot that were drifters or flagged: what the retraining learnt from */
+  problematicCases: number;
+  runParams: unknown;
+}
+
+export interface LineageEvidence {
+  snapshot: { id: string; name: string; sha256: string; caseCount: number; createdAt: string; splits: Record<string, number> } | null;
+  labelAuthors: { name: string; versions: number }[];
+  reviewers: { name: string; labels: number }[];
+  holdoutSets: { name: string; kind: string; locked: boolean; lockedAt: string | null; members: number }[];
+  leakage: { checked: boolean; holdoutCases: number; leaked: string[] };
+}
+
+export interface TrainingEvidence {
+  run: { id: string; runner: string; status: string; externalUrl: string | null; startedAt: string | null; finishedAt: string | null } | null;
+  parent: ModelRef | null;
+  codeVersion: string | null;
+  /** the model card's training, architecture and ONNX sections as the trainer wrote them */
+  card: { training: unknown; architecture: unknown; onnx: unknown };
+}
+
+export interface EvidenceData {
+  generatedAt: string;
+  step: EvidenceStep;
+  model: ModelRef & { sha256: string; createdAt: string };
+  trigger: TriggerEvidence;
+  lineage: LineageEvidence;
+  training: TrainingEvidence;
+  evaluation: EvaluationDetailDto | null;
+  criteria: { version: number; config: CriteriaConfig } | null;
+  shadow: DeploymentReport;
+  canary: DeploymentReport;
+  approval: { approver: string; email: string; role: string; at: string; reason: string } | null;
+  previousProduction: ModelRef | null;
+}

@@ -1,0 +1,135 @@
+import 'server-only';
+import { db } from '../db';
+import { recordAudit } from '../audit';
+import { AppError } from '../errors';
+import { verifyPassword } from '../auth/passwords';
+import type { Actor } from '../auth/actor';
+import { getActiveCriteria } from '../evaluation/criteria';
+import { latestFinishedEvaluation } from '../evaluation/queries';
+import { requireHumanPromoter } from './guard';
+import { assertTransition } from './transitions';
+import { changeStage, currentProduction, endDeployments, findModel } from './stage';
+import { deploymentReport } from './monitoring';
+import { collectEvidence } from './evidence/collect';
+import { storeEvidence } from './evidence/store';
+import { PROMOTE_PRODUCTION_ACTION, type StageChangeDto } from './rollback';
+
+/**
+ * Promotion steps (ML engineers only; each one audited with actor, time and reason in the same transaction as the
+ * stage change, and each one freezes an evidence report first):
+ *   CANDIDATE -> SHADOW   needs a PASSING evaluation against the current production under the current criteria;
+ *   SHADOW -> CANARY      at a traffic share (1-50%), one canary at a time;
+ *   CANARY -> PRODUCTION  needs the approver's password again (a signature) and a reason; archives the old production.
+ * The evaluation gate is re-checked at every step: if production (a rollback) or the criteria changed meanwhile, the
+ * model must be evaluated again before it moves on.
+ */
+const dto = (m: { id: string; name: string; version: string }, stage: string): StageChangeDto => ({ id: m.id, name: m.name, version: m.version, stage });
+
+function reasonOf(reason: string): string {
+  const r = (reason ?? '').trim();
+  if (r.length < 3) throw new AppError('INVALID_INPUT', 'Give a reason (it is kept in the audit trail).', { fieldErrors: { reason: ['Give a reason'] } });
+  return r.slice(0, 2000);
+}
+
+/** The gate: the newest finished evaluation against today's production, under today's criteria, must have passed. */
+export async function assertPassingEvaluation(modelVersionId: string) {
+  const production = await currentProduction();
+  if (!production) throw new AppError('CONFLICT', 'No model is in production: a shadow deployment needs one to compare against.');
+  const ev = await latestFinishedEvaluation(modelVersionId, production.id);
+  const label = `${production.name}@${production.version}`;
+  if (!ev) throw new AppError('CONFLICT', `This model has no finished evaluation against the production model ${label}: run the evaluation first.`);
+  const criteria = await getActiveCriteria();
+  if (ev.criteriaId !== criteria.id) throw new AppError('CONFLICT', `The latest evaluation used criteria v${ev.criteriaVersion}; the current criteria are v${criteria.version}: evaluate again.`);
+  if (ev.verdict !== 'PASS') throw new AppError('CONFLICT', `The latest evaluation against ${label} FAILED its acceptance criteria: the model cannot be promoted.`);
+  return ev;
+}
+
+export async function promoteToShadow(actor: Actor, input: { modelVersionId: string; reason: string }): Promise<StageChangeDto> {
+  requireHumanPromoter(actor);
+  const reason = reasonOf(input.reason);
+  const m = await findModel(db(), input.modelVersionId);
+  assertTransition('shadow', m.stage);
+  const ev = await assertPassingEvaluation(m.id);
+  const evidence = await storeEvidence(await collectEvidence(m.id, { step: 'shadow' }));
+  return db().$transaction(async (tx) => {
+    const stage = await changeStage(tx, m.id, 'shadow', 'CANDIDATE');
+    const d = await tx.deployment.create({ data: { modelVersionId: m.id, mode: 'SHADOW', trafficPercent: 0 } });
+    await recordAudit(tx, { actor, action: 'model.promote.shadow', entityType: 'ModelVersion', entityId: m.id, data: { reason, from: 'CANDIDATE', to: stage, evaluationId: ev.id, deploymentId: d.id, evidence } });
+    return dto(m, stage);
+  });
+}
+
+export async function promoteToCanary(actor: Actor, input: { modelVersionId: string; trafficPercent: number; reason: string }): Promise<StageChangeDto> {
+  requireHumanPromoter(actor);
+  const reason = reasonOf(input.reason);
+  const pct = input.trafficPercent;
+  if (!Number.isInteger(pct) || pct < 1 || pct > 50) throw new AppError('INVALID_INPUT', 'The canary share must be a whole percentage from 1 to 50.', { fieldErrors: { trafficPercent: ['1 to 50'] } });
+  const m = await findModel(db(), input.modelVersionId);
+  assertTransition('canary', m.stage);
+  await assertPassingEvaluation(m.id); // production or the criteria may have changed while it was in shadow
+  const { config } = await getActiveCriteria();
+  const shadow = await deploymentReport(m.id, 'SHADOW', config.shadow.disagreementDice);
+  const evidence = await storeEvidence(await collectEvidence(m.id, { step: 'canary' }));
+  return db().$transaction(async (tx) => {
+    const other = await tx.deployment.findFirst({ where: { mode: 'CANARY', endedAt: null } });
+    if (other) throw new AppError('CONFLICT', 'Another model is in canary: end or promote it first (one canary at a time).');
+    const stage = await changeStage(tx, m.id, 'canary', 'SHADOW');
+    await endDeployments(tx, m.id, `promoted to canary: ${reason}`, { report: shadow });
+    const d = await tx.deployment.create({ data: { modelVersionId: m.id, mode: 'CANARY', trafficPercent: pct } });
+    await recordAudit(tx, { actor, action: 'model.promote.canary', entityType: 'ModelVersion', entityId: m.id, data: { reason, from: 'SHADOW', to: stage, trafficPercent: pct, deploymentId: d.id, evidence } });
+    return dto(m, stage);
+  });
+}
+
+/** Re-asks the approver's password: the promotion is signed by the person, not by whoever holds their session. */
+async function verifySignature(actor: Actor, userId: string, password: string, modelVersionId: string) {
+  const user = await db().user.findUnique({ where: { id: userId } });
+  if (user && user.active && password && (await verifyPassword(password, user.passwordHash))) return user;
+  await db().$transaction((tx) => recordAudit(tx, { actor, action: 'model.approval.signature-failed', entityType: 'ModelVersion', entityId: modelVersionId }));
+  throw new AppError('INVALID_INPUT', 'The password is incorrect: the approval was not signed and nothing changed.', { fieldErrors: { password: ['Incorrect password'] } });
+}
+
+export async function promoteToProduction(actor: Actor, input: { modelVersionId: string; password: string; reason: string }): Promise<StageChangeDto> {
+  const user = requireHumanPromoter(actor);
+  const reason = reasonOf(input.reason);
+  const m = await findModel(db(), input.modelVersionId);
+  assertTransition('production', m.stage);
+  await assertPassingEvaluation(m.id);
+  const signer = await verifySignature(actor, user.id, input.password, m.id);
+  const previous = await currentProduction();
+  const at = new Date();
+  const { config } = await getActiveCriteria();
+  const canary = await deploymentReport(m.id, 'CANARY', config.shadow.disagreementDice);
+  const evidence = await storeEvidence(await collectEvidence(m.id, {
+    step: 'production', now: at,
+    approval: { approver: signer.name, email: signer.email, role: signer.role, at: at.toISOString(), reason },
+    previousProduction: previous ? { id: previous.id, name: previous.name, version: previous.version, stage: 'ARCHIVED' } : null,
+  }));
+  return db().$transaction(async (tx) => {
+    const stage = await changeStage(tx, m.id, 'production', 'CANARY');
+    if (previous) {
+      await changeStage(tx, previous.id, 'archive', 'PRODUCTION');
+      await recordAudit(tx, { actor, action: 'model.archive', entityType: 'ModelVersion', entityId: previous.id, data: { reason: `replaced by ${m.name}@${m.version}`, from: 'PRODUCTION', to: 'ARCHIVED', replacedBy: m.id } });
+    }
+    await endDeployments(tx, m.id, `promoted to production: ${reason}`, { report: canary });
+    const approval = await tx.approval.create({ data: { modelVersionId: m.id, approverId: signer.id, decision: 'APPROVED', reason, evidenceBlobKey: evidence.htmlKey, createdAt: at } });
+    await recordAudit(tx, {
+      actor, action: PROMOTE_PRODUCTION_ACTION, entityType: 'ModelVersion', entityId: m.id,
+      data: { reason, from: 'CANARY', to: stage, previousProductionId: previous?.id ?? null, approvalId: approval.id, signature: 'password-verified', evidence },
+    });
+    return dto(m, stage);
+  });
+}
+
+/** Takes a model out of the pipeline (CANDIDATE, SHADOW or CANARY -> REJECTED), ending its deployments. */
+export async function rejectModel(actor: Actor, input: { modelVersionId: string; reason: string }): Promise<StageChangeDto> {
+  requireHumanPromoter(actor);
+  const reason = reasonOf(input.reason);
+  return db().$transaction(async (tx) => {
+    const m = await findModel(tx, input.modelVersionId);
+    const stage = await changeStage(tx, m.id, 'reject', m.stage);
+    const ended = await endDeployments(tx, m.id, `rejected: ${reason}`);
+    await recordAudit(tx, { actor, action: 'model.reject', entityType: 'ModelVersion', entityId: m.id, data: { reason, from: m.stage, to: stage, deploymentIds: ended.map((d) => d.id) } });
+    return dto(m, stage);
+  });
+}
