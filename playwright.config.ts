@@ -12,6 +12,8 @@ export const E2E_ENV = {
   NEXTAUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret',
   WORKER_MODE: 'inline',
   NEXT_TELEMETRY_DISABLED: '1',
+  // Two real cases and two synthetic in-distribution ones: enough for every spec, quick to segment.
+  SEED_COHORT_CASES: '2',
 };
 
 export default defineConfig({

@@ -1,0 +1,61 @@
+import 'server-only';
+import type { VoxelArray } from '@/lib/server/imaging/nifti';
+import type { Vec3 } from './geometry';
+
+export interface ChannelStats {
+  mean: number;
+  /** max(population std, epsilon) */
+  std: number;
+  nonzero: number;
+}
+
+/**
+ * Per channel: mean and population standard deviation in float64 over the channel's non-zero voxels
+ * (preprocess.py zscore_nonzero), read inside `box` (inclusive file indices: the crop, which holds every non-zero
+ * voxel of every channel). Two passes, mean then squared deviations, as numpy computes them. Values are taken as
+ * float32, as nibabel's get_fdata(dtype=float32) gives them to the trainer. The z-score itself,
+ * (x - mean) / std where x != 0 and exactly 0 elsewhere, is applied while cropping (crop.ts normalisedZPass).
+ */
+export function channelStats(volumes: VoxelArray[], dims: Vec3, box: { lo: Vec3; hi: Vec3 }, epsilon: number): ChannelStats[] {
+  return volumes.map((src) => {
+    const { count, sum } = nonzeroSum(src, dims, box);
+    if (count === 0) return { mean: 0, std: epsilon, nonzero: 0 };
+    // float64 sums differ from numpy's pairwise ones by far less than the float32 rounding of the result
+    const mean = sum / count;
+    return { mean, std: Math.max(Math.sqrt(squaredDeviations(src, dims, box, mean) / count), epsilon), nonzero: count };
+  });
+}
+
+// The two passes are plain loops over the box's rows (closures updating captured sums run several times slower).
+function nonzeroSum(src: VoxelArray, dims: Vec3, box: { lo: Vec3; hi: Vec3 }): { count: number; sum: number } {
+  const f32 = Math.fround;
+  const [nx, ny] = dims;
+  let count = 0;
+  let sum = 0;
+  for (let z = box.lo[2]; z <= box.hi[2]; z++)
+    for (let y = box.lo[1]; y <= box.hi[1]; y++) {
+      const row = (z * ny + y) * nx;
+      for (let i = row + box.lo[0], end = row + box.hi[0]; i <= end; i++) {
+        const v = f32(src[i]);
+        sum += v; // a zero adds nothing: no branch needed
+        count += v !== 0 ? 1 : 0;
+      }
+    }
+  return { count, sum };
+}
+
+function squaredDeviations(src: VoxelArray, dims: Vec3, box: { lo: Vec3; hi: Vec3 }, mean: number): number {
+  const f32 = Math.fround;
+  const [nx, ny] = dims;
+  let sq = 0;
+  for (let z = box.lo[2]; z <= box.hi[2]; z++)
+    for (let y = box.lo[1]; y <= box.hi[1]; y++) {
+      const row = (z * ny + y) * nx;
+      for (let i = row + box.lo[0], end = row + box.hi[0]; i <= end; i++) {
+        const v = f32(src[i]);
+        const d = v - mean;
+        sq += v !== 0 ? d * d : 0;
+      }
+    }
+  return sq;
+}

@@ -1,0 +1,119 @@
+import 'server-only';
+import { blockLabels, certainLabels, workBox } from './certain';
+import { pasteRasCrop } from './crop';
+import { cropShapeOf, type Geometry, type Vec3 } from './geometry';
+import { linearAxisMap, resampleAxisWith, sliceAxisMap } from './resample';
+
+/**
+ * Softmax and the way back to the native grid (preprocess.py probabilities_to_native): probabilities resampled
+ * trilinearly to the crop's native shape, argmax (first maximum), pasted into zeros, reoriented back to file order.
+ * The native-resolution probabilities (K x the crop, ~50 MB for a brain) are never stored: only the box around
+ * what is not certain background is resampled, and its last pass is fused with the argmax and the entropy.
+ */
+
+/**
+ * In-place softmax over the class axis of (K, n) logits, in float32 like torch.softmax: exp(x - max), a running
+ * float32 sum, a division. (torch's vectorised exp can differ by one ulp from the correctly rounded one used here.)
+ */
+export function softmaxInPlace(x: Float32Array, K: number): void {
+  const f32 = Math.fround;
+  const n = x.length / K;
+  const e = new Float64Array(K);
+  for (let i = 0; i < n; i++) {
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) if (x[k * n + i] > max) max = x[k * n + i];
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum = f32(sum + (e[k] = f32(Math.exp(f32(x[k * n + i] - max)))));
+    for (let k = 0; k < K; k++) x[k * n + i] = e[k] / sum;
+  }
+}
+
+export interface NativeLabels {
+  /** uint8 labels (0 background, 1 NCR, 2 ED, 3 ET) in file voxel order */
+  mask: Uint8Array;
+  /** voxels per label value inside the crop, indexed 0..K-1 (everything outside the crop is background) */
+  labelCounts: number[];
+  /** sum of the normalised softmax entropy (H / ln K, in [0, 1]) over foreground voxels */
+  foregroundEntropySum: number;
+}
+
+/**
+ * probs: (K, ...g.resampledShape) softmax probabilities. Voxels whose surrounding target voxels are all certain
+ * background (certain.ts) are background; the box holding the rest is resampled exactly (Z and Y passes, then the X
+ * pass one native plane at a time fused with the argmax, first maximum winning as np.argmax, and the entropy).
+ */
+export function probabilitiesToNative(probs: Float32Array, K: number, g: Geometry): NativeLabels {
+  const crop = cropShapeOf(g);
+  const target = g.resampledShape;
+  const maps = [0, 1, 2].map((k) => linearAxisMap(target[k], crop[k]));
+  const labels = new Uint8Array(crop[0] * crop[1] * crop[2]);
+  const counts = new Array<number>(K).fill(0);
+  counts[0] = labels.length;
+  const box = workBox(blockLabels(certainLabels(probs, K), target), target, maps);
+  if (!box) return { mask: pasteRasCrop(labels, g), labelCounts: counts, foregroundEntropySum: 0 };
+
+  const { from, to, lo, hi } = box;
+  const size = [0, 1, 2].map((k) => hi[k] - lo[k] + 1) as Vec3;
+  const n = [0, 1, 2].map((k) => to[k] - from[k]) as Vec3;
+  counts[0] -= n[0] * n[1] * n[2];
+  const sub = subGrid(probs, K, target, lo, size);
+  const [xs, ys, zs] = [0, 1, 2].map((k) => sliceAxisMap(maps[k], from[k], to[k], lo[k]));
+  const zPass = resampleAxisWith(sub, K * size[0] * size[1], size[2], 1, zs);
+  const zy = resampleAxisWith(zPass, K * size[0], size[1], n[2], ys);
+
+  const f32 = Math.fround;
+  const plane = n[1] * n[2];
+  const classStride = size[0] * plane;
+  const P = new Float32Array(K * plane);
+  const bestVal = new Float32Array(plane);
+  const best = new Uint8Array(plane);
+  const lnK = Math.log(K);
+  let entropySum = 0;
+  for (let a = 0; a < n[0]; a++) {
+    const w0 = xs.w0[a];
+    const w1 = xs.w1[a];
+    for (let k = 0; k < K; k++) {
+      const r0 = k * classStride + xs.i0[a] * plane;
+      const r1 = k * classStride + xs.i1[a] * plane;
+      const o = k * plane;
+      for (let t = 0; t < plane; t++) P[o + t] = f32(zy[r0 + t] * w0 + f32(zy[r1 + t] * w1));
+    }
+    best.fill(0);
+    bestVal.set(P.subarray(0, plane));
+    for (let k = 1; k < K; k++)
+      for (let t = 0, o = k * plane; t < plane; t++)
+        if (P[o + t] > bestVal[t]) {
+          bestVal[t] = P[o + t];
+          best[t] = k;
+        }
+    for (let b = 0, t = 0; b < n[1]; b++) {
+      let d = ((from[0] + a) * crop[1] + from[1] + b) * crop[2] + from[2];
+      for (let c = 0; c < n[2]; c++, t++, d++) {
+        const label = best[t];
+        counts[label]++;
+        if (label === 0) continue;
+        labels[d] = label;
+        let h = 0;
+        for (let k = 0; k < K; k++) {
+          const q = P[k * plane + t];
+          if (q > 0) h -= q * Math.log(q);
+        }
+        entropySum += h / lnK;
+      }
+    }
+  }
+  return { mask: pasteRasCrop(labels, g), labelCounts: counts, foregroundEntropySum: entropySum };
+}
+
+/** The (K, ...size) block of a (K, ...shape) array starting at `lo`. */
+function subGrid(src: Float32Array, K: number, shape: Vec3, lo: Vec3, size: Vec3): Float32Array {
+  const out = new Float32Array(K * size[0] * size[1] * size[2]);
+  let d = 0;
+  for (let k = 0; k < K; k++)
+    for (let x = 0; x < size[0]; x++)
+      for (let y = 0; y < size[1]; y++, d += size[2]) {
+        const s = ((k * shape[0] + lo[0] + x) * shape[1] + lo[1] + y) * shape[2] + lo[2];
+        out.set(src.subarray(s, s + size[2]), d);
+      }
+  return out;
+}

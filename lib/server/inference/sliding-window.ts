@@ -1,0 +1,114 @@
+import 'server-only';
+import type { Vec3 } from './geometry';
+import { gaussianImportance, padAmounts, padVolume, windowGrid } from './windows';
+
+/**
+ * Sliding-window inference with gaussian blending (sliding_window.py, line by line): pad, visit the windows x-slowest,
+ * accumulate logits * w and w, divide, crop the padding off; the features are the unweighted mean over windows.
+ * Windows may be sent `batch` at a time: the network normalises per sample (GroupNorm), so batching changes nothing
+ * but the call overhead.
+ */
+
+const f32 = Math.fround;
+
+/** Runs `n` windows laid out (n, C, P0, P1, P2); returns logits (n, K, P0, P1, P2) and features (n, F). */
+export type Predictor = (windows: Float32Array, n: number) => Promise<{ logits: Float32Array; features: Float32Array }>;
+
+export interface SlidingWindowOptions {
+  patch: Vec3;
+  overlap: number;
+  sigmaScale: number;
+  importanceMinimum: number;
+  classes: number;
+  /** windows per predictor call */
+  batch: number;
+}
+
+export interface SlidingWindowResult {
+  /** blended logits (K, X, Y, Z) on the unpadded grid */
+  logits: Float32Array;
+  features: Float64Array;
+  windows: number;
+}
+
+export async function slidingWindow(
+  x: Float32Array, channels: number, shape: Vec3, opts: SlidingWindowOptions, predict: Predictor,
+): Promise<SlidingWindowResult> {
+  const { patch, classes: K } = opts;
+  const pads = padAmounts(shape, patch);
+  const padded = padVolume(x, channels, shape, pads);
+  const size = padded.shape;
+  const starts = windowGrid(size, patch, opts.overlap);
+  const w = gaussianImportance(patch, opts.sigmaScale, opts.importanceMinimum);
+  const nPad = size[0] * size[1] * size[2];
+  const out = new Float32Array(K * nPad);
+  const count = new Float32Array(nPad);
+  const patchVoxels = patch[0] * patch[1] * patch[2];
+  const batch = Math.max(1, Math.min(opts.batch, starts.length));
+  const input = new Float32Array(batch * channels * patchVoxels);
+  let featureSum: Float64Array | null = null;
+
+  for (let first = 0; first < starts.length; first += batch) {
+    const group = starts.slice(first, first + batch);
+    group.forEach((s, b) => gatherWindow(padded.data, channels, size, s, patch, input, b * channels * patchVoxels));
+    const n = group.length;
+    const res = await predict(n === batch ? input : input.subarray(0, n * channels * patchVoxels), n);
+    const F = res.features.length / n;
+    featureSum ??= new Float64Array(F);
+    for (let b = 0; b < n; b++) {
+      for (let f = 0; f < F; f++) featureSum[f] += res.features[b * F + f];
+      const logits = res.logits.subarray(b * K * patchVoxels, (b + 1) * K * patchVoxels);
+      accumulateWindow(out, count, K, size, group[b], patch, logits, w);
+    }
+  }
+  const features = featureSum!.map((v) => f32(v / starts.length));
+  return { logits: normaliseAndCrop(out, count, K, size, shape, pads), features, windows: starts.length };
+}
+
+/** Copies one (C, P0, P1, P2) window of the padded volume into `dst` at `offset`, z-runs at a time. */
+export function gatherWindow(src: Float32Array, C: number, size: Vec3, s: Vec3, patch: Vec3, dst: Float32Array, offset: number): void {
+  const [, Y, Z] = size;
+  let d = offset;
+  for (let c = 0; c < C; c++)
+    for (let a = 0; a < patch[0]; a++)
+      for (let b = 0; b < patch[1]; b++, d += patch[2]) {
+        const from = ((c * size[0] + s[0] + a) * Y + s[1] + b) * Z + s[2];
+        dst.set(src.subarray(from, from + patch[2]), d);
+      }
+}
+
+/** out += logits * w and count += w over the window, in float32 (each product rounded, then each sum). */
+function accumulateWindow(out: Float32Array, count: Float32Array, K: number, size: Vec3, s: Vec3, patch: Vec3, logits: Float32Array, w: Float32Array): void {
+  const [X, Y, Z] = size;
+  const [p0, p1, p2] = patch;
+  for (let a = 0, wi = 0; a < p0; a++)
+    for (let b = 0; b < p1; b++, wi += p2) {
+      const row = ((s[0] + a) * Y + s[1] + b) * Z + s[2];
+      for (let t = 0; t < p2; t++) count[row + t] += w[wi + t];
+    }
+  for (let k = 0; k < K; k++) {
+    const base = k * X * Y * Z;
+    const lk = k * p0 * p1 * p2;
+    for (let a = 0, wi = 0; a < p0; a++)
+      for (let b = 0; b < p1; b++, wi += p2) {
+        const row = base + ((s[0] + a) * Y + s[1] + b) * Z + s[2];
+        const li = lk + wi;
+        for (let t = 0; t < p2; t++) out[row + t] += f32(logits[li + t] * w[wi + t]);
+      }
+  }
+}
+
+/** out / count, with the padding cropped off: (K, ...shape). */
+function normaliseAndCrop(out: Float32Array, count: Float32Array, K: number, size: Vec3, shape: Vec3, pads: [number, number][]): Float32Array {
+  const [X, Y, Z] = size;
+  const res = new Float32Array(K * shape[0] * shape[1] * shape[2]);
+  let d = 0;
+  for (let k = 0; k < K; k++)
+    for (let a = 0; a < shape[0]; a++)
+      for (let b = 0; b < shape[1]; b++) {
+        const row = ((a + pads[0][0]) * Y + b + pads[1][0]) * Z + pads[2][0];
+        const src = k * X * Y * Z + row;
+        for (let t = 0; t < shape[2]; t++, d++) res[d] = out[src + t] / count[row + t];
+      }
+  return res;
+}
