@@ -1,0 +1,91 @@
+"""The reference prediction pipeline (what the TypeScript pipeline must reproduce): preprocess -> sliding window ->
+softmax -> back to the native grid. Runs the ONNX model (default) or the PyTorch checkpoint."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .config import TrainConfig
+from .model import SegWithFeatures, load_checkpoint
+from .preprocess import Geometry, preprocess, probabilities_to_native
+from .sliding_window import sliding_window
+
+
+@dataclass(frozen=True)
+class InferenceSpec:
+    target_spacing: tuple[float, float, float]
+    crop_margin_voxels: int
+    patch_size: tuple[int, int, int]
+    overlap: float
+    sigma_scale: float
+
+    @classmethod
+    def from_config(cls, c: TrainConfig) -> "InferenceSpec":
+        return cls(tuple(c.target_spacing), c.crop_margin_voxels, tuple(c.patch_size), c.overlap, c.sigma_scale)
+
+    @classmethod
+    def from_card(cls, card: dict) -> "InferenceSpec":
+        pre, inf = card["preprocessing"], card["inference"]
+        return cls(tuple(pre["targetSpacingMm"]), int(pre["crop"]["marginVoxels"]), tuple(inf["patchSize"]),
+                   float(inf["overlap"]), float(inf["sigmaScale"]))
+
+
+class TorchBackend:
+    def __init__(self, model: SegWithFeatures):
+        self.model = model.eval()
+
+    def __call__(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        with torch.no_grad():
+            return self.model(x)
+
+
+class OnnxBackend:
+    def __init__(self, path: str | Path, threads: int = 1):
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+    def __call__(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        logits, features = self.session.run(["logits", "features"], {"image": x.numpy()})
+        return torch.from_numpy(logits), torch.from_numpy(features)
+
+
+@dataclass
+class Prediction:
+    mask: np.ndarray  # uint8 product labels, file voxel order
+    probs: np.ndarray  # (K, *resampled_shape) softmax on the target grid
+    features: np.ndarray  # (F,) mean of the per-window features
+    geometry: Geometry
+
+
+def infer_preprocessed(x: np.ndarray, spec: InferenceSpec, backend) -> tuple[np.ndarray, np.ndarray]:
+    """x: preprocessed (C, ...) on the target grid -> (softmax probabilities, features)."""
+    logits, feats = sliding_window(torch.from_numpy(x), backend, spec.patch_size, spec.overlap, spec.sigma_scale)
+    return torch.softmax(logits, dim=0).numpy(), feats.numpy()
+
+
+def predict_images(images: np.ndarray, affine: np.ndarray, spec: InferenceSpec, backend) -> Prediction:
+    x, g = preprocess(images, affine, spec.target_spacing, spec.crop_margin_voxels)
+    probs, feats = infer_preprocessed(x, spec, backend)
+    return Prediction(probabilities_to_native(probs, g), probs, feats, g)
+
+
+def load_model_dir(model_dir: str | Path, backend: str = "onnx", threads: int = 1):
+    """A model directory holds model-card.json plus model.onnx (onnx backend) or checkpoint.pt (torch backend)."""
+    d = Path(model_dir)
+    card = json.loads((d / "model-card.json").read_text())
+    spec = InferenceSpec.from_card(card)
+    if backend == "onnx":
+        return OnnxBackend(d / card["onnx"]["file"], threads), spec, card
+    if backend == "torch":
+        model, _, _ = load_checkpoint(d)
+        return TorchBackend(model), spec, card
+    raise ValueError(f"unknown backend {backend!r} (onnx or torch)")
