@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 
 /**
  * e2e runs against a production build (`next build` first; scripts/test.sh does it) served on its own port with its
- * own SQLite database and blob folder, reset and seeded by e2e/global-setup.ts.
+ * own SQLite database and blob folder, reset and seeded by e2e/global-setup.ts before the server starts.
  */
 const PORT = 3100;
 export const E2E_ENV = {
@@ -25,7 +25,6 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [['list']],
-  globalSetup: './e2e/global-setup.ts',
   use: {
     baseURL: `http://localhost:${PORT}`,
     trace: 'retain-on-failure',
@@ -35,10 +34,12 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx next start -p ${PORT}`,
+    // Reset and seed first, in the same command: Playwright starts the web server before any globalSetup, and the
+    // server's inline worker would otherwise hold the old database file open.
+    command: `npx tsx --conditions=react-server e2e/global-setup.ts && npx next start -p ${PORT}`,
     url: `http://localhost:${PORT}/login`,
     reuseExistingServer: false,
-    timeout: 120_000,
+    timeout: 400_000,
     env: E2E_ENV,
     stdout: 'pipe',
   },

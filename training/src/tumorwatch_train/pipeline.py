@@ -80,7 +80,7 @@ def run_training(manifest_path: str, out_dir: str, cfg: TrainConfig, *, init_fro
         model = build_model(cfg.net)
     base_lr = lr if lr is not None else (cfg.finetune_lr if parent else cfg.lr)
     fit = train_loop(model, train, val, cfg, base_lr, progress)
-    train_s = progress.elapsed()
+    train_s = progress.loop_elapsed()
 
     if half:  # the exported ONNX must hold exactly the weights the (float16) checkpoint holds
         model.load_state_dict({k: v.half().float() if v.is_floating_point() else v

@@ -39,6 +39,9 @@ class Progress:
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
+    def loop_elapsed(self) -> float:
+        return time.monotonic() - self.loop_started if self.loop_started is not None else 0.0
+
 
 def _finite(v: float | None) -> float | None:
     if v is None or not math.isfinite(v):

@@ -1,0 +1,154 @@
+/**
+ * Mask editor latency against the production build, in headless Chromium (WebGL2 via SwiftShader):
+ * - first frame: navigation -> first rendered frame of a real case (4 modalities + production mask) in the editor,
+ *   read from the page's own mark (canvas data-first-frame-ms); fresh browser context per run (cold HTTP cache).
+ *   Baseline: in the same page, a plain fetch (no-store) of the bytes that frame needs (first volume + mask).
+ * - save round trip: Ctrl+S after a brush stroke -> "Saved version N" shown. Baseline: a plain fetch (no-store) of
+ *   the saved version's bytes in the same page.
+ * Needs `next build` first. Uses its own temporary database and blob folder and a server on port 3111.
+ *   npx tsx --conditions=react-server bench/editor.ts [--loads 3] [--saves 5]
+ * Writes bench/results/editor.json.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium, type Browser, type Page } from '@playwright/test';
+
+const ROOT = path.resolve(__dirname, '..');
+const PORT = 3111;
+const BASE = `http://localhost:${PORT}`;
+const USER = { email: 'bench-radiologist@bench.local', password: 'bench-radiologist', name: 'Bench Radiologist' };
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
+function benchEnv(dir: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env, DATABASE_URL: `file:${path.join(dir, 'bench.db')}`, BLOB_ROOT: path.join(dir, 'blobs'), NEXTAUTH_URL: BASE,
+    NEXTAUTH_SECRET: 'bench-secret-bench-secret-bench', WORKER_MODE: 'external', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' as const,
+  };
+}
+
+/** A migrated database with one radiologist and one real case, through the app's own code. */
+function prepareData(env: NodeJS.ProcessEnv): string {
+  const tsx = (args: string[]) => execFileSync('npx', ['tsx', '--conditions=react-server', ...args], { cwd: ROOT, env, encoding: 'utf8' });
+  execFileSync('npx', ['tsx', '--conditions=react-server', 'scripts/db.ts', 'deploy'], { cwd: ROOT, env, stdio: 'ignore' });
+  tsx(['-e', `require('./lib/server/users').createUser({ kind: 'system' }, { email: '${USER.email}', name: '${USER.name}', role: 'RADIOLOGIST', password: '${USER.password}' }).then(() => process.exit(0))`]);
+  const out = tsx(['e2e/helpers/editor.ts', 'seed', `BENCH-${Date.now().toString(36)}`]);
+  return (JSON.parse(out.trim().split('\n').at(-1)!) as { caseId: string }).caseId;
+}
+
+async function startServer(env: NodeJS.ProcessEnv) {
+  const server = spawn('npx', ['next', 'start', '-p', String(PORT)], { cwd: ROOT, env, stdio: 'ignore', detached: true });
+  for (let i = 0; i < 120; i++) {
+    if (await fetch(`${BASE}/login`).then((r) => r.ok, () => false)) return server;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('the server did not start (did you run `next build`?)');
+}
+
+async function login(page: Page) {
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel('Email').fill(USER.email);
+  await page.getByLabel('Password').fill(USER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('current-user').waitFor();
+}
+
+/** Plain fetch of the given blobs in the page, bypassing the HTTP cache; milliseconds. */
+async function fetchBaseline(page: Page, shas: string[]): Promise<number> {
+  return page.evaluate(async (list) => {
+    const t0 = performance.now();
+    await Promise.all(list.map((s) => fetch(`/api/blobs/${s}`, { cache: 'no-store' }).then((r) => r.arrayBuffer())));
+    return performance.now() - t0;
+  }, shas);
+}
+
+async function firstFrame(browser: Browser, caseId: string) {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const page = await context.newPage();
+  await login(page);
+  await page.goto(`${BASE}/cases/${caseId}/edit`);
+  await page.locator('[data-testid=viewer-canvas][data-first-frame-ms]').waitFor({ timeout: 120_000 });
+  const frameMs = Number(await page.getByTestId('viewer-canvas').getAttribute('data-first-frame-ms'));
+  const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('tw:')).map((m) => [m.name, m.startTime])));
+  // The first-frame bytes: the blobs the page fetched before its first frame (first volume + mask).
+  const shas = await page.evaluate((t) => performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/blobs/') && r.startTime < t).map((r) => r.name.split('/').pop()!), frameMs);
+  const all = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/blobs/')).map((r) => r.name.split('/').pop()!));
+  await page.locator('[data-testid=label-editor][data-ready=true]').waitFor();
+  const baseline = await fetchBaseline(page, shas);
+  const allBytes = await fetchBaseline(page, [...new Set(all)]);
+  await context.close();
+  return { frameMs, baseline, allBytes, marks, blobs: shas.length };
+}
+
+async function saveRoundTrips(browser: Browser, caseId: string, n: number) {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const page = await context.newPage();
+  await login(page);
+  await page.goto(`${BASE}/cases/${caseId}/edit`);
+  await page.locator('[data-testid=label-editor][data-ready=true]').waitFor({ timeout: 120_000 });
+  await page.waitForFunction(() => !!window.tumorwatchViewer, undefined, { polling: 100 });
+  const saves: number[] = [], baselines: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const z = (await page.evaluate(() => window.tumorwatchViewer!.crosshair()))[2];
+    const p = (await page.evaluate(([y, zz]) => window.tumorwatchViewer!.clientPoint([60, y, zz], 2), [80 + i * 8, z]))!;
+    await page.mouse.move(Math.round(p.x), Math.round(p.y));
+    await page.mouse.down();
+    await page.mouse.move(Math.round(p.x) + 20, Math.round(p.y), { steps: 4 });
+    await page.mouse.up();
+    await page.locator('[data-testid=save-state][data-dirty=true]').waitFor();
+    const t0 = await page.evaluate(() => performance.now());
+    await page.keyboard.press('Control+s');
+    await page.getByTestId('editor-notice').filter({ hasText: /^Saved version/ }).waitFor();
+    saves.push((await page.evaluate(() => performance.now())) - t0);
+    // Baseline: the same bytes (the version just saved, newest in the history) fetched plainly by the same page.
+    const sha = await page.locator('[data-testid^=version-]').first().getAttribute('data-sha');
+    baselines.push(await fetchBaseline(page, [sha!]));
+  }
+  await context.close();
+  return { save: median(saves), baseline: median(baselines.filter(Number.isFinite)) };
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { loads: { type: 'string', default: '3' }, saves: { type: 'string', default: '5' } } });
+  if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('no production build: run `npx next build` first');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tw-bench-editor-'));
+  const env = benchEnv(dir);
+  const caseId = prepareData(env);
+  const server = await startServer(env);
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--no-first-run'],
+  });
+  try {
+    const loads = [];
+    for (let i = 0; i < Number(values.loads); i++) loads.push(await firstFrame(browser, caseId));
+    const save = await saveRoundTrips(browser, caseId, Number(values.saves));
+    const frame = median(loads.map((l) => l.frameMs));
+    const frameBase = median(loads.map((l) => l.baseline));
+    const marks = loads[loads.length - 1].marks;
+    const result = {
+      first_frame_ms: r1(frame), first_frame_fetch_baseline_ms: r1(frameBase), first_frame_ratio: r1(frame / frameBase),
+      first_frame_target_ms: 2000, first_frame_blobs: loads[0].blobs, all_blobs_fetch_ms: r1(median(loads.map((l) => l.allBytes))),
+      mark_viewer_code_ms: r1(marks['tw:viewer-code']), mark_webgl_ready_ms: r1(marks['tw:viewer-created']),
+      mark_volume_decoded_ms: r1(marks['tw:volume-decoded']), mark_mask_decoded_ms: r1(marks['tw:mask-decoded']),
+      save_round_trip_ms: r1(save.save), save_fetch_baseline_ms: r1(save.baseline), save_ratio: r1(save.save / save.baseline), save_target_ms: 1000,
+      loads: loads.length, saves: Number(values.saves), renderer: 'SwiftShader (software WebGL2)', cpus: os.cpus().length,
+    };
+    console.table(result);
+    console.log(`first frame ${result.first_frame_ms} ms = ${result.first_frame_ratio}x a plain fetch of its bytes; save ${result.save_round_trip_ms} ms = ${result.save_ratio}x a plain fetch`);
+    fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+    fs.writeFileSync(path.join(ROOT, 'bench/results/editor.json'), JSON.stringify(result, null, 2) + '\n');
+  } finally {
+    await browser.close();
+    process.kill(-server.pid!, 'SIGTERM');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

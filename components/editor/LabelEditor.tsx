@@ -1,0 +1,158 @@
+'use client';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { LabelStateDto } from '@/lib/server/labels/queries';
+import { Toolbar } from './Toolbar';
+import { LabelPanel } from './LabelPanel';
+import { ViewPanel } from './ViewPanel';
+import { HistoryPanel } from './HistoryPanel';
+import { ReviewPanel } from './ReviewPanel';
+import { ConflictNotice, DraftOffer, SaveBar } from './SaveBar';
+import { ModeBanner } from './ModeBanner';
+import { ImportMask } from './ImportMask';
+import { COLOURS, DEFAULT_SETTINGS, DEFAULT_VIEW, DIFF_STYLE_COLOURS, MODALITIES, type Modality, type ToolSettings, type ViewSettings } from './settings';
+import { useEditorViewer } from './useEditorViewer';
+import { useCanvasTools } from './useCanvasTools';
+import { useDrafts } from './useDrafts';
+import { useVersionActions } from './useVersionActions';
+import { useEditorCommands } from './useEditorCommands';
+import { useAutomationHook } from './useAutomationHook';
+
+export interface LabelEditorProps {
+  caseId: string;
+  volumes: { modality: string; sha256: string }[];
+  initialState: LabelStateDto;
+  user: { id: string; name: string };
+}
+
+const noop = () => () => {};
+
+/** The mask editor: NiiVue view, tools, history, review. Mask logic lives in lib/editor; this wires it to the UI. */
+export function LabelEditor({ caseId, volumes, initialState, user }: LabelEditorProps) {
+  const head = initialState.versions.find((v) => v.isHead) ?? null;
+  const start = useMemo(() => ({ base: head?.id ?? null, maskSha: head?.sha256 ?? initialState.prediction?.sha256 ?? null }), []); // eslint-disable-line react-hooks/exhaustive-deps
+  const firstModality = volumes.some((v) => v.modality === DEFAULT_VIEW.modality) ? DEFAULT_VIEW.modality : (volumes[0]?.modality as Modality);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const containerRef = useRef<HTMLDivElement>(null);
+  const load = useEditorViewer(canvasRef, volumes, firstModality, start.maskSha);
+  const { viewer, session } = load;
+  const snap = useSyncExternalStore(session?.subscribe ?? noop, () => session?.getSnapshot() ?? null, () => null);
+  const [settings, setSettingsState] = useState<ToolSettings>(DEFAULT_SETTINGS);
+  const [view, setView] = useState<ViewSettings>({ ...DEFAULT_VIEW, modality: firstModality });
+  // Drafts record the version the edits started from; the ref follows the base as saves and reloads move it.
+  const baseRef = useRef<string | null>(start.base);
+  const drafts = useDrafts(user.id, caseId, session, baseRef);
+  const va = useVersionActions({ caseId, viewer, session, drafts, initialState, initialBase: start.base });
+  useLayoutEffect(() => {
+    baseRef.current = va.base;
+  }, [va.base]);
+  const editable = load.status === 'ready' && va.mode.kind === 'edit';
+  const setSettings = useCallback((patch: Partial<ToolSettings>) => setSettingsState((s) => ({ ...s, ...patch })), []);
+  const notify = va.setNotice;
+
+  const available = useMemo(() => MODALITIES.filter((m) => volumes.some((v) => v.modality === m)), [volumes]);
+  const nextModality = useCallback(() => {
+    setView((v) => ({ ...v, modality: available[(available.indexOf(v.modality) + 1) % available.length] ?? v.modality }));
+  }, [available]);
+  const cmd = useEditorCommands({
+    viewer, session, settings, setSettings, editable, notify,
+    onSave: () => (session?.getSnapshot().dirty ? void va.save() : notify('Nothing to save: no edits since the last save.')),
+    onNextModality: nextModality,
+    onOpacity: (d) => setView((v) => ({ ...v, opacity: Math.min(1, Math.max(0, Math.round((v.opacity + d * 0.1) * 10) / 10)) })),
+    onToggleVisible: (l) => setView((v) => ({ ...v, visible: { ...v.visible, [l]: !v.visible[l] } })),
+  });
+  useCanvasTools(containerRef, viewer, session, editable, cmd.handlers);
+  useAutomationHook(viewer, load.status === 'ready');
+
+  // What is drawn: the working mask, a version read-only, or a diff overlay; and in which colours.
+  useEffect(() => {
+    if (!viewer || !session) return;
+    const m = va.mode;
+    viewer.setMask(m.kind === 'edit' ? session.mask : m.mask);
+    const diff = m.kind === 'diff';
+    viewer.setLabelStyle({ colours: diff ? DIFF_STYLE_COLOURS : COLOURS, visible: diff ? { 1: true, 2: true, 3: true } : view.visible, opacity: view.opacity });
+  }, [viewer, session, va.mode, view.visible, view.opacity]);
+
+  const { ensureModality } = load;
+  useEffect(() => {
+    if (!viewer) return;
+    let current = true;
+    ensureModality(view.modality).then(() => current && viewer.showModality(view.modality), (e: Error) => notify(e.message));
+    return () => {
+      current = false;
+    };
+  }, [viewer, view.modality, ensureModality, notify]);
+
+  // Threshold painting reads the chosen modality's voxels: decode it as soon as it is chosen.
+  useEffect(() => {
+    if (viewer && settings.threshold.enabled) ensureModality(settings.threshold.modality).catch((e: Error) => notify(e.message));
+  }, [viewer, settings.threshold.enabled, settings.threshold.modality, ensureModality, notify]);
+
+  useEffect(() => viewer?.setLayout(view.layout), [viewer, view.layout]);
+
+  useEffect(() => viewer?.onWindowChange((m, lo, hi) => setView((v) => ({ ...v, windows: { ...v.windows, [m]: [lo, hi] } }))), [viewer]);
+
+  const setWindow = (w: [number, number]) => {
+    viewer?.setWindow(view.modality, w[0], w[1]);
+    setView((v) => ({ ...v, windows: { ...v.windows, [v.modality]: w } }));
+  };
+  const autoWindow = () => {
+    const info = viewer?.intensity(view.modality);
+    if (info) setWindow([info.robustMin, info.robustMax]);
+  };
+
+  const loadedInfo = load.loaded.includes(view.modality) ? viewer?.intensity(view.modality) : null;
+  const shownWindow = view.windows[view.modality] ?? (loadedInfo ? ([loadedInfo.calMin, loadedInfo.calMax] as [number, number]) : null);
+  const baseVersion = va.state.versions.find((v) => v.id === va.base);
+  const onHead = !!baseVersion?.isHead && !snap?.dirty;
+  const offer = drafts.offer;
+  return (
+    <div className="flex flex-col gap-3 lg:flex-row" data-testid="label-editor" data-ready={load.status === 'ready'}>
+      <div className="flex min-w-0 flex-1 flex-col gap-2">
+        {offer && (
+          <DraftOffer savedAt={offer.savedAt} basedOn={offer.parentVersionId ? `v${va.state.versions.find((v) => v.id === offer.parentVersionId)?.number ?? '?'}` : 'the model prediction'}
+            onRestore={() => {
+              try {
+                const r = drafts.restore();
+                if (r) va.setBase(r.parentVersionId);
+              } catch {
+                notify('The draft does not fit this case any more (its grid changed); it was not restored.');
+              }
+            }}
+            onDiscard={() => void drafts.discard()} />
+        )}
+        {va.conflict && <ConflictNotice message={va.conflict} busy={va.busy} onBranch={() => void va.save(true)} onReload={() => void va.reloadLatest()} onDismiss={() => va.setConflict(null)} />}
+        <Toolbar settings={settings} onChange={setSettings} snapshot={snap} disabled={!editable} modalities={available}
+          onUndo={() => session?.undo()} onRedo={() => session?.redo()} onInterpolate={cmd.interpolate} onRemoveIslands={cmd.removeIslands} onSuggestThreshold={cmd.suggestThreshold} />
+        <ModeBanner mode={va.mode} onBack={() => va.setMode({ kind: 'edit' })} />
+        <div ref={containerRef} className="relative h-[70vh] min-h-96 overflow-hidden rounded bg-black">
+          <canvas ref={canvasRef} className={`h-full w-full ${editable && settings.tool !== 'navigate' ? 'cursor-crosshair' : ''}`} data-testid="viewer-canvas" />
+          {load.status !== 'ready' && (
+            <div className="absolute inset-0 flex items-center justify-center text-sm text-slate-200" role="status">
+              {load.status === 'error' ? `Could not open the images: ${load.error}` : 'Loading images…'}
+            </div>
+          )}
+        </div>
+        <SaveBar baseText={va.base ? `based on v${baseVersion?.number ?? '?'}` : 'based on the model prediction'} dirty={!!snap?.dirty} saving={va.busy}
+          disabled={!session} message={va.message} lastDraftAt={drafts.lastDraftAt} draftCurrent={drafts.draftRevision === snap?.revision} onMessage={va.setMessage} onSave={() => void va.save()} />
+        {va.notice && <p className="text-sm text-slate-700" role="status" data-testid="editor-notice">{va.notice}</p>}
+      </div>
+      <aside className="flex w-full flex-col gap-4 lg:w-80">
+        <section><h2 className="mb-1 text-sm font-semibold">Labels</h2>
+          <LabelPanel counts={snap?.counts ?? null} spacing={session?.grid.spacing ?? null} active={settings.label} visible={view.visible}
+            onActive={(label) => setSettings({ label })} onVisible={(l, on) => setView((v) => ({ ...v, visible: { ...v.visible, [l]: on } }))} />
+        </section>
+        <section><h2 className="mb-1 text-sm font-semibold">View</h2>
+          <ViewPanel layout={view.layout} onLayout={(layout) => setView((v) => ({ ...v, layout }))} modality={view.modality} available={available} loaded={load.loaded} window={shownWindow} opacity={view.opacity}
+            onModality={(m) => setView((v) => ({ ...v, modality: m }))} onWindow={setWindow} onAutoWindow={autoWindow} onOpacity={(o) => setView((v) => ({ ...v, opacity: o }))} />
+        </section>
+        <section><h2 className="mb-1 text-sm font-semibold">Review</h2>
+          <ReviewPanel state={va.state} userId={user.id} onHead={onHead} busy={va.busy} onSubmit={() => void va.submit()} onApprove={() => void va.approve()} onReturn={(c) => void va.giveBack(c)} />
+        </section>
+        <section><h2 className="mb-1 text-sm font-semibold">History</h2>
+          <ImportMask disabled={va.busy || !!snap?.dirty || !session} onImport={(f, m) => void va.importFile(f, m)} />
+          <HistoryPanel versions={va.state.versions} baseVersionId={va.base} dirty={!!snap?.dirty} busy={va.busy} onView={(v) => void va.view(v)} onCompare={(a, b) => void va.compare(a, b)} onRestore={(v) => void va.restore(v)} />
+        </section>
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+'use client';
+import { MODALITIES, MODALITY_NAMES, type Modality, type ViewSettings } from './settings';
+
+const LAYOUTS: { key: ViewSettings['layout']; text: string }[] = [
+  { key: 'multi', text: '3 views' },
+  { key: 'axial', text: 'Axial' },
+  { key: 'coronal', text: 'Coronal' },
+  { key: 'sagittal', text: 'Sagittal' },
+];
+
+export interface ViewPanelProps {
+  layout: ViewSettings['layout'];
+  onLayout(layout: ViewSettings['layout']): void;
+  modality: Modality;
+  available: string[];
+  loaded: string[];
+  window: [number, number] | null;
+  opacity: number;
+  onModality(m: Modality): void;
+  onWindow(w: [number, number]): void;
+  onAutoWindow(): void;
+  onOpacity(o: number): void;
+}
+
+/** Layout, modality switcher, window/level of the shown modality, and mask overlay opacity. */
+export function ViewPanel(p: ViewPanelProps) {
+  const [lo, hi] = p.window ?? [0, 0];
+  const level = (lo + hi) / 2, width = hi - lo;
+  return (
+    <div className="flex flex-col gap-2 text-sm">
+      <div className="flex flex-wrap gap-1" role="radiogroup" aria-label="Layout">
+        {LAYOUTS.map((l) => (
+          <button key={l.key} type="button" role="radio" aria-checked={p.layout === l.key} onClick={() => p.onLayout(l.key)}
+            className={`rounded border px-2 py-1 ${p.layout === l.key ? 'border-slate-900 bg-slate-900 text-white' : 'border-slate-300 bg-white'}`}>{l.text}</button>
+        ))}
+      </div>
+      <div className="flex flex-wrap gap-1" role="radiogroup" aria-label="Modality">
+        {MODALITIES.filter((m) => p.available.includes(m)).map((m) => (
+          <button key={m} type="button" role="radio" aria-checked={p.modality === m}
+            className={`rounded border px-2 py-1 ${p.modality === m ? 'border-slate-900 bg-slate-900 text-white' : 'border-slate-300 bg-white'}`}
+            title={`${MODALITY_NAMES[m]} (M cycles)`} onClick={() => p.onModality(m)}>{m}{p.modality === m && !p.loaded.includes(m) ? '…' : ''}</button>
+        ))}
+      </div>
+      <div className="flex items-center gap-2">
+        <label className="flex items-center gap-1">Level
+          <input type="number" aria-label="Window level" className="w-20 rounded border border-slate-300 px-1" value={Math.round(level)}
+            onChange={(e) => p.onWindow([Number(e.target.value) - width / 2, Number(e.target.value) + width / 2])} />
+        </label>
+        <label className="flex items-center gap-1">Width
+          <input type="number" min={1} aria-label="Window width" className="w-20 rounded border border-slate-300 px-1" value={Math.round(width)}
+            onChange={(e) => p.onWindow([level - Math.max(1, Number(e.target.value)) / 2, level + Math.max(1, Number(e.target.value)) / 2])} />
+        </label>
+        <button type="button" className="rounded border border-slate-300 px-2 py-0.5" onClick={p.onAutoWindow}>Auto</button>
+      </div>
+      <label className="flex items-center gap-2">Mask opacity
+        <input type="range" min={0} max={1} step={0.05} value={p.opacity} aria-label="Mask opacity" onChange={(e) => p.onOpacity(Number(e.target.value))} />
+        <span className="w-10 tabular-nums">{Math.round(p.opacity * 100)}%</span>
+      </label>
+      <p className="text-xs text-slate-500">Scroll: change slice · Ctrl+click or Navigate (N): move the crosshair · right-drag a box: contrast from that region.</p>
+    </div>
+  );
+}

@@ -1,0 +1,177 @@
+import { brushOffsets, paintSegment, stamp, type PaintSpec } from './brush';
+import { floodFill } from './fill';
+import { ChangeRecorder, EditHistory, type EditEntry } from './history';
+import { interpolateSlices, type InterpolateResult } from './interpolate';
+import { removeIslands, type IslandResult } from './islands';
+import { applyEntryToCounts, countLabels, type LabelCounts } from './stats';
+import type { Axis, EditLabel, IntensityRange, MaskGrid, OverwriteRule, Vec3 } from './types';
+
+/** What the active brush/eraser/fill does; the toolbar's settings reduced to what the mask logic needs. */
+export interface ToolSpec {
+  kind: 'brush' | 'eraser';
+  label: EditLabel;
+  sizeMm: number;
+  sphere: boolean;
+  protection: OverwriteRule;
+  /** eraser: remove any label instead of only the active one */
+  eraseAnyLabel: boolean;
+  range: IntensityRange | null;
+}
+
+export interface SessionSnapshot {
+  counts: LabelCounts;
+  revision: number;
+  dirty: boolean;
+  canUndo: boolean;
+  canRedo: boolean;
+  undoLabel: string | null;
+  redoLabel: string | null;
+  /** slice axis of the view last painted in: "fill between slices" interpolates across it */
+  lastAxis: Axis;
+}
+
+function paintSpec(spec: ToolSpec): PaintSpec {
+  return spec.kind === 'eraser'
+    ? { value: 0, rule: { mode: 'any' }, eraseOnly: spec.eraseAnyLabel ? null : spec.label, range: spec.range }
+    : { value: spec.label, rule: spec.protection, range: spec.range };
+}
+
+/**
+ * One editing session on one mask: every tool goes through here, so each operation is one undo step, label counts
+ * stay exact without rescanning, and "dirty" means "differs from what was last saved or loaded". DOM-free: the view
+ * passes voxels in and re-renders when `onRender` fires.
+ */
+export class EditSession {
+  private readonly history = new EditHistory();
+  private counts: LabelCounts;
+  private revision = 0;
+  private savedRevision = 0;
+  private lastAxis: Axis = 2;
+  private stroke: { rec: ChangeRecorder; spec: PaintSpec; offsets: Int32Array; last: Vec3; label: string } | null = null;
+  private listeners = new Set<() => void>();
+  private snapshot: SessionSnapshot;
+
+  constructor(readonly mask: Uint8Array, readonly grid: MaskGrid, private readonly onRender: () => void = () => {}) {
+    this.counts = countLabels(mask);
+    this.snapshot = this.makeSnapshot();
+  }
+
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): SessionSnapshot => this.snapshot;
+
+  beginStroke(vox: Vec3, axis: Axis, spec: ToolSpec) {
+    this.lastAxis = axis;
+    const offsets = brushOffsets({ diameterMm: spec.sizeMm, mode: spec.sphere ? 'sphere' : axis }, this.grid.spacing);
+    const rec = new ChangeRecorder(this.mask);
+    this.stroke = { rec, spec: paintSpec(spec), offsets, last: vox, label: spec.kind === 'eraser' ? 'Erase' : `Paint ${spec.label}` };
+    if (stamp(rec, this.mask, this.grid.dims, vox, offsets, this.stroke.spec) > 0) this.onRender();
+  }
+
+  moveStroke(vox: Vec3) {
+    const s = this.stroke;
+    if (!s) return;
+    if (paintSegment(s.rec, this.mask, this.grid.dims, s.last, vox, s.offsets, s.spec) > 0) this.onRender();
+    s.last = vox;
+  }
+
+  endStroke() {
+    const s = this.stroke;
+    this.stroke = null;
+    if (s) this.commit(s.rec.finish(s.label));
+  }
+
+  get stroking(): boolean {
+    return this.stroke !== null;
+  }
+
+  /** Flood fill from a voxel in the slice across `axis`, or in 3D; -1 when the region is too large (nothing done). */
+  fill(vox: Vec3, axis: Axis, spec: ToolSpec, in3d: boolean): number {
+    this.lastAxis = axis;
+    const rec = new ChangeRecorder(this.mask);
+    const p = paintSpec(spec);
+    const n = floodFill(rec, this.mask, this.grid.dims, vox, p, { scope: in3d ? 'volume' : axis, maxVoxels: 5_000_000 });
+    this.commit(rec.finish(p.value === 0 ? 'Fill erase' : `Fill ${p.value}`));
+    return n;
+  }
+
+  interpolate(label: EditLabel, rule: OverwriteRule, axis: Axis = this.lastAxis): InterpolateResult {
+    const rec = new ChangeRecorder(this.mask);
+    const result = interpolateSlices(rec, this.mask, this.grid, { axis, label, rule });
+    this.commit(rec.finish(`Fill between slices (${label})`));
+    return result;
+  }
+
+  removeIslands(minMl: number, scope: 'all' | EditLabel): IslandResult {
+    const rec = new ChangeRecorder(this.mask);
+    const result = removeIslands(rec, this.mask, this.grid, { minMl, scope });
+    this.commit(rec.finish('Remove islands'));
+    return result;
+  }
+
+  /** Replaces the whole mask as one undoable step (restoring a draft). */
+  replaceUndoable(next: Uint8Array, label: string) {
+    if (next.length !== this.mask.length) throw new Error('mask size does not match the grid');
+    const rec = new ChangeRecorder(this.mask);
+    for (let i = 0; i < next.length; i++) if (next[i] !== this.mask[i]) rec.set(i, next[i]);
+    this.commit(rec.finish(label));
+  }
+
+  /** Loads another version as the new starting point: history restarts and the session is clean. */
+  reset(next: Uint8Array) {
+    if (next.length !== this.mask.length) throw new Error('mask size does not match the grid');
+    this.mask.set(next);
+    this.history.clear();
+    this.counts = countLabels(this.mask);
+    this.revision++;
+    this.savedRevision = this.revision;
+    this.onRender();
+    this.emit();
+  }
+
+  undo(): EditEntry | null {
+    const e = this.history.undo(this.mask);
+    if (e) this.changed(e, -1);
+    return e;
+  }
+
+  redo(): EditEntry | null {
+    const e = this.history.redo(this.mask);
+    if (e) this.changed(e, 1);
+    return e;
+  }
+
+  /** The current revision was saved (or was saved as a draft of nothing new). */
+  markSaved(revision = this.revision) {
+    this.savedRevision = revision;
+    this.emit();
+  }
+
+  private commit(entry: EditEntry | null) {
+    if (!entry) return;
+    this.history.push(entry);
+    this.changed(entry, 1);
+  }
+
+  private changed(entry: EditEntry, direction: 1 | -1) {
+    this.counts = applyEntryToCounts(this.counts, entry, direction);
+    this.revision++;
+    this.onRender();
+    this.emit();
+  }
+
+  private emit() {
+    this.snapshot = this.makeSnapshot();
+    for (const l of this.listeners) l();
+  }
+
+  private makeSnapshot(): SessionSnapshot {
+    return {
+      counts: this.counts, revision: this.revision, dirty: this.revision !== this.savedRevision, canUndo: this.history.canUndo,
+      canRedo: this.history.canRedo, undoLabel: this.history.undoLabel, redoLabel: this.history.redoLabel, lastAxis: this.lastAxis,
+    };
+  }
+}

@@ -1,0 +1,106 @@
+import 'server-only';
+import { can, type Permission } from '@/lib/permissions';
+import { countLabels, type LabelCounts } from '@/lib/editor/stats';
+import type { Db, Tx } from '../db';
+import { db } from '../db';
+import { AppError } from '../errors';
+import { blobs } from '../blobs';
+import { actorRole, actorUserId, type Actor } from '../auth/actor';
+import { decodeMaskFile } from './mask-codec';
+import type { CaseGrid } from './grid';
+
+/** The user behind an actor, when the actor's role has the permission; label work always has a human author. */
+export function requireLabelUser(actor: Actor, permission: Permission): string {
+  const userId = actorUserId(actor);
+  if (!userId || !can(actorRole(actor), permission)) throw new AppError('FORBIDDEN', 'Your role does not allow this action on labels.');
+  return userId;
+}
+
+export interface LabelVersionDto {
+  id: string;
+  number: number;
+  parentId: string | null;
+  parentNumber: number | null;
+  authorId: string;
+  authorName: string;
+  source: 'MODEL' | 'EDIT' | 'IMPORT';
+  message: string;
+  sha256: string;
+  voxelCounts: LabelCounts;
+  changedVoxels: number;
+  createdAt: string;
+  isHead: boolean;
+}
+
+type VersionRow = {
+  id: string;
+  number: number;
+  parentId: string | null;
+  authorId: string;
+  source: string;
+  message: string;
+  sha256: string;
+  voxelCounts: unknown;
+  changedVoxels: number;
+  createdAt: Date;
+  author?: { name: string } | null;
+  parent?: { number: number } | null;
+};
+
+export function versionDto(v: VersionRow, headVersionId: string | null): LabelVersionDto {
+  return {
+    id: v.id,
+    number: v.number,
+    parentId: v.parentId,
+    parentNumber: v.parent?.number ?? null,
+    authorId: v.authorId,
+    authorName: v.author?.name ?? '',
+    source: v.source as LabelVersionDto['source'],
+    message: v.message,
+    sha256: v.sha256,
+    voxelCounts: v.voxelCounts as LabelCounts,
+    changedVoxels: v.changedVoxels,
+    createdAt: v.createdAt.toISOString(),
+    isHead: v.id === headVersionId,
+  };
+}
+
+export const VERSION_INCLUDE = { author: { select: { name: true } }, parent: { select: { number: true } } } as const;
+
+/** A version of this case's label, or NOT_FOUND (a version id from another case is not found either). */
+export async function findCaseVersion(client: Db | Tx, caseId: string, versionId: string) {
+  const v = await client.labelVersion.findFirst({ where: { id: versionId, label: { caseId } }, include: VERSION_INCLUDE });
+  if (!v) throw new AppError('NOT_FOUND', 'No such label version for this case.');
+  return v;
+}
+
+/** Voxels of a stored label version (re-validated on read: a blob is trusted only as far as its checks go). */
+export async function readVersionMask(version: { blobKey: string }, grid: CaseGrid): Promise<Uint8Array> {
+  return decodeMaskFile(await blobs().get(version.blobKey), grid);
+}
+
+/** The returned PRODUCTION prediction: the mask clinicians saw, and the editor's starting point before any version. */
+export async function productionPrediction(client: Db | Tx, caseId: string) {
+  return client.prediction.findFirst({
+    where: { caseId, role: 'PRODUCTION', returned: true },
+    orderBy: { createdAt: 'desc' },
+    include: { modelVersion: { select: { name: true, version: true } } },
+  });
+}
+
+export async function readPredictionMask(prediction: { maskBlobKey: string }, grid: CaseGrid): Promise<Uint8Array> {
+  return decodeMaskFile(await blobs().get(prediction.maskBlobKey), grid);
+}
+
+export function countsOf(mask: Uint8Array): LabelCounts {
+  return countLabels(mask);
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
+}
+
+/** Interactive transactions wait for SQLite's single writer; the default 5 s is too short under a save burst. */
+export const TX_OPTIONS = { maxWait: 20_000, timeout: 30_000 } as const;
+
+export { db };
