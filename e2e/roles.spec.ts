@@ -17,7 +17,8 @@ for (const role of ROLES) {
     for (const item of NAV_ITEMS) {
       await page.goto(item.href);
       if (allowed.includes(item.label)) {
-        await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+        // The page's own title, not an error page's heading.
+        await expect(page.getByRole('heading', { level: 1 })).toHaveText(item.label);
         await expect(page).toHaveURL(new RegExp(`${item.href}$`));
       } else {
         await expect(page).toHaveURL(/\/forbidden$/);

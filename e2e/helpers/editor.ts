@@ -126,12 +126,9 @@ async function seed(externalId: string) {
   const legacy = readNifti(new Uint8Array(await fs.readFile(path.join(REAL, CASE, 'masks', 'hnfnetv1-20.nii.gz'))));
   const mask = remapToProduct(legacy.data as Uint8Array, getLabelMap('brats2020'));
   const maskPut = await blobs().put(writeNiftiMask(mask, reference!));
-  const modelBlob = await blobs().put(new TextEncoder().encode('e2e fixture: the editor tests need a model row, not a model file'));
-  const model = await db().modelVersion.upsert({
-    where: { name_version: { name: 'e2e-editor-model', version: '1.0.0' } },
-    create: { name: 'e2e-editor-model', version: '1.0.0', blobKey: modelBlob.key, sha256: modelBlob.sha256, card: {}, stage: 'PRODUCTION' },
-    update: {},
-  });
+  // The prediction is attributed to the seeded production model (a fixture model row would become a second
+  // PRODUCTION model and change what serving and monitoring see for every other spec).
+  const model = await db().modelVersion.findFirstOrThrow({ where: { stage: 'PRODUCTION' } });
   await db().prediction.create({
     data: { caseId: c.id, modelVersionId: model.id, role: 'PRODUCTION', returned: true, maskBlobKey: maskPut.key, maskSha256: maskPut.sha256, volumesMl: {}, latencyMs: 0 },
   });

@@ -1,50 +1,131 @@
 import 'server-only';
+/**
+ * The review queue: cases that need a human (drifters and flagged cases) without approved ground truth, most
+ * suspicious first, with assignment so two radiologists never label the same case.
+ */
 import { db } from '../db';
+import { recordAudit } from '../audit';
+import { AppError } from '../errors';
+import type { UserActor } from '../auth/session';
+import type { Prisma } from '../db/generated/client';
+import { FLAG_REASONS, type FlagReasonName } from '@/components/flags/reasons';
 
 export interface ReviewQueueItemDto {
   caseId: string;
   externalId: string;
   site: string | null;
+  scanner: string | null;
   flagCount: number;
-  flagReasons: string[];
+  flagReasons: FlagReasonName[];
   driftScore: number | null;
   isDrifter: boolean;
+  driftReasons: string[];
   labelStatus: string | null;
-  assignee: string | null;
+  assignee: { id: string; name: string; email: string } | null;
   createdAt: string;
 }
 
-/**
- * Cases that need a human: drifters and flagged cases without approved ground truth, flagged first, then by drift
- * score (highest first), so the most suspicious predictions are corrected first.
- */
-export async function listReviewQueue(filter: { reason?: string; site?: string } = {}): Promise<ReviewQueueItemDto[]> {
+export interface ReviewQueueFilter {
+  /** a flag reason, or "DRIFT" for drifters */
+  reason?: FlagReasonName | 'DRIFT';
+  site?: string;
+  /** "mine" needs `userId` */
+  assignment?: 'all' | 'mine' | 'unassigned';
+  userId?: string;
+}
+
+function where(filter: ReviewQueueFilter): Prisma.CaseWhereInput {
+  const and: Prisma.CaseWhereInput[] = [
+    { OR: [{ flags: { some: {} } }, { driftReports: { some: { isDrifter: true, prediction: { returned: true } } } }] },
+    { NOT: { label: { status: 'APPROVED' } } },
+  ];
+  if (filter.site) and.push({ site: filter.site });
+  if (filter.reason === 'DRIFT') and.push({ driftReports: { some: { isDrifter: true, prediction: { returned: true } } } });
+  else if (filter.reason && (FLAG_REASONS as readonly string[]).includes(filter.reason)) and.push({ flags: { some: { reason: filter.reason } } });
+  if (filter.assignment === 'unassigned') and.push({ assigneeId: null });
+  if (filter.assignment === 'mine') {
+    if (!filter.userId) throw new Error('the "mine" filter needs userId');
+    and.push({ assigneeId: filter.userId });
+  }
+  return { AND: and };
+}
+
+/** Priority: flagged cases first (a clinician saw a problem), then by drift score, then oldest first. */
+export function byPriority(a: ReviewQueueItemDto, b: ReviewQueueItemDto): number {
+  return (
+    Number(b.flagCount > 0) - Number(a.flagCount > 0) ||
+    (b.driftScore ?? 0) - (a.driftScore ?? 0) ||
+    a.createdAt.localeCompare(b.createdAt)
+  );
+}
+
+export async function listReviewQueue(filter: ReviewQueueFilter = {}, limit = 200): Promise<ReviewQueueItemDto[]> {
   const rows = await db().case.findMany({
-    where: {
-      site: filter.site || undefined,
-      OR: [{ flags: { some: {} } }, { driftReports: { some: { isDrifter: true } } }],
-      NOT: { label: { status: 'APPROVED' } },
-      ...(filter.reason ? { flags: { some: { reason: filter.reason as never } } } : {}),
-    },
+    where: where(filter),
     include: {
       flags: { select: { reason: true } },
-      driftReports: { select: { score: true, isDrifter: true }, orderBy: { createdAt: 'desc' }, take: 1 },
+      driftReports: { where: { prediction: { returned: true } }, select: { score: true, isDrifter: true, reasons: true }, orderBy: { createdAt: 'desc' }, take: 1 },
       label: { select: { status: true } },
-      assignee: { select: { email: true } },
+      assignee: { select: { id: true, name: true, email: true } },
     },
-    take: 500,
   });
-  const items = rows.map((c) => ({
+  const items: ReviewQueueItemDto[] = rows.map((c) => ({
     caseId: c.id,
     externalId: c.externalId,
     site: c.site,
+    scanner: [c.scannerManufacturer, c.scannerModel].filter(Boolean).join(' ') || null,
     flagCount: c.flags.length,
-    flagReasons: [...new Set(c.flags.map((f) => f.reason))],
+    flagReasons: [...new Set(c.flags.map((f) => f.reason as FlagReasonName))],
     driftScore: c.driftReports[0]?.score ?? null,
     isDrifter: c.driftReports[0]?.isDrifter ?? false,
+    driftReasons: Array.isArray(c.driftReports[0]?.reasons) ? (c.driftReports[0].reasons as string[]) : [],
     labelStatus: c.label?.status ?? null,
-    assignee: c.assignee?.email ?? null,
+    assignee: c.assignee,
     createdAt: c.createdAt.toISOString(),
   }));
-  return items.sort((a, b) => Number(b.flagCount > 0) - Number(a.flagCount > 0) || (b.driftScore ?? 0) - (a.driftScore ?? 0));
+  return items.sort(byPriority).slice(0, limit);
+}
+
+/** Sites that have cases, for the queue's filter. */
+export async function listQueueSites(): Promise<string[]> {
+  const rows = await db().case.findMany({ where: { site: { not: null } }, distinct: ['site'], select: { site: true }, orderBy: { site: 'asc' } });
+  return rows.map((r) => r.site!).filter(Boolean);
+}
+
+async function holderOf(caseId: string) {
+  const c = await db().case.findUnique({ where: { id: caseId }, select: { assignee: { select: { id: true, name: true } } } });
+  if (!c) throw new AppError('NOT_FOUND', 'Case not found.');
+  return c.assignee;
+}
+
+/**
+ * Assigns the case to the actor. One conditional UPDATE (only while nobody holds it) makes the claim atomic: of two
+ * concurrent claims exactly one matches the row, the other sees zero rows and is refused. Claiming a case one
+ * already holds is a no-op.
+ */
+export async function assignToMe(actor: UserActor, caseId: string): Promise<{ caseId: string; assigneeId: string }> {
+  const claimed = await db().$transaction(async (tx) => {
+    const r = await tx.case.updateMany({ where: { id: caseId, assigneeId: null }, data: { assigneeId: actor.id } });
+    if (r.count === 1) await recordAudit(tx, { actor, action: 'case.assign', entityType: 'Case', entityId: caseId, data: { assigneeId: actor.id } });
+    return r.count === 1;
+  });
+  if (claimed) return { caseId, assigneeId: actor.id };
+  const holder = await holderOf(caseId);
+  if (holder?.id === actor.id) return { caseId, assigneeId: actor.id };
+  throw new AppError('CONFLICT', `This case is already assigned to ${holder?.name ?? 'someone else'}.`);
+}
+
+/** Releases the case: its holder may, and an administrator may release anyone's. */
+export async function unassign(actor: UserActor, caseId: string): Promise<{ caseId: string }> {
+  const released = await db().$transaction(async (tx) => {
+    const mine = actor.role === 'ADMIN' ? { assigneeId: { not: null } } : { assigneeId: actor.id };
+    const before = await tx.case.findFirst({ where: { id: caseId, ...mine }, select: { assigneeId: true } });
+    if (!before) return false;
+    const r = await tx.case.updateMany({ where: { id: caseId, assigneeId: before.assigneeId }, data: { assigneeId: null } });
+    if (r.count === 1) await recordAudit(tx, { actor, action: 'case.unassign', entityType: 'Case', entityId: caseId, data: { previousAssigneeId: before.assigneeId } });
+    return r.count === 1;
+  });
+  if (released) return { caseId };
+  const holder = await holderOf(caseId);
+  throw new AppError(holder ? 'FORBIDDEN' : 'CONFLICT', holder ? `Only ${holder.name} (or an administrator) can release this case.` : 'This case is not assigned.');
 }

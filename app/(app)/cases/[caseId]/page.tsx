@@ -10,6 +10,9 @@ import { Badge } from '@/components/ui/Badge';
 import { formatDateTime } from '@/components/ui/format';
 import { CaseViewer } from '@/components/cases/CaseViewer';
 import { PredictionPanel } from '@/components/cases/PredictionPanel';
+import { FlagForm } from '@/components/flags/FlagForm';
+import { FlagList } from '@/components/flags/FlagList';
+import { listFlags } from '@/lib/server/flags';
 
 export const dynamic = 'force-dynamic';
 
@@ -25,7 +28,8 @@ async function load(caseId: string) {
 export default async function CasePage({ params }: { params: Promise<{ caseId: string }> }) {
   const user = await requirePageUser('case:view');
   const c = await load((await params).caseId);
-  const predictions = await listCasePredictions(c.id, user.role);
+  const [predictions, flags] = await Promise.all([listCasePredictions(c.id, user.role), listFlags(c.id)]);
+  const returned = predictions.find((p) => p.returned);
   const masks = predictions.map((p) => ({ id: p.id, sha256: p.maskSha256, label: `${p.model} (${p.returned ? 'returned' : p.role.toLowerCase()})` }));
   return (
     <>
@@ -40,6 +44,10 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
       </p>
       <CaseViewer volumes={c.volumes.map((v) => ({ modality: v.modality, sha256: v.sha256 }))} masks={masks} />
       <PredictionPanel predictions={predictions} />
+      <section aria-label="Physician feedback" className="grid gap-4 md:grid-cols-2">
+        {returned && can(user.role, 'case:flag') && <FlagForm caseId={c.id} predictionId={returned.id} />}
+        <FlagList flags={flags} />
+      </section>
     </>
   );
 }

@@ -1,0 +1,25 @@
+/** Window and split choice as a plain GET form: works without JavaScript and keeps the view in the URL. */
+export function MonitoringControls({ window, split }: { window: string; split: string }) {
+  const select = 'rounded border border-slate-300 bg-white px-2 py-1';
+  return (
+    <form method="get" className="mb-6 flex flex-wrap items-end gap-3 text-sm" aria-label="Monitoring view">
+      <label>
+        <span className="block text-xs text-slate-500">Window</span>
+        <select name="window" defaultValue={window} className={select}>
+          <option value="cases">every N cases</option>
+          <option value="day">day</option>
+          <option value="week">week</option>
+        </select>
+      </label>
+      <label>
+        <span className="block text-xs text-slate-500">Split by</span>
+        <select name="split" defaultValue={split} className={select}>
+          <option value="none">nothing</option>
+          <option value="site">site</option>
+          <option value="scanner">scanner</option>
+        </select>
+      </label>
+      <button type="submit" className="rounded bg-slate-800 px-3 py-1 text-white">Show</button>
+    </form>
+  );
+}

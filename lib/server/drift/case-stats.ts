@@ -1,0 +1,82 @@
+import 'server-only';
+/** Per-case statistics for the checks, from stored rows (metadata) and decoded volumes (intensities). */
+import { columnNorms, type Mat4 } from '../imaging/affine';
+import type { VoxelArray } from '../imaging/nifti';
+import { INTENSITY_LEVELS, nonZeroQuantiles, nonZeroVolumeMl } from './intensity';
+import { MODALITIES, type CaseImageStats, type CaseMetadataStats, type CaseOutputStats, type Modality } from './types';
+
+/** The part of a decoded volume the statistics need (a NiftiVolume satisfies it). */
+export interface DecodedVolume {
+  data: VoxelArray;
+  affine: Mat4;
+}
+
+/** Like the trainer's image_meta: spacing = affine column norms rounded to 4 decimals. */
+export const spacingFromAffine = (affine: Mat4) => columnNorms(affine).map((v) => Math.round(v * 1e4) / 1e4) as [number, number, number];
+
+export function imageStats(volumes: Partial<Record<Modality, DecodedVolume>>): CaseImageStats {
+  const intensity: CaseImageStats['intensity'] = {};
+  const present: DecodedVolume[] = [];
+  for (const m of MODALITIES) {
+    const v = volumes[m];
+    if (!v) continue;
+    present.push(v);
+    const q = nonZeroQuantiles(v.data, INTENSITY_LEVELS);
+    if (q) intensity[m] = q;
+  }
+  const brainVolumeMl = present.length ? nonZeroVolumeMl(present.map((v) => v.data), spacingFromAffine(present[0].affine)) : null;
+  return { intensity, levels: INTENSITY_LEVELS, brainVolumeMl };
+}
+
+export interface VolumeRowLike {
+  modality: string;
+  dims: unknown;
+  affine: unknown;
+  orientation: string;
+  datatype: string;
+}
+
+export interface CaseRowLike {
+  site: string | null;
+  scannerManufacturer: string | null;
+  fieldStrength: number | null;
+}
+
+const triple = (v: unknown): [number, number, number] | null =>
+  Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number') ? (v as [number, number, number]) : null;
+
+export function metadataStats(c: CaseRowLike, volumes: VolumeRowLike[]): CaseMetadataStats {
+  const modalities = MODALITIES.filter((m) => volumes.some((v) => v.modality === m));
+  const first = volumes.find((v) => v.modality === 'T1N') ?? volumes[0];
+  const affine = Array.isArray(first?.affine) && first.affine.length === 16 ? (first.affine as Mat4) : null;
+  return {
+    modalities,
+    dims: first ? triple(first.dims) : null,
+    spacingMm: affine ? spacingFromAffine(affine) : null,
+    orientation: first?.orientation ?? null,
+    datatype: first?.datatype ?? null,
+    site: c.site,
+    manufacturer: c.scannerManufacturer,
+    fieldStrengthT: c.fieldStrength,
+  };
+}
+
+const numberRecord = (v: unknown): Record<string, number> =>
+  v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'number')) : {};
+
+export interface PredictionRowLike {
+  volumesMl: unknown;
+  componentCounts: unknown;
+  uncertainty: number | null;
+  features: unknown;
+}
+
+export function outputStats(p: PredictionRowLike): CaseOutputStats {
+  const features = Array.isArray(p.features) && p.features.every((x) => typeof x === 'number') ? (p.features as number[]) : null;
+  return {
+    volumesMl: numberRecord(p.volumesMl),
+    componentCounts: p.componentCounts == null ? null : numberRecord(p.componentCounts),
+    uncertainty: p.uncertainty,
+    features,
+  };
+}

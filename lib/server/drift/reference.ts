@@ -1,0 +1,131 @@
+import 'server-only';
+/**
+ * The drift reference read off a model card. The card schema (lib/schemas/model-card.ts) fixes what every card has;
+ * a few statistics the checks can use are optional extras that newer trainers may write (read from the raw JSON,
+ * because the schema strips unknown keys): see OPTIONAL_CARD_FIELDS.
+ */
+import { z } from 'zod';
+import { hasValues, type QuantileSummary } from '@/lib/stats';
+import { parseModelCard, type ModelCard } from '@/lib/schemas/model-card';
+import { MODALITIES, VOLUME_REGIONS, type DriftReference } from './types';
+
+const quantiles = z.object({ levels: z.array(z.number()), values: z.array(z.number().nullable()) });
+
+/** Optional card fields (JSON paths) the checks use when present; without them those checks report info only. */
+export const OPTIONAL_CARD_FIELDS = {
+  brainVolumeMl: 'reference.imageMetadata.brainVolumeMl',
+  acquisition: 'reference.imageMetadata.acquisition',
+  shapeDistance: 'reference.intensity.channels.<ch>.shapeDistance',
+  etTcRatio: 'reference.volumes.ratios.ET_TC',
+  predictedComponents: 'reference.volumes.predictedComponents.<WT|TC|ET>',
+  lesions: 'reference.volumes.lesions { minMl, counts }',
+  uncertainty: 'reference.uncertainty',
+} as const;
+
+const extrasSchema = z.object({
+  reference: z.object({
+    imageMetadata: z
+      .object({
+        brainVolumeMl: quantiles.optional().catch(undefined),
+        acquisition: z
+          .object({ sites: z.array(z.string()).optional(), manufacturers: z.array(z.string()).optional(), fieldStrengthsT: z.array(z.number()).optional() })
+          .optional()
+          .catch(undefined),
+      })
+      .optional()
+      .catch(undefined),
+    intensity: z
+      .object({ channels: z.record(z.string(), z.object({ shapeDistance: quantiles.optional().catch(undefined) }).catch({})).optional().catch(undefined) })
+      .optional()
+      .catch(undefined),
+    volumes: z
+      .object({
+        ratios: z.object({ ET_TC: quantiles.optional().catch(undefined) }).optional().catch(undefined),
+        predictedComponents: z.record(z.string(), quantiles).optional().catch(undefined),
+        lesions: z.object({ minMl: z.number().positive(), counts: quantiles }).optional().catch(undefined),
+      })
+      .optional()
+      .catch(undefined),
+    uncertainty: quantiles.optional().catch(undefined),
+  }),
+});
+
+const usable = (q: QuantileSummary | null | undefined): QuantileSummary | null => (hasValues(q) ? q : null);
+
+function intensityReference(card: ModelCard, extras: z.infer<typeof extrasSchema>): DriftReference['intensity'] {
+  const src = card.reference.intensity;
+  const channels: NonNullable<DriftReference['intensity']>['channels'] = {};
+  for (const ch of MODALITIES) {
+    const c = src.channels[ch];
+    if (!c) continue;
+    channels[ch] = {
+      pooled: c.pooledQuantiles,
+      median: c.caseMedian,
+      p01: c.caseP01,
+      p99: c.caseP99,
+      shapeDistance: usable(extras.reference.intensity?.channels?.[ch]?.shapeDistance),
+    };
+  }
+  return { levels: src.levels, channels };
+}
+
+function featureReference(card: ModelCard): DriftReference['features'] {
+  const f = card.reference.features;
+  const val = usable(f.mahalanobis.val);
+  const distances = val ?? usable(f.mahalanobis.train);
+  if (!distances) return null;
+  return { mean: f.mean, precision: f.precision, distances, distanceSource: val ? 'validation' : 'training' };
+}
+
+export function driftReferenceFromCard(cardJson: unknown): DriftReference {
+  const card = parseModelCard(cardJson);
+  const extras = extrasSchema.safeParse(cardJson);
+  const ex = extras.success ? extras.data : { reference: {} };
+  const meta = card.reference.imageMetadata;
+  const volumes: DriftReference['volumes'] = {};
+  for (const r of VOLUME_REGIONS) {
+    const q = usable(card.reference.volumes.labels[r]);
+    if (q) volumes[r] = q;
+  }
+  // the model's own validation predictions when the card has them: a prediction's speckle is not in ground truth
+  const predicted = ex.reference.volumes?.predictedComponents;
+  const componentSource = predicted && (['WT', 'TC', 'ET'] as const).some((r) => usable(predicted[r])) ? 'predictions' : 'labels';
+  const components: DriftReference['components'] = {};
+  for (const r of ['WT', 'TC', 'ET'] as const) {
+    const q = usable(componentSource === 'predictions' ? predicted?.[r] : card.reference.volumes.components[r]);
+    if (q) components[r] = q;
+  }
+  return {
+    model: { name: card.name, version: card.version },
+    cases: { train: card.training.cases.train, val: card.training.cases.val },
+    intensity: intensityReference(card, ex),
+    metadata: {
+      spacings: meta.spacingMm.map((s) => s.value),
+      dims: meta.dims.map((d) => d.value),
+      orientations: meta.orientations.map((o) => o.value),
+      dtypes: meta.dtypes.map((d) => d.value),
+      brainVolumeMl: usable(ex.reference.imageMetadata?.brainVolumeMl),
+      acquisition: ex.reference.imageMetadata?.acquisition ?? null,
+    },
+    features: featureReference(card),
+    volumes,
+    components,
+    componentSource,
+    lesions: ex.reference.volumes?.lesions && usable(ex.reference.volumes.lesions.counts) ? ex.reference.volumes.lesions : null,
+    etTcRatio: usable(ex.reference.volumes?.ratios?.ET_TC),
+    uncertainty: usable(ex.reference.uncertainty),
+  };
+}
+
+/** Cache by model version id: parsing a card (with its precision matrix) once per process is enough. */
+const cache = new Map<string, DriftReference>();
+
+export function cachedDriftReference(modelVersionId: string, cardJson: unknown): DriftReference {
+  let ref = cache.get(modelVersionId);
+  if (!ref) {
+    ref = driftReferenceFromCard(cardJson);
+    cache.set(modelVersionId, ref);
+  }
+  return ref;
+}
+

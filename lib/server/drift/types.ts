@@ -1,0 +1,109 @@
+import 'server-only';
+import type { QuantileSummary } from '@/lib/stats';
+
+export type CheckFamily = 'input' | 'image' | 'output';
+/** pass/fail are decided against a threshold; warn marks something unusual the pipeline handles (e.g. another
+ * orientation); info is a value reported without a usable reference. Only fail makes a drifter. */
+export type CheckVerdict = 'pass' | 'warn' | 'fail' | 'info';
+export const MODALITIES = ['T1N', 'T1C', 'T2W', 'T2F'] as const;
+export type Modality = (typeof MODALITIES)[number];
+export const VOLUME_REGIONS = ['NCR', 'ED', 'ET', 'TC', 'WT'] as const;
+export type VolumeRegion = (typeof VOLUME_REGIONS)[number];
+export const COMPONENT_REGIONS = ['WT', 'TC', 'ET'] as const;
+
+/** One check's outcome, stored as-is in DriftReport.checks (JSON) and shown on the case page. */
+export interface CheckResult {
+  family: CheckFamily;
+  /** stable machine key, e.g. "spacing", "intensity.T1C.median", "volume.ET"; population monitoring groups by it */
+  kind: string;
+  label: string;
+  value: number | string | number[] | null;
+  unit?: string;
+  /** what the value is compared to, in words or numbers (e.g. the training quantiles used) */
+  reference: unknown;
+  threshold: unknown;
+  verdict: CheckVerdict;
+  /** 0 at the reference's centre, 1 at the threshold, larger beyond it (only pass/fail checks have one) */
+  score: number | null;
+  /** a sentence for the clinician when the verdict is warn or fail */
+  reason: string | null;
+  /** advisory checks only warn: they never make a drifter and do not enter the report score */
+  advisory?: boolean;
+}
+
+/** Per-case image statistics, computed the way training/src/tumorwatch_train/reference_stats.py computes them. */
+export interface CaseImageStats {
+  /** modality -> raw intensity quantiles (after scl_slope/inter) over the channel's non-zero voxels at `levels` */
+  intensity: Partial<Record<Modality, number[]>>;
+  levels: number[];
+  /** voxels where any channel is non-zero, in mL (a skull-stripped brain's volume) */
+  brainVolumeMl: number | null;
+}
+
+/** Geometry and acquisition of the case as stored at ingestion (Volume and Case rows). */
+export interface CaseMetadataStats {
+  modalities: Modality[];
+  /** of the first channel (T1N), like the trainer's image_meta */
+  dims: [number, number, number] | null;
+  spacingMm: [number, number, number] | null;
+  orientation: string | null;
+  datatype: string | null;
+  site: string | null;
+  manufacturer: string | null;
+  fieldStrengthT: number | null;
+}
+
+export interface CaseOutputStats {
+  volumesMl: Partial<Record<VolumeRegion, number>>;
+  componentCounts: Partial<Record<'WT' | 'TC' | 'ET', number>> | null;
+  uncertainty: number | null;
+  features: number[] | null;
+  /** whole-tumour components of at least settings.minLesionMl in the predicted mask (lesions.ts); null = mask not read */
+  lesions?: number | null;
+}
+
+export interface CaseStats {
+  meta: CaseMetadataStats;
+  image: CaseImageStats | null;
+  output: CaseOutputStats | null;
+}
+
+export interface AcquisitionExpectation {
+  sites?: string[];
+  manufacturers?: string[];
+  fieldStrengthsT?: number[];
+}
+
+/** The reference the checks compare against, extracted from a model card (see reference.ts). */
+export interface DriftReference {
+  model: { name: string; version: string };
+  /** case counts behind the reference: intensities come from train, metadata and volumes from train + val */
+  cases: { train: number; val: number };
+  intensity: {
+    levels: number[];
+    channels: Partial<Record<Modality, { pooled: number[]; median: QuantileSummary; p01: QuantileSummary; p99: QuantileSummary; shapeDistance: QuantileSummary | null }>>;
+  } | null;
+  metadata: {
+    spacings: [number, number, number][];
+    dims: [number, number, number][];
+    orientations: string[];
+    dtypes: string[];
+    brainVolumeMl: QuantileSummary | null;
+    acquisition: AcquisitionExpectation | null;
+  };
+  features: {
+    mean: number[];
+    precision: number[][];
+    /** distances of held-out (validation) cases when the card has them, else of training cases */
+    distances: QuantileSummary;
+    distanceSource: 'validation' | 'training';
+  } | null;
+  volumes: Partial<Record<VolumeRegion, QuantileSummary>>;
+  components: Partial<Record<'WT' | 'TC' | 'ET', QuantileSummary>>;
+  /** 'predictions': counts of the model's own validation predictions (like for like); 'labels': ground truth */
+  componentSource: 'predictions' | 'labels';
+  /** lesion-sized (>= minMl) whole-tumour components of the training labels, when the card records them */
+  lesions: { minMl: number; counts: QuantileSummary } | null;
+  etTcRatio: QuantileSummary | null;
+  uncertainty: QuantileSummary | null;
+}

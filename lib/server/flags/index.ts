@@ -1,0 +1,79 @@
+import 'server-only';
+/** Physician feedback: a flag on a case's prediction (reason + note), attributed to its author and audited. */
+import { z } from 'zod';
+import { db } from '../db';
+import { recordAudit } from '../audit';
+import { AppError } from '../errors';
+import type { UserActor } from '../auth/session';
+import { FLAG_NOTE_MAX, FLAG_REASONS, type FlagReasonName } from '@/components/flags/reasons';
+
+export const flagInputSchema = z.object({
+  caseId: z.string().min(1),
+  /** defaults to the prediction clinicians were shown (the returned one) */
+  predictionId: z.string().min(1).optional(),
+  reason: z.enum(FLAG_REASONS, { error: 'Choose a reason.' }),
+  note: z.string().trim().max(FLAG_NOTE_MAX, `At most ${FLAG_NOTE_MAX} characters.`).default(''),
+});
+export type FlagInput = z.input<typeof flagInputSchema>;
+
+export interface FlagDto {
+  id: string;
+  caseId: string;
+  predictionId: string | null;
+  model: string | null;
+  reason: FlagReasonName;
+  note: string;
+  author: { name: string; email: string; role: string };
+  createdAt: string;
+}
+
+type FlagRow = {
+  id: string;
+  caseId: string;
+  predictionId: string | null;
+  reason: string;
+  note: string;
+  createdAt: Date;
+  user: { name: string; email: string; role: string };
+  prediction: { modelVersion: { name: string; version: string } } | null;
+};
+
+const include = { user: { select: { name: true, email: true, role: true } }, prediction: { select: { modelVersion: { select: { name: true, version: true } } } } } as const;
+
+function toDto(f: FlagRow): FlagDto {
+  return {
+    id: f.id,
+    caseId: f.caseId,
+    predictionId: f.predictionId,
+    model: f.prediction ? `${f.prediction.modelVersion.name} ${f.prediction.modelVersion.version}` : null,
+    reason: f.reason as FlagReasonName,
+    note: f.note,
+    author: f.user,
+    createdAt: f.createdAt.toISOString(),
+  };
+}
+
+export async function createFlag(actor: UserActor, raw: FlagInput): Promise<FlagDto> {
+  const input = flagInputSchema.parse(raw);
+  return db().$transaction(async (tx) => {
+    const c = await tx.case.findUnique({ where: { id: input.caseId }, select: { id: true } });
+    if (!c) throw new AppError('NOT_FOUND', 'Case not found.');
+    let predictionId: string | null = null;
+    if (input.predictionId) {
+      const p = await tx.prediction.findUnique({ where: { id: input.predictionId }, select: { caseId: true } });
+      if (!p || p.caseId !== c.id) throw new AppError('INVALID_INPUT', 'That prediction does not belong to this case.');
+      predictionId = input.predictionId;
+    } else {
+      const shown = await tx.prediction.findFirst({ where: { caseId: c.id, returned: true }, orderBy: { createdAt: 'desc' }, select: { id: true } });
+      predictionId = shown?.id ?? null;
+    }
+    const flag = await tx.flag.create({ data: { caseId: c.id, predictionId, userId: actor.id, reason: input.reason, note: input.note }, include });
+    await recordAudit(tx, { actor, action: 'case.flag', entityType: 'Case', entityId: c.id, data: { flagId: flag.id, predictionId, reason: input.reason } });
+    return toDto(flag);
+  });
+}
+
+export async function listFlags(caseId: string): Promise<FlagDto[]> {
+  const rows = await db().flag.findMany({ where: { caseId }, orderBy: { createdAt: 'desc' }, include });
+  return rows.map(toDto);
+}

@@ -1,0 +1,5 @@
+export * from './quantile';
+export * from './ks';
+export * from './psi';
+export * from './wasserstein';
+export * from './roc';

@@ -1,0 +1,98 @@
+/**
+ * Simulated reading room: radiologists take cases from the review queue and do what the editor does — claim the case,
+ * save a corrected mask through the editor's route (POST /api/cases/[caseId]/labels), submit it, and a second
+ * radiologist approves it. Corrections are the generator's ground truth with realistic boundary noise; the hold-out
+ * set-up imports the reference standard itself. After each approval the retraining trigger is checked, as the
+ * approval flow's contract asks (lib/server/datasets/trigger.ts).
+ */
+import { writeNiftiMask } from '@/lib/server/imaging/nifti';
+import { approveLabel, getLabelState, listReviewQueue, submitForReview } from '@/lib/server/labels';
+import { assignToMe } from '@/lib/server/labels/queue';
+import { checkRetrainingTrigger, type TriggerResult } from '@/lib/server/datasets/trigger';
+import type { UserActor } from '@/lib/server/auth/session';
+import { groundTruth, type CaseRef } from './cohorts';
+import { HttpError, postLabelVersion, type SavedVersion } from './client';
+import { boundaryNoise } from './edits';
+import type { Cast } from './setup';
+
+/** Share of boundary voxels where the reader's contour differs from the reference by one voxel. */
+export const BOUNDARY_NOISE_RATE = 0.03;
+
+export interface LabelOutcome {
+  caseId: string;
+  versionId: string;
+  changedVoxels: number;
+}
+
+/** Readers alternate, so each one authors some cases and second-reads the other's. */
+function readers(cast: Cast, n: number): { author: UserActor; reviewer: UserActor } {
+  return n % 2 === 0 ? { author: cast.radiologist, reviewer: cast.secondReader } : { author: cast.secondReader, reviewer: cast.radiologist };
+}
+
+export async function labelCase(
+  cast: Cast, baseUrl: string, caseId: string, ref: CaseRef, opts: { mode: 'edit' | 'import'; seed: string; turn: number },
+): Promise<LabelOutcome> {
+  const { author, reviewer } = readers(cast, opts.turn);
+  const token = cast.editorTokens.get(author.id)!;
+  const gt = await groundTruth(ref);
+  const state = await getLabelState(caseId);
+  const parent = state.label?.headVersionId ?? null;
+  let mask: Uint8Array;
+  let message: string;
+  if (opts.mode === 'import') {
+    mask = gt.bytes;
+    message = 'Reference standard imported for the locked hold-out';
+  } else {
+    const edit = boundaryNoise(gt.mask, gt.dims, `${opts.seed}:${ref.caseId}`, BOUNDARY_NOISE_RATE);
+    mask = writeNiftiMask(edit.mask, gt.like, { level: 1 });
+    message = 'Corrected the model segmentation';
+  }
+  const version = await saveVersion(baseUrl, token, author, { caseId, parentVersionId: parent, mask, message, source: opts.mode === 'import' ? 'IMPORT' : 'EDIT' });
+  await submitForReview({ actor: author, caseId, versionId: version.id });
+  await approveLabel({ actor: reviewer, caseId, versionId: version.id });
+  return { caseId, versionId: version.id, changedVoxels: version.changedVoxels };
+}
+
+/**
+ * Saves through the editor's route. A save re-sent after a dropped connection may find its first try already
+ * stored (409: the parent is no longer the head); the new head is then ours if it is this author's version with this
+ * message on this parent, and is taken as the result.
+ */
+async function saveVersion(baseUrl: string, token: string, author: UserActor, input: Parameters<typeof postLabelVersion>[2]): Promise<SavedVersion> {
+  try {
+    return await postLabelVersion(baseUrl, token, input);
+  } catch (e) {
+    if (!(e instanceof HttpError && e.status === 409 && e.retried)) throw e;
+    const head = (await getLabelState(input.caseId)).versions.find((v) => v.isHead);
+    if (head && head.authorId === author.id && head.parentId === input.parentVersionId && head.message === input.message) return head;
+    throw e;
+  }
+}
+
+export interface ReadingRoom {
+  approved: number;
+  trigger: TriggerResult | null;
+  triggeredAt: number | null;
+}
+
+/**
+ * One pass over the review queue: every unassigned queued case the scenario knows the ground truth of is claimed,
+ * labelled, approved, and followed by a trigger check; stops at the first trigger.
+ */
+export async function workQueue(cast: Cast, baseUrl: string, known: Map<string, CaseRef>, seed: string, room: ReadingRoom): Promise<void> {
+  const queue = await listReviewQueue({ assignment: 'unassigned' });
+  for (const item of queue) {
+    if (room.trigger?.triggered) return;
+    const ref = known.get(item.caseId);
+    if (!ref || item.labelStatus === 'APPROVED') continue;
+    const { author } = readers(cast, room.approved);
+    await assignToMe(author, item.caseId);
+    await labelCase(cast, baseUrl, item.caseId, ref, { mode: 'edit', seed, turn: room.approved });
+    room.approved++;
+    const t = await checkRetrainingTrigger();
+    if (t.triggered) {
+      room.trigger = t;
+      room.triggeredAt = Date.now();
+    } else if (t.reason === 'error') throw new Error(`retraining trigger failed: ${t.error}`);
+  }
+}
