@@ -32,7 +32,12 @@ async function send(url: string, token: string, form: FormData): Promise<unknown
     }
     const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
     if (res.ok) return body;
-    // The queue's back-pressure answers 503 with Retry-After; a hospital client waits and retries.
+    // The queue's back-pressure answers 503 with Retry-After; a hospital client waits and retries. A 500 says
+    // "nothing was changed" (e.g. the database was busy with another process's write): tried again a few times.
+    if (res.status === 500 && attempt < 3) {
+      await sleep(1000 * (attempt + 1));
+      continue;
+    }
     if (res.status === 503 && attempt < 20) {
       await sleep(Number(res.headers.get('retry-after') ?? 5) * 1000);
       continue;

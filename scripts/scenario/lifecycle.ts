@@ -10,6 +10,7 @@ import { getActiveCriteria } from '@/lib/server/evaluation/criteria';
 import { promoteToCanary, promoteToProduction, promoteToShadow } from '@/lib/server/registry/promotion';
 import { canaryDecision, deploymentReport, evidenceFile } from '@/lib/server/registry';
 import { productionModel } from '@/lib/server/workflows/parent';
+import { retryBusy } from './busy';
 import type { CaseRef } from './cohorts';
 import { compareOnCases, meanDiceGain, worstDifferenceLower, type PairedRecord, type SetComparison } from './measure';
 import type { Cast } from './setup';
@@ -80,7 +81,7 @@ async function deploymentFigures(modelVersionId: string, mode: 'SHADOW' | 'CANAR
 
 export async function enterShadow(cast: Cast, modelVersionId: string, figures: GateFigures): Promise<void> {
   const reason = `Evaluation ${figures.evaluationId} passed; shadowing on live cases before any clinician sees it.`;
-  await promoteToShadow(cast.mlEngineer, { modelVersionId, reason });
+  await retryBusy(() => promoteToShadow(cast.mlEngineer, { modelVersionId, reason }));
 }
 
 export async function shadowFigures(modelVersionId: string) {
@@ -89,7 +90,7 @@ export async function shadowFigures(modelVersionId: string) {
 
 export async function enterCanary(cast: Cast, modelVersionId: string, trafficPercent: number, shadow: DeploymentFigures): Promise<void> {
   const agree = Object.entries(shadow.agreement).map(([g, v]) => `${g} ${v === null ? 'n/a' : v.toFixed(3)}`).join(', ');
-  await promoteToCanary(cast.mlEngineer, { modelVersionId, trafficPercent, reason: `Shadow agreement with production on ${shadow.cases} cases: ${agree}.` });
+  await retryBusy(() => promoteToCanary(cast.mlEngineer, { modelVersionId, trafficPercent, reason: `Shadow agreement with production on ${shadow.cases} cases: ${agree}.` }));
 }
 
 export async function canaryFigures(modelVersionId: string) {
@@ -107,7 +108,7 @@ export interface PromotionOutcome {
 /** The signed promotion (the ML engineer's password again), then the frozen evidence report written to disk. */
 export async function promote(cast: Cast, modelVersionId: string, dataDir: string, canary: DeploymentFigures): Promise<PromotionOutcome> {
   const reason = `Canary served ${canary.cases} cases; drifter rate ${canary.drifterRate ?? 'n/a'} vs production ${canary.productionDrifterRate ?? 'n/a'}; no rollback.`;
-  const changed = await promoteToProduction(cast.mlEngineer, { modelVersionId, password: cast.mlEngineerPassword, reason });
+  const changed = await retryBusy(() => promoteToProduction(cast.mlEngineer, { modelVersionId, password: cast.mlEngineerPassword, reason }));
   const evidence = await evidenceFile(modelVersionId, 'production', 'html');
   const file = path.join(dataDir, evidence.filename);
   fs.writeFileSync(file, evidence.body);

@@ -10,6 +10,7 @@ import { approveLabel, getLabelState, listReviewQueue, submitForReview } from '@
 import { assignToMe } from '@/lib/server/labels/queue';
 import { checkRetrainingTrigger, type TriggerResult } from '@/lib/server/datasets/trigger';
 import type { UserActor } from '@/lib/server/auth/session';
+import { isSqliteBusy, retryBusy } from './busy';
 import { groundTruth, type CaseRef } from './cohorts';
 import { HttpError, postLabelVersion, type SavedVersion } from './client';
 import { boundaryNoise } from './edits';
@@ -48,8 +49,8 @@ export async function labelCase(
     message = 'Corrected the model segmentation';
   }
   const version = await saveVersion(baseUrl, token, author, { caseId, parentVersionId: parent, mask, message, source: opts.mode === 'import' ? 'IMPORT' : 'EDIT' });
-  await submitForReview({ actor: author, caseId, versionId: version.id });
-  await approveLabel({ actor: reviewer, caseId, versionId: version.id });
+  await retryBusy(() => submitForReview({ actor: author, caseId, versionId: version.id }));
+  await retryBusy(() => approveLabel({ actor: reviewer, caseId, versionId: version.id }));
   return { caseId, versionId: version.id, changedVoxels: version.changedVoxels };
 }
 
@@ -69,6 +70,15 @@ async function saveVersion(baseUrl: string, token: string, author: UserActor, in
   }
 }
 
+/** The trigger never throws: a busy database comes back as reason "error", and is worth another try. */
+function triggerCheck(): Promise<TriggerResult> {
+  return retryBusy(async () => {
+    const t = await checkRetrainingTrigger();
+    if (!t.triggered && t.reason === 'error' && isSqliteBusy(t.error)) throw new Error(t.error);
+    return t;
+  });
+}
+
 export interface ReadingRoom {
   approved: number;
   trigger: TriggerResult | null;
@@ -86,10 +96,10 @@ export async function workQueue(cast: Cast, baseUrl: string, known: Map<string, 
     const ref = known.get(item.caseId);
     if (!ref || item.labelStatus === 'APPROVED') continue;
     const { author } = readers(cast, room.approved);
-    await assignToMe(author, item.caseId);
+    await retryBusy(() => assignToMe(author, item.caseId));
     await labelCase(cast, baseUrl, item.caseId, ref, { mode: 'edit', seed, turn: room.approved });
     room.approved++;
-    const t = await checkRetrainingTrigger();
+    const t = await triggerCheck();
     if (t.triggered) {
       room.trigger = t;
       room.triggeredAt = Date.now();

@@ -44,7 +44,10 @@ export function flatten(value: unknown, prefix = '', out: Flat = {}): Flat {
 /** The JSON keeps the figures the brief asks for, not the full comparison trees of every evaluation set. */
 export function resultJson(r: ScenarioResult): Flat {
   const { gate, ...rest } = r;
-  const slim = gate && { verdict: gate.verdict, failed: gate.failed, domainAWorstLower: gate.domainAWorstLower, shiftedGain: gate.shiftedGain, domainA: gate.domainA, shifted: gate.shifted };
+  const slim = gate && {
+    verdict: gate.verdict, failed: gate.failed, domainAWorstLower: gate.domainAWorstLower, shiftedGain: gate.shiftedGain,
+    drifterHoldoutN: gate.drifterHoldout?.n ?? 0, triggeringN: gate.triggering?.n ?? 0, domainA: gate.domainA, shifted: gate.shifted,
+  };
   return flatten({ ...rest, gate: slim });
 }
 
@@ -86,7 +89,8 @@ export function summary(r: ScenarioResult): string {
   if (r.gate) {
     const g = r.gate;
     out.push('', `evaluation gate: ${g.verdict}${g.failed.length ? ` (failed: ${g.failed.join('; ')})` : ''}`);
-    out.push(...comparisonLines('shifted-domain hold-out', g.shifted));
+    out.push(...comparisonLines('shifted-domain cases of the drifter hold-out', g.shifted));
+    if ((g.drifterHoldout?.n ?? 0) !== (g.shifted?.n ?? 0)) out.push(...comparisonLines('whole drifter hold-out (shifted and in-distribution)', g.drifterHoldout));
     if (g.shiftedGain) out.push(`    mean Dice gain over WT/TC/ET ${ci(g.shiftedGain)} -> ${g.shiftedGain.significant ? 'significant' : 'NOT significant'}`);
     out.push(...comparisonLines('domain-A locked hold-out', g.domainA));
     out.push(`    worst lower CI bound of the difference ${f3(g.domainAWorstLower)} (regression margin -0.010)`);

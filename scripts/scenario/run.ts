@@ -7,6 +7,7 @@ import path from 'node:path';
 import { addCasesToDataset, lockDataset } from '@/lib/server/datasets/members';
 import { listDatasets } from '@/lib/server/datasets/queries';
 import { disconnectDb } from '@/lib/server/db';
+import { retryBusy } from './busy';
 import { ensureCohort, type CaseRef } from './cohorts';
 import { streamCases, throughput } from './collect';
 import { canaryFigures, enterCanary, enterShadow, gateFigures, promote, shadowFigures } from './lifecycle';
@@ -77,10 +78,10 @@ export async function runScenario(o: ScenarioOptions, root: string, env: Record<
         if (!g.refs.length) continue;
         const arrivals = await runStream({ ...ctx, flagRate: 0 }, g.refs, { inFlight: 2, timeoutMs: g.refs.length * 2 * MIN });
         for (const x of arrivals) await labelCase(cast, ctx.baseUrl, x.caseId, x.ref, { mode: 'import', seed: o.seed, turn: turn++ });
-        await addCasesToDataset(cast.mlEngineer, { datasetId: g.set.id, caseIds: arrivals.map((x) => x.caseId) });
+        await retryBusy(() => addCasesToDataset(cast.mlEngineer, { datasetId: g.set.id, caseIds: arrivals.map((x) => x.caseId) }));
         log(`${g.set.name}: ${arrivals.length} labelled domain-A cases`);
       }
-      await lockDataset(cast.mlEngineer, holdout.id);
+      await retryBusy(() => lockDataset(cast.mlEngineer, holdout.id));
     });
 
     const room: ReadingRoom = { approved: 0, trigger: null, triggeredAt: null };

@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createFlag } from '@/lib/server/flags';
 import { listCasePredictions } from '@/lib/server/cases/predictions';
+import { retryBusy } from './busy';
 import { postCase } from './client';
 import { groundTruth, readCase, type CaseRef } from './cohorts';
 import { flagReasonFor, seededCoin } from './plan';
@@ -41,7 +42,7 @@ async function physicianReview(ctx: StreamContext, a: Arrival): Promise<void> {
   if (!shown) return;
   const gt = await groundTruth(a.ref);
   const reason = flagReasonFor(shown.volumesMl.WT ?? 0, gt.wtMl);
-  await createFlag(ctx.cast.physician, { caseId: a.caseId, predictionId: shown.id, reason, note: 'Flagged during reporting (scenario).' });
+  await retryBusy(() => createFlag(ctx.cast.physician, { caseId: a.caseId, predictionId: shown.id, reason, note: 'Flagged during reporting (scenario).' }));
   a.flagged = true;
 }
 
