@@ -122,14 +122,17 @@ export function worstDifferenceLower(c: SetComparison): number {
   return Math.min(...REGIONS.flatMap((g) => (['dice', 'lw_dice'] as Metric[]).map((m) => c[g][m].difference.lower)));
 }
 
+/** Below this many cases a percentile bootstrap CI is too coarse to call anything significant. */
+export const MIN_CASES_FOR_SIGNIFICANCE = 5;
+
 /**
  * Per case, the mean over WT/TC/ET of candidate - production Dice; its mean with a CI (the gate's drifter statistic).
- * "Significant" improvement: the CI's lower bound is above zero.
+ * "Significant" improvement: at least MIN_CASES_FOR_SIGNIFICANCE cases and the CI's lower bound above zero.
  */
-export function meanDiceGain(records: PairedRecord[], bs: BootstrapOptions): (Interval & { significant: boolean }) | null {
+export function meanDiceGain(records: PairedRecord[], bs: BootstrapOptions): (Interval & { n: number; significant: boolean }) | null {
   const paired = records.filter((r) => r.baseline !== null);
   if (paired.length === 0) return null;
   const perCase = paired.map((r) => REGIONS.reduce((s, g) => s + r.candidate.metrics[g].dice - r.baseline!.metrics[g].dice, 0) / REGIONS.length);
   const ci = iv(bootstrapMeanCI(perCase, bs));
-  return { ...ci, significant: ci.lower > 0 };
+  return { ...ci, n: paired.length, significant: paired.length >= MIN_CASES_FOR_SIGNIFICANCE && ci.lower > 0 };
 }

@@ -91,7 +91,7 @@ export function summary(r: ScenarioResult): string {
     out.push('', `evaluation gate: ${g.verdict}${g.failed.length ? ` (failed: ${g.failed.join('; ')})` : ''}`);
     out.push(...comparisonLines('shifted-domain cases of the drifter hold-out', g.shifted));
     if ((g.drifterHoldout?.n ?? 0) !== (g.shifted?.n ?? 0)) out.push(...comparisonLines('whole drifter hold-out (shifted and in-distribution)', g.drifterHoldout));
-    if (g.shiftedGain) out.push(`    mean Dice gain over WT/TC/ET ${ci(g.shiftedGain)} -> ${g.shiftedGain.significant ? 'significant' : 'NOT significant'}`);
+    if (g.shiftedGain) out.push(`    mean Dice gain over WT/TC/ET on the shifted cases ${ci(g.shiftedGain)} (n=${g.shiftedGain.n}) -> ${g.shiftedGain.significant ? 'significant' : 'NOT significant'}`);
     out.push(...comparisonLines('domain-A locked hold-out', g.domainA));
     out.push(`    worst lower CI bound of the difference ${f3(g.domainAWorstLower)} (regression margin -0.010)`);
   }

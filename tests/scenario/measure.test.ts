@@ -53,18 +53,21 @@ describe('candidate vs production on a set of cases', () => {
   const bs = { resamples: 500, confidence: 0.95, seed: 1 };
 
   it('gives means, CIs and the paired difference per region and metric', () => {
-    const records = [rec('a', 0.9, 0.7), rec('b', 0.85, 0.72), rec('c', 0.88, 0.69), rec('d', 0.91, 0.75)];
+    const records = [rec('a', 0.9, 0.7), rec('b', 0.85, 0.72), rec('c', 0.88, 0.69), rec('d', 0.91, 0.75), rec('e', 0.86, 0.7), rec('f', 0.9, 0.71)];
     const c = compareOnCases(records, bs)!;
-    expect(c.n).toBe(4);
-    expect(c.WT.dice.candidate.estimate).toBeCloseTo(0.885, 10);
-    expect(c.WT.dice.production.estimate).toBeCloseTo(0.715, 10);
-    expect(c.WT.dice.difference.estimate).toBeCloseTo(0.17, 10);
+    expect(c.n).toBe(6);
+    expect(c.WT.dice.candidate.estimate).toBeCloseTo(5.3 / 6, 10);
+    expect(c.WT.dice.production.estimate).toBeCloseTo(4.27 / 6, 10);
+    expect(c.WT.dice.difference.estimate).toBeCloseTo((5.3 - 4.27) / 6, 10);
     expect(c.WT.dice.difference.lower).toBeGreaterThan(0);
-    expect(c.ET.lw_dice.candidate.estimate).toBeCloseTo(0.885 - 0.15, 10);
+    expect(c.ET.lw_dice.candidate.estimate).toBeCloseTo(5.3 / 6 - 0.15, 10);
     expect(worstDifferenceLower(c)).toBeGreaterThan(0.1);
     const gain = meanDiceGain(records, bs)!;
-    expect(gain.estimate).toBeCloseTo(0.17, 10);
+    expect(gain.estimate).toBeCloseTo((5.3 - 4.27) / 6, 10);
+    expect(gain.n).toBe(6);
     expect(gain.significant).toBe(true);
+    // the same consistent gain on too few cases is not called significant
+    expect(meanDiceGain(records.slice(0, 3), bs)!.significant).toBe(false);
   });
 
   it('calls a mixed improvement not significant, and an empty set null', () => {

@@ -14,7 +14,7 @@ from .card import build_card
 from .config import TrainConfig
 from .data import CachedCase, cache_case
 from .evaluate import evaluate_entries, summarize_dice
-from .export import check_parity, export_onnx, parity, parity_inputs
+from .export import OPSET, check_parity, export_onnx, parity, parity_inputs
 from .manifest import CaseEntry, Manifest, load_manifest
 from .model import build_model, count_parameters, load_checkpoint, resolve_checkpoint, save_checkpoint
 from .nifti_io import sha256_file
@@ -57,6 +57,13 @@ def _parent(init_from: str | None) -> tuple[dict | None, object | None]:
     info = {"name": card.get("name") or payload.get("name"), "version": card.get("version") or payload.get("version"),
             "checkpointSha256": sha256_file(ckpt)}
     return info, (model, net)
+
+
+def _write_json(path: Path, doc: dict) -> None:
+    """Temporary name, then rename: a reader never sees half a card."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(doc, indent=1, allow_nan=False) + "\n")
+    tmp.replace(path)
 
 
 def run_training(manifest_path: str, out_dir: str, cfg: TrainConfig, *, init_from: str | None, name: str,
@@ -112,13 +119,13 @@ def run_training(manifest_path: str, out_dir: str, cfg: TrainConfig, *, init_fro
         "bestEpoch": fit["bestEpoch"], "steps": fit["steps"], "durationS": round(progress.elapsed(), 1),
         "trainingLoopS": round(train_s, 1),
     }
-    onnx_info = {"file": "model.onnx", "sha256": sha256_file(out / "model.onnx"), "opset": 18, "parity": par}
+    onnx_info = {"file": "model.onnx", "sha256": sha256_file(out / "model.onnx"), "opset": OPSET, "parity": par}
     card = build_card(cfg, name=name, version=version, training=training, metrics=metrics, reference=reference,
                       onnx=onnx_info, parameters=count_parameters(model))
-    (out / "model-card.json").write_text(json.dumps(card, indent=1, allow_nan=False) + "\n")
+    _write_json(out / "model-card.json", card)
     metrics_doc = {"history": fit["history"], "validation": metrics["validation"], "parity": par,
                    "validationCases": [{k: v for k, v in r.items() if k != "features"} for r in val_rows]}
-    (out / "metrics.json").write_text(json.dumps(metrics_doc, indent=1, allow_nan=False) + "\n")
+    _write_json(out / "metrics.json", metrics_doc)
     return {"type": "done", "outDir": str(out.resolve()), "name": name, "version": version,
             "files": ["model.onnx", "model-card.json", "metrics.json", "checkpoint.pt"],
             "validation": metrics["validation"], "onnxMaxAbsDiff": par["maxAbsDiff"],
