@@ -36,6 +36,9 @@ step "Trainer tests (pytest)"
 step "Production build (next build)"
 npx next build
 
+step "Closed-loop scenario, CI size (npm run scenario -- --small): must end with the retrained candidate in production"
+npm run --silent scenario -- --small --out data/scenario/ci-small.json
+
 step "End-to-end tests (Playwright, /usr/bin/chromium)"
 npx playwright test
 

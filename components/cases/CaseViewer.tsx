@@ -24,7 +24,10 @@ export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks:
   const [ready, setReady] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [modality, setModality] = useState(volumes.find((v) => v.modality === 'T1C')?.modality ?? volumes[0]?.modality);
-  const [maskId, setMaskId] = useState(masks[0]?.id ?? '');
+  // null = "the first mask", so a prediction that arrives while the page is open (RefreshWhile) is shown by itself;
+  // '' = the user chose no overlay.
+  const [chosenMaskId, setMaskId] = useState<string | null>(null);
+  const maskId = chosenMaskId ?? masks[0]?.id ?? '';
   const [opacity, setOpacity] = useState(0.5);
 
   useEffect(() => {
@@ -53,26 +56,25 @@ export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks:
     if (ready && modality) viewerRef.current?.showModality(modality);
   }, [ready, modality]);
 
+  const maskSha = masks.find((m) => m.id === maskId)?.sha256;
   useEffect(() => {
     const viewer = viewerRef.current;
-    const mask = masks.find((m) => m.id === maskId);
     if (!ready || !viewer) return;
     let cancelled = false;
     (async () => {
-      if (!mask) return viewer.setMask(new Uint8Array(viewer.grid().dims.reduce((a, b) => a * b, 1)));
-      const bytes = await fetch(blobUrl(mask.sha256)).then((r) => r.arrayBuffer());
+      const mask = maskSha ? await viewer.decodeMask(await fetch(blobUrl(maskSha)).then((r) => r.arrayBuffer())) : new Uint8Array(viewer.grid().dims.reduce((a, b) => a * b, 1));
       if (cancelled) return;
-      viewer.setMask(await viewer.decodeMask(bytes));
+      viewer.setMask(mask);
       viewer.setLabelStyle({ colours: LABEL_COLOURS as never, visible: { 1: true, 2: true, 3: true }, opacity });
       viewer.drawNow();
-      canvasRef.current?.setAttribute('data-mask-loaded', mask.id);
+      canvasRef.current?.setAttribute('data-mask-loaded', maskSha ? maskId : '');
     })().catch((e) => !cancelled && setError(e instanceof Error ? e.message : String(e)));
     return () => {
       cancelled = true;
     };
-    // opacity is applied by its own effect
+    // opacity is applied by its own effect; maskSha changes with maskId or when a prediction arrives
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ready, maskId, masks]);
+  }, [ready, maskSha]);
 
   useEffect(() => {
     if (!ready) return;
@@ -114,7 +116,10 @@ export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks:
         {!ready && !error && <span className="text-slate-500">Loading volumes…</span>}
       </div>
       {error && <p role="alert" className="text-red-700">Could not display the case: {error}</p>}
-      <canvas ref={canvasRef} className="h-[520px] w-full rounded bg-black" data-testid="case-viewer-canvas" data-ready={ready ? 'true' : 'false'} />
+      {/* NiiVue sizes the canvas to its parent (style 100%), so the parent carries the height. */}
+      <div className="h-[520px] w-full">
+        <canvas ref={canvasRef} className="h-full w-full rounded bg-black" data-testid="case-viewer-canvas" data-ready={ready ? 'true' : 'false'} />
+      </div>
     </section>
   );
 }

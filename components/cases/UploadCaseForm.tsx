@@ -1,4 +1,5 @@
 'use client';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { guessField, uploadCase } from '@/lib/client/upload-case';
@@ -15,7 +16,7 @@ export function UploadCaseForm() {
   const router = useRouter();
   const [files, setFiles] = useState<Record<string, File>>({});
   const [progress, setProgress] = useState<number | null>(null);
-  const [message, setMessage] = useState<{ tone: 'error' | 'ok'; text: string } | null>(null);
+  const [message, setMessage] = useState<{ tone: 'error' | 'ok'; text: string; caseId?: string } | null>(null);
 
   function onDrop(e: React.DragEvent) {
     e.preventDefault();
@@ -39,7 +40,7 @@ export function UploadCaseForm() {
     const res = await uploadCase(form, setProgress);
     setProgress(null);
     if (!res.ok) return setMessage({ tone: 'error', text: res.message ?? 'Upload failed' });
-    setMessage({ tone: 'ok', text: res.created ? 'Case received and queued for segmentation.' : 'These files were already ingested for this case.' });
+    setMessage({ tone: 'ok', text: res.created ? 'Case received and queued for segmentation.' : 'These files were already ingested for this case.', caseId: res.caseId });
     router.refresh();
   }
 
@@ -63,7 +64,11 @@ export function UploadCaseForm() {
         ))}
       </div>
       {progress !== null && <progress className="w-full" value={progress} max={1} aria-label="Upload progress" />}
-      {message && <p role="status" className={message.tone === 'error' ? 'text-red-700' : 'text-emerald-700'}>{message.text}</p>}
+      {message && (
+        <p role="status" className={message.tone === 'error' ? 'text-red-700' : 'text-emerald-700'}>
+          {message.text} {message.caseId && <Link href={`/cases/${message.caseId}`} className="underline">Open the case</Link>}
+        </p>
+      )}
       <button type="submit" disabled={progress !== null} className="rounded bg-slate-900 px-3 py-1.5 text-white disabled:opacity-50">Upload case</button>
     </form>
   );

@@ -22,6 +22,12 @@ export const quantilesSchema = z
   .refine((q) => q.levels.length === q.values.length, 'levels and values differ in length');
 export type Quantiles = z.infer<typeof quantilesSchema>;
 
+/** Mean per-case figures of one region on one evaluation set (lib/metrics: Dice, BraTS 2023 lesion-wise Dice, lesion F1). */
+const qualityRegion = z.object({ dice: z.number().min(0).max(1), lw_dice: z.number().min(0).max(1), lesion_f1: z.number().min(0).max(1) });
+/** One evaluation set of `npm run model:quality` (held-out domain A, a shifted domain, the real cases). */
+export const qualitySetSchema = z.object({ n: z.number().int().positive(), description: z.string(), WT: qualityRegion, TC: qualityRegion, ET: qualityRegion });
+export type QualitySet = z.infer<typeof qualitySetSchema>;
+
 const diceSummary = z.object({
   n: z.number().int().nonnegative(),
   mean: z.number().min(0).max(1),
@@ -160,6 +166,8 @@ export const modelCardSchema = z
         z.object({ n: z.number().int().positive(), grid: z.literal('native'), dice: z.object({ WT: diceSummary, TC: diceSummary, ET: diceSummary }) }),
       ]),
       validationTargetGrid: z.record(z.string(), z.number()).nullable(),
+      /** measured after training by `npm run model:quality --write-card`, keyed by set (domainA, shift:<preset>, real) */
+      quality: z.record(z.string(), qualitySetSchema).optional(),
     }),
     reference,
   })

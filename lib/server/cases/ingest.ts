@@ -96,7 +96,7 @@ function validate(files: UploadedFile[], metadata: CaseMetadata): ValidatedCase 
   } catch (err) {
     if (err instanceof ImagingValidationError) {
       const code = err.status === 413 ? 'TOO_LARGE' : err.status === 415 ? 'UNSUPPORTED_MEDIA' : 'INVALID_INPUT';
-      throw new AppError(code, `${err.file}: ${err.message}`, { status: err.status });
+      throw new AppError(code, err.message, { status: err.status }); // the message already names the file
     }
     throw err;
   }

@@ -12,6 +12,7 @@ import { CaseViewer } from '@/components/cases/CaseViewer';
 import { PredictionPanel } from '@/components/cases/PredictionPanel';
 import { FlagForm } from '@/components/flags/FlagForm';
 import { FlagList } from '@/components/flags/FlagList';
+import { RefreshWhile } from '@/components/ui/RefreshWhile';
 import { listFlags } from '@/lib/server/flags';
 
 export const dynamic = 'force-dynamic';
@@ -38,8 +39,9 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
         subtitle={`${c.site ?? 'unknown site'} · ${[c.scannerManufacturer, c.scannerModel].filter(Boolean).join(' ') || 'unknown scanner'} · received ${formatDateTime(c.createdAt)}`}
         actions={can(user.role, 'label:edit') && <Link href={`/cases/${c.id}/edit`} className="rounded bg-slate-900 px-3 py-2 text-sm text-white">Open editor</Link>}
       />
+      <RefreshWhile active={c.status === 'RECEIVED' || c.status === 'PROCESSING'} />
       <p className="mb-4 text-sm">
-        Status: <Badge>{c.status}</Badge>{' '}
+        Status: <span data-testid="case-status"><Badge>{c.status}</Badge></span>{' '}
         <span className="text-slate-500">{c.volumes.map((v) => `${v.modality} ${v.dims.join('×')} @ ${v.spacing.map((s) => s.toFixed(1)).join('×')} mm ${v.orientation}`).join(' · ')}</span>
       </p>
       <CaseViewer volumes={c.volumes.map((v) => ({ modality: v.modality, sha256: v.sha256 }))} masks={masks} />
