@@ -16,6 +16,8 @@ interface PixelStats {
   lit: number;
   /** pixels with a clearly non-grey colour: the label overlay (the MRI itself is greyscale) */
   coloured: number;
+  /** mean grey value (0-255) */
+  mean: number;
 }
 
 /**
@@ -33,12 +35,14 @@ async function canvasPixels(page: Page, canvas: Locator, name: string): Promise<
     const px = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
     let lit = 0;
     let coloured = 0;
+    let sum = 0;
     for (let i = 0; i < px.length; i += 4) {
       const [r, g, b] = [px[i], px[i + 1], px[i + 2]];
       if (Math.max(r, g, b) > 24) lit++;
       if (Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++;
+      sum += (r + g + b) / 3;
     }
-    return { lit: lit / (px.length / 4), coloured };
+    return { lit: lit / (px.length / 4), coloured, mean: sum / (px.length / 4) };
   }, png);
 }
 
@@ -78,6 +82,17 @@ test('a case uploaded through the form appears in the worklist, is segmented, an
   expect(withoutOverlay.lit).toBeGreaterThan(0.1);
   // ... and the prediction overlay adds coloured pixels that the bare MRI (plus crosshair) does not have.
   expect(withOverlay.coloured - withoutOverlay.coloured).toBeGreaterThan(500);
+
+  // Window/level: a level at the bottom of the current window with a narrow width turns most tissue white.
+  const width = Number(await page.getByLabel('Window width').inputValue());
+  const level = Number(await page.getByLabel('Window level').inputValue());
+  await page.getByLabel('Window level').fill(String(Math.round(level - width / 2 + width / 20)));
+  await expect.poll(async () => (await canvasPixels(page, canvas, 'viewer-low-level')).mean).toBeGreaterThan(withoutOverlay.mean * 1.5);
+  await page.getByRole('button', { name: 'Auto' }).click();
+
+  // The 3D render beside the planes puts anatomy into the fourth quadrant of the canvas.
+  await page.getByLabel('View', { exact: true }).selectOption({ label: 'Multi-planar + 3D' });
+  await expect.poll(async () => (await canvasPixels(page, canvas, 'viewer-3d')).lit).toBeGreaterThan(withoutOverlay.lit * 1.15);
 });
 
 test('a malformed upload is refused with a clear message and creates no case', async ({ page }) => {

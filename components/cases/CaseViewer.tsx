@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useRef, useState } from 'react';
-import { MaskViewer } from '@/components/viewer/mask-viewer';
+import { MaskViewer, type ViewerLayout } from '@/components/viewer/mask-viewer';
 import { LABEL_COLOURS } from '@/lib/labels';
 
 export interface ViewerVolume {
@@ -16,6 +16,11 @@ export interface ViewerMask {
 
 const blobUrl = (sha256: string) => `/api/blobs/${sha256}`;
 const MODALITY_NAMES: Record<string, string> = { T1N: 'T1', T1C: 'T1 + contrast', T2W: 'T2', T2F: 'FLAIR' };
+const LAYOUTS: { key: ViewerLayout; text: string }[] = [
+  { key: 'multi', text: 'Multi-planar' },
+  { key: 'multi3d', text: 'Multi-planar + 3D' },
+  { key: 'render', text: '3D render' },
+];
 
 /** Read-only case viewer: the four modalities in linked multi-planar views with a prediction overlay and legend. */
 export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks: ViewerMask[] }) {
@@ -29,6 +34,9 @@ export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks:
   const [chosenMaskId, setMaskId] = useState<string | null>(null);
   const maskId = chosenMaskId ?? masks[0]?.id ?? '';
   const [opacity, setOpacity] = useState(0.5);
+  const [layout, setLayout] = useState<ViewerLayout>('multi');
+  /** [low, high] display window of the shown modality; null until its volume is decoded */
+  const [windowRange, setWindowRange] = useState<[number, number] | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -53,8 +61,27 @@ export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks:
   }, []);
 
   useEffect(() => {
-    if (ready && modality) viewerRef.current?.showModality(modality);
+    const viewer = viewerRef.current;
+    if (!ready || !modality || !viewer) return;
+    viewer.showModality(modality);
+    const info = viewer.intensity(modality);
+    setWindowRange(info ? [info.calMin, info.calMax] : null);
   }, [ready, modality]);
+
+  useEffect(() => {
+    if (ready) viewerRef.current?.setLayout(layout);
+  }, [ready, layout]);
+
+  function applyWindow(lo: number, hi: number) {
+    if (!modality || !(hi > lo)) return;
+    viewerRef.current?.setWindow(modality, lo, hi);
+    setWindowRange([lo, hi]);
+  }
+
+  function autoWindow() {
+    const info = modality ? viewerRef.current?.intensity(modality) : null;
+    if (info) applyWindow(info.robustMin, info.robustMax);
+  }
 
   const maskSha = masks.find((m) => m.id === maskId)?.sha256;
   useEffect(() => {
@@ -102,6 +129,13 @@ export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks:
           </label>
         )}
         <label className="flex items-center gap-1">
+          View
+          <select value={layout} onChange={(e) => setLayout(e.target.value as ViewerLayout)} className="rounded border border-slate-300 px-1 py-0.5" aria-label="View">
+            {LAYOUTS.map((l) => <option key={l.key} value={l.key}>{l.text}</option>)}
+          </select>
+        </label>
+        {windowRange && <WindowLevel range={windowRange} onChange={applyWindow} onAuto={autoWindow} />}
+        <label className="flex items-center gap-1">
           Overlay
           <input type="range" min={0} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.target.value))} aria-label="Overlay opacity" />
         </label>
@@ -121,5 +155,24 @@ export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks:
         <canvas ref={canvasRef} className="h-full w-full rounded bg-black" data-testid="case-viewer-canvas" data-ready={ready ? 'true' : 'false'} />
       </div>
     </section>
+  );
+}
+
+/** Window/level of the shown modality as level (centre) and width, in the volume's calibrated units. */
+function WindowLevel({ range: [lo, hi], onChange, onAuto }: { range: [number, number]; onChange(lo: number, hi: number): void; onAuto(): void }) {
+  const level = (lo + hi) / 2;
+  const width = hi - lo;
+  return (
+    <span className="flex items-center gap-1">
+      <label className="flex items-center gap-1">Level
+        <input type="number" aria-label="Window level" className="w-20 rounded border border-slate-300 px-1" value={Math.round(level)}
+          onChange={(e) => onChange(Number(e.target.value) - width / 2, Number(e.target.value) + width / 2)} />
+      </label>
+      <label className="flex items-center gap-1">Width
+        <input type="number" min={1} aria-label="Window width" className="w-20 rounded border border-slate-300 px-1" value={Math.round(width)}
+          onChange={(e) => onChange(level - Math.max(1, Number(e.target.value)) / 2, level + Math.max(1, Number(e.target.value)) / 2)} />
+      </label>
+      <button type="button" className="rounded border border-slate-300 px-2 py-0.5" onClick={onAuto}>Auto</button>
+    </span>
   );
 }

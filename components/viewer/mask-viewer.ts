@@ -14,7 +14,8 @@ export interface LabelStyle {
   opacity: number;
 }
 
-export type ViewerLayout = 'multi' | 'axial' | 'coronal' | 'sagittal';
+/** multi: axial, coronal, sagittal linked by one crosshair; multi3d: the same plus a 3D render; render: 3D alone */
+export type ViewerLayout = 'multi' | 'multi3d' | 'axial' | 'coronal' | 'sagittal' | 'render';
 
 export interface IntensityInfo {
   calMin: number;
@@ -89,9 +90,13 @@ export class MaskViewer {
     return mask;
   }
 
-  /** Multiplanar (linked axial, coronal, sagittal: one crosshair) or one large view. */
+  /** Multiplanar (linked axial, coronal, sagittal: one crosshair), with or without the 3D render, or one large view. */
   setLayout(layout: ViewerLayout) {
-    const types = { multi: SLICE_TYPE.MULTIPLANAR, axial: SLICE_TYPE.AXIAL, coronal: SLICE_TYPE.CORONAL, sagittal: SLICE_TYPE.SAGITTAL };
+    const types = {
+      multi: SLICE_TYPE.MULTIPLANAR, multi3d: SLICE_TYPE.MULTIPLANAR, axial: SLICE_TYPE.AXIAL, coronal: SLICE_TYPE.CORONAL,
+      sagittal: SLICE_TYPE.SAGITTAL, render: SLICE_TYPE.RENDER,
+    };
+    this.nv.opts.multiplanarShowRender = layout === 'multi3d' ? SHOW_RENDER.ALWAYS : SHOW_RENDER.NEVER;
     this.nv.setSliceType(types[layout]);
   }
 
