@@ -1,7 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { login } from './helpers/auth';
 import {
-  clickVoxel, expectCounts, labelCounts, labelHead, loginSecondRadiologist, moveCrosshair, openEditor, paintPath, seedEditorCase, type SeededCase,
+  clickVoxel, drawSquare, expectCounts, labelCounts, labelHead, loginSecondRadiologist, openEditor, plus, prepare, seedEditorCase,
 } from './helpers/editor';
 
 // A fresh real case per test (TCGA-DU-7294 with a production prediction), seeded through the server's own code; the
@@ -10,30 +10,6 @@ const seed = (name: string) => seedEditorCase(`E2E-EDITOR-${name}-${Date.now().t
 
 // A large viewport and the single axial layout give ~3 screen pixels per voxel, so the mouse lands on exact voxels.
 test.use({ viewport: { width: 1600, height: 1000 } });
-
-type V = [number, number, number];
-const plus = (c: Record<'1' | '2' | '3', number>, l: '1' | '2' | '3', n: number) => ({ ...c, [l]: c[l] + n });
-
-/** A closed 21x21 square outline (80 voxels) of the active label on the empty axial slice, drawn with a 1 mm brush. */
-async function drawSquare(page: Page, s: SeededCase, cx: number, cy: number) {
-  const z = s.emptySlice;
-  const c: V[] = [[cx - 10, cy - 10, z], [cx + 10, cy - 10, z], [cx + 10, cy + 10, z], [cx - 10, cy + 10, z]];
-  for (let i = 0; i < 4; i++) await paintPath(page, [c[i], c[(i + 1) % 4]]);
-}
-
-async function setBrushSize(page: Page, mm: string) {
-  for (let i = 0; i < 12 && (await page.getByTestId('brush-size').textContent()) !== `${mm} mm`; i++) await page.keyboard.press('[');
-  await expect(page.getByTestId('brush-size')).toHaveText(`${mm} mm`);
-}
-
-async function prepare(page: Page, s: SeededCase) {
-  await openEditor(page, s.caseId);
-  await page.getByRole('radiogroup', { name: 'Layout' }).getByRole('radio', { name: 'Axial' }).click();
-  await moveCrosshair(page, [120, 120, s.emptySlice]);
-  await page.keyboard.press('3'); // ET
-  await page.keyboard.press('b');
-  await setBrushSize(page, '1');
-}
 
 test('a radiologist paints, fills, erases, undoes and redoes with the mouse, saves, and the server stores exactly that', async ({ page }) => {
   const paint = seed('PAINT');

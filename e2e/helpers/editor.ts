@@ -97,6 +97,33 @@ export async function paintPath(page: Page, voxels: [number, number, number][]) 
   await page.mouse.up();
 }
 
+type V = [number, number, number];
+export const plus = (c: Record<'1' | '2' | '3', number>, l: '1' | '2' | '3', n: number) => ({ ...c, [l]: c[l] + n });
+
+/** A closed 21x21 square outline (80 voxels) of the active label on axial slice z, drawn with a 1 mm brush. */
+export async function drawSquare(page: Page, s: SeededCase, cx: number, cy: number, z = s.emptySlice) {
+  const c: V[] = [[cx - 10, cy - 10, z], [cx + 10, cy - 10, z], [cx + 10, cy + 10, z], [cx - 10, cy + 10, z]];
+  for (let i = 0; i < 4; i++) await paintPath(page, [c[i], c[(i + 1) % 4]]);
+}
+
+export async function setBrushSize(page: Page, mm: string) {
+  for (let i = 0; i < 12 && (await page.getByTestId('brush-size').textContent()) !== `${mm} mm`; i++) {
+    const now = Number.parseFloat((await page.getByTestId('brush-size').textContent()) ?? '0');
+    await page.keyboard.press(now > Number(mm) ? '[' : ']');
+  }
+  await expect(page.getByTestId('brush-size')).toHaveText(`${mm} mm`);
+}
+
+/** Editor open on the case, one large axial view on the empty slice, ET active, 1 mm brush. */
+export async function prepare(page: Page, s: SeededCase) {
+  await openEditor(page, s.caseId);
+  await page.getByRole('radiogroup', { name: 'Layout' }).getByRole('radio', { name: 'Axial' }).click();
+  await moveCrosshair(page, [120, 120, s.emptySlice]);
+  await page.keyboard.press('3'); // ET
+  await page.keyboard.press('b');
+  await setBrushSize(page, '1');
+}
+
 export async function clickVoxel(page: Page, vox: [number, number, number]) {
   const p = await screenPoint(page, vox);
   await page.mouse.click(p.x, p.y);
@@ -141,17 +168,23 @@ async function seed(externalId: string) {
   console.log(JSON.stringify(out));
 }
 
-/** The axial slice with the most brain and no tumour (z is not flipped between LPS and RAS, so it holds for both). */
+/**
+ * The axial slice with the most brain whose slab from one slice below to five above holds no tumour, so 3D tools (a
+ * sphere brush, filling between slices) start from background only (z is not flipped between LPS and RAS).
+ */
 function emptyBrainSlice(mask: Uint8Array, image: { dims: [number, number, number]; data: ArrayLike<number> }): number {
   const [nx, ny, nz] = image.dims;
-  let best = -1, bestArea = -1;
-  for (let z = 0; z < nz; z++) {
-    let area = 0, tumour = 0;
+  const area = new Array<number>(nz).fill(0);
+  const tumour = new Array<number>(nz).fill(0);
+  for (let z = 0; z < nz; z++)
     for (let i = z * nx * ny; i < (z + 1) * nx * ny; i++) {
-      if (image.data[i] > 0) area++;
-      if (mask[i]) tumour++;
+      if (image.data[i] > 0) area[z]++;
+      if (mask[i]) tumour[z]++;
     }
-    if (tumour === 0 && area > bestArea) [best, bestArea] = [z, area];
+  let best = -1;
+  for (let z = 1; z + 5 < nz; z++) {
+    const slabFree = tumour.slice(z - 1, z + 6).every((t) => t === 0);
+    if (slabFree && (best < 0 || area[z] > area[best])) best = z;
   }
   return best;
 }
