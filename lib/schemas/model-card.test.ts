@@ -24,6 +24,23 @@ describe('model card schema', () => {
     expect(card.onnx.parity.maxAbsDiff).toBeLessThanOrEqual(1e-3);
   });
 
+  it('carries the measured quality report, and it meets the production quality bar on held-out domain A', () => {
+    const q = parseModelCard(load()).metrics.quality!;
+    expect(q.domainA.n).toBeGreaterThanOrEqual(20);
+    expect(q.domainA.WT.dice).toBeGreaterThanOrEqual(0.85);
+    expect(q.domainA.TC.dice).toBeGreaterThanOrEqual(0.75);
+    expect(q.domainA.ET.dice).toBeGreaterThanOrEqual(0.7);
+    expect(Object.keys(q)).toEqual(expect.arrayContaining(['real', 'shift:scanner+motion']));
+  });
+
+  it('accepts a card without a quality report, and refuses a malformed one', () => {
+    const card = load();
+    delete card.metrics.quality;
+    expect(issuesOf(card)).toEqual([]);
+    card.metrics.quality = { domainA: { n: 0, description: 'x', WT: { dice: 1.2, lw_dice: 0, lesion_f1: 0 } } };
+    expect(issuesOf(card).filter((m) => m.startsWith('metrics.quality.domainA')).length).toBeGreaterThanOrEqual(3);
+  });
+
   it('rejects a non-semver version', () => {
     const card = load();
     card.version = 'v1';
