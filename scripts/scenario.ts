@@ -2,7 +2,8 @@
  * `npm run scenario`: the closed loop of TumorWatch, end to end, measured (scripts/scenario/README.md).
  *   tsx --conditions=react-server scripts/scenario.ts [--small] [--n-stream N] [--retrain-n N] [--epochs N] ...
  * Needs a production build (`npx next build`, as `npm run demo` makes); exits non-zero unless the loop closed, i.e.
- * the retrained candidate was promoted and serves production. Writes bench/results/scenario.json.
+ * the retrained candidate was promoted and serves production (with --accept-rejection, also when the gate rejected it
+ * and production kept its model: what CI checks). Writes bench/results/scenario.json.
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
@@ -53,7 +54,9 @@ async function main() {
   const out = path.resolve(root, o.out);
   writeResult(out, result);
   console.log(`\nfigures written to ${path.relative(root, out)}; app log ${path.relative(root, path.join(dataDir, 'server.log'))}`);
-  process.exit(result.promotedCandidate ? 0 : 1);
+  const rejectedAndKeptOut = o.acceptRejection && result.rejection?.keptOut === true;
+  if (rejectedAndKeptOut) console.log('accepted (--accept-rejection): the gate rejected the candidate and production kept the model it had.');
+  process.exit(result.promotedCandidate || rejectedAndKeptOut ? 0 : 1);
 }
 
 main().catch((e) => {

@@ -36,8 +36,9 @@ step "Trainer tests (pytest)"
 step "Production build (next build)"
 npx next build
 
-step "Closed-loop scenario, CI size (npm run scenario -- --small): must end with the retrained candidate in production"
-npm run --silent scenario -- --small --out data/scenario/ci-small.json
+step "Closed-loop scenario, CI size: ingestion -> drift -> review -> trigger -> fine-tuning -> evaluation gate -> shadow/canary/promotion"
+# Every stage must complete; a candidate the gate passes must end up in production, one it rejects must stay out of it.
+npm run --silent scenario -- --small --accept-rejection --out data/scenario/ci-small.json
 
 step "End-to-end tests (Playwright, /usr/bin/chromium)"
 npx playwright test

@@ -4,6 +4,14 @@ import { EditSession } from '@/lib/editor/session';
 import type { MaskViewer } from '@/components/viewer/mask-viewer';
 import { fetchBlob } from './api';
 
+/**
+ * NiiVue's code (the largest chunk of the editor) is requested as soon as this module is evaluated in the browser,
+ * while React is still hydrating the page, rather than when the viewer's effect first runs.
+ */
+let viewerCode: Promise<typeof import('@/components/viewer/mask-viewer')> | null = null;
+const loadViewerCode = () => (viewerCode ??= import('@/components/viewer/mask-viewer'));
+if (typeof window !== 'undefined') void loadViewerCode().catch(() => (viewerCode = null));
+
 export interface ViewerVolume {
   modality: string;
   sha256: string;
@@ -47,12 +55,14 @@ export function useEditorViewer(
       // Start the downloads before NiiVue's code and WebGL context: the network is the long pole.
       const volumeBytes = fetchBlob(first.sha256, abort.signal);
       const maskBytes = maskSha256 ? fetchBlob(maskSha256, abort.signal) : Promise.resolve(null);
-      const { MaskViewer } = await import('@/components/viewer/mask-viewer');
+      const { MaskViewer } = await loadViewerCode();
       performance.mark('tw:viewer-code');
+      const decoded = MaskViewer.decodeVolume(first.modality, volumeBytes);
+      decoded.catch(() => {}); // awaited (and reported) by open()
       viewer = await MaskViewer.create(canvas);
       performance.mark('tw:viewer-created');
       if (cancelled) return;
-      const mask = await viewer.open(first.modality, await volumeBytes, maskBytes);
+      const mask = await viewer.open(decoded, maskBytes);
       if (cancelled) return;
       const grid = viewer.grid();
       const v = viewer;

@@ -26,6 +26,12 @@ export interface IntensityInfo {
   globalMax: number;
 }
 
+/** A volume decoded by MaskViewer.decodeVolume, not yet shown. */
+export interface DecodedVolume {
+  modality: string;
+  image: NVImage;
+}
+
 export interface VoxelHit {
   /** continuous voxel coordinates (RAS grid) */
   vox: Vec3;
@@ -73,11 +79,20 @@ export class MaskViewer {
   }
 
   /**
-   * The editor's first frame: decode the volume and the mask on the CPU first, then upload and draw once. Uploading
-   * first would let software WebGL starve the mask decode of CPU. Returns the mask (RAS grid), shown as the drawing.
+   * Decodes a volume without touching WebGL, so it can start before the viewer exists: inflation runs off the main
+   * thread (DecompressionStream) while the WebGL context and shaders are being created.
    */
-  async open(modality: string, volumeBytes: ArrayBuffer, maskBytes: Promise<ArrayBuffer | null>): Promise<Uint8Array> {
-    const image = await NVImage.loadFromUrl({ url: volumeBytes, name: `${modality}.nii.gz` });
+  static decodeVolume(modality: string, bytes: Promise<ArrayBuffer>): Promise<DecodedVolume> {
+    return bytes.then((url) => NVImage.loadFromUrl({ url, name: `${modality}.nii.gz` })).then((image) => ({ modality, image }));
+  }
+
+  /**
+   * The editor's first frame: the volume and the mask decoded on the CPU first, then uploaded and drawn once.
+   * Uploading first would let software WebGL starve the mask decode of CPU. Returns the mask (RAS grid), shown as the
+   * drawing.
+   */
+  async open(volume: Promise<DecodedVolume>, maskBytes: Promise<ArrayBuffer | null>): Promise<Uint8Array> {
+    const { modality, image } = await volume;
     this.byModality.set(modality, image);
     performance.mark('tw:volume-decoded');
     const bytes = await maskBytes;

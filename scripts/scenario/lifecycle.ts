@@ -10,6 +10,8 @@ import { getActiveCriteria } from '@/lib/server/evaluation/criteria';
 import { promoteToCanary, promoteToProduction, promoteToShadow } from '@/lib/server/registry/promotion';
 import { canaryDecision, deploymentReport, evidenceFile } from '@/lib/server/registry';
 import { productionModel } from '@/lib/server/workflows/parent';
+import { activeDeployments } from '@/lib/server/registry/stage';
+import { db } from '@/lib/server/db';
 import { retryBusy } from './busy';
 import type { CaseRef } from './cohorts';
 import { compareOnCases, meanDiceGain, worstDifferenceLower, type PairedRecord, type SetComparison } from './measure';
@@ -114,4 +116,24 @@ export async function promote(cast: Cast, modelVersionId: string, dataDir: strin
   fs.writeFileSync(file, evidence.body);
   const now = await productionModel();
   return { stage: changed.stage, productionId: now?.id ?? null, productionModel: now ? `${now.name}@${now.version}` : null, evidenceHtml: file };
+}
+
+export interface RejectionOutcome {
+  /** the candidate's registry stage after the gate said FAIL */
+  candidateStage: string | null;
+  activeDeployments: number;
+  productionModel: string | null;
+  /** the rejected candidate serves nobody and production is the model that served before */
+  keptOut: boolean;
+}
+
+/** After a FAIL verdict: the product must keep the candidate out of shadow, canary and production. */
+export async function rejectionFigures(candidateId: string, productionBefore: string | null): Promise<RejectionOutcome> {
+  const candidate = await db().modelVersion.findUnique({ where: { id: candidateId }, select: { stage: true } });
+  const deployments = (await activeDeployments(db(), candidateId)).length;
+  const now = await productionModel();
+  return {
+    candidateStage: candidate?.stage ?? null, activeDeployments: deployments, productionModel: now ? `${now.name}@${now.version}` : null,
+    keptOut: candidate?.stage === 'CANDIDATE' && deployments === 0 && now?.id === productionBefore,
+  };
 }

@@ -49,6 +49,11 @@ export interface ScenarioOptions {
   port: number | null;
   /** output file of the flat JSON figures */
   out: string;
+  /**
+   * exit 0 also when the gate rejects the candidate and the product keeps it out of production (CI: the loop's
+   * machinery is checked end to end whatever the fine-tuned model's quality; the default demands a promotion)
+   */
+  acceptRejection: boolean;
 }
 
 const PRESETS = {
@@ -79,7 +84,7 @@ function triple(v: string): [number, number, number] {
 export const USAGE = `usage: npm run scenario -- [--small] [--n-stream N] [--retrain-n N] [--epochs N] [--holdout-a N] [--train-a N]
   [--shift scanner,motion] [--shift-start 0.25] [--shift-share 0.7] [--flag-rate 0.1] [--holdout-fraction 0.3]
   [--n-shadow N] [--n-canary N] [--canary-percent 50] [--seed S] [--size 240,240,155]
-  [--data-dir data/scenario] [--cache-dir data/scenario-cache] [--model-dir DIR] [--criteria FILE] [--port P] [--out bench/results/scenario.json]`;
+  [--data-dir data/scenario] [--cache-dir data/scenario-cache] [--model-dir DIR] [--criteria FILE] [--port P] [--out bench/results/scenario.json] [--accept-rejection]`;
 
 export function parseScenarioArgs(argv: string[]): ScenarioOptions {
   const { values } = parseArgs({
@@ -93,6 +98,7 @@ export function parseScenarioArgs(argv: string[]): ScenarioOptions {
       'retrain-n': { type: 'string' }, 'holdout-fraction': { type: 'string' }, epochs: { type: 'string' },
       'n-shadow': { type: 'string' }, 'n-canary': { type: 'string' }, 'canary-percent': { type: 'string' },
       port: { type: 'string' }, out: { type: 'string' }, 'model-dir': { type: 'string' }, criteria: { type: 'string' },
+      'accept-rejection': { type: 'boolean', default: false },
     },
   });
   if (values.help) {
@@ -123,6 +129,7 @@ export function parseScenarioArgs(argv: string[]): ScenarioOptions {
     criteria: values.criteria ?? null,
     port: values.port ? int(values.port, 'port', 0, 1) : null,
     out: values.out ?? 'bench/results/scenario.json',
+    acceptRejection: values['accept-rejection'] ?? false,
   };
   if (o.canaryPercent > 50) throw new Error('--canary-percent must be 1-50 (the registry refuses more)');
   if (o.holdoutFraction >= 0.9) throw new Error('--holdout-fraction must be below 0.9');

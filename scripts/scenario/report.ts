@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Throughput } from './collect';
-import type { DeploymentFigures, GateFigures, PromotionOutcome } from './lifecycle';
+import type { DeploymentFigures, GateFigures, PromotionOutcome, RejectionOutcome } from './lifecycle';
 import { REGIONS, type DriftDetection, type SetComparison } from './measure';
 
 export interface ScenarioResult {
@@ -21,6 +21,8 @@ export interface ScenarioResult {
   promotion: PromotionOutcome | null;
   /** the loop closed: the candidate trained on the triggering cases serves production */
   promotedCandidate: boolean;
+  /** set when the gate rejected the candidate: whether the product kept it out of production */
+  rejection: RejectionOutcome | null;
   error: string | null;
 }
 
@@ -100,6 +102,7 @@ export function summary(r: ScenarioResult): string {
   if (r.promotion) out.push(`promotion: production is now ${r.promotion.productionModel}; evidence ${r.promotion.evidenceHtml}`);
   out.push('', 'wall time per stage (s):', ...Object.entries(r.stages).map(([k, v]) => `  ${k.padEnd(12)} ${v.toFixed(1)}`));
   out.push(`  ${'total'.padEnd(12)} ${r.totalSeconds.toFixed(1)}`);
+  if (r.rejection) out.push('', `rejected candidate: stage ${r.rejection.candidateStage}, ${r.rejection.activeDeployments} active deployment(s); production ${r.rejection.productionModel} -> ${r.rejection.keptOut ? 'kept out of production' : 'NOT KEPT OUT'}`);
   out.push('', r.promotedCandidate ? 'LOOP CLOSED: the retrained candidate serves production.' : `LOOP NOT CLOSED${r.error ? `: ${r.error}` : ''}`);
   return out.join('\n');
 }

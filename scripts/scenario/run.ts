@@ -10,7 +10,8 @@ import { disconnectDb } from '@/lib/server/db';
 import { retryBusy } from './busy';
 import { ensureCohort, type CaseRef } from './cohorts';
 import { streamCases, throughput } from './collect';
-import { canaryFigures, enterCanary, enterShadow, gateFigures, promote, shadowFigures } from './lifecycle';
+import { canaryFigures, enterCanary, enterShadow, gateFigures, promote, rejectionFigures, shadowFigures } from './lifecycle';
+import { productionModel } from '@/lib/server/workflows/parent';
 import { driftDetection } from './measure';
 import type { ScenarioOptions } from './options';
 import { planStream, planSteady } from './plan';
@@ -28,7 +29,7 @@ export async function runScenario(o: ScenarioOptions, root: string, env: Record<
   const r: ScenarioResult = {
     config: { small: o.small, shift: o.shift.join('+'), nStream: o.nStream, retrainN: o.retrainN, epochs: o.epochs, holdoutA: o.holdoutA, trainA: o.trainA, seed: o.seed, size: o.size.join('x') },
     stages: {}, totalSeconds: 0, throughput: null, drift: null, retrain: null, gate: null, shadow: null, canary: null, promotion: null,
-    promotedCandidate: false, error: null,
+    promotedCandidate: false, rejection: null, error: null,
   };
   const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const s = Date.now();
@@ -46,6 +47,7 @@ export async function runScenario(o: ScenarioOptions, root: string, env: Record<
       await freshDatabase(root, o, env);
       return configure(o);
     });
+    const productionBefore = (await productionModel())?.id ?? null;
 
     // Domain A feeds the hold-out, the training replay, and the in-distribution arrivals; domain B every shifted one.
     const stream = planStream(o.nStream, o.shiftStart, o.shiftShare);
@@ -112,7 +114,10 @@ export async function runScenario(o: ScenarioOptions, root: string, env: Record<
     const candidateId = run.modelVersionId;
     r.retrain.candidate = run.model;
     r.gate = await stage('evaluation', async () => gateFigures(await waitEvaluation(candidateId, 30 * MIN, log), ctx.known));
-    if (r.gate.verdict !== 'PASS') throw new Error(`the candidate failed the evaluation gate: ${r.gate.failed.join('; ')}`);
+    if (r.gate.verdict !== 'PASS') {
+      r.rejection = await rejectionFigures(candidateId, productionBefore);
+      throw new Error(`the candidate failed the evaluation gate: ${r.gate.failed.join('; ')}`);
+    }
 
     const rest = take(later);
     r.shadow = await stage('shadow', async () => {
