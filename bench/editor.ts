@@ -30,11 +30,13 @@ function benchEnv(dir: string): NodeJS.ProcessEnv {
   };
 }
 
-/** A migrated database with one radiologist and one real case, through the app's own code. */
+/** A migrated database with one radiologist, the production model and one real case, through the app's own code. */
 function prepareData(env: NodeJS.ProcessEnv): string {
   const tsx = (args: string[]) => execFileSync('npx', ['tsx', '--conditions=react-server', ...args], { cwd: ROOT, env, encoding: 'utf8' });
   execFileSync('npx', ['tsx', '--conditions=react-server', 'scripts/db.ts', 'deploy'], { cwd: ROOT, env, stdio: 'ignore' });
   tsx(['-e', `require('./lib/server/users').createUser({ kind: 'system' }, { email: '${USER.email}', name: '${USER.name}', role: 'RADIOLOGIST', password: '${USER.password}' }).then(() => process.exit(0))`]);
+  // the seeded case's prediction is attributed to the production model, as in the demo
+  tsx(['-e', `require('./prisma/seed-model').seedProductionModel().then(() => process.exit(0))`]);
   const out = tsx(['e2e/helpers/editor.ts', 'seed', `BENCH-${Date.now().toString(36)}`]);
   return (JSON.parse(out.trim().split('\n').at(-1)!) as { caseId: string }).caseId;
 }
