@@ -9,7 +9,8 @@ export const E2E_ENV = {
   DATABASE_URL: 'file:./data/e2e/e2e.db',
   BLOB_ROOT: 'data/e2e/blobs',
   NEXTAUTH_URL: `http://localhost:${PORT}`,
-  NEXTAUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret',
+  // no NEXTAUTH_SECRET: scripts/serve.sh provides one as it does for `npm run demo` (its own file under data/e2e)
+  NEXTAUTH_SECRET_FILE: 'data/e2e/.nextauth-secret',
   WORKER_MODE: 'inline',
   NEXT_TELEMETRY_DISABLED: '1',
   // Two real cases and two synthetic in-distribution ones: enough for every spec, quick to segment.
@@ -35,8 +36,8 @@ export default defineConfig({
   },
   webServer: {
     // Reset and seed first, in the same command: Playwright starts the web server before any globalSetup, and the
-    // server's inline worker would otherwise hold the old database file open.
-    command: `npx tsx --conditions=react-server e2e/global-setup.ts && npx next start -p ${PORT}`,
+    // server's inline worker would otherwise hold the old database file open. Then the demo's own serve script.
+    command: `npx tsx --conditions=react-server e2e/global-setup.ts && PORT=${PORT} bash scripts/serve.sh`,
     url: `http://localhost:${PORT}/login`,
     reuseExistingServer: false,
     timeout: 400_000,

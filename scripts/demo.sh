@@ -18,4 +18,4 @@ npm run --silent db:seed
 step "Building the app"
 npx next build
 step "Serving TumorWatch at http://localhost:3000 (sign in with a demo account above)"
-exec npx next start -p "${PORT:-3000}"
+exec bash scripts/serve.sh
