@@ -22,12 +22,13 @@ function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
-async function read(file: string, what: string): Promise<NiftiVolume> {
+/** The volume, or the reason it cannot be read (no exit here: both files are read at once, reported in order). */
+async function read(file: string, what: string): Promise<NiftiVolume | string> {
   try {
     return await readNiftiFile(file);
   } catch (err) {
     const reason = err instanceof NiftiError ? err.message : (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err);
-    fail(`cannot read ${what} ${file}: ${reason}`);
+    return `cannot read ${what} ${file}: ${reason}`;
   }
 }
 
@@ -50,6 +51,9 @@ async function main() {
   try {
     const labelMap = getLabelMap(values['label-map']);
     const [pred, ref] = await Promise.all([read(values.pred, 'prediction'), read(values.ref, 'reference')]);
+    // the prediction's problem first, whichever read finished first
+    if (typeof pred === 'string') fail(pred);
+    if (typeof ref === 'string') fail(ref);
     const { dims, spacing } = assertSameGrid(pred, ref);
     const metrics = evaluateCase({
       pred: labelBytes(pred.data, `prediction ${values.pred}`),
