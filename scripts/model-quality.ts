@@ -15,6 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluateCase, summarizeCase } from '@/lib/metrics';
 import { loadModel, releaseModels, segment, type LoadedModel } from '@/lib/server/inference';
+import { columnNorms } from '@/lib/server/imaging/affine';
 import { caseIdFor } from '@/lib/server/imaging/cohort';
 import { generateCase } from '@/lib/server/imaging/cohort/generate';
 import { readNiftiFile } from '@/lib/server/imaging/nifti';
@@ -71,8 +72,7 @@ async function realForScoring(id: string): Promise<CaseForScoring> {
   const mask = await readNiftiFile(path.join(REAL_DIR, id, 'masks', 'fusion-mav.nii.gz'));
   const ref = Uint8Array.from(mask.data as ArrayLike<number>, (v) => (v === 4 ? 3 : v)); // BraTS 2020 ET 4 -> 3
   const t1 = c.volumes.T1N!;
-  const spacing = [0, 1, 2].map((j) => Math.hypot(t1.affine[j], t1.affine[4 + j], t1.affine[8 + j])) as [number, number, number];
-  return { id, volumes: c.volumes, ref, dims: t1.dims, spacing };
+  return { id, volumes: c.volumes, ref, dims: t1.dims, spacing: columnNorms(t1.affine) };
 }
 
 async function score(model: LoadedModel, c: CaseForScoring): Promise<CaseScores> {

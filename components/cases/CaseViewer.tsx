@@ -1,6 +1,7 @@
 'use client';
 import { useEffect, useRef, useState } from 'react';
 import { MaskViewer, type ViewerLayout } from '@/components/viewer/mask-viewer';
+import { WindowLevelInputs } from '@/components/viewer/WindowLevelInputs';
 import { LABEL_COLOURS } from '@/lib/labels';
 
 export interface ViewerVolume {
@@ -134,7 +135,7 @@ export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks:
             {LAYOUTS.map((l) => <option key={l.key} value={l.key}>{l.text}</option>)}
           </select>
         </label>
-        {windowRange && <WindowLevel range={windowRange} onChange={applyWindow} onAuto={autoWindow} />}
+        {windowRange && <WindowLevelInputs range={windowRange} onChange={applyWindow} onAuto={autoWindow} />}
         <label className="flex items-center gap-1">
           Overlay
           <input type="range" min={0} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.target.value))} aria-label="Overlay opacity" />
@@ -155,24 +156,5 @@ export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks:
         <canvas ref={canvasRef} className="h-full w-full rounded bg-black" data-testid="case-viewer-canvas" data-ready={ready ? 'true' : 'false'} />
       </div>
     </section>
-  );
-}
-
-/** Window/level of the shown modality as level (centre) and width, in the volume's calibrated units. */
-function WindowLevel({ range: [lo, hi], onChange, onAuto }: { range: [number, number]; onChange(lo: number, hi: number): void; onAuto(): void }) {
-  const level = (lo + hi) / 2;
-  const width = hi - lo;
-  return (
-    <span className="flex items-center gap-1">
-      <label className="flex items-center gap-1">Level
-        <input type="number" aria-label="Window level" className="w-20 rounded border border-slate-300 px-1" value={Math.round(level)}
-          onChange={(e) => onChange(Number(e.target.value) - width / 2, Number(e.target.value) + width / 2)} />
-      </label>
-      <label className="flex items-center gap-1">Width
-        <input type="number" min={1} aria-label="Window width" className="w-20 rounded border border-slate-300 px-1" value={Math.round(width)}
-          onChange={(e) => onChange(level - Math.max(1, Number(e.target.value)) / 2, level + Math.max(1, Number(e.target.value)) / 2)} />
-      </label>
-      <button type="button" className="rounded border border-slate-300 px-2 py-0.5" onClick={onAuto}>Auto</button>
-    </span>
   );
 }

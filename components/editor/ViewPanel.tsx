@@ -1,4 +1,5 @@
 'use client';
+import { WindowLevelInputs } from '@/components/viewer/WindowLevelInputs';
 import { MODALITIES, MODALITY_NAMES, type Modality, type ViewSettings } from './settings';
 
 const LAYOUTS: { key: ViewSettings['layout']; text: string }[] = [
@@ -24,8 +25,6 @@ export interface ViewPanelProps {
 
 /** Layout, modality switcher, window/level of the shown modality, and mask overlay opacity. */
 export function ViewPanel(p: ViewPanelProps) {
-  const [lo, hi] = p.window ?? [0, 0];
-  const level = (lo + hi) / 2, width = hi - lo;
   return (
     <div className="flex flex-col gap-2 text-sm">
       <div className="flex flex-wrap gap-1" role="radiogroup" aria-label="Layout">
@@ -41,17 +40,7 @@ export function ViewPanel(p: ViewPanelProps) {
             title={`${MODALITY_NAMES[m]} (M cycles)`} onClick={() => p.onModality(m)}>{m}{p.modality === m && !p.loaded.includes(m) ? '…' : ''}</button>
         ))}
       </div>
-      <div className="flex items-center gap-2">
-        <label className="flex items-center gap-1">Level
-          <input type="number" aria-label="Window level" className="w-20 rounded border border-slate-300 px-1" value={Math.round(level)}
-            onChange={(e) => p.onWindow([Number(e.target.value) - width / 2, Number(e.target.value) + width / 2])} />
-        </label>
-        <label className="flex items-center gap-1">Width
-          <input type="number" min={1} aria-label="Window width" className="w-20 rounded border border-slate-300 px-1" value={Math.round(width)}
-            onChange={(e) => p.onWindow([level - Math.max(1, Number(e.target.value)) / 2, level + Math.max(1, Number(e.target.value)) / 2])} />
-        </label>
-        <button type="button" className="rounded border border-slate-300 px-2 py-0.5" onClick={p.onAutoWindow}>Auto</button>
-      </div>
+      <WindowLevelInputs range={p.window ?? [0, 0]} onChange={(lo, hi) => p.onWindow([lo, hi])} onAuto={p.onAutoWindow} />
       <label className="flex items-center gap-2">Mask opacity
         <input type="range" min={0} max={1} step={0.05} value={p.opacity} aria-label="Mask opacity" onChange={(e) => p.onOpacity(Number(e.target.value))} />
         <span className="w-10 tabular-nums">{Math.round(p.opacity * 100)}%</span>

@@ -15,10 +15,12 @@ export const AFFINE = [-1, 0, 0, 23, 0, -1, 0, 19, 0, 0, 1.5, -10, 0, 0, 0, 1];
 export const N = DIMS[0] * DIMS[1] * DIMS[2];
 export const at = (x: number, y: number, z: number) => x + y * DIMS[0] + z * DIMS[0] * DIMS[1];
 
-/** Call before the first blobs() use in a file: a fresh blob root per test file. */
+/**
+ * A fresh blob root per test file, for `useTestDb({ BLOB_ROOT: useTempBlobRoot() })`: useTestDb puts it in the
+ * environment before the tests run, and the blob store is reset here so its first use reads it.
+ */
 export function useTempBlobRoot(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tw-label-blobs-'));
-  process.env.BLOB_ROOT = root;
   resetBlobsForTests();
   return root;
 }
