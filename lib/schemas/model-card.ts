@@ -151,6 +151,11 @@ export const modelCardSchema = z
       activation: z.literal('softmax'),
       resampleBack: z.literal('probabilities-trilinear'),
       argmax: z.literal('first-maximum'),
+      /**
+       * Whole-tumour (labels 1-3) 26-connected components of at most this volume (mm^3) become background after the
+       * argmax. Absent (cards before 1.1) or 0: none are removed.
+       */
+      dropComponentsAtMostMm3: z.number().nonnegative().optional(),
       steps: z.array(z.string().min(1)).min(1),
     }),
     onnx: z.object({

@@ -4,6 +4,7 @@ import { probabilitiesToNative, softmaxInPlace } from '@/lib/server/inference/po
 import { linearAxisMap, resampleTrilinear } from '@/lib/server/inference/resample';
 import { blockLabels, certainLabels, workBox } from '@/lib/server/inference/certain';
 import { componentCounts, subregionVolumes, voxelMl } from '@/lib/server/inference/summary';
+import { dropSmallComponents } from '@/lib/server/inference/small-components';
 
 const LPS = [-1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
 
@@ -119,5 +120,44 @@ describe('summary', () => {
     // restricting the scan to a box that holds every label changes nothing
     expect(componentCounts(mask, dims, { lo: [0, 0, 0], hi: [4, 4, 4] })).toEqual({ WT: 3, TC: 2, ET: 2 });
     expect(componentCounts(new Uint8Array(125), dims)).toEqual({ WT: 0, TC: 0, ET: 0 });
+  });
+});
+
+describe('dropSmallComponents (the card step dropComponentsAtMostMm3; predict.py drop_small_components)', () => {
+  // 6x6x6 grid, voxels of 2 x 1 x 1.5 = 3 mm^3: a 4-voxel edema speck (12 mm^3), a 5-voxel mixed-label blob touching
+  // another voxel by a corner only (6 voxels, 18 mm^3 under 26-connectivity) and a 9-voxel lesion (27 mm^3).
+  const dims: Vec3 = [6, 6, 6];
+  const at = (x: number, y: number, z: number) => x + 6 * (y + 6 * z);
+  function mask(): Uint8Array {
+    const m = new Uint8Array(216);
+    for (let x = 0; x < 4; x++) m[at(x, 0, 0)] = 2;
+    [at(0, 3, 0), at(1, 3, 0), at(0, 4, 0), at(1, 4, 0), at(0, 5, 0)].forEach((i, k) => (m[i] = k % 2 ? 3 : 1));
+    m[at(2, 5, 1)] = 2; // corner-touches (1,4,0): joins the blob
+    for (let x = 0; x < 3; x++) for (let y = 0; y < 3; y++) m[at(x + 3, y + 3, 5)] = x === 1 && y === 1 ? 3 : 2;
+    return m;
+  }
+  const whole = { lo: [0, 0, 0] as Vec3, hi: [5, 5, 5] as Vec3 };
+
+  it('removes whole-tumour components at or below the volume, counts what it removed per label', () => {
+    const m = mask();
+    const removed = dropSmallComponents(m, dims, 3, 18, whole);
+    expect(removed).toEqual([0, 3, 5, 2]); // speck: 4 ED; blob: 3 NCR, 2 ET, 1 ED (18 mm^3 is "at most" 18)
+    expect(componentCounts(m, dims)).toEqual({ WT: 1, TC: 1, ET: 1 });
+    expect(m.reduce((a, v) => a + (v ? 1 : 0), 0)).toBe(9);
+  });
+
+  it('keeps components just above the volume; 0 (cards without the step) removes nothing', () => {
+    const m = mask();
+    expect(dropSmallComponents(m, dims, 3, 17.99, whole)).toEqual([0, 0, 4, 0]);
+    expect(componentCounts(m, dims).WT).toBe(2);
+    const untouched = mask();
+    expect(dropSmallComponents(untouched, dims, 3, 0, whole)).toEqual([0, 0, 0, 0]);
+    expect(untouched).toEqual(mask());
+  });
+
+  it('reads only the box it is given (the crop: outside it the mask is empty)', () => {
+    const m = mask();
+    expect(dropSmallComponents(m, dims, 3, 12, { lo: [0, 0, 0], hi: [5, 2, 5] })).toEqual([0, 0, 4, 0]);
+    expect(m[at(0, 3, 0)]).toBe(1);
   });
 });

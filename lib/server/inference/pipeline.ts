@@ -5,6 +5,7 @@ import { probabilitiesToNative, softmaxInPlace } from './postprocess';
 import { preprocess, trainerAffine, type CaseVolumes } from './preprocess';
 import type { LoadedModel } from './session';
 import { slidingWindow, type Predictor } from './sliding-window';
+import { dropSmallComponents } from './small-components';
 import { componentCounts, subregionVolumes, voxelMl, type ComponentCounts, type SubregionVolumes } from './summary';
 
 /**
@@ -39,7 +40,7 @@ export interface SegmentResult {
   componentCounts: ComponentCounts;
   /** mean normalised softmax entropy (H / ln K, 0..1) over the predicted tumour; null when nothing is predicted */
   uncertainty: number | null;
-  /** voxels predicted as tumour (any label), the denominator of `uncertainty` */
+  /** voxels the argmax called tumour (any label), before small components were dropped: `uncertainty`'s denominator */
   tumourVoxels: number;
   /** the model's pooled feature vector, averaged over windows (drift input) */
   features: number[];
@@ -78,7 +79,10 @@ export async function segment({ model, volumes, windowBatch }: SegmentOptions): 
   const native = probabilitiesToNative(sw.logits, K, g);
   const tumourVoxels = native.labelCounts.slice(1).reduce((a, b) => a + b, 0);
   const ref = volumes[card.preprocessing.channels[0]]!;
-  const volumesMl = subregionVolumes(native.labelCounts, voxelMl(trainerAffine(ref)));
+  const mlPerVoxel = voxelMl(trainerAffine(ref));
+  const dropped = dropSmallComponents(native.mask, g.fileDims, mlPerVoxel * 1000, card.postprocessing.dropComponentsAtMostMm3 ?? 0, cropFileBox(g));
+  const labelCounts = native.labelCounts.map((n, k) => (k === 0 ? n + dropped[1] + dropped[2] + dropped[3] : n - dropped[k]));
+  const volumesMl = subregionVolumes(labelCounts, mlPerVoxel);
   const components = componentCounts(native.mask, g.fileDims, cropFileBox(g));
   const t4 = performance.now();
 

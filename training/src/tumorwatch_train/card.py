@@ -66,9 +66,11 @@ def inference_block(cfg: TrainConfig) -> dict:
     }
 
 
-def postprocessing_block() -> dict:
+def postprocessing_block(cfg: TrainConfig) -> dict:
+    drop = float(cfg.drop_components_at_most_mm3)
     return {
         "activation": "softmax", "resampleBack": "probabilities-trilinear", "argmax": "first-maximum",
+        "dropComponentsAtMostMm3": drop,
         "steps": [
             "Softmax over the class axis of the blended logits (target grid).",
             "Resample the probabilities to the native crop shape with the same trilinear rule (align_corners=False, "
@@ -76,6 +78,8 @@ def postprocessing_block() -> dict:
             "Argmax over classes (ties: the lowest class index) -> labels 0 background, 1 NCR, 2 ED, 3 ET.",
             "Paste into a zero volume of the RAS shape at the crop offset; undo the flips, then the permutation, to "
             "return to file voxel order; write uint8 with the first channel's affine.",
+            *([f"Whole-tumour (labels 1-3) 26-connected components of at most {drop:g} mm^3 (voxels x the product of "
+               "the affine's column norms) become background."] if drop > 0 else []),
         ],
     }
 
@@ -114,7 +118,7 @@ def build_card(cfg: TrainConfig, *, name: str, version: str, training: dict, met
         "architecture": {"family": "monai.networks.nets.SegResNet", "kwargs": segresnet_kwargs(cfg.net),
                          "parameters": parameters, "opset": OPSET},
         "preprocessing": preprocessing_block(cfg), "inference": inference_block(cfg),
-        "output": output_block(cfg), "postprocessing": postprocessing_block(),
+        "output": output_block(cfg), "postprocessing": postprocessing_block(cfg),
         "onnx": onnx,
         "training": training | {"codeVersion": {"package": __version__, "gitCommit": git_commit(),
                                                 "sourceSha256": source_digest()}},

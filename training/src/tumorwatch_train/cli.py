@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int)
     t.add_argument("--threads", type=int)
     t.add_argument("--lr", type=float, help="base learning rate (default: config lr, or finetune_lr with --init-from)")
+    t.add_argument("--fg-prob", type=float,
+                   help="share of patches centred on a tumour voxel (default: fg_prob, or finetune_fg_prob with --init-from)")
     t.add_argument("--name", default="tumorwatch-seg")
     t.add_argument("--version", default="0.0.0-dev", help="semver written into the model card")
     t.add_argument("--no-verify", action="store_true", help="skip sha256 checks of the manifest's files")
@@ -63,9 +65,10 @@ def _train(a, progress: Progress) -> dict:
 
     cfg = resolve_config(a.config, {"epochs": a.epochs, "steps_per_epoch": a.steps_per_epoch,
                                     "batch_size": a.batch_size, "val_every": a.val_every, "seed": a.seed,
-                                    "threads": a.threads})
+                                    "threads": a.threads, "fg_prob": a.fg_prob})
     return run_training(a.manifest, a.out, cfg, init_from=a.init_from, name=a.name, version=a.version, lr=a.lr,
-                        verify=not a.no_verify, half=a.checkpoint_dtype == "float16", progress=progress)
+                        verify=not a.no_verify, half=a.checkpoint_dtype == "float16", progress=progress,
+                        fg_prob_set=a.fg_prob is not None)
 
 
 def _predict(a, progress: Progress) -> dict:

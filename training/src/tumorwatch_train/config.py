@@ -43,6 +43,12 @@ class TrainConfig:
     weight_decay: float = 1e-5
     warmup_steps: int = 30
     fg_prob: float = 0.67
+    # Fine-tuning sees a handful of cases from a new domain: half the patches at random places keep normal tissue of
+    # the parent's domain in view, so the model does not start to call it oedema (measured: training/README.md).
+    finetune_fg_prob: float = 0.33
+    # Postprocessing written into the card: whole-tumour components of at most this volume are dropped. 50 mm^3 is
+    # the BraTS GLI lesion threshold: a reference lesion that small is not counted, a predicted one is a false positive.
+    drop_components_at_most_mm3: float = 50.0
     seed: int = 1
     # One thread: on a shared 2-core machine two OpenMP threads spin against other processes and run 5-10x slower.
     threads: int = 1
