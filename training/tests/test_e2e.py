@@ -111,6 +111,18 @@ def test_finetune_records_its_parent(trained):
     card = json.loads((root / "child" / "model-card.json").read_text())
     assert card["training"]["parent"]["version"] == "0.0.1"
     assert card["training"]["learningRate"] == 1e-3
+    # fine-tuning samples more random patches unless told otherwise; the card records what was used
+    assert card["training"]["config"]["fg_prob"] == 0.33
+    post = card["postprocessing"]
+    assert post["dropComponentsAtMostMm3"] == 50.0 and "50 mm^3" in post["steps"][-1]
+
+
+def test_fg_prob_flag_overrides_the_finetuning_default(trained):
+    root, manifest, _ = trained
+    code, _, err = run_cli("train", "--manifest", str(manifest), "--out", str(root / "child2"), "--config", "tiny",
+                           "--init-from", str(root / "out"), "--fg-prob", "0.5", "--no-verify")
+    assert code == 0, err[-3000:]
+    assert json.loads((root / "child2" / "model-card.json").read_text())["training"]["config"]["fg_prob"] == 0.5
 
 
 def test_a_bad_manifest_fails_with_an_error_event(tmp_path):
