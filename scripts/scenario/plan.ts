@@ -68,3 +68,14 @@ export function flagReasonFor(predictedWtMl: number, trueWtMl: number): FlagReas
   const r = predictedWtMl / trueWtMl;
   return r < 0.85 ? 'MISSED_LESION' : r > 1.15 ? 'FALSE_POSITIVE' : 'BOUNDARY';
 }
+
+/** The queue in arrival order, cut before the first case that is not settled yet (all of it without `settled`). */
+export function inArrivalOrder<T extends { caseId: string }>(queue: T[], settled?: Map<string, number>): T[] {
+  if (!settled) return queue;
+  let frontier = 0;
+  const seen = new Set(settled.values());
+  while (seen.has(frontier)) frontier++;
+  return queue
+    .filter((item) => (settled.get(item.caseId) ?? Infinity) < frontier)
+    .sort((a, b) => settled.get(a.caseId)! - settled.get(b.caseId)!);
+}

@@ -9,6 +9,7 @@ import { writeNiftiMask } from '@/lib/server/imaging/nifti';
 import { approveLabel, getLabelState, listReviewQueue, submitForReview } from '@/lib/server/labels';
 import { assignToMe } from '@/lib/server/labels/queue';
 import { checkRetrainingTrigger, type TriggerResult } from '@/lib/server/datasets/trigger';
+import { inArrivalOrder } from './plan';
 import type { UserActor } from '@/lib/server/auth/session';
 import { isSqliteBusy, retryBusy } from './busy';
 import { groundTruth, type CaseRef } from './cohorts';
@@ -87,10 +88,12 @@ export interface ReadingRoom {
 
 /**
  * One pass over the review queue: every unassigned queued case the scenario knows the ground truth of is claimed,
- * labelled, approved, and followed by a trigger check; stops at the first trigger.
+ * labelled, approved, and followed by a trigger check; stops at the first trigger. With `settled` (arrival indices of
+ * the cases whose queue membership is final), only cases all of whose predecessors are settled are taken, in
+ * arrival order: a first-come-first-served reading room whose choices do not depend on timing.
  */
-export async function workQueue(cast: Cast, baseUrl: string, known: Map<string, CaseRef>, seed: string, room: ReadingRoom): Promise<void> {
-  const queue = await listReviewQueue({ assignment: 'unassigned' });
+export async function workQueue(cast: Cast, baseUrl: string, known: Map<string, CaseRef>, seed: string, room: ReadingRoom, settled?: Map<string, number>): Promise<void> {
+  const queue = inArrivalOrder(await listReviewQueue({ assignment: 'unassigned' }), settled);
   for (const item of queue) {
     if (room.trigger?.triggered) return;
     const ref = known.get(item.caseId);

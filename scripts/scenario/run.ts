@@ -90,11 +90,12 @@ export async function runScenario(o: ScenarioOptions, root: string, env: Record<
     const arrivals = await stage('stream', async () => {
       let done = false;
       let failure: unknown = null;
-      const reading = runReadingRoom(ctx, () => done, room).catch((e) => {
+      const streamCtx: StreamContext = { ...ctx, settled: new Map() };
+      const reading = runReadingRoom(streamCtx, () => done, room).catch((e) => {
         failure = e;
       });
       try {
-        return await runStream({ ...ctx, failure: () => failure }, take(stream), { inFlight: 2, timeoutMs: o.nStream * 2 * MIN });
+        return await runStream({ ...streamCtx, failure: () => failure }, take(stream), { inFlight: 2, timeoutMs: o.nStream * 2 * MIN });
       } finally {
         done = true;
         await reading;

@@ -30,6 +30,12 @@ export interface StreamContext {
   flagRate: number;
   /** database case id -> generated case (ground truth), filled as cases are posted */
   known: Map<string, CaseRef>;
+  /**
+   * database case id -> arrival index, set once the case is served and the physician has looked at it (its place in
+   * the review queue is then final). The reading room works in arrival order behind it, so the cases that trigger
+   * retraining, and with them the snapshot, the candidate and the gate's verdict, do not depend on timing.
+   */
+  settled?: Map<string, number>;
   /** a failure elsewhere (the reading room) that must stop the stream */
   failure?: () => unknown;
   log: (m: string) => void;
@@ -72,6 +78,7 @@ export async function runStream(ctx: StreamContext, refs: CaseRef[], opts: { inF
       a.servedAt = Date.now();
       open.splice(open.indexOf(a), 1);
       await physicianReview(ctx, a);
+      ctx.settled?.set(a.caseId, a.index);
     }
     if (Date.now() > deadline) throw new Error(`stream not served within ${opts.timeoutMs / 1000} s (${open.length} cases open); see server.log`);
     if (open.length >= opts.inFlight || next >= refs.length) await sleep(500);
@@ -87,7 +94,7 @@ export async function runReadingRoom(ctx: StreamContext, streamDone: () => boole
   while (!room.trigger?.triggered) {
     const finished = streamDone();
     const before = room.approved;
-    await workQueue(ctx.cast, ctx.baseUrl, ctx.known, ctx.seed, room);
+    await workQueue(ctx.cast, ctx.baseUrl, ctx.known, ctx.seed, room, ctx.settled);
     if (room.approved !== before) ctx.log(`reading room: ${room.approved} labels approved`);
     if (finished) return;
     await sleep(2000);

@@ -47,4 +47,12 @@ describe('seeded, site-stratified hold-out split', () => {
     expect(splitHoldout(cases(5, () => 'A'), 0, 's').holdout).toEqual([]);
     expect(() => splitHoldout(cases(5, () => 'A'), 1, 's')).toThrow(RangeError);
   });
+
+  it('ranks by the key when one is given: the same cases under other database ids split alike', () => {
+    const base = cases(12, () => 'A');
+    const keyed = (prefix: string) => base.map((c) => ({ caseId: `${prefix}-${c.caseId}`, key: c.caseId, site: c.site }));
+    const strip = (ids: string[]) => ids.map((id) => id.replace(/^[^-]+-/, ''));
+    expect(strip(splitHoldout(keyed('db1'), 0.3, 's').holdout)).toEqual(strip(splitHoldout(keyed('db2'), 0.3, 's').holdout));
+    expect(strip(splitHoldout(keyed('db1'), 0.3, 's').holdout)).toEqual(splitHoldout(base, 0.3, 's').holdout);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flagReasonFor, planSteady, planStream, seededCoin, shiftedShareAt } from '@/scripts/scenario/plan';
+import { flagReasonFor, inArrivalOrder, planSteady, planStream, seededCoin, shiftedShareAt } from '@/scripts/scenario/plan';
 
 describe('scenario stream plan', () => {
   it('has no shifted case before the onset and reaches the target share at the end', () => {
@@ -49,5 +49,20 @@ describe('scenario stream plan', () => {
     expect(flagReasonFor(130, 100)).toBe('FALSE_POSITIVE');
     expect(flagReasonFor(100, 100)).toBe('BOUNDARY');
     expect(flagReasonFor(1, 0)).toBe('FALSE_POSITIVE');
+  });
+});
+
+describe('inArrivalOrder (the first-come-first-served reading room)', () => {
+  const q = (...ids: string[]) => ids.map((caseId) => ({ caseId }));
+  it('sorts by arrival and stops before the first arrival that is not settled', () => {
+    const settled = new Map([['c0', 0], ['c1', 1], ['c3', 3], ['h', 9]]);
+    // c2 (index 2) is not settled: c3 and later wait, whatever the queue's own order
+    expect(inArrivalOrder(q('c3', 'c1', 'x', 'c0'), settled).map((i) => i.caseId)).toEqual(['c0', 'c1']);
+    settled.set('c2', 2);
+    expect(inArrivalOrder(q('c3', 'c2', 'c0'), settled).map((i) => i.caseId)).toEqual(['c0', 'c2', 'c3']);
+  });
+  it('without settled arrivals it keeps the queue as it is', () => {
+    expect(inArrivalOrder(q('b', 'a'))).toEqual(q('b', 'a'));
+    expect(inArrivalOrder(q('b', 'a'), new Map())).toEqual([]);
   });
 });

@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 
 export interface SplitCandidate {
   caseId: string;
+  /** what the seeded hash ranks (default caseId): the pseudonymised case id, so a rebuilt database splits alike */
+  key?: string;
   site: string | null;
 }
 
@@ -17,8 +19,8 @@ const rank = (seed: string, id: string) => createHash('sha256').update(`${seed}\
 /**
  * Seeded split of new cases between training and the drifter hold-out, stratified by site: each site gives the
  * hold-out its share of the total (largest remainders settle the rounding), cases without a site form their own
- * stratum. Which cases go is decided by a hash of (seed, case id), so the split is the same on every machine and
- * does not depend on the order the cases arrive in. With two or more cases and 0 < fraction, both sides get at
+ * stratum. Which cases go is decided by a hash of (seed, key), so the split is the same on every machine and every
+ * database holding the same cases, and does not depend on the order the cases arrive in. With two or more cases and 0 < fraction, both sides get at
  * least one case.
  */
 export function splitHoldout(cases: SplitCandidate[], fraction: number, seed: string): SplitResult {
@@ -33,7 +35,8 @@ export function splitHoldout(cases: SplitCandidate[], fraction: number, seed: st
   const quotas = allocate([...strata.entries()].map(([site, members]) => ({ site, size: members.length })), target, n, seed);
   const holdout = new Set<string>();
   for (const [site, members] of strata) {
-    const ordered = [...members].sort((a, b) => rank(seed, a.caseId).localeCompare(rank(seed, b.caseId)));
+    const keyOf = (c: SplitCandidate) => rank(seed, c.key ?? c.caseId);
+    const ordered = [...members].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
     for (const c of ordered.slice(0, quotas.get(site) ?? 0)) holdout.add(c.caseId);
   }
   const ids = cases.map((c) => c.caseId).sort();

@@ -57,12 +57,12 @@ export async function checkRetrainingTrigger(): Promise<TriggerResult> {
 
 async function trigger(tx: Tx): Promise<TriggerResult> {
   const settings = await getRetrainSettings(tx);
-  const pending = await tx.case.findMany({ where: PENDING_WHERE, select: { id: true, site: true } });
+  const pending = await tx.case.findMany({ where: PENDING_WHERE, select: { id: true, externalId: true, site: true } });
   if (pending.length < settings.n) return { triggered: false, pending: pending.length, n: settings.n, reason: 'below-threshold' };
 
   const trainSet = await ensureDataset(tx, 'TRAIN', 'train');
   const drifterSet = await ensureDataset(tx, 'DRIFTER', 'drifter-holdout');
-  const split = splitHoldout(pending.map((c) => ({ caseId: c.id, site: c.site })), settings.holdoutFraction, settings.seed);
+  const split = splitHoldout(pending.map((c) => ({ caseId: c.id, key: c.externalId, site: c.site })), settings.holdoutFraction, settings.seed);
   await addCasesToDataset(SYSTEM, { datasetId: trainSet.id, caseIds: split.train }, tx);
   if (split.holdout.length) await addCasesToDataset(SYSTEM, { datasetId: drifterSet.id, caseIds: split.holdout }, tx);
 
