@@ -13,15 +13,19 @@ import { ingestCase } from '@/lib/server/cases/ingest';
 import { readCaseFolder } from '@/lib/server/cases/folder';
 import { generateCohort } from '@/lib/server/imaging/cohort';
 import { addCasesToDataset } from '@/lib/server/datasets/members';
+import { retryBusy } from '@/scripts/scenario/busy';
 
-async function approveGroundTruth(caseId: string, authorId: string) {
-  if (await db().label.findUnique({ where: { caseId } })) return;
-  const ref = await db().referenceMask.findUniqueOrThrow({ where: { caseId } });
-  const label = await db().label.create({ data: { caseId, status: 'APPROVED', approvedAt: new Date(), reviewerId: authorId } });
-  const v = await db().labelVersion.create({
-    data: { labelId: label.id, number: 1, authorId, blobKey: ref.blobKey, sha256: ref.sha256, source: 'IMPORT', voxelCounts: {}, changedVoxels: 0, message: 'e2e ground truth' },
+/** One transaction, so a retry after SQLITE_BUSY never finds a label without its version. */
+function approveGroundTruth(caseId: string, authorId: string) {
+  return db().$transaction(async (tx) => {
+    if (await tx.label.findUnique({ where: { caseId } })) return;
+    const ref = await tx.referenceMask.findUniqueOrThrow({ where: { caseId } });
+    const label = await tx.label.create({ data: { caseId, status: 'APPROVED', approvedAt: new Date(), reviewerId: authorId } });
+    const v = await tx.labelVersion.create({
+      data: { labelId: label.id, number: 1, authorId, blobKey: ref.blobKey, sha256: ref.sha256, source: 'IMPORT', voxelCounts: {}, changedVoxels: 0, message: 'e2e ground truth' },
+    });
+    await tx.label.update({ where: { id: label.id }, data: { headVersionId: v.id } });
   });
-  await db().label.update({ where: { id: label.id }, data: { headVersionId: v.id } });
 }
 
 async function main() {
@@ -32,11 +36,12 @@ async function main() {
   const ids: string[] = [];
   for (const c of cases) {
     const folder = await readCaseFolder(path.join(out, c.caseId));
-    const { caseId } = await ingestCase(SYSTEM, folder.metadata, folder.files);
-    await approveGroundTruth(caseId, author.id);
+    // The e2e web server's worker writes the same SQLite file meanwhile: a write that meets its commit is retried.
+    const { caseId } = await retryBusy(() => ingestCase(SYSTEM, folder.metadata, folder.files));
+    await retryBusy(() => approveGroundTruth(caseId, author.id));
     ids.push(caseId);
   }
-  await addCasesToDataset(SYSTEM, { datasetId: train.id, caseIds: ids });
+  await retryBusy(() => addCasesToDataset(SYSTEM, { datasetId: train.id, caseIds: ids }));
   console.log(`[e2e] ${ids.length} approved training cases in "train"`);
 }
 
