@@ -50,22 +50,31 @@ export class RunBuilder {
   }
 }
 
-/** Runs of the nonzero voxels of a dense mask. */
-export function runsFromMask(mask: ArrayLike<number>, dims: Dims): Runs {
+/**
+ * Runs of the nonzero voxels of a dense mask. With `box` (inclusive voxel indices) only the rows and columns inside
+ * it are read: the caller knows the mask is empty outside (e.g. a prediction outside its crop).
+ */
+export function runsFromMask(mask: ArrayLike<number>, dims: Dims, box?: { lo: Dims; hi: Dims }): Runs {
   const [nx, ny, nz] = dims;
   if (mask.length !== nx * ny * nz) throw new Error(`mask has ${mask.length} voxels, dims ${dims.join('x')} need ${nx * ny * nz}`);
+  const [x0, y0, z0] = box?.lo ?? [0, 0, 0];
+  const [x1, y1, z1] = box?.hi ?? [nx - 1, ny - 1, nz - 1];
   const b = new RunBuilder(dims);
   for (let row = 0, base = 0; row < ny * nz; row++, base += nx) {
-    let start = -1;
-    for (let x = 0; x < nx; x++) {
-      if (mask[base + x] !== 0) {
-        if (start < 0) start = x;
-      } else if (start >= 0) {
-        b.push(start, x - 1);
-        start = -1;
+    const y = row % ny;
+    const z = (row - y) / ny;
+    if (y >= y0 && y <= y1 && z >= z0 && z <= z1) {
+      let start = -1;
+      for (let x = x0; x <= x1; x++) {
+        if (mask[base + x] !== 0) {
+          if (start < 0) start = x;
+        } else if (start >= 0) {
+          b.push(start, x - 1);
+          start = -1;
+        }
       }
+      if (start >= 0) b.push(start, x1);
     }
-    if (start >= 0) b.push(start, nx - 1);
     b.endRow();
   }
   return b.finish();

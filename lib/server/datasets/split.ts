@@ -20,8 +20,8 @@ const rank = (seed: string, id: string) => createHash('sha256').update(`${seed}\
  * Seeded split of new cases between training and the drifter hold-out, stratified by site: each site gives the
  * hold-out its share of the total (largest remainders settle the rounding), cases without a site form their own
  * stratum. Which cases go is decided by a hash of (seed, key), so the split is the same on every machine and every
- * database holding the same cases, and does not depend on the order the cases arrive in. With two or more cases and 0 < fraction, both sides get at
- * least one case.
+ * database holding the same cases, and does not depend on the order the cases arrive in. With two or more cases and
+ * 0 < fraction, both sides get at least one case.
  */
 export function splitHoldout(cases: SplitCandidate[], fraction: number, seed: string): SplitResult {
   if (!(fraction >= 0 && fraction < 1)) throw new RangeError(`hold-out fraction must be in [0, 1), got ${fraction}`);
@@ -34,8 +34,8 @@ export function splitHoldout(cases: SplitCandidate[], fraction: number, seed: st
   }
   const quotas = allocate([...strata.entries()].map(([site, members]) => ({ site, size: members.length })), target, n, seed);
   const holdout = new Set<string>();
+  const keyOf = (c: SplitCandidate) => rank(seed, c.key ?? c.caseId);
   for (const [site, members] of strata) {
-    const keyOf = (c: SplitCandidate) => rank(seed, c.key ?? c.caseId);
     const ordered = [...members].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
     for (const c of ordered.slice(0, quotas.get(site) ?? 0)) holdout.add(c.caseId);
   }

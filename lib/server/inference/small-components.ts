@@ -1,6 +1,6 @@
 import 'server-only';
 import { labelRuns } from '@/lib/metrics/components';
-import { RunBuilder } from '@/lib/metrics/runs';
+import { runsFromMask } from '@/lib/metrics/runs';
 import type { Vec3 } from './geometry';
 
 /**
@@ -14,13 +14,7 @@ export function dropSmallComponents(mask: Uint8Array, dims: Vec3, voxelMm3: numb
   const removed = [0, 0, 0, 0];
   if (!(atMostMm3 > 0)) return removed;
   const [nx, ny] = dims;
-  const builder = new RunBuilder(dims);
-  for (let z = 0; z < dims[2]; z++)
-    for (let y = 0; y < ny; y++) {
-      if (z >= box.lo[2] && z <= box.hi[2] && y >= box.lo[1] && y <= box.hi[1]) pushRowRuns(mask, (z * ny + y) * nx, box.lo[0], box.hi[0], builder);
-      builder.endRow();
-    }
-  const runs = builder.finish();
+  const runs = runsFromMask(mask, dims, box);
   const comps = labelRuns(runs);
   for (let r = 0; r < ny * dims[2]; r++)
     for (let i = runs.rowStart[r]; i < runs.rowStart[r + 1]; i++) {
@@ -33,15 +27,3 @@ export function dropSmallComponents(mask: Uint8Array, dims: Vec3, voxelMm3: numb
   return removed;
 }
 
-function pushRowRuns(mask: Uint8Array, base: number, x0: number, x1: number, b: RunBuilder): void {
-  let start = -1;
-  for (let x = x0; x <= x1; x++) {
-    if (mask[base + x] !== 0) {
-      if (start < 0) start = x;
-    } else if (start >= 0) {
-      b.push(start, x - 1);
-      start = -1;
-    }
-  }
-  if (start >= 0) b.push(start, x1);
-}

@@ -65,10 +65,10 @@ def _train(a, progress: Progress) -> dict:
 
     cfg = resolve_config(a.config, {"epochs": a.epochs, "steps_per_epoch": a.steps_per_epoch,
                                     "batch_size": a.batch_size, "val_every": a.val_every, "seed": a.seed,
-                                    "threads": a.threads, "fg_prob": a.fg_prob})
+                                    "threads": a.threads})
     return run_training(a.manifest, a.out, cfg, init_from=a.init_from, name=a.name, version=a.version, lr=a.lr,
-                        verify=not a.no_verify, half=a.checkpoint_dtype == "float16", progress=progress,
-                        fg_prob_set=a.fg_prob is not None)
+                        fg_prob=a.fg_prob, verify=not a.no_verify, half=a.checkpoint_dtype == "float16",
+                        progress=progress)
 
 
 def _predict(a, progress: Progress) -> dict:
@@ -78,14 +78,14 @@ def _predict(a, progress: Progress) -> dict:
     from .cases import load_images
     from .metrics import volumes_ml
     from .nifti_io import save_mask
-    from .predict import load_model_dir, predict_images
+    from .predict import load_model_dir, predict_images, voxel_mm3
 
     torch.set_num_threads(a.threads)
     backend, spec, card = load_model_dir(a.model, a.backend, a.threads)
     images, affine, ref = load_images(a.case)
     pred = predict_images(images, affine, spec, backend)
     save_mask(pred.mask, ref, a.out)
-    voxel_ml = float(np.prod([np.linalg.norm(affine[:3, j]) for j in range(3)])) / 1000.0
+    voxel_ml = voxel_mm3(affine) / 1000.0
     g = pred.geometry
     return {"type": "done", "out": str(Path(a.out).resolve()), "model": f"{card['name']} {card['version']}",
             "backend": a.backend, "volumesMl": volumes_ml(pred.mask, voxel_ml), "features": pred.features.tolist(),

@@ -69,7 +69,7 @@ def _write_json(path: Path, doc: dict) -> None:
 
 def run_training(manifest_path: str, out_dir: str, cfg: TrainConfig, *, init_from: str | None, name: str,
                  version: str, lr: float | None, verify: bool, progress: Progress, half: bool = False,
-                 fg_prob_set: bool = False) -> dict:
+                 fg_prob: float | None = None) -> dict:
     seed_everything(cfg.seed, cfg.threads)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -88,8 +88,9 @@ def run_training(manifest_path: str, out_dir: str, cfg: TrainConfig, *, init_fro
     else:
         model = build_model(cfg.net)
     base_lr = lr if lr is not None else (cfg.finetune_lr if parent else cfg.lr)
-    if parent and not fg_prob_set:
-        cfg = dataclasses.replace(cfg, fg_prob=cfg.finetune_fg_prob)
+    if fg_prob is None:
+        fg_prob = cfg.finetune_fg_prob if parent else cfg.fg_prob
+    cfg = dataclasses.replace(cfg, fg_prob=fg_prob)
     fit = train_loop(model, train, val, cfg, base_lr, progress)
     train_s = progress.loop_elapsed()
 

@@ -75,16 +75,20 @@ def infer_preprocessed(x: np.ndarray, spec: InferenceSpec, backend) -> tuple[np.
     return torch.softmax(logits, dim=0).numpy(), feats.numpy()
 
 
+def voxel_mm3(affine: np.ndarray) -> float:
+    """Voxel volume as the product of the affine's column norms (what the app's voxelMl uses too, not pixdim)."""
+    return float(np.prod([np.linalg.norm(affine[:3, j]) for j in range(3)]))
+
+
 def drop_small_components(mask: np.ndarray, affine: np.ndarray, at_most_mm3: float) -> np.ndarray:
     """Whole-tumour (labels 1-3) 26-connected components of at most `at_most_mm3` become background (in place).
     Fine-tuned models leave specks of a few native voxels where an interpolated probability barely tips over; BraTS
     does not count a reference lesion that small but scores every predicted one as a false positive."""
     if at_most_mm3 <= 0:
         return mask
-    voxel_mm3 = float(np.prod([np.linalg.norm(affine[:3, j]) for j in range(3)]))
     components = cc3d.connected_components(mask > 0, connectivity=26)
     sizes = np.bincount(components.ravel())
-    small = sizes * voxel_mm3 <= at_most_mm3
+    small = sizes * voxel_mm3(affine) <= at_most_mm3
     small[0] = False
     mask[small[components]] = 0
     return mask
