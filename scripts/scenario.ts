@@ -38,6 +38,9 @@ async function main() {
     WORKER_MODE: 'inline',
     NEXTAUTH_SECRET: crypto.randomBytes(32).toString('hex'),
     NEXT_TELEMETRY_DISABLED: '1',
+    // nothing else runs while the scenario waits for its training run, so the trainer takes both cores; fixed (not the
+    // core count) so that every machine trains the same candidate
+    TRAINER_THREADS: inherited.TRAINER_THREADS ?? '2',
     // a --model-dir model's checkpoint is found as MODELS_DIR/<name>-<version>/checkpoint.pt when fine-tuning
     ...(o.modelDir ? { MODELS_DIR: path.dirname(path.resolve(root, o.modelDir)) } : {}),
   };

@@ -6,7 +6,7 @@ import { StageBadge } from './StageBadge';
 type Card = {
   task?: string; createdAt?: string;
   architecture?: { family?: string; parameters?: number };
-  training?: { cases?: { train?: number; val?: number }; config?: { name?: string; seed?: number }; learningRate?: number; bestEpoch?: number; steps?: number; codeVersion?: { gitCommit?: string | null; sourceSha256?: string } };
+  training?: { cases?: { train?: number; val?: number }; config?: { name?: string; seed?: number }; learningRate?: number; weightInterpolation?: { alpha: number } | null; bestEpoch?: number; steps?: number; codeVersion?: { gitCommit?: string | null; sourceSha256?: string } };
   metrics?: { validation?: { n?: number; dice?: Record<string, { mean?: number }> } };
 };
 
@@ -24,7 +24,7 @@ export function ModelOverview({ model }: { model: ModelDetailDto }) {
     ['Training snapshot', model.snapshot ? <span key="n">{model.snapshot.name} · {model.snapshot.caseCount} cases · <code className="text-xs">{model.snapshot.sha256}</code></span> : '—'],
     ['Code version', model.codeVersion ?? '—'],
     ['Architecture', card.architecture ? `${card.architecture.family ?? '?'} · ${card.architecture.parameters?.toLocaleString() ?? '?'} parameters` : '—'],
-    ['Training', card.training ? `config ${card.training.config?.name ?? '?'} (seed ${card.training.config?.seed ?? '?'}), ${card.training.cases?.train ?? '?'} train / ${card.training.cases?.val ?? '?'} val cases, lr ${card.training.learningRate ?? '?'}, best epoch ${card.training.bestEpoch ?? '?'}` : '—'],
+    ['Training', card.training ? `config ${card.training.config?.name ?? '?'} (seed ${card.training.config?.seed ?? '?'}), ${card.training.cases?.train ?? '?'} train / ${card.training.cases?.val ?? '?'} val cases, lr ${card.training.learningRate ?? '?'}, best epoch ${card.training.bestEpoch ?? '?'}${card.training.weightInterpolation ? `, weights ${1 - card.training.weightInterpolation.alpha} × parent + ${card.training.weightInterpolation.alpha} × fine-tuned` : ''}` : '—'],
     ['Validation Dice (trainer)', val?.n ? ['WT', 'TC', 'ET'].map((g) => `${g} ${val.dice?.[g]?.mean?.toFixed(3) ?? '—'}`).join(' · ') + ` (n = ${val.n})` : '—'],
   ];
   return (

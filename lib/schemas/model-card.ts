@@ -130,6 +130,8 @@ const training = z.looseObject({
   cases: z.object({ train: z.number().int().positive(), val: z.number().int().nonnegative() }),
   config: z.looseObject({ name: z.string(), seed: z.number().int() }),
   learningRate: z.number().positive(),
+  /** fine-tuned models: the weights are (1 - alpha) parent + alpha fine-tuned (WiSE-FT); absent on older cards */
+  weightInterpolation: z.object({ alpha: z.number().min(0).max(1), rule: z.string() }).nullable().optional(),
   bestEpoch: z.number().int().positive(),
   steps: z.number().int().positive(),
   durationS: z.number().nonnegative(),

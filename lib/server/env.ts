@@ -35,6 +35,12 @@ const schema = z
     PYTHON: z.string().default('.venv/bin/python'),
     MODELS_DIR: z.string().default('models'),
     ORT_INTRA_OP_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+    /**
+     * CPU threads of a LOCAL training run (the trainer's --threads). Unset: the trainer config's 1, safe beside busy
+     * inference workers (two OpenMP threads spinning against other processes ran 5-10x slower). Set it where the
+     * training host's cores are otherwise idle: two threads train about twice as fast on an idle 2-core machine.
+     */
+    TRAINER_THREADS: z.coerce.number().int().min(1).max(64).optional(),
     GITHUB_API_URL: z.string().url().default('https://api.github.com'),
     GITHUB_REPOSITORY: z.string().optional(),
     GITHUB_TOKEN: z.string().optional(),

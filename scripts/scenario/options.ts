@@ -58,7 +58,7 @@ export interface ScenarioOptions {
 
 const PRESETS = {
   full: { holdoutA: 16, trainA: 16, nStream: 90, retrainN: 30, epochs: 12, nShadow: 12, nCanary: 12, shiftStart: 0.25, shiftShare: 0.7 },
-  small: { holdoutA: 5, trainA: 4, nStream: 24, retrainN: 8, epochs: 12, nShadow: 3, nCanary: 3, shiftStart: 0.2, shiftShare: 0.9 },
+  small: { holdoutA: 5, trainA: 4, nStream: 24, retrainN: 8, epochs: 6, nShadow: 3, nCanary: 3, shiftStart: 0.2, shiftShare: 0.9 },
 } as const;
 
 function int(v: string | undefined, name: string, fallback: number, min = 0): number {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDb } from '../support/use-db';
 import { useTestBlobs } from '../support/blobs';
 import { db } from '@/lib/server/db';
+import { resetEnvCache } from '@/lib/server/env';
 import { blobs } from '@/lib/server/blobs';
 import { resetQueue } from '@/lib/server/jobs';
 import { addCasesToDataset } from '@/lib/server/datasets/members';
@@ -63,6 +64,7 @@ describe('LOCAL runner', () => {
     expect(log).toContain('Traceback (most recent call last)');
     expect(r.logTail).toContain('CUDA out of memory (simulated)');
     expect(log).toMatch(/args: -m tumorwatch_train train --manifest manifest.json --out out --config tiny --name tumorwatch-seg --version 0\.1\.0-run\./);
+    expect(log).not.toContain('--threads'); // unset TRAINER_THREADS: the trainer config's own
     // The materialised snapshot is removed; the run folder keeps the trainer's own output for diagnosis.
     expect(fs.existsSync(path.join(runDirFor(runId), 'cases'))).toBe(false);
     expect(await db().auditEvent.findMany({ where: { entityId: runId }, select: { action: true } })).toEqual(
@@ -144,6 +146,20 @@ describe('fine-tuning needs the parent checkpoint', () => {
     const log = await logText(r.logBlobKey);
     expect(log).toContain(`parent checkpoint ${createHash('sha256').update(bytes).digest('hex')}`);
     expect(log).toMatch(/--config tiny --name tumorwatch-seg --version 1\.1\.0-run\.\S+ --init-from parent/);
+  });
+
+  it('passes TRAINER_THREADS to the trainer as --threads (the host decides, not the recipe)', async () => {
+    process.env.FAKE_TRAINER_MODE = 'crash';
+    process.env.TRAINER_THREADS = '2';
+    resetEnvCache();
+    try {
+      const { runId } = await startTrainingRun(ml, { runner: 'LOCAL', init: 'scratch', config: 'tiny' });
+      expect(await job(runId)).toEqual({ status: 'FAILED' });
+      expect(await logText((await run(runId)).logBlobKey)).toMatch(/args: -m tumorwatch_train train .* --threads 2\n/);
+    } finally {
+      delete process.env.TRAINER_THREADS;
+      resetEnvCache();
+    }
   });
 
   it('refuses, before anything runs, a preset that differs from the parent network', async () => {

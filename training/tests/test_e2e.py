@@ -113,6 +113,9 @@ def test_finetune_records_its_parent(trained):
     assert card["training"]["learningRate"] == 1e-3
     # fine-tuning samples more random patches unless told otherwise; the card records what was used
     assert card["training"]["config"]["fg_prob"] == 0.33
+    # and takes the weights halfway back to the parent's (WiSE-FT)
+    assert card["training"]["weightInterpolation"]["alpha"] == 0.5
+    assert any("0.5 x parent" in e.get("message", "") for e in events)
     post = card["postprocessing"]
     assert post["dropComponentsAtMostMm3"] == 50.0 and "50 mm^3" in post["steps"][-1]
 
@@ -120,9 +123,10 @@ def test_finetune_records_its_parent(trained):
 def test_fg_prob_flag_overrides_the_finetuning_default(trained):
     root, manifest, _ = trained
     code, _, err = run_cli("train", "--manifest", str(manifest), "--out", str(root / "child2"), "--config", "tiny",
-                           "--init-from", str(root / "out"), "--fg-prob", "0.5", "--no-verify")
+                           "--init-from", str(root / "out"), "--fg-prob", "0.5", "--weight-alpha", "1", "--no-verify")
     assert code == 0, err[-3000:]
-    assert json.loads((root / "child2" / "model-card.json").read_text())["training"]["config"]["fg_prob"] == 0.5
+    training = json.loads((root / "child2" / "model-card.json").read_text())["training"]
+    assert training["config"]["fg_prob"] == 0.5 and training["weightInterpolation"]["alpha"] == 1.0
 
 
 def test_a_bad_manifest_fails_with_an_error_event(tmp_path):

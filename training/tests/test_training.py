@@ -5,7 +5,9 @@ from synthetic import write_cohort
 from tumorwatch_train.config import PRESETS
 from tumorwatch_train.data import PatchSampler, augment, cache_case
 from tumorwatch_train.manifest import load_manifest
-from tumorwatch_train.model import build_model
+import pytest
+
+from tumorwatch_train.model import build_model, interpolate_weights
 from tumorwatch_train.progress import Progress
 from tumorwatch_train.train import seed_everything, train_loop
 import io
@@ -47,3 +49,24 @@ def test_augmentation_keeps_the_background_zero_and_flips_labels_with_images():
     for _ in range(10):
         xa, ya = augment(x.copy(), y.copy(), rng)
         assert np.array_equal(xa[0] != 0, ya == 2)
+
+
+def test_weight_interpolation_moves_each_tensor_along_the_line_from_the_parent():
+    torch.manual_seed(0)
+    parent, tuned = build_model(PRESETS["tiny"].net), build_model(PRESETS["tiny"].net)
+    p_state = {k: v.clone() for k, v in parent.state_dict().items()}
+    t_state = {k: v.clone() for k, v in tuned.state_dict().items()}
+    interpolate_weights(tuned, p_state, 0.25)
+    for k, v in tuned.state_dict().items():
+        assert torch.allclose(v, 0.75 * p_state[k] + 0.25 * t_state[k], atol=1e-6), k
+    assert not torch.allclose(t_state["net.conv_final.2.conv.weight"], p_state["net.conv_final.2.conv.weight"])
+    interpolate_weights(tuned, p_state, 0.0)
+    assert all(torch.equal(v, p_state[k]) for k, v in tuned.state_dict().items())
+
+
+def test_weight_interpolation_refuses_a_bad_alpha_or_another_network():
+    a, b = build_model(PRESETS["tiny"].net), build_model(PRESETS["default"].net)
+    with pytest.raises(ValueError, match="alpha"):
+        interpolate_weights(a, a.state_dict(), 1.5)
+    with pytest.raises(ValueError, match="do not match"):
+        interpolate_weights(a, b.state_dict(), 0.5)

@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--lr", type=float, help="base learning rate (default: config lr, or finetune_lr with --init-from)")
     t.add_argument("--fg-prob", type=float,
                    help="share of patches centred on a tumour voxel (default: fg_prob, or finetune_fg_prob with --init-from)")
+    t.add_argument("--weight-alpha", type=float,
+                   help="with --init-from: (1 - a) parent + a fine-tuned weights (default: finetune_weight_alpha)")
     t.add_argument("--name", default="tumorwatch-seg")
     t.add_argument("--version", default="0.0.0-dev", help="semver written into the model card")
     t.add_argument("--no-verify", action="store_true", help="skip sha256 checks of the manifest's files")
@@ -67,7 +69,7 @@ def _train(a, progress: Progress) -> dict:
                                     "batch_size": a.batch_size, "val_every": a.val_every, "seed": a.seed,
                                     "threads": a.threads})
     return run_training(a.manifest, a.out, cfg, init_from=a.init_from, name=a.name, version=a.version, lr=a.lr,
-                        fg_prob=a.fg_prob, verify=not a.no_verify, half=a.checkpoint_dtype == "float16",
+                        fg_prob=a.fg_prob, weight_alpha=a.weight_alpha, verify=not a.no_verify, half=a.checkpoint_dtype == "float16",
                         progress=progress)
 
 

@@ -46,6 +46,11 @@ class TrainConfig:
     # Fine-tuning sees a handful of cases from a new domain: half the patches at random places keep normal tissue of
     # the parent's domain in view, so the model does not start to call it oedema (measured: training/README.md).
     finetune_fg_prob: float = 0.33
+    # Robust fine-tuning (WiSE-FT, Wortsman et al., CVPR 2022): the candidate's weights are the parent's moved this far
+    # towards the fine-tuned ones, (1 - a) parent + a fine-tuned; 1.0 keeps the fine-tuned weights. Fine-tuned on ten
+    # cases, the network starts calling some of the parent domain's normal tissue oedema (false-positive components
+    # that fail the no-regression gate); halfway back removed them and kept most of the gain (training/README.md).
+    finetune_weight_alpha: float = 0.5
     # Postprocessing written into the card: whole-tumour components of at most this volume are dropped. 50 mm^3 is
     # the BraTS GLI lesion threshold: a reference lesion that small is not counted, a predicted one is a false positive.
     drop_components_at_most_mm3: float = 50.0

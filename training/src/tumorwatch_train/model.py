@@ -90,6 +90,19 @@ def count_parameters(model: torch.nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
+def interpolate_weights(model: torch.nn.Module, parent_state: dict, alpha: float) -> None:
+    """In place: every floating-point tensor becomes (1 - alpha) parent + alpha current (WiSE-FT). Both networks
+    share one architecture and the fine-tuned one started from the parent, so the straight line between them stays
+    in one basin; integer buffers (GroupNorm has none, but a future BatchNorm's step count) keep the current value."""
+    if not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"weight interpolation alpha must be in [0, 1], got {alpha}")
+    state = model.state_dict()
+    if state.keys() != parent_state.keys():
+        raise ValueError("the parent's weights do not match this network's layers")
+    model.load_state_dict({k: torch.lerp(parent_state[k].to(v.dtype), v, alpha) if v.is_floating_point() else v
+                           for k, v in state.items()})
+
+
 def save_checkpoint(model: SegWithFeatures, net: NetConfig, path: Path, extra: dict, half: bool = False) -> None:
     """half=True stores the weights as float16 (the committed model; plenty for fine-tuning, half the bytes)."""
     state = {k: (v.half() if half and v.is_floating_point() else v) for k, v in model.state_dict().items()}

@@ -3,6 +3,7 @@ validation, reference statistics, model card, metrics.json."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import json
@@ -17,7 +18,8 @@ from .data import CachedCase, cache_case
 from .evaluate import evaluate_entries, summarize_dice
 from .export import OPSET, check_parity, export_onnx, parity, parity_inputs
 from .manifest import CaseEntry, Manifest, load_manifest
-from .model import build_model, count_parameters, load_checkpoint, resolve_checkpoint, save_checkpoint
+from .model import (build_model, count_parameters, interpolate_weights, load_checkpoint, resolve_checkpoint,
+                    save_checkpoint)
 from .nifti_io import sha256_file
 from .predict import InferenceSpec, OnnxBackend, infer_preprocessed
 from .progress import Progress
@@ -69,7 +71,7 @@ def _write_json(path: Path, doc: dict) -> None:
 
 def run_training(manifest_path: str, out_dir: str, cfg: TrainConfig, *, init_from: str | None, name: str,
                  version: str, lr: float | None, verify: bool, progress: Progress, half: bool = False,
-                 fg_prob: float | None = None) -> dict:
+                 fg_prob: float | None = None, weight_alpha: float | None = None) -> dict:
     seed_everything(cfg.seed, cfg.threads)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -80,10 +82,12 @@ def run_training(manifest_path: str, out_dir: str, cfg: TrainConfig, *, init_fro
     val = _cache(val_entries, m, cfg, verify, "val", progress)
 
     parent, loaded = _parent(init_from)
+    parent_state = None
     if loaded is not None:
         model, net = loaded  # type: ignore[misc]
         if net != cfg.net:
             raise ValueError(f"--init-from network {net} differs from config {cfg.name}'s {cfg.net}")
+        parent_state = copy.deepcopy(model.state_dict())
         progress.log(f"fine-tuning from {parent['name']} {parent['version']}")
     else:
         model = build_model(cfg.net)
@@ -93,6 +97,11 @@ def run_training(manifest_path: str, out_dir: str, cfg: TrainConfig, *, init_fro
     cfg = dataclasses.replace(cfg, fg_prob=fg_prob)
     fit = train_loop(model, train, val, cfg, base_lr, progress)
     train_s = progress.loop_elapsed()
+    alpha = None
+    if parent_state is not None:
+        alpha = cfg.finetune_weight_alpha if weight_alpha is None else weight_alpha
+        interpolate_weights(model, parent_state, alpha)
+        progress.log(f"weights: {1 - alpha:g} x parent + {alpha:g} x fine-tuned (WiSE-FT)")
 
     if half:  # the exported ONNX must hold exactly the weights the (float16) checkpoint holds
         model.load_state_dict({k: v.half().float() if v.is_floating_point() else v
@@ -121,6 +130,7 @@ def run_training(manifest_path: str, out_dir: str, cfg: TrainConfig, *, init_fro
         "datasetSnapshot": {"id": m.snapshot.get("id"), "sha256": m.snapshot.get("sha256")},
         "manifestSha256": m.sha256, "labelMap": m.label_map, "parent": parent,
         "cases": {"train": len(train), "val": len(val)}, "config": cfg.to_json(), "learningRate": base_lr,
+        "weightInterpolation": None if alpha is None else {"alpha": alpha, "rule": "(1 - alpha) parent + alpha fine-tuned"},
         "bestEpoch": fit["bestEpoch"], "steps": fit["steps"], "durationS": round(progress.elapsed(), 1),
         "trainingLoopS": round(train_s, 1),
     }

@@ -54,7 +54,9 @@ async function prepare(ctx: RunnerContext): Promise<void> {
 function train(ctx: RunnerContext): Promise<RunnerOutcome> {
   const { reporter } = ctx;
   const python = env().PYTHON.includes('/') ? path.resolve(env().PYTHON) : env().PYTHON;
-  const args = ['-m', 'tumorwatch_train', ...trainerArgs(ctx.params)];
+  // threads are the host's business, not the recipe's: the GitHub runner's trainer keeps the config's own
+  const threads = env().TRAINER_THREADS;
+  const args = ['-m', 'tumorwatch_train', ...trainerArgs(ctx.params), ...(threads ? ['--threads', String(threads)] : [])];
   reporter.log(`$ ${path.basename(python)} ${args.join(' ')}`);
   const child = spawn(python, args, {
     cwd: ctx.runDir,
