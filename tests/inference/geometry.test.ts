@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalisedZPass, pasteRasCrop } from '@/lib/server/inference/crop';
+import { pasteRasCrop } from '@/lib/server/inference/crop';
+import { normalisedResample } from '@/lib/server/inference/crop-resample';
 import {
   cropFileBox, cropShapeOf, nonzeroBoxFile, orientationFromAffine, rasCrop, rasShapeOf, targetShape, type Geometry, type Vec3,
 } from '@/lib/server/inference/geometry';
@@ -13,10 +14,10 @@ function affineOf(axes: number[], signs: number[], sp: number[]): number[] {
   return a;
 }
 
-/** The plain crop: the fused z-pass with an identity z-score and no resampling along z. */
+/** The plain crop: the fused crop + z-score + resampling with an identity z-score and no resampling. */
 function extract(volumes: ArrayLike<number>[], g: Geometry): Float32Array {
   const stats = volumes.map(() => ({ mean: 0, std: 1, nonzero: 1 }));
-  return normalisedZPass(volumes as Float32Array[], g, stats, cropShapeOf(g)[2]);
+  return normalisedResample(volumes as Float32Array[], { ...g, resampledShape: cropShapeOf(g) }, stats);
 }
 
 function geometryFor(affine: number[], dims: Vec3, lo?: Vec3, hi?: Vec3): Geometry {

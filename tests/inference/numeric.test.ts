@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { cropFileBox, orientationFromAffine, type Geometry, type Vec3 } from '@/lib/server/inference/geometry';
-import { normalisedZPass } from '@/lib/server/inference/crop';
+import { normalisedResample } from '@/lib/server/inference/crop-resample';
 import { channelStats } from '@/lib/server/inference/normalise';
 import { softmaxInPlace } from '@/lib/server/inference/postprocess';
-import { linearAxisMap, resampleAxis, resampleTrilinear } from '@/lib/server/inference/resample';
+import { linearAxisMap, resampleTrilinear } from '@/lib/server/inference/resample';
 
 function random(seed: number) {
   let s = seed;
@@ -33,7 +33,7 @@ function directTrilinear(src: Float32Array, C: number, inS: Vec3, outS: Vec3): F
   return out;
 }
 
-describe('channelStats and the fused crop + z-score + Z pass', () => {
+describe('channelStats and the fused crop + z-score + resampling', () => {
   it('mean and population std over the non-zero voxels inside the box; epsilon for a constant channel', () => {
     const dims: Vec3 = [3, 2, 1];
     const a = new Int16Array([0, 1, 2, 3, 0, 10]);
@@ -49,25 +49,39 @@ describe('channelStats and the fused crop + z-score + Z pass', () => {
     expect(channelStats([a], dims, { lo: [0, 0, 0], hi: [2, 0, 0] }, 1e-8)[0]).toMatchObject({ mean: 1.5, nonzero: 2 });
   });
 
-  it('equals crop, then (x - mean) / std on non-zero voxels, then the Z resample, on an LPS volume', () => {
+  // [name, voxel type, affine, RAS crop lo, hi, resampled shape]: 16-bit volumes go through the z-score table (fused
+  // with the first pass unless RAS z is the file's x), float volumes through the division
+  it.each([
+    ['LPS', 'int16', [-1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1.5, 0, 0, 0, 0, 1], [1, 0, 2], [5, 4, 9], [3, 4, 4]],
+    ['RAS', 'int16', [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], [0, 1, 0], [6, 5, 9], [9, 3, 13]],
+    ['ASL', 'int16', [0, 0, -2, 0, 1, 0, 0, 0, 0, 1.2, 0, 0, 0, 0, 0, 1], [1, 1, 0], [9, 5, 5], [4, 7, 3]],
+    ['ASL', 'float32', [0, 0, -2, 0, 1, 0, 0, 0, 0, 1.2, 0, 0, 0, 0, 0, 1], [1, 1, 0], [9, 5, 5], [4, 7, 3]],
+    ['SRA', 'int16', [0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1], [0, 1, 1], [5, 8, 6], [3, 5, 4]],
+  ] as [string, string, number[], Vec3, Vec3, Vec3][])('on %s (%s): bit for bit crop, then (x - mean) / std on non-zero voxels, then resampleTrilinear', (_, type, affine, lo, hi, target) => {
     const dims: Vec3 = [6, 5, 9];
     const r = random(7);
-    const vol = new Int16Array(6 * 5 * 9).map(() => (r() > -0.3 ? Math.round(r() * 500 + 600) : 0));
-    const orientation = orientationFromAffine([-1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1.5, 0, 0, 0, 0, 1]);
-    const g: Geometry = { orientation, fileDims: dims, rasShape: dims, cropLo: [1, 0, 2], cropHi: [5, 4, 9], resampledShape: [4, 4, 4] };
-    const stats = channelStats([vol], dims, cropFileBox(g), 1e-8);
-    const got = normalisedZPass([vol], g, stats, 4);
-    // the three steps written out: RAS (a, b, c) = file (5 - a, 4 - b, c) for this LPS affine
-    const [cx, cy, cz] = [4, 4, 7];
+    const ints = new Int16Array(6 * 5 * 9).map(() => (r() > -0.3 ? Math.round(r() * 500 + 600) : 0));
+    const vol = type === 'float32' ? Float32Array.from(ints, (v) => v * 0.37) : ints;
+    const orientation = orientationFromAffine(affine);
+    const rasShape = orientation.perm.map((j) => dims[j]) as Vec3;
+    const g: Geometry = { orientation, fileDims: dims, rasShape, cropLo: lo, cropHi: hi, resampledShape: target };
+    const stats = channelStats([vol, new Int16Array(vol.length)], dims, cropFileBox(g), 1e-8);
+    const got = normalisedResample([vol, new Int16Array(vol.length)], g, stats);
+    // the steps written out on the RAS grid: RAS voxel v is file voxel f with f[perm[k]] = flip[k] ? n - 1 - v[k] : v[k]
+    const [cx, cy, cz] = [0, 1, 2].map((k) => hi[k] - lo[k]);
     const crop = new Float32Array(cx * cy * cz);
     for (let a = 0; a < cx; a++)
       for (let b = 0; b < cy; b++)
         for (let c = 0; c < cz; c++) {
-          const v = vol[5 - (1 + a) + 6 * (4 - b + 5 * (2 + c))];
-          crop[(a * cy + b) * cz + c] = v !== 0 ? (v - stats[0].mean) / stats[0].std : 0;
+          const f = [0, 0, 0];
+          [a + lo[0], b + lo[1], c + lo[2]].forEach((v, k) => (f[orientation.perm[k]] = orientation.flip[k] ? rasShape[k] - 1 - v : v));
+          const v = vol[f[0] + 6 * (f[1] + 5 * f[2])];
+          crop[(a * cy + b) * cz + c] = v !== 0 ? (Math.fround(v) - stats[0].mean) / stats[0].std : 0;
         }
-    const want = resampleAxis(crop, cx * cy, cz, 1, 4);
-    expect(Array.from(got)).toEqual(Array.from(want));
+    const want = resampleTrilinear(crop, 1, [cx, cy, cz], target);
+    const n = target[0] * target[1] * target[2];
+    expect(Array.from(got.subarray(0, n))).toEqual(Array.from(want));
+    expect(got.subarray(n).every((v) => v === 0)).toBe(true); // the all-zero channel
   });
 });
 

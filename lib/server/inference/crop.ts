@@ -1,10 +1,7 @@
 import 'server-only';
-import type { VoxelArray } from '@/lib/server/imaging/nifti';
 import { cropShapeOf, rasToFileStrides, type Geometry } from './geometry';
-import type { ChannelStats } from './normalise';
-import { linearAxisMap, type AxisMap } from './resample';
 
-/** Between file volumes (x fastest) and the RAS crop (C order, z fastest): the way in for images, back for labels. */
+/** From the RAS crop (C order, z fastest) back to file volumes (x fastest), for labels; images go in through crop-resample.ts. */
 
 /**
  * How to walk the crop when pasting labels back. The file is x-fastest and the RAS arrays z-fastest, so unless the
@@ -20,61 +17,6 @@ function cropWalk(g: Geometry) {
 }
 
 const TILE = 16;
-
-/**
- * The crop, the z-score and the Z pass of the resampling in one sweep of the file volumes (each crop voxel is read
- * about once instead of being copied, normalised and resampled by three passes over a 50 MB float array):
- * out (C, cx, cy, tz) = Z-resample(zscore(crop)), bit for bit what the three steps give one after the other.
- * Columns along RAS z are visited with the file-contiguous axis innermost, so neighbouring columns share cache lines.
- */
-export function normalisedZPass(volumes: VoxelArray[], g: Geometry, stats: ChannelStats[], tz: number): Float32Array {
-  const [cx, cy, cz] = cropShapeOf(g);
-  const { base, step } = rasToFileStrides(g);
-  const walk: ColumnWalk = { cx, cy, tz, base, step, aInner: Math.abs(step[0]) < Math.abs(step[1]), map: linearAxisMap(cz, tz) };
-  const out = new Float32Array(volumes.length * cx * cy * tz);
-  volumes.forEach((src, ch) => {
-    // an all-zero channel stays zero
-    if (stats[ch].nonzero > 0) zPassChannel(src, out.subarray(ch * cx * cy * tz, (ch + 1) * cx * cy * tz), stats[ch], walk);
-  });
-  return out;
-}
-
-interface ColumnWalk {
-  cx: number;
-  cy: number;
-  tz: number;
-  base: number;
-  step: number[];
-  /** the RAS x axis is the one contiguous in the file (else y is walked innermost) */
-  aInner: boolean;
-  map: AxisMap;
-}
-
-// A separate function with its inputs in locals: the loop then compiles to plain arithmetic on typed arrays.
-function zPassChannel(src: VoxelArray, out: Float32Array, st: ChannelStats, w: ColumnWalk): void {
-  const f32 = Math.fround;
-  const { mean, std } = st;
-  const { cx, cy, tz, base, aInner } = w;
-  const [s0, s1, s2] = w.step;
-  const { i0, i1, w0, w1 } = w.map;
-  const nOuter = aInner ? cy : cx;
-  const nInner = aInner ? cx : cy;
-  for (let p = 0; p < nOuter; p++)
-    for (let q = 0; q < nInner; q++) {
-      const a = aInner ? q : p;
-      const b = aInner ? p : q;
-      const col = base + a * s0 + b * s1;
-      const o = (a * cy + b) * tz;
-      for (let z = 0; z < tz; z++) {
-        // zscore_nonzero: (x - mean) / std where x != 0, exactly 0 elsewhere; float32 like numpy's astype(float32)
-        const r0 = f32(src[col + i0[z] * s2]);
-        const r1 = f32(src[col + i1[z] * s2]);
-        const v0 = r0 !== 0 ? f32((r0 - mean) / std) : 0;
-        const v1 = r1 !== 0 ? f32((r1 - mean) / std) : 0;
-        out[o + z] = f32(v0 * w0[z] + f32(v1 * w1[z]));
-      }
-    }
-}
 
 /** The inverse for labels: RAS-crop labels (C order) pasted into a zero volume in file voxel order. */
 export function pasteRasCrop(labels: Uint8Array, g: Geometry): Uint8Array {

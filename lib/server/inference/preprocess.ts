@@ -3,12 +3,11 @@ import { maxAbsDiff, type Mat4 } from '@/lib/server/imaging/affine';
 import type { NiftiVolume } from '@/lib/server/imaging/nifti';
 import { CARD_CHANNELS, type ModelCard } from '@/lib/schemas/model-card';
 import { AppError } from '@/lib/server/errors';
-import { normalisedZPass } from './crop';
+import { normalisedResample } from './crop-resample';
 import {
   cropFileBox, cropShapeOf, nonzeroBoxFile, orientationFromAffine, rasCrop, rasShapeOf, targetShape, type Geometry, type Vec3,
 } from './geometry';
 import { channelStats, type ChannelStats } from './normalise';
-import { resampleYX } from './resample';
 
 export type Channel = (typeof CARD_CHANNELS)[number];
 export type CaseVolumes = Record<Channel, Pick<NiftiVolume, 'dims' | 'affine' | 'data' | 'affineSource'>>;
@@ -74,7 +73,5 @@ export function preprocess(volumes: Partial<CaseVolumes>, card: ModelCard): Prep
   const geometry: Geometry = { ...partial, resampledShape };
   const data = list.map((v) => v.data);
   const stats = channelStats(data, fileDims, cropFileBox(geometry), pre.normalization.epsilon);
-  const zPass = normalisedZPass(data, geometry, stats, resampledShape[2]);
-  const x = resampleYX(zPass, list.length, [cropShape[0], cropShape[1], resampledShape[2]], resampledShape);
-  return { x, geometry, stats };
+  return { x: normalisedResample(data, geometry, stats), geometry, stats };
 }

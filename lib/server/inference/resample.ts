@@ -82,15 +82,9 @@ export function resampleAxis(src: Float32Array, outer: number, nIn: number, inne
   return nIn === nOut ? src.slice() : resampleAxisWith(src, outer, nIn, inner, linearAxisMap(nIn, nOut));
 }
 
-/** Y then X passes of a (C, X, Y, Z') array whose Z pass is done (preprocess fuses it with the crop). */
-export function resampleYX(src: Float32Array, channels: number, inShape: Vec3, outShape: Vec3): Float32Array {
-  const [x, y, z] = inShape;
-  const yPass = resampleAxis(src, channels * x, y, z, outShape[1]);
-  return resampleAxis(yPass, channels, x, outShape[1] * z, outShape[0]);
-}
-
 /** Full trilinear resample of (C, X, Y, Z) to (C, ...outShape): Z, Y, X passes. A copy when the shapes are equal. */
 export function resampleTrilinear(src: Float32Array, channels: number, inShape: Vec3, outShape: Vec3): Float32Array {
   const zPass = resampleAxis(src, channels * inShape[0] * inShape[1], inShape[2], 1, outShape[2]);
-  return resampleYX(zPass, channels, [inShape[0], inShape[1], outShape[2]], outShape);
+  const yPass = resampleAxis(zPass, channels * inShape[0], inShape[1], outShape[2], outShape[1]);
+  return resampleAxis(yPass, channels, inShape[0], outShape[1] * outShape[2], outShape[0]);
 }
