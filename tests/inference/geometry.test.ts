@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { pasteRasCrop } from '@/lib/server/inference/crop';
 import { normalisedResample } from '@/lib/server/inference/crop-resample';
 import {
-  cropFileBox, cropShapeOf, nonzeroBoxFile, orientationFromAffine, rasCrop, rasShapeOf, targetShape, type Geometry, type Vec3,
+  cropFileBox, cropShapeOf, nonzeroBoxFile, orientationFromAffine, rasCrop, rasShapeOf, rasToFileStrides, targetShape, type Geometry, type Vec3,
 } from '@/lib/server/inference/geometry';
 
 const diag = (x: number, y: number, z: number) => [x, 0, 0, 0, 0, y, 0, 0, 0, 0, z, 0, 0, 0, 0, 1];
@@ -54,7 +53,7 @@ describe('crop and reorientation', () => {
     ['LPS', affineOf([0, 1, 2], [-1, -1, 1], [1, 1, 1])],
     ['ASL', affineOf([1, 2, 0], [1, 1, -1], [1, 1, 1])],
     ['SLP', affineOf([2, 0, 1], [1, -1, -1], [1, 1, 1])],
-  ])('%s: each RAS index moves along +world axis, and paste inverts extract', (_, affine) => {
+  ])('%s: each RAS index moves along +world axis, and writing back through rasToFileStrides inverts extract', (_, affine) => {
     const g = geometryFor(affine, dims);
     // value = world coordinate along each axis, packed: 100 * x_w + 10 * y_w + z_w (origin at 0, positive after shift)
     const world = (v: number[], w: number) => [0, 1, 2].reduce((s, j) => s + affine[w * 4 + j] * v[j], 0);
@@ -69,8 +68,11 @@ describe('crop and reorientation', () => {
     if (Y > 1) expect(at(0, 1, 0) - at(0, 0, 0)).toBeCloseTo(10, 4);
     if (Z > 1) expect(at(0, 0, 1) - at(0, 0, 0)).toBeCloseTo(0.1, 4);
 
+    // labels written back the way postprocess.ts writes them: file index = base + RAS (a, b, c) . step
     const labels = new Uint8Array(X * Y * Z).map((_, i) => (i * 7) % 251);
-    const file = pasteRasCrop(labels, g);
+    const file = new Uint8Array(n);
+    const { base, step } = rasToFileStrides(g);
+    for (let a = 0, i = 0; a < X; a++) for (let b = 0; b < Y; b++) for (let c = 0; c < Z; c++, i++) file[base + a * step[0] + b * step[1] + c * step[2]] = labels[i];
     const back = extract([file], g);
     expect(Array.from(back)).toEqual(Array.from(labels));
   });

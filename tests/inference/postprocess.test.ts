@@ -98,6 +98,15 @@ describe('probabilitiesToNative: the certain-background shortcut changes nothing
     const foreground = Array.from(got.mask).filter((v) => v > 0).length;
     expect(foreground).toBeGreaterThan(0);
     expect(got.labelCounts.slice(1).reduce((a, b) => a + b)).toBe(foreground);
+    // the file box it reports (what the component scans read) holds every labelled voxel, and is tight when shortcut
+    const { lo, hi } = got.box!;
+    const [nx, ny] = g.fileDims;
+    got.mask.forEach((v, i) => {
+      if (v === 0) return;
+      const f = [i % nx, Math.floor(i / nx) % ny, Math.floor(i / (nx * ny))];
+      expect(f.every((c, j) => c >= lo[j] && c <= hi[j])).toBe(true);
+    });
+    expect([0, 1, 2].reduce((v, j) => v * (hi[j] - lo[j] + 1), 1)).toBe(boxVoxels);
   });
 });
 

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { ModelCard } from '@/lib/schemas/model-card';
-import { cropFileBox, type Vec3 } from './geometry';
+import type { Vec3 } from './geometry';
 import { probabilitiesToNative, softmaxInPlace } from './postprocess';
 import { preprocess, trainerAffine, type CaseVolumes } from './preprocess';
 import type { LoadedModel } from './session';
@@ -80,10 +80,12 @@ export async function segment({ model, volumes, windowBatch }: SegmentOptions): 
   const tumourVoxels = native.labelCounts.slice(1).reduce((a, b) => a + b, 0);
   const ref = volumes[card.preprocessing.channels[0]]!;
   const mlPerVoxel = voxelMl(trainerAffine(ref));
-  const dropped = dropSmallComponents(native.mask, g.fileDims, mlPerVoxel * 1000, card.postprocessing.dropComponentsAtMostMm3 ?? 0, cropFileBox(g));
+  // both scans read only the box that was resampled (outside it the mask is empty): ~1/8 of the crop for a brain
+  const { box } = native;
+  const dropped = box ? dropSmallComponents(native.mask, g.fileDims, mlPerVoxel * 1000, card.postprocessing.dropComponentsAtMostMm3 ?? 0, box) : [0, 0, 0, 0];
   const labelCounts = native.labelCounts.map((n, k) => (k === 0 ? n + dropped[1] + dropped[2] + dropped[3] : n - dropped[k]));
   const volumesMl = subregionVolumes(labelCounts, mlPerVoxel);
-  const components = componentCounts(native.mask, g.fileDims, cropFileBox(g));
+  const components = box ? componentCounts(native.mask, g.fileDims, box) : { WT: 0, TC: 0, ET: 0 };
   const t4 = performance.now();
 
   return {

@@ -1,7 +1,6 @@
 import 'server-only';
 import { blockLabels, certainLabels, workBox } from './certain';
-import { pasteRasCrop } from './crop';
-import { cropShapeOf, type Geometry, type Vec3 } from './geometry';
+import { cropFileBox, cropShapeOf, rasToFileStrides, type Geometry, type Vec3 } from './geometry';
 import { linearAxisMap, resampleAxisWith, sliceAxisMap } from './resample';
 
 /**
@@ -35,6 +34,8 @@ export interface NativeLabels {
   labelCounts: number[];
   /** sum of the normalised softmax entropy (H / ln K, in [0, 1]) over foreground voxels */
   foregroundEntropySum: number;
+  /** inclusive file voxel box outside which the mask is 0 (what was resampled); null when it is all 0 */
+  box: { lo: Vec3; hi: Vec3 } | null;
 }
 
 /**
@@ -46,11 +47,13 @@ export function probabilitiesToNative(probs: Float32Array, K: number, g: Geometr
   const crop = cropShapeOf(g);
   const target = g.resampledShape;
   const maps = [0, 1, 2].map((k) => linearAxisMap(target[k], crop[k]));
-  const labels = new Uint8Array(crop[0] * crop[1] * crop[2]);
+  // labels go straight to their file voxel (only the tumour's are written: the rest stays 0, background)
+  const mask = new Uint8Array(g.fileDims[0] * g.fileDims[1] * g.fileDims[2]);
+  const { base, step } = rasToFileStrides(g);
   const counts = new Array<number>(K).fill(0);
-  counts[0] = labels.length;
+  counts[0] = crop[0] * crop[1] * crop[2];
   const box = workBox(blockLabels(certainLabels(probs, K), target), target, maps);
-  if (!box) return { mask: pasteRasCrop(labels, g), labelCounts: counts, foregroundEntropySum: 0 };
+  if (!box) return { mask, labelCounts: counts, foregroundEntropySum: 0, box: null };
 
   const { from, to, lo, hi } = box;
   const size = [0, 1, 2].map((k) => hi[k] - lo[k] + 1) as Vec3;
@@ -87,12 +90,12 @@ export function probabilitiesToNative(probs: Float32Array, K: number, g: Geometr
           best[t] = k;
         }
     for (let b = 0, t = 0; b < n[1]; b++) {
-      let d = ((from[0] + a) * crop[1] + from[1] + b) * crop[2] + from[2];
-      for (let c = 0; c < n[2]; c++, t++, d++) {
+      let d = base + (from[0] + a) * step[0] + (from[1] + b) * step[1] + from[2] * step[2];
+      for (let c = 0; c < n[2]; c++, t++, d += step[2]) {
         const label = best[t];
         counts[label]++;
         if (label === 0) continue;
-        labels[d] = label;
+        mask[d] = label;
         let h = 0;
         for (let k = 0; k < K; k++) {
           const q = P[k * plane + t];
@@ -102,7 +105,8 @@ export function probabilitiesToNative(probs: Float32Array, K: number, g: Geometr
       }
     }
   }
-  return { mask: pasteRasCrop(labels, g), labelCounts: counts, foregroundEntropySum: entropySum };
+  const resampled = { cropLo: g.cropLo.map((l, k) => l + from[k]) as Vec3, cropHi: g.cropLo.map((l, k) => l + to[k]) as Vec3 };
+  return { mask, labelCounts: counts, foregroundEntropySum: entropySum, box: cropFileBox({ ...g, ...resampled }) };
 }
 
 /** The (K, ...size) block of a (K, ...shape) array starting at `lo`. */
