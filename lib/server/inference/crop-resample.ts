@@ -1,7 +1,7 @@
 import 'server-only';
 import type { VoxelArray } from '@/lib/server/imaging/nifti';
-import { cropFileBox, cropShapeOf, type Geometry, type Vec3 } from './geometry';
-import type { ChannelStats } from './normalise';
+import { cropFileBox, cropShapeOf, rasToFileStrides, type Geometry, type Vec3 } from './geometry';
+import { smallIntegerRange, type ChannelStats } from './normalise';
 import { linearAxisMap, resampleAxisWith, type AxisMap } from './resample';
 
 /**
@@ -25,7 +25,7 @@ export function normalisedResample(volumes: VoxelArray[], g: Geometry, stats: Ch
   const out = new Float32Array(volumes.length * per);
   volumes.forEach((src, ch) => {
     if (stats[ch].nonzero === 0) return; // an all-zero channel stays zero
-    const dims = [0, 1, 2].map((j) => box.hi[j] - box.lo[j] + 1) as Vec3;
+    const dims = boxDims(box);
     const zscore = zscoreTable(src, stats[ch]);
     let passes = passOrder;
     let a: Float32Array;
@@ -59,6 +59,7 @@ function fileAxisMaps(g: Geometry): AxisMap[] {
 }
 
 type Box = { lo: Vec3; hi: Vec3 };
+const boxDims = (box: Box) => [0, 1, 2].map((a) => box.hi[a] - box.lo[a] + 1) as Vec3;
 /** Every representable value's z-score, for integer volumes of at most 16 bits: table[value + offset]. */
 type ZscoreTable = { table: Float32Array; offset: number };
 
@@ -67,7 +68,7 @@ type ZscoreTable = { table: Float32Array; offset: number };
  * like numpy's astype; through the table when there is one (the same float32 values, no division per voxel).
  */
 function zscoredCrop(src: VoxelArray, fileDims: Vec3, box: Box, st: ChannelStats, zscore: ZscoreTable | null): Float32Array {
-  const [w, h, l] = [0, 1, 2].map((a) => box.hi[a] - box.lo[a] + 1);
+  const [w, h, l] = boxDims(box);
   const out = new Float32Array(w * h * l);
   const f32 = Math.fround;
   const { mean, std } = st;
@@ -90,7 +91,7 @@ function zscoredCrop(src: VoxelArray, fileDims: Vec3, box: Box, st: ChannelStats
  */
 function zscoredPass(src: VoxelArray, fileDims: Vec3, box: Box, zscore: ZscoreTable, j: number, map: AxisMap): Float32Array {
   const f32 = Math.fround;
-  const n = [0, 1, 2].map((a) => box.hi[a] - box.lo[a] + 1);
+  const n = boxDims(box);
   n[j] = map.i0.length;
   const [rowStride, planeStride] = [fileDims[0], fileDims[0] * fileDims[1]];
   const { table, offset } = zscore;
@@ -110,12 +111,11 @@ function zscoredPass(src: VoxelArray, fileDims: Vec3, box: Box, zscore: ZscoreTa
 }
 
 function zscoreTable(src: VoxelArray, st: ChannelStats): ZscoreTable | null {
-  const range = src instanceof Int16Array ? [-32768, 32767] : src instanceof Uint16Array ? [0, 65535]
-    : src instanceof Int8Array ? [-128, 127] : src instanceof Uint8Array ? [0, 255] : null;
+  const range = smallIntegerRange(src);
   if (!range) return null;
-  const table = new Float32Array(range[1] - range[0] + 1);
-  for (let v = range[0]; v <= range[1]; v++) table[v - range[0]] = v !== 0 ? (v - st.mean) / st.std : 0;
-  return { table, offset: -range[0] };
+  const table = new Float32Array(range.max - range.min + 1);
+  for (let v = range.min; v <= range.max; v++) table[v - range.min] = v !== 0 ? (v - st.mean) / st.std : 0;
+  return { table, offset: -range.min };
 }
 
 /** One resampling pass along file axis `j` of an x-fastest (dims) array. */
@@ -127,15 +127,7 @@ function passAlongFileAxis(a: Float32Array, dims: Vec3, j: number, map: AxisMap)
 
 /** The resampled x-fastest file-order block into `dst`, C-ordered on the RAS grid (z fastest). */
 function fileToRas(a: Float32Array, dims: Vec3, g: Geometry, dst: Float32Array): void {
-  const strides = [1, dims[0], dims[0] * dims[1]];
-  const { perm, flip } = g.orientation;
-  let base = 0;
-  const step = [0, 0, 0];
-  for (let k = 0; k < 3; k++) {
-    const s = strides[perm[k]];
-    if (flip[k]) base += (dims[perm[k]] - 1) * s;
-    step[k] = flip[k] ? -s : s;
-  }
+  const { base, step } = rasToFileStrides({ orientation: g.orientation, fileDims: dims, cropLo: [0, 0, 0] });
   const [tx, ty, tz] = g.resampledShape;
   let d = 0;
   for (let x = 0; x < tx; x++)

@@ -69,10 +69,10 @@ function squaredDeviations(src: VoxelArray, dims: Vec3, box: { lo: Vec3; hi: Vec
  * squared deviations are summed per value, which differs from numpy's per-voxel sum only in float64 rounding.
  */
 function valueHistogram(src: VoxelArray, dims: Vec3, box: { lo: Vec3; hi: Vec3 }): { counts: Int32Array; min: number } | null {
-  const min = src instanceof Int16Array ? -32768 : src instanceof Int8Array ? -128 : 0;
-  const size = src instanceof Int16Array || src instanceof Uint16Array ? 65536 : src instanceof Int8Array || src instanceof Uint8Array ? 256 : 0;
-  if (!size) return null;
-  const counts = new Int32Array(size);
+  const range = smallIntegerRange(src);
+  if (!range) return null;
+  const { min } = range;
+  const counts = new Int32Array(range.max - min + 1);
   const [nx, ny] = dims;
   for (let z = box.lo[2]; z <= box.hi[2]; z++)
     for (let y = box.lo[1]; y <= box.hi[1]; y++) {
@@ -99,4 +99,13 @@ function statsOfHistogram({ counts, min }: { counts: Int32Array; min: number }, 
     sq += counts[i] * d * d;
   }
   return { mean, std: Math.max(Math.sqrt(sq / count), epsilon), nonzero: count };
+}
+
+/** The value range of 8- and 16-bit integer volumes (small enough to tabulate every value); null for other types. */
+export function smallIntegerRange(src: VoxelArray): { min: number; max: number } | null {
+  if (src instanceof Int16Array) return { min: -32768, max: 32767 };
+  if (src instanceof Uint16Array) return { min: 0, max: 65535 };
+  if (src instanceof Int8Array) return { min: -128, max: 127 };
+  if (src instanceof Uint8Array) return { min: 0, max: 255 };
+  return null;
 }
