@@ -119,11 +119,17 @@ test('an ML engineer compares, walks the candidate through shadow, canary and pr
   await step(page, 'Start canary deployment', { 'Traffic share (% of new cases the canary answers)': '20', 'Reason (kept in the audit trail)': 'shadow agrees with production' });
   await expect(stage(page)).toHaveAttribute('data-stage', 'CANARY');
   helper('traffic', seed.candidate, 'CANARY', '4');
+  await page.reload();
 
+  // 4 canary cases are fewer than the rollback rule needs: the server refuses until the approver confirms a short canary
   await step(page, 'Promote to production (signed)', { 'Reason (kept in the audit trail)': 'canary healthy', 'Your password (signs the approval)': 'not-my-password' });
+  await expect(page.getByRole('alert').filter({ hasText: /answered 4 of the \d+ cases its automatic rollback rule needs/ })).toBeVisible();
+  const signing = page.getByRole('form', { name: 'Promote to production (signed)' });
+  await signing.getByRole('checkbox', { name: /Short canary: it has answered 4 of the \d+ cases/ }).check();
+  await signing.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'password is incorrect' })).toBeVisible();
-  await page.getByRole('form', { name: 'Promote to production (signed)' }).getByLabel('Your password (signs the approval)').fill('mlengineer-demo');
-  await page.getByRole('form', { name: 'Promote to production (signed)' }).getByRole('button', { name: 'Confirm' }).click();
+  await signing.getByLabel('Your password (signs the approval)').fill('mlengineer-demo');
+  await signing.getByRole('button', { name: 'Confirm' }).click();
   await expect(stage(page)).toHaveAttribute('data-stage', 'PRODUCTION');
 
   const evidence = `/api/models/${seed.candidate}/evidence?step=production&format=html`;
@@ -145,6 +151,7 @@ test('an ML engineer compares, walks the candidate through shadow, canary and pr
   expect(text).toMatch(/Traffic share\s+20%/);
   expect(text).toContain('Mia ML-Engineer');
   expect(text).toContain('canary healthy');
+  expect(text).toMatch(/Canary at signing\s+4 cases answered; the automatic rollback rule needs \d+\. SHORT CANARY/);
 
   await page.goto(`/models/${seed.candidate}`);
   await step(page, 'Roll back production', { 'Reason (kept in the audit trail)': 'e2e rollback drill' });

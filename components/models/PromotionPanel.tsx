@@ -24,7 +24,11 @@ const field = 'rounded border border-slate-300 px-2 py-1';
  * The promotion controls an ML engineer sees for the model's stage. The server re-checks every rule (role, stage,
  * passing evaluation, password); these forms only collect the reason, the traffic share and the signature.
  */
-export function PromotionPanel({ modelVersionId, stage, steps: allowed }: { modelVersionId: string; stage: string; steps: readonly string[] }) {
+export function PromotionPanel({ modelVersionId, stage, steps: allowed, canary }: {
+  modelVersionId: string; stage: string; steps: readonly string[];
+  /** the running canary's cases and the cases its rollback rule needs (the production step asks to confirm a short one) */
+  canary?: { cases: number; minCases: number };
+}) {
   const steps = allowed.filter((s): s is Step => s in TITLES);
   const router = useRouter();
   const [open, setOpen] = useState<keyof typeof TITLES | null>(null);
@@ -47,7 +51,7 @@ export function PromotionPanel({ modelVersionId, stage, steps: allowed }: { mode
       evaluate: () => requestEvaluationAction({ modelVersionId }),
       shadow: () => promoteToShadowAction(base),
       canary: () => promoteToCanaryAction({ ...base, trafficPercent: Number(f.trafficPercent) }),
-      production: () => promoteToProductionAction({ ...base, password: f.password ?? '' }),
+      production: () => promoteToProductionAction({ ...base, password: f.password ?? '', confirmShortCanary: f.confirmShortCanary === 'on' }),
       reject: () => rejectModelAction(base),
       rollback: () => rollbackProductionAction({ reason: base.reason }),
       'canary-rollback': () => rollbackCanaryAction(base),
@@ -85,6 +89,12 @@ export function PromotionPanel({ modelVersionId, stage, steps: allowed }: { mode
           {open !== 'evaluate' && (
             <label className="flex flex-col gap-1">Reason (kept in the audit trail)
               <textarea name="reason" required minLength={3} rows={2} className={field} />
+            </label>
+          )}
+          {open === 'production' && canary && canary.cases < canary.minCases && (
+            <label className="flex items-start gap-2 rounded border border-amber-300 bg-amber-50 p-2 text-amber-900">
+              <input name="confirmShortCanary" type="checkbox" className="mt-0.5" />
+              <span>Short canary: it has answered {canary.cases} of the {canary.minCases} cases its automatic rollback rule needs. Promote anyway (recorded in the signed evidence).</span>
             </label>
           )}
           {open === 'production' && (

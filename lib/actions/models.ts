@@ -34,8 +34,8 @@ export async function promoteToCanaryAction(input: { modelVersionId: string; tra
   return runAction('model:promote', schema, input, (user, d) => after(d.modelVersionId, promoteToCanary(user, d)));
 }
 
-export async function promoteToProductionAction(input: { modelVersionId: string; password: string; reason: string }): Promise<ActionResult<StageChangeDto>> {
-  const schema = z.object({ modelVersionId: id, password: z.string().min(1, 'Enter your password to sign').max(200), reason });
+export async function promoteToProductionAction(input: { modelVersionId: string; password: string; reason: string; confirmShortCanary?: boolean }): Promise<ActionResult<StageChangeDto>> {
+  const schema = z.object({ modelVersionId: id, password: z.string().min(1, 'Enter your password to sign').max(200), reason, confirmShortCanary: z.boolean().optional() });
   return runAction('model:promote', schema, input, (user, d) => after(d.modelVersionId, promoteToProduction(user, d)));
 }
 

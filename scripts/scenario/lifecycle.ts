@@ -109,8 +109,12 @@ export interface PromotionOutcome {
 
 /** The signed promotion (the ML engineer's password again), then the frozen evidence report written to disk. */
 export async function promote(cast: Cast, modelVersionId: string, dataDir: string, canary: DeploymentFigures): Promise<PromotionOutcome> {
-  const reason = `Canary served ${canary.cases} cases; drifter rate ${canary.drifterRate ?? 'n/a'} vs production ${canary.productionDrifterRate ?? 'n/a'}; no rollback.`;
-  const changed = await retryBusy(() => promoteToProduction(cast.mlEngineer, { modelVersionId, password: cast.mlEngineerPassword, reason }));
+  const { config } = await getActiveCriteria();
+  // a scenario-sized canary answers fewer cases than the rollback rule needs: the engineer signs it as a short canary
+  const confirmShortCanary = canary.cases < config.canary.minCases;
+  const short = confirmShortCanary ? ` (short canary: the rollback rule needs ${config.canary.minCases})` : '';
+  const reason = `Canary served ${canary.cases} cases${short}; drifter rate ${canary.drifterRate ?? 'n/a'} vs production ${canary.productionDrifterRate ?? 'n/a'}; no rollback.`;
+  const changed = await retryBusy(() => promoteToProduction(cast.mlEngineer, { modelVersionId, password: cast.mlEngineerPassword, reason, confirmShortCanary }));
   const evidence = await evidenceFile(modelVersionId, 'production', 'html');
   const file = path.join(dataDir, evidence.filename);
   fs.writeFileSync(file, evidence.body);

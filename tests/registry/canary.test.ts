@@ -5,7 +5,8 @@ import { db } from '@/lib/server/db';
 import { regionDice } from '@/lib/editor/stats';
 import { DEFAULT_CRITERIA } from '@/lib/schemas/criteria';
 import { saveCriteriaVersion } from '@/lib/server/evaluation/criteria';
-import { canaryDecision, checkCanaryHealth } from '@/lib/server/registry/canary';
+import { canaryAtSigning, canaryDecision, checkCanaryHealth } from '@/lib/server/registry/canary';
+import { createFlag } from '@/lib/server/flags';
 import { recordShadowAgreement } from '@/lib/server/registry/shadow';
 import { deploymentReport, type Rates } from '@/lib/server/registry/monitoring';
 import { addPrediction, createModel, createWorldUsers, erode, truthMask, type WorldUsers } from './world';
@@ -43,6 +44,20 @@ describe('canary rule (pure)', () => {
     expect(canaryDecision(rates(20, 0, 0, 0), rates(100, 0, 100, 20), cfg).rollback).toBe(false);
     // production with no drift data counts as 0%
     expect(canaryDecision(rates(20, 0, 20, 3), rates(100, 0), cfg).rollback).toBe(true);
+  });
+});
+
+describe('the canary at signing (pure)', () => {
+  const cfg = { minCases: 10, flagRateMargin: 0.05, driftRateMargin: 0.1 };
+  const report = (canary: Rates, production: Rates) => ({ model: canary, production }) as Parameters<typeof canaryAtSigning>[0];
+  it('refuses a short canary unless the approver confirms it, and records which it was', () => {
+    expect(() => canaryAtSigning(report(rates(3, 0), rates(30, 0)), cfg, false)).toThrow(expect.objectContaining({ code: 'CONFLICT', userMessage: expect.stringContaining('3 of the 10 cases') }));
+    expect(canaryAtSigning(report(rates(3, 0), rates(30, 0)), cfg, true)).toEqual({ cases: 3, minCases: 10, shortCanaryConfirmed: true });
+    expect(canaryAtSigning(report(rates(10, 0), rates(30, 0)), cfg, false)).toEqual({ cases: 10, minCases: 10, shortCanaryConfirmed: false });
+  });
+  it('refuses a canary whose rollback rule fires now, confirmation or not', () => {
+    for (const confirm of [false, true])
+      expect(() => canaryAtSigning(report(rates(20, 4), rates(100, 10)), cfg, confirm)).toThrow(expect.objectContaining({ code: 'CONFLICT', userMessage: expect.stringContaining('Roll the canary back') }));
   });
 });
 
@@ -133,5 +148,22 @@ describe('shadow agreement and canary monitoring', () => {
     expect(h).toMatchObject({ rolledBack: false, decision: { enoughCases: true, rollback: false } });
     expect(h!.report.agreement.WT).toBe(1);
     expect(await db().modelVersion.findUniqueOrThrow({ where: { id: canary.id } })).toMatchObject({ stage: 'CANARY' });
+  });
+
+  it('a physician flag on a canary prediction re-checks the canary at once, with no further canary case', async () => {
+    const canary = await db().modelVersion.findFirstOrThrow({ where: { version: '2.1.0' } });
+    const served = await db().prediction.findMany({ where: { modelVersionId: canary.id, role: 'CANARY' }, orderBy: { createdAt: 'asc' } });
+    expect(served).toHaveLength(5);
+    // 1 of 5 flagged: 20%, not above production's 0% + the 20% margin
+    await createFlag(users.physician, { caseId: served[0].caseId, predictionId: served[0].id, reason: 'BOUNDARY' });
+    expect(await db().modelVersion.findUniqueOrThrow({ where: { id: canary.id } })).toMatchObject({ stage: 'CANARY' });
+    // a flag on the production prediction of a canary case checks nothing and counts for production
+    const prod = await db().prediction.findFirstOrThrow({ where: { caseId: served[1].caseId, role: 'PRODUCTION' } });
+    await createFlag(users.physician, { caseId: served[1].caseId, predictionId: prod.id, reason: 'BOUNDARY' });
+    expect(await db().modelVersion.findUniqueOrThrow({ where: { id: canary.id } })).toMatchObject({ stage: 'CANARY' });
+    await createFlag(users.physician, { caseId: served[1].caseId, predictionId: served[1].id, reason: 'MISSED_LESION' });
+    expect(await db().modelVersion.findUniqueOrThrow({ where: { id: canary.id } })).toMatchObject({ stage: 'REJECTED' });
+    const ev = await db().auditEvent.findFirstOrThrow({ where: { entityId: canary.id, action: 'model.canary.rollback' } });
+    expect(ev).toMatchObject({ actorKind: 'system', data: { automatic: true, reason: expect.stringContaining('flag rate 40.0%') } });
   });
 });

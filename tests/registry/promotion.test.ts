@@ -113,12 +113,20 @@ describe('promotion state machine', () => {
     await promoteToShadow(ml, { modelVersionId: other.id, reason: 'parallel shadow' });
     await expect(promoteToCanary(ml, { modelVersionId: other.id, trafficPercent: 5, reason: 'second canary' })).rejects.toMatchObject({ code: 'CONFLICT' });
 
-    await expect(promoteToProduction(ml, { modelVersionId: m.id, password: 'wrong-password', reason: 'ship it' })).rejects.toMatchObject({ code: 'INVALID_INPUT', details: { fieldErrors: { password: ['Incorrect password'] } } });
+    // the canary has answered none of the 20 cases its rollback rule needs: refused unless the approver confirms
+    const minCases = DEFAULT_CRITERIA.canary.minCases;
+    await expect(promoteToProduction(ml, { modelVersionId: m.id, password: ML_PASSWORD, reason: 'ship it' }))
+      .rejects.toMatchObject({ code: 'CONFLICT', userMessage: expect.stringContaining(`0 of the ${minCases} cases`), details: { fieldErrors: { confirmShortCanary: expect.any(Array) } } });
+    expect(await stage(m.id)).toBe('CANARY');
+    expect(await actions(m.id)).toEqual(['model.promote.shadow', 'model.promote.canary']);
+
+    const confirmed = { confirmShortCanary: true };
+    await expect(promoteToProduction(ml, { modelVersionId: m.id, password: 'wrong-password', reason: 'ship it', ...confirmed })).rejects.toMatchObject({ code: 'INVALID_INPUT', details: { fieldErrors: { password: ['Incorrect password'] } } });
     expect(await stage(m.id)).toBe('CANARY');
     expect(await db().approval.count()).toBe(0);
     expect(await actions(m.id)).toContain('model.approval.signature-failed');
 
-    await promoteToProduction(ml, { modelVersionId: m.id, password: ML_PASSWORD, reason: 'canary healthy for a week' });
+    await promoteToProduction(ml, { modelVersionId: m.id, password: ML_PASSWORD, reason: 'canary healthy for a week', ...confirmed });
     expect(await stage(m.id)).toBe('PRODUCTION');
     expect(await stage(production.id)).toBe('ARCHIVED');
     expect(await db().deployment.count({ where: { modelVersionId: m.id, endedAt: null } })).toBe(0);
@@ -128,8 +136,12 @@ describe('promotion state machine', () => {
     for (const id of ['summary', 'trigger', 'lineage', 'training', 'metrics', 'shadow', 'canary', 'approval']) expect(html).toContain(`<section id="${id}">`);
     expect(html).toContain('Mia ML');
     expect(html).toContain('PASSED: none of the 4 hold-out cases');
+    expect(html).toContain(`0 cases answered; the automatic rollback rule needs ${minCases}. SHORT CANARY`);
     const promote = await db().auditEvent.findFirstOrThrow({ where: { entityId: m.id, action: 'model.promote.production' } });
-    expect(promote).toMatchObject({ actorId: ml.id, data: { reason: 'canary healthy for a week', previousProductionId: production.id, approvalId: approval.id, signature: 'password-verified' } });
+    expect(promote).toMatchObject({ actorId: ml.id, data: {
+      reason: 'canary healthy for a week', previousProductionId: production.id, approvalId: approval.id, signature: 'password-verified',
+      canary: { cases: 0, minCases, shortCanaryConfirmed: true },
+    } });
     expect(await actions(production.id)).toEqual(['model.archive']);
     expect((await servingPlan('x'))[0]).toMatchObject({ modelVersionId: m.id, role: 'PRODUCTION' });
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { db } from '../db';
 import { recordAudit } from '../audit';
 import { AppError } from '../errors';
+import { checkCanaryHealth } from '../registry/canary';
 import type { UserActor } from '../auth/session';
 import { FLAG_NOTE_MAX, FLAG_REASONS, type FlagReasonName } from '@/components/flags/reasons';
 
@@ -53,23 +54,28 @@ function toDto(f: FlagRow): FlagDto {
   };
 }
 
+/**
+ * Flags a case's prediction. A flag on a canary prediction re-checks the canary at once: physician flags are one of
+ * its rollback signals, and waiting for the next canary case would leave a failing canary serving in the meantime.
+ */
 export async function createFlag(actor: UserActor, raw: FlagInput): Promise<FlagDto> {
-  const input = flagInputSchema.parse(raw);
+  const { flag, role } = await storeFlag(actor, flagInputSchema.parse(raw));
+  if (role === 'CANARY') await checkCanaryHealth();
+  return flag;
+}
+
+async function storeFlag(actor: UserActor, input: z.infer<typeof flagInputSchema>): Promise<{ flag: FlagDto; role: string | null }> {
   return db().$transaction(async (tx) => {
     const c = await tx.case.findUnique({ where: { id: input.caseId }, select: { id: true } });
     if (!c) throw new AppError('NOT_FOUND', 'Case not found.');
-    let predictionId: string | null = null;
-    if (input.predictionId) {
-      const p = await tx.prediction.findUnique({ where: { id: input.predictionId }, select: { caseId: true } });
-      if (!p || p.caseId !== c.id) throw new AppError('INVALID_INPUT', 'That prediction does not belong to this case.');
-      predictionId = input.predictionId;
-    } else {
-      const shown = await tx.prediction.findFirst({ where: { caseId: c.id, returned: true }, orderBy: { createdAt: 'desc' }, select: { id: true } });
-      predictionId = shown?.id ?? null;
-    }
+    const target = input.predictionId
+      ? await tx.prediction.findUnique({ where: { id: input.predictionId }, select: { id: true, caseId: true, role: true } })
+      : await tx.prediction.findFirst({ where: { caseId: c.id, returned: true }, orderBy: { createdAt: 'desc' }, select: { id: true, caseId: true, role: true } });
+    if (input.predictionId && (!target || target.caseId !== c.id)) throw new AppError('INVALID_INPUT', 'That prediction does not belong to this case.');
+    const predictionId = target?.id ?? null;
     const flag = await tx.flag.create({ data: { caseId: c.id, predictionId, userId: actor.id, reason: input.reason, note: input.note }, include });
     await recordAudit(tx, { actor, action: 'case.flag', entityType: 'Case', entityId: c.id, data: { flagId: flag.id, predictionId, reason: input.reason } });
-    return toDto(flag);
+    return { flag: toDto(flag), role: target?.role ?? null };
   });
 }
 

@@ -2,7 +2,7 @@ import 'server-only';
 import type { CriteriaConfig } from '@/lib/schemas/criteria';
 import { db } from '../db';
 import { SYSTEM } from '../auth/actor';
-import { isAppError } from '../errors';
+import { AppError, isAppError } from '../errors';
 import { getActiveCriteria } from '../evaluation/criteria';
 import { deploymentReport, type DeploymentReport, type Rates } from './monitoring';
 import { rollbackCanary } from './rollback';
@@ -32,6 +32,21 @@ export function canaryDecision(canary: Rates, production: Rates, cfg: CriteriaCo
     reasons.push(`drifter rate ${pct(canary.drifterRate)} exceeds production's ${pct(production.drifterRate)} by more than ${pct(cfg.driftRateMargin)}`);
   }
   return { enoughCases, rollback: reasons.length > 0, reasons };
+}
+
+/**
+ * The canary's record as the CANARY -> PRODUCTION approval is signed. The rollback rule is applied again (it last ran
+ * after the latest canary case; physician flags may have come in since), and a canary that has not yet answered the
+ * cases the rule needs is promoted only when the approver confirms it: both facts go into the signed evidence.
+ */
+export function canaryAtSigning(report: DeploymentReport, cfg: CriteriaConfig['canary'], confirmShort: boolean) {
+  const decision = canaryDecision(report.model, report.production, cfg);
+  if (decision.rollback) throw new AppError('CONFLICT', `The canary's rollback rule fires: ${decision.reasons.join('; ')}. Roll the canary back instead of promoting it.`);
+  const record = { cases: report.model.cases, minCases: cfg.minCases, shortCanaryConfirmed: !decision.enoughCases };
+  if (!decision.enoughCases && !confirmShort)
+    throw new AppError('CONFLICT', `The canary has answered ${record.cases} of the ${cfg.minCases} cases its automatic rollback rule needs, so nothing has judged it yet: let it serve more cases, or confirm that you promote on a short canary (recorded in the signed evidence).`,
+      { fieldErrors: { confirmShortCanary: [`${record.cases} of ${cfg.minCases} canary cases`] } });
+  return record;
 }
 
 export interface CanaryHealth {

@@ -10,6 +10,7 @@ import { requireHumanPromoter } from './guard';
 import { assertTransition } from './transitions';
 import { changeStage, currentProduction, endDeployments, findModel } from './stage';
 import { deploymentReport } from './monitoring';
+import { canaryAtSigning } from './canary';
 import { collectEvidence } from './evidence/collect';
 import { storeEvidence } from './evidence/store';
 import { PROMOTE_PRODUCTION_ACTION, type StageChangeDto } from './rollback';
@@ -19,7 +20,9 @@ import { PROMOTE_PRODUCTION_ACTION, type StageChangeDto } from './rollback';
  * stage change, and each one freezes an evidence report first):
  *   CANDIDATE -> SHADOW   needs a PASSING evaluation against the current production under the current criteria;
  *   SHADOW -> CANARY      at a traffic share (1-50%), one canary at a time;
- *   CANARY -> PRODUCTION  needs the approver's password again (a signature) and a reason; archives the old production.
+ *   CANARY -> PRODUCTION  needs the approver's password again (a signature) and a reason; the canary's rollback rule
+ *                         must not fire, and a canary short of the rule's cases needs the approver's confirmation;
+ *                         archives the old production.
  * The evaluation gate is re-checked at every step: if production (a rollback) or the criteria changed meanwhile, the
  * model must be evaluated again before it moves on.
  */
@@ -89,20 +92,29 @@ async function verifySignature(actor: Actor, userId: string, password: string, m
   throw new AppError('INVALID_INPUT', 'The password is incorrect: the approval was not signed and nothing changed.', { fieldErrors: { password: ['Incorrect password'] } });
 }
 
-export async function promoteToProduction(actor: Actor, input: { modelVersionId: string; password: string; reason: string }): Promise<StageChangeDto> {
+export interface ProductionPromotionInput {
+  modelVersionId: string;
+  password: string;
+  reason: string;
+  /** the approver confirms promoting a canary that has answered fewer cases than its rollback rule needs */
+  confirmShortCanary?: boolean;
+}
+
+export async function promoteToProduction(actor: Actor, input: ProductionPromotionInput): Promise<StageChangeDto> {
   const user = requireHumanPromoter(actor);
   const reason = reasonOf(input.reason);
   const m = await findModel(db(), input.modelVersionId);
   assertTransition('production', m.stage);
   await assertPassingEvaluation(m.id);
+  const { config } = await getActiveCriteria();
+  const canary = await deploymentReport(m.id, 'CANARY', config.shadow.disagreementDice);
+  const canaryRecord = canaryAtSigning(canary, config.canary, input.confirmShortCanary === true);
   const signer = await verifySignature(actor, user.id, input.password, m.id);
   const previous = await currentProduction();
   const at = new Date();
-  const { config } = await getActiveCriteria();
-  const canary = await deploymentReport(m.id, 'CANARY', config.shadow.disagreementDice);
   const evidence = await storeEvidence(await collectEvidence(m.id, {
     step: 'production', now: at,
-    approval: { approver: signer.name, email: signer.email, role: signer.role, at: at.toISOString(), reason },
+    approval: { approver: signer.name, email: signer.email, role: signer.role, at: at.toISOString(), reason, canary: canaryRecord },
     previousProduction: previous ? { id: previous.id, name: previous.name, version: previous.version, stage: 'ARCHIVED' } : null,
   }));
   return db().$transaction(async (tx) => {
@@ -115,7 +127,7 @@ export async function promoteToProduction(actor: Actor, input: { modelVersionId:
     const approval = await tx.approval.create({ data: { modelVersionId: m.id, approverId: signer.id, decision: 'APPROVED', reason, evidenceBlobKey: evidence.htmlKey, createdAt: at } });
     await recordAudit(tx, {
       actor, action: PROMOTE_PRODUCTION_ACTION, entityType: 'ModelVersion', entityId: m.id,
-      data: { reason, from: 'CANARY', to: stage, previousProductionId: previous?.id ?? null, approvalId: approval.id, signature: 'password-verified', evidence },
+      data: { reason, from: 'CANARY', to: stage, previousProductionId: previous?.id ?? null, approvalId: approval.id, signature: 'password-verified', canary: canaryRecord, evidence },
     });
     return dto(m, stage);
   });

@@ -48,7 +48,8 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
         {can(user.role, 'model:promote') && (
           <section>
             <h2 className="mb-3 text-lg font-semibold">Promotion</h2>
-            <PromotionPanel modelVersionId={model.id} stage={model.stage} steps={model.steps} />
+            <PromotionPanel modelVersionId={model.id} stage={model.stage} steps={model.steps}
+              canary={canary.deployment && !canary.deployment.endedAt ? { cases: canary.model.cases, minCases: config.canary.minCases } : undefined} />
           </section>
         )}
         <section>

@@ -115,10 +115,16 @@ function deployment(d: EvidenceData, mode: 'shadow' | 'canary'): Section {
   };
 }
 
+function canaryAtSigning(c: { cases: number; minCases: number; shortCanaryConfirmed: boolean }): string {
+  const base = `${c.cases} cases answered; the automatic rollback rule needs ${c.minCases}`;
+  return c.shortCanaryConfirmed ? `${base}. SHORT CANARY: the approver confirmed promoting before the rule could judge it` : `${base}: the rule judged it and did not fire`;
+}
+
 function approval(d: EvidenceData): Section {
   const a = d.approval;
   const rows: [string, string][] = a
-    ? [['Approved by', `${a.approver} <${a.email}> (${a.role})`], ['Signed at', dt(a.at)], ['Reason', a.reason], ['Signature', 'password re-entered and verified at approval'], ['Previous production archived', ref(d.previousProduction)]]
+    ? [['Approved by', `${a.approver} <${a.email}> (${a.role})`], ['Signed at', dt(a.at)], ['Reason', a.reason], ['Signature', 'password re-entered and verified at approval'],
+      ...(a.canary ? [['Canary at signing', canaryAtSigning(a.canary)] as [string, string]] : []), ['Previous production archived', ref(d.previousProduction)]]
     : [['Approval', `none: this report accompanies the ${d.step} step; production needs a signed approval`]];
   return { id: 'approval', title: '7. Approval', blocks: [{ kind: 'kv', rows }] };
 }

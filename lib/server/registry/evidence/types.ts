@@ -54,6 +54,11 @@ export interface EvidenceData {
   criteria: { version: number; config: CriteriaConfig } | null;
   shadow: DeploymentReport;
   canary: DeploymentReport;
-  approval: { approver: string; email: string; role: string; at: string; reason: string } | null;
+  approval: {
+    approver: string; email: string; role: string; at: string; reason: string;
+    /** the canary's record when signed: cases answered, the cases its rollback rule needs, and whether the approver
+     * confirmed promoting on fewer (absent in reports written before this was recorded) */
+    canary?: { cases: number; minCases: number; shortCanaryConfirmed: boolean };
+  } | null;
   previousProduction: ModelRef | null;
 }
