@@ -60,7 +60,8 @@ function toDto(f: FlagRow): FlagDto {
  */
 export async function createFlag(actor: UserActor, raw: FlagInput): Promise<FlagDto> {
   const { flag, role } = await storeFlag(actor, flagInputSchema.parse(raw));
-  if (role === 'CANARY') await checkCanaryHealth();
+  // the flag is stored either way; a failed check is repeated after the next canary case and when promotion is signed
+  if (role === 'CANARY') await checkCanaryHealth().catch((err) => console.error('[canary] health check after a flag failed', err));
   return flag;
 }
 
