@@ -121,11 +121,12 @@ test('an ML engineer compares, walks the candidate through shadow, canary and pr
   helper('traffic', seed.candidate, 'CANARY', '4');
   await page.reload();
 
-  // 4 canary cases are fewer than the rollback rule needs: the server refuses until the approver confirms a short canary
+  // of 4 new cases the 20% canary answers those its hash picks: fewer than the rollback rule needs, so the server
+  // refuses until the approver confirms a short canary
   await step(page, 'Promote to production (signed)', { 'Reason (kept in the audit trail)': 'canary healthy', 'Your password (signs the approval)': 'not-my-password' });
-  await expect(page.getByRole('alert').filter({ hasText: /answered 4 of the \d+ cases its automatic rollback rule needs/ })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: /answered \d of the 20 cases its automatic rollback rule needs/ })).toBeVisible();
   const signing = page.getByRole('form', { name: 'Promote to production (signed)' });
-  await signing.getByRole('checkbox', { name: /Short canary: it has answered 4 of the \d+ cases/ }).check();
+  await signing.getByRole('checkbox', { name: /Short canary: it has answered \d of the 20 cases/ }).check();
   await signing.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'password is incorrect' })).toBeVisible();
   await signing.getByLabel('Your password (signs the approval)').fill('mlengineer-demo');
@@ -151,7 +152,7 @@ test('an ML engineer compares, walks the candidate through shadow, canary and pr
   expect(text).toMatch(/Traffic share\s+20%/);
   expect(text).toContain('Mia ML-Engineer');
   expect(text).toContain('canary healthy');
-  expect(text).toMatch(/Canary at signing\s+4 cases answered; the automatic rollback rule needs \d+\. SHORT CANARY/);
+  expect(text).toMatch(/Canary at signing\s+\d cases answered; the automatic rollback rule needs 20\. SHORT CANARY/);
 
   await page.goto(`/models/${seed.candidate}`);
   await step(page, 'Roll back production', { 'Reason (kept in the audit trail)': 'e2e rollback drill' });

@@ -29,6 +29,7 @@ import { checkCanaryHealth } from '@/lib/server/registry/canary';
 import { inCanary } from '@/lib/server/serving/routing';
 import { DEMO_USERS } from '../../prisma/demo-users';
 import { resolveModel } from '../../tests/inference/model-fixture';
+import { retryBusy } from '@/scripts/scenario/busy';
 
 const DIMS: [number, number, number] = [48, 44, 32];
 const N = DIMS[0] * DIMS[1] * DIMS[2];
@@ -69,9 +70,11 @@ async function makeCase(ext: string, mask: Uint8Array, label: boolean) {
     await db().volume.create({ data: { caseId: c.id, modality, blobKey: put.key, sha256: put.sha256, sizeBytes: put.size, dims: DIMS, spacing: [1, 1, 1], affine: AFFINE, datatype: 'int16', orientation: 'LPS' } });
   }
   if (!label) return { caseId: c.id, versionId: '' };
-  const v = await saveLabelVersion({ actor: await user(demo('RADIOLOGIST')), caseId: c.id, parentVersionId: null, mask, source: 'EDIT', message: 'e2e ground truth' });
-  await submitForReview({ actor: await user(demo('RADIOLOGIST')), caseId: c.id, versionId: v.id });
-  await approveLabel({ actor: await user(demo('RADIOLOGIST', 1)), caseId: c.id, versionId: v.id });
+  // each step is one transaction, which SQLite refuses (rolled back) when the e2e server's worker committed meanwhile
+  const author = await user(demo('RADIOLOGIST'));
+  const v = await retryBusy(() => saveLabelVersion({ actor: author, caseId: c.id, parentVersionId: null, mask, source: 'EDIT', message: 'e2e ground truth' }));
+  await retryBusy(() => submitForReview({ actor: author, caseId: c.id, versionId: v.id }));
+  await retryBusy(async () => approveLabel({ actor: await user(demo('RADIOLOGIST', 1)), caseId: c.id, versionId: v.id }));
   return { caseId: c.id, versionId: v.id };
 }
 
