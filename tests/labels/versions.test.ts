@@ -38,6 +38,23 @@ describe('version chain', () => {
     expect(same(await readLabelVersionMask(caseId, versions[1].id), predictionMask())).toBe(true);
   });
 
+  it('on a case the canary answered, starts from the canary mask clinicians saw, not the hidden production one', async () => {
+    const id = await createCase('LBL-CANARY', { prediction: false });
+    const canary = await db().modelVersion.create({ data: { name: 'test-model', version: '2.0.0-canary', blobKey: 'none', sha256: 'none-canary', card: {}, stage: 'CANARY' } });
+    const prod = await db().modelVersion.upsert({ where: { name_version: { name: 'test-model', version: '1.0.0' } }, create: { name: 'test-model', version: '1.0.0', blobKey: 'none', sha256: 'none', card: {}, stage: 'PRODUCTION' }, update: {} });
+    const hidden = new Uint8Array(N); // production's mask, stored for comparison but not shown
+    for (const [modelVersionId, role, mask, returned] of [[prod.id, 'PRODUCTION', hidden, false], [canary.id, 'CANARY', predictionMask(), true]] as const) {
+      const put = await blobs().put(maskFile(mask));
+      await db().prediction.create({ data: { caseId: id, modelVersionId, role, returned, maskBlobKey: put.key, maskSha256: put.sha256, volumesMl: {}, latencyMs: 1 } });
+    }
+    expect((await getLabelState(id)).prediction).toMatchObject({ modelVersion: 'test-model@2.0.0-canary' });
+    await saveLabelVersion({ actor: users.rad1, caseId: id, parentVersionId: null, maskBytes: maskFile(edited(predictionMask(), 3, 0, 5)), source: 'EDIT', message: 'on the canary mask' });
+    const versions = await listLabelVersions(id);
+    expect(versions.map((x) => [x.number, x.source])).toEqual([[2, 'EDIT'], [1, 'MODEL']]);
+    expect(same(await readLabelVersionMask(id, versions[1].id), predictionMask())).toBe(true);
+    expect(versions[0].changedVoxels).toBe(5);
+  });
+
   it('stores each version as a NIfTI on the case grid and affine, content-addressed', async () => {
     const [head] = await listLabelVersions(caseId);
     const row = await db().labelVersion.findUniqueOrThrow({ where: { id: head.id } });

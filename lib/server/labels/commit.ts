@@ -23,7 +23,7 @@ export interface CommitInput {
   asBranch?: boolean;
   message: string;
   prepared: PreparedMask;
-  /** the production prediction's mask, recorded as version 1 when the label has no version yet */
+  /** the shown prediction's mask, recorded as version 1 when the label has no version yet */
   model: (PreparedMask & { predictionId: string }) | null;
   auditData?: Record<string, unknown>;
 }

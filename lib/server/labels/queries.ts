@@ -5,7 +5,7 @@ import { AppError } from '../errors';
 import { loadCaseGrid } from './grid';
 import { encodeMask } from './mask-codec';
 import { isSingleReader, type ApprovalDice } from './review';
-import { findCaseVersion, productionPrediction, readVersionMask } from './store';
+import { findCaseVersion, shownPrediction, readVersionMask } from './store';
 import { listLabelVersions } from './versions';
 import type { LabelVersionDto } from './store';
 
@@ -21,7 +21,7 @@ export interface LabelStateDto {
     approvalDice: ApprovalDice | null;
   } | null;
   versions: LabelVersionDto[];
-  /** the returned production prediction (what the editor opens when there is no version yet) */
+  /** the returned prediction, production's or the canary's (what the editor opens when there is no version yet) */
   prediction: { id: string; sha256: string; modelVersion: string } | null;
   singleReader: boolean;
 }
@@ -33,7 +33,7 @@ export async function getLabelState(caseId: string): Promise<LabelStateDto> {
   const [label, versions, prediction, singleReader] = await Promise.all([
     db().label.findUnique({ where: { caseId }, include: { reviewer: { select: { name: true } } } }),
     listLabelVersions(caseId),
-    productionPrediction(db(), caseId),
+    shownPrediction(db(), caseId),
     isSingleReader(),
   ]);
   return {

@@ -6,7 +6,7 @@ import { recordAudit } from '../audit';
 import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
 import { loadCaseGrid } from './grid';
-import { productionPrediction, readPredictionMask, readVersionMask, requireLabelUser, TX_OPTIONS } from './store';
+import { shownPrediction, readPredictionMask, readVersionMask, requireLabelUser, TX_OPTIONS } from './store';
 
 export const SINGLE_READER_SETTING = 'labels.singleReader';
 
@@ -24,7 +24,7 @@ export interface LabelStatusDto {
   approvalDice: ApprovalDice | null;
 }
 
-/** Dice per region between the production prediction and the approved mask, and which prediction it was. */
+/** Dice per region between the shown prediction (the model mask clinicians saw) and the approved mask, and which prediction it was. */
 export type ApprovalDice = Record<RegionName, number> & { predictionId: string; modelVersion: string };
 
 /** Hands the head version to a second reader. */
@@ -35,7 +35,7 @@ export async function submitForReview(input: ReviewInput): Promise<LabelStatusDt
 
 /**
  * Approves the head: it becomes the case's ground truth. Refused to anyone who edited the version chain, unless the
- * `labels.singleReader` setting is true. Stores Dice per region between the production prediction and the approved mask.
+ * `labels.singleReader` setting is true. Stores Dice per region between the shown prediction (the model mask clinicians saw) and the approved mask.
  */
 export async function approveLabel(input: ReviewInput): Promise<LabelStatusDto> {
   const reviewerId = requireLabelUser(input.actor, 'label:review');
@@ -70,7 +70,7 @@ async function contributors(labelId: string, headId: string): Promise<Set<string
 }
 
 async function approvalDice(caseId: string, versionId: string): Promise<ApprovalDice | null> {
-  const prediction = await productionPrediction(db(), caseId);
+  const prediction = await shownPrediction(db(), caseId);
   if (!prediction) return null;
   const grid = await loadCaseGrid(db(), caseId);
   const version = await db().labelVersion.findFirst({ where: { id: versionId, label: { caseId } } });

@@ -79,10 +79,13 @@ export async function readVersionMask(version: { blobKey: string }, grid: CaseGr
   return decodeMaskFile(await blobs().get(version.blobKey), grid);
 }
 
-/** The returned PRODUCTION prediction: the mask clinicians saw, and the editor's starting point before any version. */
-export async function productionPrediction(client: Db | Tx, caseId: string) {
+/**
+ * The returned prediction: the mask clinicians saw (production's, or the canary's on a case the canary answered), and
+ * the editor's starting point before any version. A shadow prediction is never returned.
+ */
+export async function shownPrediction(client: Db | Tx, caseId: string) {
   return client.prediction.findFirst({
-    where: { caseId, role: 'PRODUCTION', returned: true },
+    where: { caseId, returned: true },
     orderBy: { createdAt: 'desc' },
     include: { modelVersion: { select: { name: true, version: true } } },
   });

@@ -7,7 +7,7 @@ import type { Actor } from '../auth/actor';
 import { loadCaseGrid, type CaseGrid } from './grid';
 import { decodeMaskFile, encodeMask, validateMaskArray } from './mask-codec';
 import {
-  countsOf, findCaseVersion, isUniqueViolation, productionPrediction, readPredictionMask, readVersionMask, requireLabelUser,
+  countsOf, findCaseVersion, isUniqueViolation, shownPrediction, readPredictionMask, readVersionMask, requireLabelUser,
   TX_OPTIONS, VERSION_INCLUDE, versionDto, type LabelVersionDto,
 } from './store';
 import { commitVersion, type PreparedMask } from './commit';
@@ -17,7 +17,7 @@ export interface SaveLabelVersionInput {
   caseId: string;
   /**
    * The version the edit started from: the head the editor opened. null when the case had no version yet (the editor
-   * opened the production prediction). The save is refused with CONFLICT unless this is still the head.
+   * opened the shown prediction). The save is refused with CONFLICT unless this is still the head.
    */
   parentVersionId: string | null;
   /** a NIfTI mask (.nii or .nii.gz) on the case grid; or */
@@ -84,11 +84,11 @@ function countNonZero(mask: Uint8Array): number {
   return n;
 }
 
-/** The production prediction's mask, when the case has no label version yet (it becomes version 1). */
+/** The shown prediction's mask, when the case has no label version yet (it becomes version 1). */
 async function modelBaseline(caseId: string, grid: CaseGrid): Promise<{ mask: Uint8Array; predictionId: string } | null> {
   const existing = await db().labelVersion.count({ where: { label: { caseId } } });
   if (existing > 0) return null;
-  const prediction = await productionPrediction(db(), caseId);
+  const prediction = await shownPrediction(db(), caseId);
   if (!prediction) return null;
   return { mask: await readPredictionMask(prediction, grid), predictionId: prediction.id };
 }
