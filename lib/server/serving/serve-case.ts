@@ -9,6 +9,7 @@ import { loadCaseVolumes, type CaseVolumes } from './case-volumes';
 import { loadRegisteredModel } from './models';
 import { servingPlan, type ServingTarget } from './routing';
 import { afterPredictionStored } from './hooks';
+import { showOnly } from './shown';
 
 export interface ServeCaseResult {
   caseId: string;
@@ -19,6 +20,9 @@ export interface ServeCaseResult {
  * The serving job: every model in the serving plan segments the case; each result is stored exactly once per
  * (case, model version, role) — a retried job skips what a crashed attempt already stored — and then the drift,
  * shadow and canary hooks run for it. Runs at least once per case, so every step is idempotent.
+ * What clinicians see comes first and cannot be broken by the rest: production runs first and its failure fails the
+ * job (retried); a failing canary or shadow model is recorded and skipped, and production answers instead of a
+ * failed canary. The shown mask is settled last, so a retry under a changed plan still shows exactly one.
  */
 export async function serveCase(caseId: string, signal?: AbortSignal): Promise<ServeCaseResult> {
   const plan = await servingPlan(caseId);
@@ -28,23 +32,52 @@ export async function serveCase(caseId: string, signal?: AbortSignal): Promise<S
   }
   await db().case.update({ where: { id: caseId }, data: { status: 'PROCESSING' } });
   let volumes: CaseVolumes | undefined;
+  const load = async () => (volumes ??= await loadCaseVolumes(caseId));
   const predictions: ServeCaseResult['predictions'] = [];
   try {
-    for (const target of plan) {
+    for (const target of clinicalFirst(plan)) {
       signal?.throwIfAborted();
-      const existing = await db().prediction.findUnique({
-        where: { caseId_modelVersionId_role: { caseId, modelVersionId: target.modelVersionId, role: target.role } },
-      });
-      const predictionId = existing?.id ?? (await predictAndStore(caseId, target, (volumes ??= await loadCaseVolumes(caseId))));
-      predictions.push({ role: target.role, modelVersionId: target.modelVersionId, predictionId, created: !existing });
-      await afterPredictionStored(predictionId, caseId, target, volumes);
+      try {
+        predictions.push(await serveTarget(caseId, target, load));
+      } catch (e) {
+        if (target.role === 'PRODUCTION' || signal?.aborted) throw e;
+        await recordServingFailure(caseId, target, e);
+      }
     }
+    const served = (t: ServingTarget) => predictions.find((p) => p.role === t.role && p.modelVersionId === t.modelVersionId);
+    const answer = served(plan.find((t) => t.returned)!) ?? served(plan.find((t) => t.role === 'PRODUCTION')!)!;
+    await showOnly(caseId, answer.predictionId);
     await db().case.update({ where: { id: caseId }, data: { status: 'PREDICTED' } });
   } catch (e) {
     await db().case.update({ where: { id: caseId }, data: { status: 'FAILED' } }).catch(() => undefined);
     throw e;
   }
   return { caseId, predictions };
+}
+
+/** Production, then the canary, then shadow models (the plan lists deployments by start time). */
+function clinicalFirst(plan: ServingTarget[]): ServingTarget[] {
+  const rank = { PRODUCTION: 0, CANARY: 1, SHADOW: 2 } as const;
+  return [...plan].sort((a, b) => rank[a.role] - rank[b.role]);
+}
+
+async function serveTarget(caseId: string, target: ServingTarget, load: () => Promise<CaseVolumes>) {
+  const existing = await db().prediction.findUnique({
+    where: { caseId_modelVersionId_role: { caseId, modelVersionId: target.modelVersionId, role: target.role } },
+  });
+  const predictionId = existing?.id ?? (await predictAndStore(caseId, target, await load()));
+  await afterPredictionStored(predictionId, caseId, target, await load());
+  return { role: target.role, modelVersionId: target.modelVersionId, predictionId, created: !existing };
+}
+
+/** A canary or shadow model that failed on this case: kept in the audit trail for the ML engineers, then skipped. */
+async function recordServingFailure(caseId: string, target: ServingTarget, e: unknown): Promise<void> {
+  const error = (e instanceof Error ? e.message : String(e)).slice(0, 1000);
+  console.error(`[serving] ${target.role} model ${target.modelVersionId} failed on case ${caseId}: ${error}`);
+  await db().$transaction((tx) => recordAudit(tx, {
+    actor: WORKER, action: 'prediction.failed', entityType: 'Case', entityId: caseId,
+    data: { role: target.role, modelVersionId: target.modelVersionId, returned: target.returned, error },
+  }));
 }
 
 async function predictAndStore(caseId: string, target: ServingTarget, volumes: CaseVolumes): Promise<string> {
