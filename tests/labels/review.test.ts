@@ -3,7 +3,7 @@ import { useTestDb } from '../support/use-db';
 import { db } from '@/lib/server/db';
 import { regionDice } from '@/lib/editor/stats';
 import {
-  approveLabel, getApprovedLabel, getLabelState, readLabelVersionMask, returnLabel, saveLabelVersion, SINGLE_READER_SETTING, submitForReview,
+  approveLabel, getApprovedLabel, getLabelState, readLabelVersionMask, restoreLabelVersion, returnLabel, saveLabelVersion, SINGLE_READER_SETTING, submitForReview,
 } from '@/lib/server/labels';
 import { at, createCase, createUsers, predictionMask, useTempBlobRoot } from './fixtures';
 
@@ -77,6 +77,28 @@ describe('review', () => {
     } finally {
       await db().setting.delete({ where: { key: SINGLE_READER_SETTING } });
     }
+  });
+
+  it('restoring a colleague\'s branch does not let that colleague approve their own voxels', async () => {
+    const { caseId, versionId: v2, mask } = await correctedCase('REV-RESTORE'); // rad1's v2 on the model's v1
+    const v1 = (await getLabelState(caseId)).versions.find((v) => v.number === 1)!;
+    // rad2 saved on the stale v1 and kept the work as a branch (v3); rad1 restores that branch as the head (v4)
+    const theirs = mask.slice();
+    for (let x = 0; x < 4; x++) theirs[at(x, 3, 3)] = 3;
+    const branch = await saveLabelVersion({ actor: users.rad2, caseId, parentVersionId: v1.id, mask: theirs, source: 'EDIT', message: 'mine', asBranch: true });
+    const restored = await restoreLabelVersion({ actor: users.rad1, caseId, versionId: branch.id, parentVersionId: v2 });
+    expect(restored).toMatchObject({ number: 4, isHead: true });
+    await submitForReview({ actor: users.rad1, caseId, versionId: restored.id });
+    await expect(approveLabel({ actor: users.rad2, caseId, versionId: restored.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(approveLabel({ actor: users.rad1, caseId, versionId: restored.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('a reader who only saved the model\'s own prediction (a branch restoring v1) may still approve', async () => {
+    const { caseId, versionId } = await correctedCase('REV-MODEL-TWIN');
+    const v1 = (await getLabelState(caseId)).versions.find((v) => v.number === 1)!;
+    await saveLabelVersion({ actor: users.rad2, caseId, parentVersionId: v1.id, mask: predictionMask(), source: 'EDIT', message: 'back to the model', asBranch: true });
+    await submitForReview({ actor: users.rad1, caseId, versionId });
+    expect((await approveLabel({ actor: users.rad2, caseId, versionId })).status).toBe('APPROVED');
   });
 
   it('a new version on an approved label withdraws the ground truth until it is approved again', async () => {

@@ -60,12 +60,28 @@ export async function isSingleReader(): Promise<boolean> {
   return s?.value === true;
 }
 
-/** Authors of the edits in the head's ancestry; the MODEL version is the model's work, not its recorder's. */
+/**
+ * Authors of the edits in the head's ancestry; the MODEL version is the model's work, not its recorder's. A restored
+ * version is a new version by the restorer with the old one's voxels, so versions with the same voxels (sha256) and
+ * their ancestry count too: restoring a colleague's branch does not make it the restorer's own work to approve.
+ * Voxels identical to the model's prediction are the model's work whoever saved them.
+ */
 async function contributors(labelId: string, headId: string): Promise<Set<string>> {
-  const versions = await db().labelVersion.findMany({ where: { labelId }, select: { id: true, parentId: true, authorId: true, source: true } });
+  const versions = await db().labelVersion.findMany({ where: { labelId }, select: { id: true, parentId: true, authorId: true, source: true, sha256: true } });
   const byId = new Map(versions.map((v) => [v.id, v]));
+  const bySha = new Map<string, typeof versions>();
+  for (const v of versions) bySha.set(v.sha256, [...(bySha.get(v.sha256) ?? []), v]);
   const out = new Set<string>();
-  for (let v = byId.get(headId); v; v = v.parentId ? byId.get(v.parentId) : undefined) if (v.source !== 'MODEL') out.add(v.authorId);
+  const seen = new Set<string>();
+  for (const queue = [headId]; queue.length; ) {
+    const v = byId.get(queue.pop()!);
+    if (!v || seen.has(v.id)) continue;
+    seen.add(v.id);
+    if (v.source !== 'MODEL') out.add(v.authorId);
+    if (v.parentId) queue.push(v.parentId);
+    const twins = bySha.get(v.sha256) ?? [];
+    if (!twins.some((t) => t.source === 'MODEL')) queue.push(...twins.map((t) => t.id));
+  }
   return out;
 }
 
