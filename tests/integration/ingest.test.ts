@@ -58,6 +58,13 @@ describe('case ingestion service', () => {
     await expectRefused(ingestCase(SYSTEM, { caseId: CASE }, realCaseFiles('TCGA-FG-6692')), 409, /already exists with different files/);
   });
 
+  it('the same case uploaded twice at once: both answer with the one stored case (no error for the loser)', async () => {
+    const results = await Promise.all([0, 1].map(() => ingestCase(SYSTEM, { caseId: 'TWICE-1' }, realCaseFiles('TCGA-FG-6692'))));
+    expect(new Set(results.map((r) => r.caseId)).size).toBe(1);
+    expect(results.map((r) => r.created).sort()).toEqual([false, true]);
+    expect(await db().case.count({ where: { externalId: 'TWICE-1' } })).toBe(1);
+  });
+
   it('answers 503 with Retry-After when the queue is over its limit, storing nothing', async () => {
     process.env.QUEUE_LIMIT = '1';
     resetEnvCache();

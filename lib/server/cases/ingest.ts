@@ -1,11 +1,11 @@
 import 'server-only';
-import { db } from '../db';
+import { db, isUniqueViolation } from '../db';
 import { env } from '../env';
 import { blobs } from '../blobs';
 import { recordAudit } from '../audit';
 import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
-import { validateCaseFiles, ImagingValidationError, type ValidatedCase } from '../imaging/validate';
+import { validateCaseFiles, ImagingValidationError, type ValidatedCase, type ValidatedVolume } from '../imaging/validate';
 import { caseMetadataSchema, type CaseMetadata } from '@/lib/schemas/case';
 import { assertQueueCapacity } from '../jobs';
 import { enqueueServing } from '../serving/jobs';
@@ -34,10 +34,26 @@ export async function ingestCase(actor: Actor, rawMetadata: unknown, files: Uplo
   if (existing) return existing;
 
   const store = blobs();
-  const stored = await Promise.all(Object.values(validated.volumes).map(async (v) => ({ v, put: await store.put(v.bytes) })));
+  const stored: StoredVolume[] = await Promise.all(Object.values(validated.volumes).map(async (v) => ({ v, put: await store.put(v.bytes) })));
   const maskPut = validated.mask ? await store.put(validated.mask.bytes) : undefined;
 
-  const created = await db().$transaction(async (tx) => {
+  let created;
+  try {
+    created = await createCase(actor, metadata, stored, maskPut);
+  } catch (e) {
+    // the same case uploaded twice at once: the loser meets the unique case id and answers like a re-upload
+    const again = isUniqueViolation(e) ? await findExisting(metadata.caseId, validated) : null;
+    if (again) return again;
+    throw e;
+  }
+  return { caseId: created.id, externalId: created.externalId, created: true };
+}
+
+type StoredVolume = { v: ValidatedVolume; put: { key: string; sha256: string; size: number } };
+
+/** The case, its volumes, its reference mask, the audit event and the serving job: one transaction. */
+async function createCase(actor: Actor, metadata: CaseMetadata, stored: StoredVolume[], maskPut?: { key: string; sha256: string }) {
+  return db().$transaction(async (tx) => {
     const c = await tx.case.create({
       data: {
         externalId: metadata.caseId,
@@ -73,7 +89,6 @@ export async function ingestCase(actor: Actor, rawMetadata: unknown, files: Uplo
     await enqueueServing(tx, c.id);
     return c;
   });
-  return { caseId: created.id, externalId: created.externalId, created: true };
 }
 
 function parseMetadata(raw: unknown): CaseMetadata {

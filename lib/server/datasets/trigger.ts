@@ -1,9 +1,8 @@
 import 'server-only';
-import { db, type Db, type Tx } from '../db';
+import { db, isUniqueViolation, type Db, type Tx } from '../db';
 import { recordAudit } from '../audit';
 import { isAppError } from '../errors';
 import { SYSTEM } from '../auth/actor';
-import { isUniqueViolation } from '../jobs/store';
 import { addCasesToDataset } from './members';
 import { getRetrainSettings } from './settings';
 import { splitHoldout } from './split';

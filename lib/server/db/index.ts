@@ -35,3 +35,8 @@ export async function disconnectDb() {
 export function isPostgres(): boolean {
   return databaseProvider(env().DATABASE_URL) === 'postgresql';
 }
+
+/** A write refused by a unique constraint (Prisma P2002): someone else stored the same key first. */
+export function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
+}

@@ -1,10 +1,10 @@
 import 'server-only';
 import type PgBoss from 'pg-boss';
-import { db, type Tx } from '../db';
+import { db, isUniqueViolation, type Tx } from '../db';
 import { BaseQueue, jobSignals, type Registration } from './base-queue';
 import { policyOf, retryDelayMs } from './registry';
 import { runAttempt } from './runner';
-import { claimById, errorMessage, findOverdue, findStale, insertJob, isUniqueViolation, markRetry, recoverStale, type JobRow } from './store';
+import { claimById, errorMessage, findOverdue, findStale, insertJob, markRetry, recoverStale, type JobRow } from './store';
 import { createBoss, createQueueOnce, deliveryId, prismaExecutor, sendOptions, type Delivery } from './pgboss-support';
 import type { EnqueueOptions, EnqueueResult, JobHandler, JobQueue, JobRef, WorkOptions } from './types';
 

@@ -1,5 +1,5 @@
 import 'server-only';
-import { db, type Tx } from '../db';
+import { db, isUniqueViolation, type Tx } from '../db';
 import type { Job, Prisma } from '../db/generated/client';
 import { AppError } from '../errors';
 import type { JobDefinition } from './registry';
@@ -18,9 +18,6 @@ export function errorMessage(err: unknown): string {
   return text.length > ERROR_MAX ? `${text.slice(0, ERROR_MAX)}…` : text;
 }
 
-export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
-}
 
 /** Inserts the job unless its idempotency key exists; the existing job is returned then. */
 export async function insertJob(

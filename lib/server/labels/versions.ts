@@ -1,13 +1,13 @@
 import 'server-only';
 import { changedVoxels } from '@/lib/editor/stats';
-import { db } from '../db';
+import { db, isUniqueViolation } from '../db';
 import { AppError } from '../errors';
 import { blobs } from '../blobs';
 import type { Actor } from '../auth/actor';
 import { loadCaseGrid, type CaseGrid } from './grid';
 import { decodeMaskFile, encodeMask, validateMaskArray } from './mask-codec';
 import {
-  countsOf, findCaseVersion, isUniqueViolation, shownPrediction, readPredictionMask, readVersionMask, requireLabelUser,
+  countsOf, findCaseVersion, shownPrediction, readPredictionMask, readVersionMask, requireLabelUser,
   TX_OPTIONS, VERSION_INCLUDE, versionDto, type LabelVersionDto,
 } from './store';
 import { commitVersion, type PreparedMask } from './commit';
