@@ -74,8 +74,23 @@ test('two radiologists save on the same version: the second is told, keeps the m
   await prepare(b, conflict);
 
   await drawSquare(a, conflict, 100, 100);
-  await a.getByRole('button', { name: 'Save version' }).click();
+  // Ctrl+S pressed again while the first upload runs does not send a second save on the same parent
+  await a.keyboard.press('Control+s');
+  await a.keyboard.press('Control+s');
   await expect(a.getByTestId('editor-notice')).toHaveText('Saved version 2.');
+  await expect(a.getByRole('alertdialog', { name: 'Save conflict' })).toHaveCount(0);
+  expect(labelHead(conflict.caseId).versions.map((v) => v.number)).toEqual([2, 1]);
+
+  // B, still on version 1, imports a mask: refused, and the notice offers no branch (there are no edits of B's to keep)
+  const importForm = b.getByRole('form', { name: 'Import a mask' });
+  await importForm.getByLabel('Mask file').setInputFiles(conflict.importFile);
+  await importForm.getByLabel('Label convention').selectOption('brats2020');
+  await importForm.getByRole('button', { name: 'Import' }).click();
+  const refused = b.getByRole('alertdialog', { name: 'Save conflict' });
+  await expect(refused).toContainText('Not imported: someone else saved first');
+  await expect(refused.getByRole('button', { name: 'Save mine as a branch' })).toHaveCount(0);
+  await refused.getByRole('button', { name: 'Dismiss' }).click();
+  expect(labelHead(conflict.caseId).versions.map((v) => v.number)).toEqual([2, 1]);
 
   const before = await labelCounts(b);
   await drawSquare(b, conflict, 140, 140);

@@ -32,22 +32,26 @@ export function SaveBar(p: SaveBarProps) {
 
 export interface ConflictProps {
   message: string;
+  /** what was refused: only a refused save has edits of the user's own to keep as a branch */
+  of: 'save' | 'import' | 'restore';
   busy: boolean;
   onBranch(): void;
   onReload(): void;
   onDismiss(): void;
 }
 
-/** A refused save: nothing was lost; the user chooses how to go on. */
+/** A refused save, import or restore: nothing was lost; the user chooses how to go on. */
 export function ConflictNotice(p: ConflictProps) {
+  const save = p.of === 'save';
   return (
     <div role="alertdialog" aria-label="Save conflict" className="rounded border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950">
-      <p className="font-medium">Not saved: someone else saved first</p>
+      <p className="font-medium">{save ? 'Not saved' : p.of === 'import' ? 'Not imported' : 'Not restored'}: someone else saved first</p>
       <p className="mt-1">{p.message}</p>
+      {!save && <p className="mt-1">Nothing was stored: load the latest version, then {p.of === 'import' ? 'import the file' : 'restore the version'} again if it is still needed.</p>}
       <div className="mt-2 flex flex-wrap gap-2">
-        <button type="button" className="rounded bg-amber-700 px-3 py-1 text-white disabled:opacity-40" disabled={p.busy} onClick={p.onBranch}>Save mine as a branch</button>
-        <button type="button" className="rounded border border-amber-700 px-3 py-1 disabled:opacity-40" disabled={p.busy} onClick={p.onReload}>Discard mine and load the latest</button>
-        <button type="button" className="rounded px-3 py-1 underline" onClick={p.onDismiss}>Keep editing</button>
+        {save && <button type="button" className="rounded bg-amber-700 px-3 py-1 text-white disabled:opacity-40" disabled={p.busy} onClick={p.onBranch}>Save mine as a branch</button>}
+        <button type="button" className="rounded border border-amber-700 px-3 py-1 disabled:opacity-40" disabled={p.busy} onClick={p.onReload}>{save ? 'Discard mine and load the latest' : 'Load the latest'}</button>
+        <button type="button" className="rounded px-3 py-1 underline" onClick={p.onDismiss}>{save ? 'Keep editing' : 'Dismiss'}</button>
       </div>
     </div>
   );
@@ -64,6 +68,7 @@ export function DraftOffer(p: DraftOfferProps) {
   return (
     <div role="alert" aria-label="Unsaved draft" className="rounded border border-blue-300 bg-blue-50 p-3 text-sm text-blue-950">
       Unsaved edits from {new Date(p.savedAt).toLocaleString()} (based on {p.basedOn}) were kept in this browser.
+      Autosave waits until you restore or discard them.
       <button type="button" className="ml-2 rounded bg-blue-800 px-2 py-0.5 text-white" onClick={p.onRestore}>Restore draft</button>
       <button type="button" className="ml-2 underline" onClick={p.onDiscard}>Discard</button>
     </div>

@@ -11,8 +11,8 @@ export interface DraftState {
   offer: Draft | null;
   restore(): { parentVersionId: string | null } | null;
   discard(): Promise<void>;
-  /** after a successful save: the saved work no longer needs a draft */
-  clear(): Promise<void>;
+  /** after a successful save of `savedRevision` (default: the current one): only that work no longer needs a draft */
+  clear(savedRevision?: number): Promise<void>;
   lastDraftAt: number | null;
   /** the session revision the last draft holds (-1: none this session) */
   draftRevision: number;
@@ -28,6 +28,11 @@ export function useDrafts(userId: string, caseId: string, session: EditSession |
   const [lastDraftAt, setLastDraftAt] = useState<number | null>(null);
   const [draftRevision, setDraftRevision] = useState(-1);
   const written = useRef(-1);
+  // while a draft is on offer, autosave waits: this session's draft would overwrite it (same user, case and parent)
+  const offered = useRef<Draft | null>(null);
+  useEffect(() => {
+    offered.current = offer;
+  }, [offer]);
   const noop = useCallback(() => () => {}, []);
   const snap = useSyncExternalStore(session?.subscribe ?? noop, () => session?.getSnapshot() ?? null, () => null);
 
@@ -44,7 +49,7 @@ export function useDrafts(userId: string, caseId: string, session: EditSession |
 
   const flush = useCallback(async () => {
     const s = session?.getSnapshot();
-    if (!session || !s || !s.dirty || s.revision === written.current) return;
+    if (!session || !s || !s.dirty || s.revision === written.current || offered.current) return;
     written.current = s.revision;
     await writeDraft(userId, caseId, parent.current, session.mask);
     setLastDraftAt(Date.now());
@@ -88,8 +93,9 @@ export function useDrafts(userId: string, caseId: string, session: EditSession |
       setOffer(null);
       await deleteDrafts(userId, caseId);
     },
-    clear: async () => {
-      written.current = session?.getSnapshot().revision ?? -1;
+    clear: async (savedRevision) => {
+      // strokes made while the save was uploading are newer than it: the next autosave still drafts them
+      written.current = savedRevision ?? session?.getSnapshot().revision ?? -1;
       await deleteDrafts(userId, caseId);
       setLastDraftAt(null);
     },

@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { EditSession } from '@/lib/editor/session';
 import type { LabelDiff } from '@/lib/editor/stats';
 import type { LabelStateDto } from '@/lib/server/labels/queries';
@@ -14,6 +14,12 @@ export type EditorMode =
   | { kind: 'edit' }
   | { kind: 'view'; version: LabelVersionDto; mask: Uint8Array }
   | { kind: 'diff'; from: LabelVersionDto; to: LabelVersionDto; diff: LabelDiff; mask: Uint8Array };
+
+/** A refused step: a save can be kept as a branch; a refused import or restore was not applied and is simply redone. */
+export interface Conflict {
+  message: string;
+  of: 'save' | 'import' | 'restore';
+}
 
 interface Deps {
   caseId: string;
@@ -30,7 +36,8 @@ export function useVersionActions({ caseId, viewer, session, drafts, initialStat
   const [base, setBase] = useState<string | null>(initialBase);
   const [mode, setMode] = useState<EditorMode>({ kind: 'edit' });
   const [busy, setBusy] = useState(false);
-  const [conflict, setConflict] = useState<string | null>(null);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const inFlight = useRef(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [message, setMessage] = useState('');
 
@@ -40,8 +47,16 @@ export function useVersionActions({ caseId, viewer, session, drafts, initialStat
     return r.ok ? r.data : null;
   }, [caseId]);
 
-  /** Runs one server step with the busy flag and a readable error in the notice line. */
+  /**
+   * Runs one server step with the busy flag and a readable error in the notice line. One at a time: a second step
+   * (Ctrl+S pressed again during an upload) would send the same parent and conflict with the first.
+   */
   const step = useCallback(async <T,>(fn: () => Promise<T>): Promise<T | null> => {
+    if (inFlight.current) {
+      setNotice('Still working on the previous step: try again when it has finished.');
+      return null;
+    }
+    inFlight.current = true;
     setBusy(true);
     try {
       return await fn();
@@ -49,6 +64,7 @@ export function useVersionActions({ caseId, viewer, session, drafts, initialStat
       setNotice(e instanceof Error ? e.message : String(e));
       return null;
     } finally {
+      inFlight.current = false;
       setBusy(false);
     }
   }, []);
@@ -71,11 +87,11 @@ export function useVersionActions({ caseId, viewer, session, drafts, initialStat
       setBase(v.id);
       setMessage('');
       setConflict(null);
-      await drafts.clear();
+      await drafts.clear(revision);
       await refresh();
       setNotice(asBranch ? `Saved as branch v${v.number}; the head is unchanged. Compare them in the history.` : `Saved version ${v.number}.`);
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'CONFLICT') setConflict(e.message);
+      if (e instanceof ApiError && e.code === 'CONFLICT') setConflict({ message: e.message, of: 'save' });
       else throw e;
     }
   }), [step, viewer, session, caseId, base, message, drafts, refresh]);
@@ -96,7 +112,7 @@ export function useVersionActions({ caseId, viewer, session, drafts, initialStat
       await refresh();
       setNotice(`Imported ${file.name} as version ${v.number}.`);
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'CONFLICT') setConflict(e.message);
+      if (e instanceof ApiError && e.code === 'CONFLICT') setConflict({ message: e.message, of: 'import' });
       else throw e;
     }
   }), [step, caseId, base, loadIntoSession, refresh]);
@@ -114,7 +130,7 @@ export function useVersionActions({ caseId, viewer, session, drafts, initialStat
 
   const restore = useCallback((version: LabelVersionDto) => step(async () => {
     const r = await restoreLabelVersionAction({ caseId, versionId: version.id, parentVersionId: base });
-    if (!r.ok) return void (r.error.code === 'CONFLICT' ? setConflict(r.error.message) : setNotice(r.error.message));
+    if (!r.ok) return void (r.error.code === 'CONFLICT' ? setConflict({ message: r.error.message, of: 'restore' }) : setNotice(r.error.message));
     await loadIntoSession(r.data);
     await refresh();
     setNotice(`Restored version ${version.number} as version ${r.data.number}.`);
