@@ -8,13 +8,16 @@ import { handleRoute } from '@/lib/server/http';
 
 export const runtime = 'nodejs';
 
-function parseRange(header: string | null, size: number): { start: number; end: number } | null {
+/**
+ * One byte range (RFC 9110 14.1.2): `a-b`, `a-` or the suffix `-n`; null to send the whole file (no header, or a
+ * form this route does not serve, such as several ranges); 'unsatisfiable' when the range lies outside the file.
+ */
+function parseRange(header: string | null, size: number): { start: number; end: number } | null | 'unsatisfiable' {
   const m = header?.match(/^bytes=(\d*)-(\d*)$/);
-  if (!m) return null;
+  if (!m || (m[1] === '' && m[2] === '')) return null;
   const start = m[1] === '' ? Math.max(0, size - Number(m[2])) : Number(m[1]);
   const end = m[1] === '' || m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-  if (start > end || start >= size) throw new AppError('INVALID_INPUT', 'Requested range not satisfiable.', { status: 416 });
-  return { start, end };
+  return start > end || start >= size ? 'unsatisfiable' : { start, end };
 }
 
 /** Streams a stored file (NIfTI volumes and masks for the viewer). Content-addressed, so it is cached forever. */
@@ -35,6 +38,8 @@ export const GET = handleRoute(async (req: Request, ctx: { params: Promise<{ sha
   const stat = await blobs().stat(key);
   if (!stat) throw new AppError('NOT_FOUND', 'No such file.');
   const range = parseRange(req.headers.get('range'), stat.size);
+  // the client learns the file's real length from the 416 and can ask again
+  if (range === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${stat.size}` } });
   const stream = await blobs().createReadStream(key, range ?? undefined);
   const body = Readable.toWeb(stream) as ReadableStream;
   if (!range) return new Response(body, { status: 200, headers: { ...headers, 'Content-Length': String(stat.size) } });
