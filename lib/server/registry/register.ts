@@ -9,6 +9,7 @@ import { recordAudit } from '../audit';
 import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
 import { modelCardSchema, type ModelCard } from '@/lib/schemas/model-card';
+import { enqueueWaitingCases } from '../serving/jobs';
 
 export interface RegisterModelInput {
   onnx: Uint8Array;
@@ -71,7 +72,8 @@ export async function registerModelVersion(actor: Actor, input: RegisterModelInp
         codeVersion: card.training.codeVersion.gitCommit ?? card.training.codeVersion.sourceSha256,
       },
     });
-    await recordAudit(tx, { actor, action: 'model.register', entityType: 'ModelVersion', entityId: mv.id, data: { name: mv.name, version: mv.version, stage: mv.stage, sha256 } });
+    const waitingCases = mv.stage === 'PRODUCTION' ? await enqueueWaitingCases(tx, mv.id) : 0;
+    await recordAudit(tx, { actor, action: 'model.register', entityType: 'ModelVersion', entityId: mv.id, data: { name: mv.name, version: mv.version, stage: mv.stage, sha256, waitingCases } });
     return mv;
   });
 }

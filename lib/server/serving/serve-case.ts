@@ -27,7 +27,7 @@ export interface ServeCaseResult {
 export async function serveCase(caseId: string, signal?: AbortSignal): Promise<ServeCaseResult> {
   const plan = await servingPlan(caseId);
   if (plan.length === 0) {
-    console.warn(`[serving] no PRODUCTION model registered: case ${caseId} waits`);
+    console.warn(`[serving] no PRODUCTION model registered: case ${caseId} waits for the first one (registerModelVersion serves it)`);
     return { caseId, predictions: [] };
   }
   await db().case.update({ where: { id: caseId }, data: { status: 'PROCESSING' } });
