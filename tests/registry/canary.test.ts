@@ -157,9 +157,11 @@ describe('shadow agreement and canary monitoring', () => {
     // 1 of 5 flagged: 20%, not above production's 0% + the 20% margin
     await createFlag(users.physician, { caseId: served[0].caseId, predictionId: served[0].id, reason: 'BOUNDARY' });
     expect(await db().modelVersion.findUniqueOrThrow({ where: { id: canary.id } })).toMatchObject({ stage: 'CANARY' });
-    // a flag on the production prediction of a canary case checks nothing and counts for production
+    // production's mask of a canary case was not shown: a physician cannot flag it, and nothing is stored
     const prod = await db().prediction.findFirstOrThrow({ where: { caseId: served[1].caseId, role: 'PRODUCTION' } });
-    await createFlag(users.physician, { caseId: served[1].caseId, predictionId: prod.id, reason: 'BOUNDARY' });
+    await expect(createFlag(users.physician, { caseId: served[1].caseId, predictionId: prod.id, reason: 'BOUNDARY' }))
+      .rejects.toMatchObject({ code: 'INVALID_INPUT', userMessage: 'That prediction is not shown to clinical users.' });
+    expect(await db().flag.count({ where: { predictionId: prod.id } })).toBe(0);
     expect(await db().modelVersion.findUniqueOrThrow({ where: { id: canary.id } })).toMatchObject({ stage: 'CANARY' });
     await createFlag(users.physician, { caseId: served[1].caseId, predictionId: served[1].id, reason: 'MISSED_LESION' });
     expect(await db().modelVersion.findUniqueOrThrow({ where: { id: canary.id } })).toMatchObject({ stage: 'REJECTED' });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { db } from '../db';
 import { recordAudit } from '../audit';
 import { AppError } from '../errors';
+import { can } from '@/lib/permissions';
 import { checkCanaryHealth } from '../registry/canary';
 import type { UserActor } from '../auth/session';
 import { FLAG_NOTE_MAX, FLAG_REASONS, type FlagReasonName } from '@/components/flags/reasons';
@@ -70,9 +71,11 @@ async function storeFlag(actor: UserActor, input: z.infer<typeof flagInputSchema
     const c = await tx.case.findUnique({ where: { id: input.caseId }, select: { id: true } });
     if (!c) throw new AppError('NOT_FOUND', 'Case not found.');
     const target = input.predictionId
-      ? await tx.prediction.findUnique({ where: { id: input.predictionId }, select: { id: true, caseId: true, role: true } })
-      : await tx.prediction.findFirst({ where: { caseId: c.id, returned: true }, orderBy: { createdAt: 'desc' }, select: { id: true, caseId: true, role: true } });
+      ? await tx.prediction.findUnique({ where: { id: input.predictionId }, select: { id: true, caseId: true, role: true, returned: true } })
+      : await tx.prediction.findFirst({ where: { caseId: c.id, returned: true }, orderBy: { createdAt: 'desc' }, select: { id: true, caseId: true, role: true, returned: true } });
     if (input.predictionId && (!target || target.caseId !== c.id)) throw new AppError('INVALID_INPUT', 'That prediction does not belong to this case.');
+    // a clinician flags what they were shown; a hidden (shadow, or unreturned) mask is not theirs to see or flag
+    if (target && !target.returned && !can(actor.role, 'prediction:view-hidden')) throw new AppError('INVALID_INPUT', 'That prediction is not shown to clinical users.');
     const predictionId = target?.id ?? null;
     const flag = await tx.flag.create({ data: { caseId: c.id, predictionId, userId: actor.id, reason: input.reason, note: input.note }, include });
     await recordAudit(tx, { actor, action: 'case.flag', entityType: 'Case', entityId: c.id, data: { flagId: flag.id, predictionId, reason: input.reason } });
