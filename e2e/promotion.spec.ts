@@ -73,7 +73,7 @@ for (const role of ['RADIOLOGIST', 'PHYSICIAN'] as DemoRole[]) {
       ['lib/actions/models.ts', 'promoteToShadowAction', { ...id, reason: 'let me' }],
       ['lib/actions/models.ts', 'promoteToCanaryAction', { ...id, trafficPercent: 10, reason: 'let me' }],
       ['lib/actions/models.ts', 'promoteToProductionAction', { ...id, password: 'radiologist-demo', reason: 'let me' }],
-      ['lib/actions/models.ts', 'rollbackProductionAction', { reason: 'let me' }],
+      ['lib/actions/models.ts', 'rollbackProductionAction', { ...id, reason: 'let me' }],
       ['lib/actions/models.ts', 'rollbackCanaryAction', { ...id, reason: 'let me' }],
       ['lib/actions/models.ts', 'rejectModelAction', { ...id, reason: 'let me' }],
       ['lib/actions/models.ts', 'requestEvaluationAction', id],

@@ -53,7 +53,7 @@ export function PromotionPanel({ modelVersionId, stage, steps: allowed, canary }
       canary: () => promoteToCanaryAction({ ...base, trafficPercent: Number(f.trafficPercent) }),
       production: () => promoteToProductionAction({ ...base, password: f.password ?? '', confirmShortCanary: f.confirmShortCanary === 'on' }),
       reject: () => rejectModelAction(base),
-      rollback: () => rollbackProductionAction({ reason: base.reason }),
+      rollback: () => rollbackProductionAction(base),
       'canary-rollback': () => rollbackCanaryAction(base),
     };
     setPending(true);

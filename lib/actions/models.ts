@@ -39,8 +39,8 @@ export async function promoteToProductionAction(input: { modelVersionId: string;
   return runAction('model:promote', schema, input, (user, d) => after(d.modelVersionId, promoteToProduction(user, d)));
 }
 
-export async function rollbackProductionAction(input: { reason: string }): Promise<ActionResult<{ rolledBack: StageChangeDto; restored: StageChangeDto }>> {
-  return runAction('model:promote', z.object({ reason }), input, (user, d) => after(undefined, rollbackProduction(user, d)));
+export async function rollbackProductionAction(input: { modelVersionId: string; reason: string }): Promise<ActionResult<{ rolledBack: StageChangeDto; restored: StageChangeDto }>> {
+  return runAction('model:promote', z.object({ modelVersionId: id, reason }), input, (user, d) => after(d.modelVersionId, rollbackProduction(user, d)));
 }
 
 export async function rollbackCanaryAction(input: { modelVersionId: string; reason: string }): Promise<ActionResult<StageChangeDto>> {

@@ -48,11 +48,17 @@ export async function previousProductionOf(modelVersionId: string): Promise<stri
   return ((ev?.data as { previousProductionId?: string | null } | null)?.previousProductionId) ?? null;
 }
 
-export async function rollbackProduction(actor: Actor, input: { reason: string }): Promise<{ rolledBack: StageChangeDto; restored: StageChangeDto }> {
+/**
+ * Rolls back the production model `modelVersionId` (the one the engineer is looking at) to the version it replaced.
+ * Refused when another model has become production meanwhile: the reason was written about this one.
+ */
+export async function rollbackProduction(actor: Actor, input: { modelVersionId: string; reason: string }): Promise<{ rolledBack: StageChangeDto; restored: StageChangeDto }> {
   const user = requireHumanPromoter(actor);
   const reason = reasonOf(input.reason);
   const current = await currentProduction();
   if (!current) throw new AppError('CONFLICT', 'No model is in production.');
+  if (current.id !== input.modelVersionId)
+    throw new AppError('CONFLICT', `${current.name}@${current.version} is in production now, not the model you are rolling back: reload and decide again.`);
   const previousId = await previousProductionOf(current.id);
   if (!previousId) throw new AppError('CONFLICT', `${current.name}@${current.version} did not replace a production model through the registry: there is nothing to roll back to.`);
   return db().$transaction(async (tx) => {
