@@ -8,6 +8,7 @@ import { servingPlan } from '@/lib/server/serving/routing';
 import { runEvaluation } from '@/lib/server/evaluation/run';
 import { saveCriteriaVersion } from '@/lib/server/evaluation/criteria';
 import { DEFAULT_CRITERIA } from '@/lib/schemas/criteria';
+import { saveLabelVersion } from '@/lib/server/labels';
 import { promoteToCanary, promoteToProduction, promoteToShadow, rejectModel } from '@/lib/server/registry/promotion';
 import { rollbackCanary, rollbackProduction } from '@/lib/server/registry/rollback';
 import { productionHistory } from '@/lib/server/registry/history';
@@ -54,7 +55,7 @@ describe('promotion state machine', () => {
       await expect(promoteToShadow(actor, { modelVersionId: m.id, reason: 'go' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
       await expect(promoteToCanary(actor, { modelVersionId: m.id, trafficPercent: 10, reason: 'go' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
       await expect(promoteToProduction(actor, { modelVersionId: m.id, password: ML_PASSWORD, reason: 'go' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-      await expect(rollbackProduction(actor, { reason: 'go' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(rollbackProduction(actor, { modelVersionId: m.id, reason: 'go' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
       await expect(rejectModel(actor, { modelVersionId: m.id, reason: 'go' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     }
     await expect(rollbackCanary(users.physician, { modelVersionId: m.id, reason: 'go' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
@@ -145,7 +146,10 @@ describe('promotion state machine', () => {
     expect(await actions(production.id)).toEqual(['model.archive']);
     expect((await servingPlan('x'))[0]).toMatchObject({ modelVersionId: m.id, role: 'PRODUCTION' });
 
-    const { rolledBack, restored } = await rollbackProduction(ml, { reason: 'flag spike after release' });
+    // the engineer rolls back the model on their screen: another one is refused, and nothing changes
+    await expect(rollbackProduction(ml, { modelVersionId: production.id, reason: 'wrong page' })).rejects.toMatchObject({ code: 'CONFLICT', userMessage: expect.stringContaining('is in production now') });
+    expect(await stage(m.id)).toBe('PRODUCTION');
+    const { rolledBack, restored } = await rollbackProduction(ml, { modelVersionId: m.id, reason: 'flag spike after release' });
     expect(rolledBack).toMatchObject({ id: m.id, stage: 'REJECTED' });
     expect(restored).toMatchObject({ id: production.id, stage: 'PRODUCTION' });
     expect(await stage(production.id)).toBe('PRODUCTION');
@@ -158,7 +162,7 @@ describe('promotion state machine', () => {
     expect(history[0].to).toBeNull();
     expect(history[1].to).toBe(history[0].from);
     // the restored model was never promoted through the registry: nothing further to roll back to
-    await expect(rollbackProduction(ml, { reason: 'again' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(rollbackProduction(ml, { modelVersionId: production.id, reason: 'again' })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('an ML engineer can roll back a canary by hand; the model is rejected and its deployment ended', async () => {
@@ -179,5 +183,19 @@ describe('promotion state machine', () => {
     expect(await stage(m.id)).toBe('SHADOW');
     expect((await runEvaluation(m.id)).verdict).toBe('PASS');
     expect((await promoteToCanary(users.ml, { modelVersionId: m.id, trafficPercent: 5, reason: 'next' })).stage).toBe('CANARY');
+  });
+  it('re-checks the gate after a locked hold-out label changed, and the evaluation records its locked reads', async () => {
+    const m = await evaluatedCandidate('6.0.0', true);
+    const ev = await db().evaluation.findFirstOrThrow({ where: { modelVersionId: m.id, finishedAt: { not: null } } });
+    const reads = await db().auditEvent.findMany({ where: { action: 'dataset.read' } });
+    expect(reads.filter((r) => (r.data as { evaluationId?: string }).evaluationId === ev.id).map((r) => (r.data as { purpose: string }).purpose)).toEqual(['EVALUATION']);
+    // a radiologist corrects a hold-out case's ground truth after the evaluation: its label is a draft again
+    const c = labelled[0];
+    await saveLabelVersion({ actor: users.rad1, caseId: c.caseId, parentVersionId: c.versionId, mask: erode(c.truth, 1), source: 'EDIT', message: 'ground truth corrected' });
+    await expect(promoteToShadow(users.ml, { modelVersionId: m.id, reason: 'gate passed' }))
+      .rejects.toMatchObject({ code: 'CONFLICT', userMessage: expect.stringContaining('ground truth of a locked hold-out changed') });
+    expect(await stage(m.id)).toBe('CANDIDATE');
+    expect((await runEvaluation(m.id)).verdict).toBe('PASS');
+    expect((await promoteToShadow(users.ml, { modelVersionId: m.id, reason: 'evaluated on today\'s ground truth' })).stage).toBe('SHADOW');
   });
 });

@@ -1,4 +1,5 @@
 import 'server-only';
+import crypto from 'node:crypto';
 import { db } from '../db';
 import type { EvalSetRef } from './types';
 
@@ -46,11 +47,26 @@ async function datasetSets(): Promise<{ sets: EvalSetRef[]; cases: EvalCase[] }>
   return { sets, cases };
 }
 
+/**
+ * The ground truth of the locked hold-outs as of now: for each member, the approved label version it is scored
+ * against (or none). Locking freezes membership, not labels: a radiologist may still correct a member's label, which
+ * changes what an evaluation measures. An evaluation records this fingerprint; promotion refuses a stale one.
+ */
+export async function lockedGroundTruth(): Promise<string> {
+  const members = await db().datasetMember.findMany({
+    where: { dataset: { kind: { in: ['HOLDOUT_INTERNAL', 'HOLDOUT_EXTERNAL'] }, locked: true } },
+    orderBy: [{ datasetId: 'asc' }, { caseId: 'asc' }],
+    select: { datasetId: true, caseId: true, case: { select: { label: { select: { status: true, headVersionId: true } } } } },
+  });
+  const lines = members.map((m) => `${m.datasetId} ${m.caseId} ${m.case.label?.status === 'APPROVED' ? m.case.label.headVersionId : '-'}`);
+  return crypto.createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
 /** Snapshot items whose case had a drifter report or a physician flag: the cases that triggered the retraining. */
 export async function problematicCases(snapshotId: string | null): Promise<EvalCase[]> {
   if (!snapshotId) return [];
   const items = await db().snapshotItem.findMany({
-    where: { snapshotId, case: { OR: [{ driftReports: { some: { isDrifter: true } } }, { flags: { some: {} } }] } },
+    where: { snapshotId, case: { OR: [{ driftReports: { some: { isDrifter: true, prediction: { returned: true } } } }, { flags: { some: {} } }] } },
     orderBy: { caseId: 'asc' },
     include: { case: { select: { externalId: true } }, labelVersion: { select: { id: true, blobKey: true, sha256: true } } },
   });

@@ -5,7 +5,8 @@ import { blobs } from '../blobs';
 import { recordAudit } from '../audit';
 import { WORKER } from '../auth/actor';
 import { getActiveCriteria } from './criteria';
-import { collectEvaluationCases, holdoutLeakage } from './cases';
+import { collectEvaluationCases, holdoutLeakage, lockedGroundTruth } from './cases';
+import { recordLockedReads } from '../datasets/locked-reads';
 import { computePerCase } from './compute';
 import { aggregateEvaluation } from './aggregate';
 import { judge } from './verdict';
@@ -22,6 +23,8 @@ export interface StoredCriteriaResults {
   verdict: OverallVerdict;
   results: CriterionResult[];
   leakage: { checked: boolean; holdoutCases: number; leaked: string[] };
+  /** lockedGroundTruth() when the cases were read (absent in evaluations stored before it was recorded) */
+  lockedGroundTruthSha256?: string;
 }
 
 /** The per-case JSON blob: every figure the aggregate was computed from (an auditor can recompute it). */
@@ -67,6 +70,7 @@ export async function runEvaluation(modelVersionId: string, ctx: EvaluationRunCo
   const criteria = await getActiveCriteria();
   const ev = await startEvaluation(candidate.id, baseline?.id ?? null, criteria.id, ctx.jobId);
   try {
+    const lockedGroundTruthSha256 = await lockedGroundTruth();
     const { sets, cases } = await collectEvaluationCases(candidate.snapshotId);
     const leakage = await holdoutLeakage(candidate.snapshotId);
     const records = await computePerCase({
@@ -81,7 +85,7 @@ export async function runEvaluation(modelVersionId: string, ctx: EvaluationRunCo
     const { results, verdict } = judge(criteria.config, { sets: aggregate.sets, records, hasBaseline: !!baseline, leakage });
     const perCase: StoredPerCase = { evaluationId: ev.id, records };
     const put = await blobs().put(new TextEncoder().encode(JSON.stringify(perCase)), { contentType: 'application/json' });
-    const stored: StoredCriteriaResults = { verdict, results, leakage };
+    const stored: StoredCriteriaResults = { verdict, results, leakage, lockedGroundTruthSha256 };
     await db().$transaction(async (tx) => {
       await tx.evaluation.update({
         where: { id: ev.id },
@@ -90,6 +94,7 @@ export async function runEvaluation(modelVersionId: string, ctx: EvaluationRunCo
       await tx.workflowRun.update({ where: { id: ev.runId! }, data: { status: 'SUCCEEDED', progress: 1, finishedAt: new Date(), logTail: `evaluated ${records.length} case results: ${verdict}` } });
       const failed = results.filter((r) => r.status === 'FAIL').map((r) => r.id);
       await recordAudit(tx, { actor: WORKER, action: 'evaluation.finish', entityType: 'Evaluation', entityId: ev.id, data: { modelVersionId, verdict, cases: records.length, failed } });
+      await recordLockedReads(tx, WORKER, sets.map((s) => ({ id: s.key, locked: s.locked })), 'EVALUATION', { evaluationId: ev.id });
     });
     await ctx.reportProgress?.(1);
     return { evaluationId: ev.id, verdict };

@@ -6,6 +6,7 @@ import { verifyPassword } from '../auth/passwords';
 import type { Actor } from '../auth/actor';
 import { getActiveCriteria } from '../evaluation/criteria';
 import { latestFinishedEvaluation } from '../evaluation/queries';
+import { lockedGroundTruth } from '../evaluation/cases';
 import { requireHumanPromoter } from './guard';
 import { assertTransition } from './transitions';
 import { changeStage, currentProduction, endDeployments, findModel } from './stage';
@@ -23,8 +24,8 @@ import { PROMOTE_PRODUCTION_ACTION, type StageChangeDto } from './rollback';
  *   CANARY -> PRODUCTION  needs the approver's password again (a signature) and a reason; the canary's rollback rule
  *                         must not fire, and a canary short of the rule's cases needs the approver's confirmation;
  *                         archives the old production.
- * The evaluation gate is re-checked at every step: if production (a rollback) or the criteria changed meanwhile, the
- * model must be evaluated again before it moves on.
+ * The evaluation gate is re-checked at every step: if production (a rollback), the criteria or the ground truth of a
+ * locked hold-out changed meanwhile, the model must be evaluated again before it moves on.
  */
 const dto = (m: { id: string; name: string; version: string }, stage: string): StageChangeDto => ({ id: m.id, name: m.name, version: m.version, stage });
 
@@ -34,7 +35,7 @@ function reasonOf(reason: string): string {
   return r.slice(0, 2000);
 }
 
-/** The gate: the newest finished evaluation against today's production, under today's criteria, must have passed. */
+/** The gate: the newest finished evaluation against today's production, under today's criteria and today's locked ground truth, must have passed. */
 export async function assertPassingEvaluation(modelVersionId: string) {
   const production = await currentProduction();
   if (!production) throw new AppError('CONFLICT', 'No model is in production: a shadow deployment needs one to compare against.');
@@ -44,6 +45,8 @@ export async function assertPassingEvaluation(modelVersionId: string) {
   const criteria = await getActiveCriteria();
   if (ev.criteriaId !== criteria.id) throw new AppError('CONFLICT', `The latest evaluation used criteria v${ev.criteriaVersion}; the current criteria are v${criteria.version}: evaluate again.`);
   if (ev.verdict !== 'PASS') throw new AppError('CONFLICT', `The latest evaluation against ${label} FAILED its acceptance criteria: the model cannot be promoted.`);
+  if (ev.criteria?.lockedGroundTruthSha256 !== (await lockedGroundTruth()))
+    throw new AppError('CONFLICT', 'The ground truth of a locked hold-out changed since this evaluation (a label was corrected, or its approval withdrawn): evaluate again.');
   return ev;
 }
 
@@ -53,7 +56,7 @@ export async function promoteToShadow(actor: Actor, input: { modelVersionId: str
   const m = await findModel(db(), input.modelVersionId);
   assertTransition('shadow', m.stage);
   const ev = await assertPassingEvaluation(m.id);
-  const evidence = await storeEvidence(await collectEvidence(m.id, { step: 'shadow' }));
+  const evidence = await storeEvidence(await collectEvidence(m.id, { step: 'shadow', evaluation: ev }));
   return db().$transaction(async (tx) => {
     const stage = await changeStage(tx, m.id, 'shadow', 'CANDIDATE');
     const d = await tx.deployment.create({ data: { modelVersionId: m.id, mode: 'SHADOW', trafficPercent: 0 } });
@@ -69,17 +72,17 @@ export async function promoteToCanary(actor: Actor, input: { modelVersionId: str
   if (!Number.isInteger(pct) || pct < 1 || pct > 50) throw new AppError('INVALID_INPUT', 'The canary share must be a whole percentage from 1 to 50.', { fieldErrors: { trafficPercent: ['1 to 50'] } });
   const m = await findModel(db(), input.modelVersionId);
   assertTransition('canary', m.stage);
-  await assertPassingEvaluation(m.id); // production or the criteria may have changed while it was in shadow
+  const ev = await assertPassingEvaluation(m.id); // production or the criteria may have changed while it was in shadow
   const { config } = await getActiveCriteria();
   const shadow = await deploymentReport(m.id, 'SHADOW', config.shadow.disagreementDice);
-  const evidence = await storeEvidence(await collectEvidence(m.id, { step: 'canary' }));
+  const evidence = await storeEvidence(await collectEvidence(m.id, { step: 'canary', evaluation: ev }));
   return db().$transaction(async (tx) => {
     const other = await tx.deployment.findFirst({ where: { mode: 'CANARY', endedAt: null } });
     if (other) throw new AppError('CONFLICT', 'Another model is in canary: end or promote it first (one canary at a time).');
     const stage = await changeStage(tx, m.id, 'canary', 'SHADOW');
     await endDeployments(tx, m.id, `promoted to canary: ${reason}`, { report: shadow });
     const d = await tx.deployment.create({ data: { modelVersionId: m.id, mode: 'CANARY', trafficPercent: pct } });
-    await recordAudit(tx, { actor, action: 'model.promote.canary', entityType: 'ModelVersion', entityId: m.id, data: { reason, from: 'SHADOW', to: stage, trafficPercent: pct, deploymentId: d.id, evidence } });
+    await recordAudit(tx, { actor, action: 'model.promote.canary', entityType: 'ModelVersion', entityId: m.id, data: { reason, from: 'SHADOW', to: stage, trafficPercent: pct, deploymentId: d.id, evaluationId: ev.id, evidence } });
     return dto(m, stage);
   });
 }
@@ -105,7 +108,7 @@ export async function promoteToProduction(actor: Actor, input: ProductionPromoti
   const reason = reasonOf(input.reason);
   const m = await findModel(db(), input.modelVersionId);
   assertTransition('production', m.stage);
-  await assertPassingEvaluation(m.id);
+  const ev = await assertPassingEvaluation(m.id);
   const { config } = await getActiveCriteria();
   const canary = await deploymentReport(m.id, 'CANARY', config.shadow.disagreementDice);
   const canaryRecord = canaryAtSigning(canary, config.canary, input.confirmShortCanary === true);
@@ -113,7 +116,7 @@ export async function promoteToProduction(actor: Actor, input: ProductionPromoti
   const previous = await currentProduction();
   const at = new Date();
   const evidence = await storeEvidence(await collectEvidence(m.id, {
-    step: 'production', now: at,
+    step: 'production', now: at, evaluation: ev,
     approval: { approver: signer.name, email: signer.email, role: signer.role, at: at.toISOString(), reason, canary: canaryRecord },
     previousProduction: previous ? { id: previous.id, name: previous.name, version: previous.version, stage: 'ARCHIVED' } : null,
   }));
@@ -127,7 +130,7 @@ export async function promoteToProduction(actor: Actor, input: ProductionPromoti
     const approval = await tx.approval.create({ data: { modelVersionId: m.id, approverId: signer.id, decision: 'APPROVED', reason, evidenceBlobKey: evidence.htmlKey, createdAt: at } });
     await recordAudit(tx, {
       actor, action: PROMOTE_PRODUCTION_ACTION, entityType: 'ModelVersion', entityId: m.id,
-      data: { reason, from: 'CANARY', to: stage, previousProductionId: previous?.id ?? null, approvalId: approval.id, signature: 'password-verified', canary: canaryRecord, evidence },
+      data: { reason, from: 'CANARY', to: stage, previousProductionId: previous?.id ?? null, approvalId: approval.id, signature: 'password-verified', canary: canaryRecord, evaluationId: ev.id, evidence },
     });
     return dto(m, stage);
   });

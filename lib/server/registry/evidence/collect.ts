@@ -16,6 +16,8 @@ export interface CollectOptions {
   previousProduction?: EvidenceData['previousProduction'];
   /** pin the report's clock (the approval time) */
   now?: Date;
+  /** the evaluation the promotion gate passed on (a promotion step); a preview shows the newest finished one */
+  evaluation?: EvidenceData['evaluation'];
 }
 
 async function trainingEvidence(m: { trainingRunId: string | null; parentId: string | null; codeVersion: string | null; card: unknown }): Promise<TrainingEvidence> {
@@ -35,7 +37,7 @@ async function trainingEvidence(m: { trainingRunId: string | null; parentId: str
 /** Gathers every section of the evidence report for a model version, as of now. */
 export async function collectEvidence(modelVersionId: string, opts: CollectOptions): Promise<EvidenceData> {
   const m = await findModel(db(), modelVersionId);
-  const evaluation = await latestFinishedEvaluation(m.id);
+  const evaluation = opts.evaluation ?? (await latestFinishedEvaluation(m.id));
   const criteria = evaluation ? await getCriteriaVersion(db(), evaluation.criteriaId) : await getActiveCriteria();
   const disagreement = criteria.config.shadow.disagreementDice;
   return {
