@@ -34,6 +34,10 @@ beforeAll(async () => {
   // Not pending: approved but neither drifter nor flagged; drifter but not approved.
   await createSmallCase('PLAIN-1', { site: 'A' });
   await createSmallCase('UNAPPROVED-1', { site: 'A', drifter: true, label: 'IN_REVIEW' });
+  // Not pending either: the drifter verdict is on production's hidden mask of a case the canary answered (shown: no drift)
+  const hidden = await createSmallCase('HIDDEN-DRIFT-1', { site: 'A' });
+  const mask = await db().prediction.create({ data: { caseId: hidden, modelVersionId: production.id, role: 'PRODUCTION', returned: false, maskBlobKey: 'k', maskSha256: 'hidden', volumesMl: {}, latencyMs: 1 } });
+  await db().driftReport.create({ data: { caseId: hidden, predictionId: mask.id, checks: [], score: 3, isDrifter: true, reasons: [] } });
 });
 
 describe('retraining trigger', () => {

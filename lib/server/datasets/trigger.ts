@@ -10,13 +10,14 @@ import { createTrainingRunInTx, snapshotCurrentTrainingData } from '../workflows
 import { productionModel } from '../workflows/parent';
 
 /**
- * Cases waiting for the next retraining: an approved ground truth, a reason to learn from them (a drift check
- * marked the case a drifter, or a physician flagged its prediction), and not yet placed in any dataset. Placing
+ * Cases waiting for the next retraining: an approved ground truth, a reason to learn from them (a drift check on the
+ * prediction clinicians were shown marked the case a drifter, as in the review queue; or a physician flagged its
+ * prediction), and not yet placed in any dataset. Placing
  * them (training set or drifter hold-out) is what consumes them, so "since the last training run" needs no clock.
  */
 const PENDING_WHERE = {
   label: { is: { status: 'APPROVED' as const, headVersionId: { not: null } } },
-  OR: [{ flags: { some: {} } }, { driftReports: { some: { isDrifter: true } } }],
+  OR: [{ flags: { some: {} } }, { driftReports: { some: { isDrifter: true, prediction: { returned: true } } } }],
   datasetMembers: { none: {} },
 };
 
