@@ -34,7 +34,7 @@ export async function addCasesToDataset(
   assertActorCan(actor, 'dataset:manage');
   const work = async (tx: Tx) => {
     const d = await loadDataset(tx, input.datasetId);
-    if (d.locked) throw new AppError('CONFLICT', `Dataset "${d.name}" is locked: its membership is frozen.`);
+    await holdUnlocked(tx, d);
     const caseIds = await resolveCaseIds(tx, input.caseIds ?? [], input.externalIds ?? []);
     const otherKinds = d.kind === 'TRAIN' ? [...HOLDOUT_KINDS] : ['TRAIN' as const];
     const clash = await tx.datasetMember.findFirst({
@@ -50,6 +50,17 @@ export async function addCasesToDataset(
     return { datasetId: d.id, added: fresh.length, alreadyMembers: have.size };
   };
   return client ? work(client) : db().$transaction(work);
+}
+
+/**
+ * Refuses a locked dataset, and holds its row until this transaction ends (a write that changes nothing still takes
+ * the row lock): on PostgreSQL's READ COMMITTED a concurrent lockDataset would otherwise commit between our check
+ * and our insert, and the locked set would gain a member after its lock was audited. Now the lock waits for us, or
+ * we see it and are refused.
+ */
+async function holdUnlocked(tx: Tx, d: { id: string; name: string }): Promise<void> {
+  const { count } = await tx.dataset.updateMany({ where: { id: d.id, locked: false }, data: { locked: false } });
+  if (count === 0) throw new AppError('CONFLICT', `Dataset "${d.name}" is locked: its membership is frozen.`);
 }
 
 async function resolveCaseIds(tx: Tx, caseIds: string[], externalIds: string[]): Promise<string[]> {
@@ -71,7 +82,7 @@ export async function removeCaseFromDataset(actor: Actor, input: { datasetId: st
   assertActorCan(actor, 'dataset:manage');
   await db().$transaction(async (tx) => {
     const d = await loadDataset(tx, input.datasetId);
-    if (d.locked) throw new AppError('CONFLICT', `Dataset "${d.name}" is locked: its membership is frozen.`);
+    await holdUnlocked(tx, d);
     const { count } = await tx.datasetMember.deleteMany({ where: { datasetId: d.id, caseId: input.caseId } });
     if (count === 0) throw new AppError('NOT_FOUND', 'That case is not in this dataset.');
     await recordAudit(tx, { actor, action: 'dataset.members.remove', entityType: 'Dataset', entityId: d.id, data: { caseId: input.caseId } });
