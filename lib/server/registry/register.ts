@@ -3,7 +3,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import * as ort from 'onnxruntime-node';
-import { db } from '../db';
+import { db, type Tx } from '../db';
+import type { ModelVersion } from '../db/generated/client';
 import { blobs } from '../blobs';
 import { recordAudit } from '../audit';
 import { AppError } from '../errors';
@@ -50,32 +51,47 @@ export async function validateModelArtefacts(onnx: Uint8Array, rawCard: unknown)
 
 /** Registers a validated model version; the ONNX blob is stored before the row that points at it. */
 export async function registerModelVersion(actor: Actor, input: RegisterModelInput) {
+  const prepared = await prepareModelVersion(input);
+  if ('existing' in prepared) return prepared.existing;
+  return db().$transaction((tx) => insertModelVersion(tx, actor, input, prepared));
+}
+
+export type PreparedModelVersion = { existing: ModelVersion } | { card: ModelCard; sha256: string; blobKey: string };
+
+/**
+ * The slow part of a registration, outside any transaction: validation (onnxruntime loads the file) and the ONNX
+ * blob. The same name@version with the same file is the existing row (idempotent); with another file, a conflict.
+ */
+export async function prepareModelVersion(input: RegisterModelInput): Promise<PreparedModelVersion> {
   const { card, sha256 } = await validateModelArtefacts(input.onnx, input.card);
   const existing = await db().modelVersion.findUnique({ where: { name_version: { name: card.name, version: card.version } } });
   if (existing) {
-    if (existing.sha256 === sha256) return existing;
+    if (existing.sha256 === sha256) return { existing };
     throw new AppError('CONFLICT', `${card.name}@${card.version} is already registered with a different file.`);
   }
   const put = await blobs().put(input.onnx, { contentType: 'application/octet-stream' });
-  return db().$transaction(async (tx) => {
-    const mv = await tx.modelVersion.create({
-      data: {
-        name: card.name,
-        version: card.version,
-        blobKey: put.key,
-        sha256,
-        card: card as object,
-        stage: input.stage ?? 'CANDIDATE',
-        parentId: input.parentId ?? null,
-        trainingRunId: input.trainingRunId ?? null,
-        snapshotId: input.snapshotId ?? null,
-        codeVersion: card.training.codeVersion.gitCommit ?? card.training.codeVersion.sourceSha256,
-      },
-    });
-    const waitingCases = mv.stage === 'PRODUCTION' ? await enqueueWaitingCases(tx, mv.id) : 0;
-    await recordAudit(tx, { actor, action: 'model.register', entityType: 'ModelVersion', entityId: mv.id, data: { name: mv.name, version: mv.version, stage: mv.stage, sha256, waitingCases } });
-    return mv;
+  return { card, sha256, blobKey: put.key };
+}
+
+/** The registry row and its audit event, inside the caller's transaction (a training run commits it with its own end). */
+export async function insertModelVersion(tx: Tx, actor: Actor, input: RegisterModelInput, { card, sha256, blobKey }: { card: ModelCard; sha256: string; blobKey: string }) {
+  const mv = await tx.modelVersion.create({
+    data: {
+      name: card.name,
+      version: card.version,
+      blobKey,
+      sha256,
+      card: card as object,
+      stage: input.stage ?? 'CANDIDATE',
+      parentId: input.parentId ?? null,
+      trainingRunId: input.trainingRunId ?? null,
+      snapshotId: input.snapshotId ?? null,
+      codeVersion: card.training.codeVersion.gitCommit ?? card.training.codeVersion.sourceSha256,
+    },
   });
+  const waitingCases = mv.stage === 'PRODUCTION' ? await enqueueWaitingCases(tx, mv.id) : 0;
+  await recordAudit(tx, { actor, action: 'model.register', entityType: 'ModelVersion', entityId: mv.id, data: { name: mv.name, version: mv.version, stage: mv.stage, sha256, waitingCases } });
+  return mv;
 }
 
 export async function readModelDir(dir: string): Promise<{ onnx: Uint8Array; card: unknown }> {

@@ -5,7 +5,7 @@ import { recordAudit } from '../audit';
 import { AppError } from '../errors';
 import { WORKER } from '../auth/actor';
 import { getQueue } from '../jobs';
-import { registerModelVersion } from '../registry/register';
+import { insertModelVersion, prepareModelVersion } from '../registry/register';
 import { evaluationRunJob } from './jobs';
 import { parseTrainingParams } from './params';
 import type { Artefacts } from './runner';
@@ -26,7 +26,9 @@ const put = async (bytes: Uint8Array | null, contentType: string) => {
  * A finished run's artefacts become a CANDIDATE model only after validation (registerModelVersion: card schema,
  * sha256, onnxruntime loads it with the card's I/O names). The card must also be this run's: its version and its
  * dataset snapshot are the ones the run was started with. Lineage (run, snapshot, parent, trainer code version) is
- * stored, the run is finished, and the evaluation job is queued in the same transaction. Idempotent per run.
+ * stored, the run is finished, and the evaluation job is queued in one transaction with the model's registration:
+ * a run cancelled (or a worker killed) while onnxruntime validates the file leaves no candidate behind. Idempotent
+ * per run.
  */
 export async function ingestRunArtefacts(runId: string, artefacts: Artefacts, opts: { logBlobKey?: string | null; logTail?: string } = {}): Promise<IngestedDto> {
   const run = await db().workflowRun.findUnique({ where: { id: runId }, include: { resultModel: true } });
@@ -40,11 +42,10 @@ export async function ingestRunArtefacts(runId: string, artefacts: Artefacts, op
     put(artefacts.checkpoint, 'application/octet-stream'),
     put(artefacts.metrics ? new TextEncoder().encode(JSON.stringify(artefacts.metrics)) : null, 'application/json'),
   ]);
-  const mv = await registerModelVersion(WORKER, {
-    onnx: artefacts.onnx, card: artefacts.card, stage: 'CANDIDATE',
-    parentId: run.parentModelId, trainingRunId: run.id, snapshotId: run.snapshotId,
-  });
-  await db().$transaction(async (tx) => {
+  const input = { onnx: artefacts.onnx, card: artefacts.card, stage: 'CANDIDATE' as const, parentId: run.parentModelId, trainingRunId: run.id, snapshotId: run.snapshotId };
+  const prepared = await prepareModelVersion(input);
+  return db().$transaction(async (tx) => {
+    const mv = 'existing' in prepared ? prepared.existing : await insertModelVersion(tx, WORKER, input, prepared);
     const { count } = await tx.workflowRun.updateMany({
       where: { id: run.id, status: 'RUNNING' },
       data: {
@@ -60,8 +61,8 @@ export async function ingestRunArtefacts(runId: string, artefacts: Artefacts, op
       data: { modelVersionId: mv.id, version: mv.version, snapshotId: run.snapshotId, parentModelId: run.parentModelId, codeVersion: mv.codeVersion },
     });
     await getQueue().enqueue(evaluationRunJob, { modelVersionId: mv.id }, { idempotencyKey: `evaluation.run:${mv.id}`, tx });
+    return { modelVersionId: mv.id, name: mv.name, version: mv.version };
   });
-  return { modelVersionId: mv.id, name: mv.name, version: mv.version };
 }
 
 function checkCardBelongsToRun(card: unknown, run: { version?: string; snapshotId: string | null }) {
