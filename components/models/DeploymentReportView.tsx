@@ -16,6 +16,7 @@ export function DeploymentReportView({ title, report }: { title: string; report:
             <dt className="text-slate-500">Window</dt><dd>{formatDateTime(d.startedAt)} – {d.endedAt ? formatDateTime(d.endedAt) : 'ongoing'}</dd>
             {d.mode === 'CANARY' && <><dt className="text-slate-500">Traffic share</dt><dd>{d.trafficPercent}%</dd></>}
             <dt className="text-slate-500">Cases seen</dt><dd data-testid="cases-seen">{report.model.cases}</dd>
+            {report.failedCases > 0 && <><dt className="text-red-700">Failed on</dt><dd className="text-red-700" data-testid="failed-cases">{report.failedCases} cases (production answered them; see the history)</dd></>}
             <dt className="text-slate-500">Agreement (Dice)</dt>
             <dd>WT {f3(report.agreement.WT)} · TC {f3(report.agreement.TC)} · ET {f3(report.agreement.ET)} <span className="text-slate-500">({report.agreementRecorded} cases)</span></dd>
             <dt className="text-slate-500">Flag rate</dt><dd>{pct(report.model.flagRate)} <span className="text-slate-500">(production {pct(report.production.flagRate)})</span></dd>

@@ -8,6 +8,7 @@ import { SYSTEM } from '@/lib/server/auth/actor';
 import { blobKeyForSha256 } from '@/lib/server/storage';
 import { readModelDir, registerModelVersion } from '@/lib/server/registry/register';
 import { serveCase } from '@/lib/server/serving/serve-case';
+import { deploymentReport } from '@/lib/server/registry/monitoring';
 import { PRODUCTION_MODEL_DIR } from '@/prisma/seed-model';
 
 /**
@@ -44,8 +45,9 @@ describe('serving when the models beside production fail', () => {
     await serveCase(caseId);
     expect(await predictionsOf(caseId)).toEqual([{ model: production.id, role: 'PRODUCTION', returned: true }]);
     expect((await db().case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe('PREDICTED');
-    const failed = await db().auditEvent.findFirstOrThrow({ where: { entityId: caseId, action: 'prediction.failed' } });
-    expect(failed.data).toMatchObject({ role: 'SHADOW', modelVersionId: model.id, returned: false });
+    const failed = await db().auditEvent.findFirstOrThrow({ where: { entityType: 'ModelVersion', entityId: model.id, action: 'prediction.failed' } });
+    expect(failed.data).toMatchObject({ role: 'SHADOW', caseId, returned: false });
+    expect((await deploymentReport(model.id, 'SHADOW', 0.8)).failedCases).toBe(1);
     await db().deployment.update({ where: { id: deployment.id }, data: { endedAt: new Date() } });
   });
 
@@ -55,9 +57,10 @@ describe('serving when the models beside production fail', () => {
     await serveCase(caseId);
     expect(await predictionsOf(caseId)).toEqual([{ model: production.id, role: 'PRODUCTION', returned: true }]);
     expect((await db().case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe('PREDICTED');
-    const audit = await db().auditEvent.findMany({ where: { entityId: caseId, action: { in: ['prediction.failed', 'prediction.shown'] } }, orderBy: { createdAt: 'asc' } });
-    expect(audit.map((a) => a.action)).toEqual(['prediction.failed', 'prediction.shown']);
-    expect(audit[0].data).toMatchObject({ role: 'CANARY', modelVersionId: model.id, returned: true });
+    const failed = await db().auditEvent.findFirstOrThrow({ where: { entityType: 'ModelVersion', entityId: model.id, action: 'prediction.failed' } });
+    expect(failed.data).toMatchObject({ role: 'CANARY', caseId, returned: true });
+    expect(await db().auditEvent.count({ where: { entityId: caseId, action: 'prediction.shown' } })).toBe(1);
+    expect((await deploymentReport(model.id, 'CANARY', 0.8)).failedCases).toBe(1);
     await db().deployment.update({ where: { id: deployment.id }, data: { endedAt: new Date() } });
   });
 

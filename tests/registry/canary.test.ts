@@ -49,11 +49,16 @@ describe('canary rule (pure)', () => {
 
 describe('the canary at signing (pure)', () => {
   const cfg = { minCases: 10, flagRateMargin: 0.05, driftRateMargin: 0.1 };
-  const report = (canary: Rates, production: Rates) => ({ model: canary, production }) as Parameters<typeof canaryAtSigning>[0];
+  const report = (canary: Rates, production: Rates) => ({ model: canary, production, failedCases: 0 }) as Parameters<typeof canaryAtSigning>[0];
   it('refuses a short canary unless the approver confirms it, and records which it was', () => {
     expect(() => canaryAtSigning(report(rates(3, 0), rates(30, 0)), cfg, false)).toThrow(expect.objectContaining({ code: 'CONFLICT', userMessage: expect.stringContaining('3 of the 10 cases') }));
     expect(canaryAtSigning(report(rates(3, 0), rates(30, 0)), cfg, true)).toEqual({ cases: 3, minCases: 10, shortCanaryConfirmed: true });
     expect(canaryAtSigning(report(rates(10, 0), rates(30, 0)), cfg, false)).toEqual({ cases: 10, minCases: 10, shortCanaryConfirmed: false });
+  });
+  it('refuses a canary that failed on a case, confirmation or not', () => {
+    const failing = { ...report(rates(12, 0), rates(30, 0)), failedCases: 1 } as Parameters<typeof canaryAtSigning>[0];
+    for (const confirm of [false, true])
+      expect(() => canaryAtSigning(failing, cfg, confirm)).toThrow(expect.objectContaining({ code: 'CONFLICT', userMessage: expect.stringContaining('failed on 1 case') }));
   });
   it('refuses a canary whose rollback rule fires now, confirmation or not', () => {
     for (const confirm of [false, true])

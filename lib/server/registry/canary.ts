@@ -42,11 +42,17 @@ export function canaryDecision(canary: Rates, production: Rates, cfg: CriteriaCo
 export function canaryAtSigning(report: DeploymentReport, cfg: CriteriaConfig['canary'], confirmShort: boolean) {
   const decision = canaryDecision(report.model, report.production, cfg);
   if (decision.rollback) throw new AppError('CONFLICT', `The canary's rollback rule fires: ${decision.reasons.join('; ')}. Roll the canary back instead of promoting it.`);
+  if (report.failedCases > 0) throw new AppError('CONFLICT', notAnswering('canary', report.failedCases));
   const record = { cases: report.model.cases, minCases: cfg.minCases, shortCanaryConfirmed: !decision.enoughCases };
   if (!decision.enoughCases && !confirmShort)
     throw new AppError('CONFLICT', `The canary has answered ${record.cases} of the ${cfg.minCases} cases its automatic rollback rule needs, so nothing has judged it yet: let it serve more cases, or confirm that you promote on a short canary (recorded in the signed evidence).`,
       { fieldErrors: { confirmShortCanary: [`${record.cases} of ${cfg.minCases} canary cases`] } });
   return record;
+}
+
+/** A shadow or canary that failed on cases (production answered them) is not promoted: the errors are in its history. */
+export function notAnswering(mode: 'shadow' | 'canary', failedCases: number): string {
+  return `The ${mode} model failed on ${failedCases} case${failedCases === 1 ? '' : 's'} it ran on (production answered them; the errors are in the model's history): it cannot be promoted. Reject it and register a fixed version.`;
 }
 
 export interface CanaryHealth {

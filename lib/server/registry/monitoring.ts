@@ -42,7 +42,12 @@ export interface DeploymentReport {
   agreement: Record<RegionName, number | null>;
   agreementRecorded: number;
   disagreements: Disagreement[];
+  /** cases the model failed on in the window (its serving error is in the model's history); production answered them */
+  failedCases: number;
 }
+
+/** The audit action of a shadow or canary model failing on a case (entity: the model version). */
+export const FAILED_ACTION = 'prediction.failed';
 
 const REGIONS: RegionName[] = ['WT', 'TC', 'ET'];
 
@@ -81,7 +86,7 @@ async function windowPredictions(where: { modelVersionId?: string; role: 'PRODUC
 export async function deploymentReport(modelVersionId: string, mode: 'SHADOW' | 'CANARY', disagreementDice: number): Promise<DeploymentReport> {
   const d = await db().deployment.findFirst({ where: { modelVersionId, mode }, orderBy: { startedAt: 'desc' } });
   const empty = rates([], 'case');
-  if (!d) return { deployment: null, model: empty, production: empty, agreement: { WT: null, TC: null, ET: null }, agreementRecorded: 0, disagreements: [] };
+  if (!d) return { deployment: null, model: empty, production: empty, agreement: { WT: null, TC: null, ET: null }, agreementRecorded: 0, disagreements: [], failedCases: 0 };
   const mine = await windowPredictions({ modelVersionId, role: mode, ...(mode === 'CANARY' ? { returned: true } : {}) }, d.startedAt, d.endedAt);
   const prod = await windowPredictions({ role: 'PRODUCTION', returned: true }, d.startedAt, d.endedAt);
   // A canary runs on every case (hidden outside its share): agreement uses them all, the clinic's rates only its share.
@@ -100,5 +105,8 @@ export async function deploymentReport(modelVersionId: string, mode: 'SHADOW' | 
     model: rates(mine, mode === 'SHADOW' ? 'case' : 'prediction'),
     production: rates(prod, 'prediction'),
     agreement, agreementRecorded: recorded.length, disagreements,
+    failedCases: await db().auditEvent.count({
+      where: { action: FAILED_ACTION, entityType: 'ModelVersion', entityId: modelVersionId, createdAt: { gte: d.startedAt, ...(d.endedAt ? { lte: d.endedAt } : {}) } },
+    }),
   };
 }

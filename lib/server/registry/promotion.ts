@@ -11,7 +11,7 @@ import { requireHumanPromoter } from './guard';
 import { assertTransition } from './transitions';
 import { changeStage, currentProduction, endDeployments, findModel } from './stage';
 import { deploymentReport } from './monitoring';
-import { canaryAtSigning } from './canary';
+import { canaryAtSigning, notAnswering } from './canary';
 import { collectEvidence } from './evidence/collect';
 import { storeEvidence } from './evidence/store';
 import { PROMOTE_PRODUCTION_ACTION, type StageChangeDto } from './rollback';
@@ -75,6 +75,7 @@ export async function promoteToCanary(actor: Actor, input: { modelVersionId: str
   const ev = await assertPassingEvaluation(m.id); // production or the criteria may have changed while it was in shadow
   const { config } = await getActiveCriteria();
   const shadow = await deploymentReport(m.id, 'SHADOW', config.shadow.disagreementDice);
+  if (shadow.failedCases > 0) throw new AppError('CONFLICT', notAnswering('shadow', shadow.failedCases));
   const evidence = await storeEvidence(await collectEvidence(m.id, { step: 'canary', evaluation: ev }));
   return db().$transaction(async (tx) => {
     const other = await tx.deployment.findFirst({ where: { mode: 'CANARY', endedAt: null } });

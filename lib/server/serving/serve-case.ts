@@ -10,6 +10,7 @@ import { loadRegisteredModel } from './models';
 import { servingPlan, type ServingTarget } from './routing';
 import { afterPredictionStored } from './hooks';
 import { showOnly } from './shown';
+import { FAILED_ACTION } from '../registry/monitoring';
 
 export interface ServeCaseResult {
   caseId: string;
@@ -70,13 +71,16 @@ async function serveTarget(caseId: string, target: ServingTarget, load: () => Pr
   return { role: target.role, modelVersionId: target.modelVersionId, predictionId, created: !existing };
 }
 
-/** A canary or shadow model that failed on this case: kept in the audit trail for the ML engineers, then skipped. */
+/**
+ * A canary or shadow model that failed on this case: recorded in the model's history, where its deployment report
+ * counts it and the next promotion step refuses it (a model that cannot answer every case must not answer patients).
+ */
 async function recordServingFailure(caseId: string, target: ServingTarget, e: unknown): Promise<void> {
   const error = (e instanceof Error ? e.message : String(e)).slice(0, 1000);
   console.error(`[serving] ${target.role} model ${target.modelVersionId} failed on case ${caseId}: ${error}`);
   await db().$transaction((tx) => recordAudit(tx, {
-    actor: WORKER, action: 'prediction.failed', entityType: 'Case', entityId: caseId,
-    data: { role: target.role, modelVersionId: target.modelVersionId, returned: target.returned, error },
+    actor: WORKER, action: FAILED_ACTION, entityType: 'ModelVersion', entityId: target.modelVersionId,
+    data: { caseId, role: target.role, returned: target.returned, error },
   }));
 }
 

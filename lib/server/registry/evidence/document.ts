@@ -105,7 +105,7 @@ function deployment(d: EvidenceData, mode: 'shadow' | 'canary'): Section {
     blocks: [
       { kind: 'kv', rows: [
         ['Window', `${dt(dep.startedAt)} to ${dep.endedAt ? dt(dep.endedAt) : 'ongoing'}`], ...(mode === 'canary' ? [['Traffic share', `${dep.trafficPercent}%`] as [string, string]] : []),
-        ['Ended because', dep.endReason ?? '—'], ['Cases seen', String(r.model.cases)],
+        ['Ended because', dep.endReason ?? '—'], ['Cases seen', String(r.model.cases)], ['Cases it failed on', String(r.failedCases ?? 0)],
         ['Agreement with production (mean Dice)', `${agree} over ${r.agreementRecorded} cases`],
         ['Physician flag rate', `${pct(r.model.flagRate)} (production ${pct(r.production.flagRate)})`],
         ['Drifter rate', `${pct(r.model.drifterRate)} (production ${pct(r.production.drifterRate)})`],
