@@ -48,12 +48,15 @@ export async function checkRetrainingTrigger(): Promise<TriggerResult> {
     return await db().$transaction(trigger, { timeout: 120_000, maxWait: 30_000 });
   } catch (err) {
     const progress = await getRetrainProgress().catch(() => ({ pending: -1, n: -1 }));
-    if (isUniqueViolation(err)) return { triggered: false, ...progress, reason: 'concurrent' };
+    if (isUniqueViolation(err) || err instanceof PlacedMeanwhile) return { triggered: false, ...progress, reason: 'concurrent' };
     if (isAppError(err)) console.warn(`[retrain] not started: ${err.userMessage}`);
     else console.error('[retrain] trigger failed', err);
     return { triggered: false, ...progress, reason: 'error', error: err instanceof Error ? err.message : String(err) };
   }
 }
+
+/** Another trigger placed some of these cases first (it committed while this one waited for the dataset row). */
+class PlacedMeanwhile extends Error {}
 
 async function trigger(tx: Tx): Promise<TriggerResult> {
   const settings = await getRetrainSettings(tx);
@@ -63,8 +66,10 @@ async function trigger(tx: Tx): Promise<TriggerResult> {
   const trainSet = await ensureDataset(tx, 'TRAIN', 'train');
   const drifterSet = await ensureDataset(tx, 'DRIFTER', 'drifter-holdout');
   const split = splitHoldout(pending.map((c) => ({ caseId: c.id, key: c.externalId, site: c.site })), settings.holdoutFraction, settings.seed);
-  await addCasesToDataset(SYSTEM, { datasetId: trainSet.id, caseIds: split.train }, tx);
-  if (split.holdout.length) await addCasesToDataset(SYSTEM, { datasetId: drifterSet.id, caseIds: split.holdout }, tx);
+  // every pending case must be placed by this trigger: a concurrent one that got there first means it already ran
+  const placed = await addCasesToDataset(SYSTEM, { datasetId: trainSet.id, caseIds: split.train }, tx);
+  const held = split.holdout.length ? await addCasesToDataset(SYSTEM, { datasetId: drifterSet.id, caseIds: split.holdout }, tx) : { added: 0 };
+  if (placed.added !== split.train.length || held.added !== split.holdout.length) throw new PlacedMeanwhile();
 
   const snapshotId = await snapshotCurrentTrainingData(tx, SYSTEM, 'retrain');
   const parent = await productionModel(tx);
