@@ -39,29 +39,28 @@ async function brokenDeployment(version: string, mode: 'SHADOW' | 'CANARY', traf
 }
 
 describe('serving when the models beside production fail', () => {
-  it('a failing shadow model neither fails the case nor hides the production mask; the failure is audited', async () => {
-    const { model, deployment } = await brokenDeployment('9.0.0-broken-shadow', 'SHADOW');
+  /** One case served beside a deployed model that fails: production must answer it, and the failure is on record. */
+  async function servedBesideBroken(version: string, mode: 'SHADOW' | 'CANARY', trafficPercent = 0) {
+    const { model, deployment } = await brokenDeployment(version, mode, trafficPercent);
     const caseId = await newCase();
     await serveCase(caseId);
     expect(await predictionsOf(caseId)).toEqual([{ model: production.id, role: 'PRODUCTION', returned: true }]);
     expect((await db().case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe('PREDICTED');
     const failed = await db().auditEvent.findFirstOrThrow({ where: { entityType: 'ModelVersion', entityId: model.id, action: 'prediction.failed' } });
-    expect(failed.data).toMatchObject({ role: 'SHADOW', caseId, returned: false });
-    expect((await deploymentReport(model.id, 'SHADOW', 0.8)).failedCases).toBe(1);
+    expect((await deploymentReport(model.id, mode, 0.8)).failedCases).toBe(1);
     await db().deployment.update({ where: { id: deployment.id }, data: { endedAt: new Date() } });
+    return { caseId, failed: failed.data };
+  }
+
+  it('a failing shadow model neither fails the case nor hides the production mask; the failure is recorded', async () => {
+    const { caseId, failed } = await servedBesideBroken('9.0.0-broken-shadow', 'SHADOW');
+    expect(failed).toMatchObject({ role: 'SHADOW', caseId, returned: false });
   });
 
   it('production answers the case a failing canary should have answered', async () => {
-    const { model, deployment } = await brokenDeployment('9.1.0-broken-canary', 'CANARY', 100);
-    const caseId = await newCase();
-    await serveCase(caseId);
-    expect(await predictionsOf(caseId)).toEqual([{ model: production.id, role: 'PRODUCTION', returned: true }]);
-    expect((await db().case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe('PREDICTED');
-    const failed = await db().auditEvent.findFirstOrThrow({ where: { entityType: 'ModelVersion', entityId: model.id, action: 'prediction.failed' } });
-    expect(failed.data).toMatchObject({ role: 'CANARY', caseId, returned: true });
+    const { caseId, failed } = await servedBesideBroken('9.1.0-broken-canary', 'CANARY', 100);
+    expect(failed).toMatchObject({ role: 'CANARY', caseId, returned: true });
     expect(await db().auditEvent.count({ where: { entityId: caseId, action: 'prediction.shown' } })).toBe(1);
-    expect((await deploymentReport(model.id, 'CANARY', 0.8)).failedCases).toBe(1);
-    await db().deployment.update({ where: { id: deployment.id }, data: { endedAt: new Date() } });
   });
 
   it('a retry after the canary was rolled back shows production, not nothing', async () => {
