@@ -1,4 +1,5 @@
 'use client';
+import type { Conflict } from './useVersionActions';
 
 export interface SaveBarProps {
   baseText: string;
@@ -33,7 +34,7 @@ export function SaveBar(p: SaveBarProps) {
 export interface ConflictProps {
   message: string;
   /** what was refused: only a refused save has edits of the user's own to keep as a branch */
-  of: 'save' | 'import' | 'restore';
+  of: Conflict['of'];
   busy: boolean;
   onBranch(): void;
   onReload(): void;

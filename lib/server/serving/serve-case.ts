@@ -32,14 +32,13 @@ export async function serveCase(caseId: string, signal?: AbortSignal): Promise<S
     return { caseId, predictions: [] };
   }
   await db().case.update({ where: { id: caseId }, data: { status: 'PROCESSING' } });
-  let volumes: CaseVolumes | undefined;
-  const load = async () => (volumes ??= await loadCaseVolumes(caseId));
+  const cache: VolumeCache = {};
   const predictions: ServeCaseResult['predictions'] = [];
   try {
     for (const target of clinicalFirst(plan)) {
       signal?.throwIfAborted();
       try {
-        predictions.push(await serveTarget(caseId, target, load));
+        predictions.push(await serveTarget(caseId, target, cache));
       } catch (e) {
         if (target.role === 'PRODUCTION' || signal?.aborted) throw e;
         await recordServingFailure(caseId, target, e);
@@ -62,12 +61,15 @@ function clinicalFirst(plan: ServingTarget[]): ServingTarget[] {
   return [...plan].sort((a, b) => rank[a.role] - rank[b.role]);
 }
 
-async function serveTarget(caseId: string, target: ServingTarget, load: () => Promise<CaseVolumes>) {
+/** The case's volumes, read once and only when a model has to segment them (the hooks read them if they need to). */
+type VolumeCache = { volumes?: CaseVolumes };
+
+async function serveTarget(caseId: string, target: ServingTarget, cache: VolumeCache) {
   const existing = await db().prediction.findUnique({
     where: { caseId_modelVersionId_role: { caseId, modelVersionId: target.modelVersionId, role: target.role } },
   });
-  const predictionId = existing?.id ?? (await predictAndStore(caseId, target, await load()));
-  await afterPredictionStored(predictionId, caseId, target, await load());
+  const predictionId = existing?.id ?? (await predictAndStore(caseId, target, (cache.volumes ??= await loadCaseVolumes(caseId))));
+  await afterPredictionStored(predictionId, caseId, target, cache.volumes);
   return { role: target.role, modelVersionId: target.modelVersionId, predictionId, created: !existing };
 }
 
