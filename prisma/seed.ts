@@ -4,7 +4,7 @@
 import { createUser } from '../lib/server/users';
 import { SYSTEM } from '../lib/server/auth/actor';
 import { db, disconnectDb } from '../lib/server/db';
-import { recordAudit } from '../lib/server/audit';
+import { AUDIT, recordAudit } from '../lib/server/audit';
 import { DEMO_USERS } from './demo-users';
 import { seedCohortCases, seedRealCases } from './seed-cases';
 import { seedProductionModel } from './seed-model';
@@ -28,7 +28,7 @@ async function seedDatasets() {
     await db().$transaction(async (tx) => {
       if (await tx.dataset.findUnique({ where: { name: d.name } })) return;
       const row = await tx.dataset.create({ data: { name: d.name, kind: d.kind, description: d.description } });
-      await recordAudit(tx, { actor: SYSTEM, action: 'dataset.create', entityType: 'Dataset', entityId: row.id, data: { kind: d.kind } });
+      await recordAudit(tx, { actor: SYSTEM, action: AUDIT.datasetCreate, entityId: row.id, data: { kind: d.kind } });
     });
   }
 }

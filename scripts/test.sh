@@ -16,6 +16,9 @@ step "Type check (tsc --noEmit, against the SQLite client)"
 DATABASE_URL=file:./data/tumorwatch.db npm run --silent db:generate >/dev/null
 npx tsc --noEmit
 
+step "Schemas and migrations agree (SQLite always, PostgreSQL when it answers)"
+npm run --silent db:check
+
 step "Unit and integration tests on SQLite (Vitest)"
 npx vitest run
 

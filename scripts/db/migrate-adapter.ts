@@ -1,9 +1,15 @@
 /**
- * Driver adapters for the Prisma CLI's Wasm schema engine (never used at runtime). Works around a Prisma 6.19.3
- * defect measured on these machines (shared notes/offline-stack.md, prisma/orm#27403): adapter-pg cannot map the
- * catalogue column types `name` (OID 19) and `"char"` (OID 18) that the schema engine reads, so results report them
- * as text (their values already arrive as strings). The pool exits on idle so CLI commands do not linger.
+ * Driver adapters for the Prisma CLI's Wasm schema engine (never used at runtime), with a shadow database each, so
+ * `migrate diff --from-migrations` can replay the committed migrations (shared notes/offline-stack.md lists the
+ * Prisma 6.19.3 defects worked around here):
+ * - SQLite: the engine sends a migration script as one parameterless `executeRaw`, and better-sqlite3 prepares a
+ *   single statement (P3006); such calls go to `executeScript`. The shadow database is an in-memory file.
+ * - PostgreSQL: adapter-pg cannot map the catalogue column types `name` (OID 19) and `"char"` (OID 18) that the
+ *   schema engine reads (prisma/orm#27403), so results report them as text (their values already arrive as strings).
+ *   Its own shadow database is dropped while the pool still holds connections; ours closes the pool first. Pools exit
+ *   on idle so CLI commands do not linger.
  */
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -31,9 +37,61 @@ class CatalogueTextClient extends pg.Client {
   }
 }
 
-export function createMigrateAdapter(url: string) {
-  if (databaseProvider(url) === 'sqlite') return new PrismaBetterSQLite3({ url: sqliteFilePath(url) });
+type SqliteAdapter = Awaited<ReturnType<PrismaBetterSQLite3['connect']>>;
+type PgAdapter = Awaited<ReturnType<PrismaPg['connect']>>;
+
+/** A parameterless query holding more than one statement (a migration script) runs as a script. */
+function runScriptsWhole(adapter: SqliteAdapter): SqliteAdapter {
+  const executeRaw = adapter.executeRaw.bind(adapter);
+  adapter.executeRaw = async (query) => {
+    if (query.args.length === 0 && /;\s*\S/.test(query.sql)) {
+      await adapter.executeScript(query.sql);
+      return 0;
+    }
+    return executeRaw(query);
+  };
+  return adapter;
+}
+
+function sqliteMigrateAdapter(url: string) {
+  const file = new PrismaBetterSQLite3({ url: sqliteFilePath(url) });
+  const memory = new PrismaBetterSQLite3({ url: ':memory:' });
+  return {
+    provider: file.provider,
+    adapterName: file.adapterName,
+    connect: async () => runScriptsWhole(await file.connect()),
+    connectToShadowDb: async () => runScriptsWhole(await memory.connect()),
+  };
+}
+
+function pgPool(fields: Omit<ReturnType<typeof postgresConfig>, 'schema'>) {
+  return new pg.Pool({ ...fields, allowExitOnIdle: true, Client: CatalogueTextClient });
+}
+
+function pgMigrateAdapter(url: string) {
   const { schema, ...fields } = postgresConfig(url);
-  const pool = new pg.Pool({ ...fields, allowExitOnIdle: true, Client: CatalogueTextClient });
-  return new PrismaPg(pool, schema ? { schema } : undefined);
+  const main = new PrismaPg(pgPool(fields), schema ? { schema } : undefined);
+  return {
+    provider: main.provider,
+    adapterName: main.adapterName,
+    connect: () => main.connect(),
+    connectToShadowDb: async (): Promise<PgAdapter> => {
+      const database = `tumorwatch_shadow_${randomUUID().replace(/-/g, '')}`;
+      const admin = new pg.Client(fields);
+      await admin.connect();
+      await admin.query(`CREATE DATABASE "${database}"`);
+      const pool = pgPool({ ...fields, database });
+      const adapter = await new PrismaPg(pool).connect();
+      adapter.dispose = async () => {
+        await pool.end();
+        await admin.query(`DROP DATABASE IF EXISTS "${database}"`);
+        await admin.end();
+      };
+      return adapter;
+    },
+  };
+}
+
+export function createMigrateAdapter(url: string) {
+  return databaseProvider(url) === 'sqlite' ? sqliteMigrateAdapter(url) : pgMigrateAdapter(url);
 }

@@ -48,6 +48,11 @@ describe('serving when the models beside production fail', () => {
     expect((await db().case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe('PREDICTED');
     const failed = await db().auditEvent.findFirstOrThrow({ where: { entityType: 'ModelVersion', entityId: model.id, action: 'prediction.failed' } });
     expect((await deploymentReport(model.id, mode, 0.8)).failedCases).toBe(1);
+    // A retry that fails again is one more attempt on the same case, not one more failed case.
+    await serveCase(caseId);
+    expect(await db().servingFailure.findMany({ where: { modelVersionId: model.id }, select: { caseId: true, role: true, attempts: true } }))
+      .toEqual([{ caseId, role: mode, attempts: 2 }]);
+    expect((await deploymentReport(model.id, mode, 0.8)).failedCases).toBe(1);
     await db().deployment.update({ where: { id: deployment.id }, data: { endedAt: new Date() } });
     return { caseId, failed: failed.data };
   }

@@ -201,7 +201,7 @@ describe('promotion state machine', () => {
   it('a shadow model that failed on a case cannot start a canary', async () => {
     const m = await evaluatedCandidate('7.0.0', true);
     await promoteToShadow(users.ml, { modelVersionId: m.id, reason: 'gate passed' });
-    await db().auditEvent.create({ data: { actorKind: 'worker', action: 'prediction.failed', entityType: 'ModelVersion', entityId: m.id, data: { caseId: labelled[1].caseId, role: 'SHADOW', error: 'onnxruntime: invalid input' } } });
+    await db().servingFailure.create({ data: { caseId: labelled[1].caseId, modelVersionId: m.id, role: 'SHADOW', returned: false, error: 'onnxruntime: invalid input' } });
     await expect(promoteToCanary(users.ml, { modelVersionId: m.id, trafficPercent: 5, reason: 'next' }))
       .rejects.toMatchObject({ code: 'CONFLICT', userMessage: expect.stringContaining('failed on 1 case') });
     expect(await stage(m.id)).toBe('SHADOW');

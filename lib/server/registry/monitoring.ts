@@ -42,12 +42,10 @@ export interface DeploymentReport {
   agreement: Record<RegionName, number | null>;
   agreementRecorded: number;
   disagreements: Disagreement[];
-  /** cases the model failed on in the window (its serving error is in the model's history); production answered them */
+  /** cases the model failed on in the window (`ServingFailure` rows; the audit log has each attempt); production answered them */
   failedCases: number;
 }
 
-/** The audit action of a shadow or canary model failing on a case (entity: the model version). */
-export const FAILED_ACTION = 'prediction.failed';
 
 const REGIONS: RegionName[] = ['WT', 'TC', 'ET'];
 
@@ -105,8 +103,8 @@ export async function deploymentReport(modelVersionId: string, mode: 'SHADOW' | 
     model: rates(mine, mode === 'SHADOW' ? 'case' : 'prediction'),
     production: rates(prod, 'prediction'),
     agreement, agreementRecorded: recorded.length, disagreements,
-    failedCases: await db().auditEvent.count({
-      where: { action: FAILED_ACTION, entityType: 'ModelVersion', entityId: modelVersionId, createdAt: { gte: d.startedAt, ...(d.endedAt ? { lte: d.endedAt } : {}) } },
+    failedCases: await db().servingFailure.count({
+      where: { modelVersionId, role: mode, lastFailedAt: { gte: d.startedAt, ...(d.endedAt ? { lte: d.endedAt } : {}) } },
     }),
   };
 }

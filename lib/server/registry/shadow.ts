@@ -1,7 +1,7 @@
 import 'server-only';
 import { regionDice } from '@/lib/editor/stats';
 import type { RegionName } from '@/lib/labels';
-import { db } from '../db';
+import { db, isUniqueViolation } from '../db';
 import { recordAudit } from '../audit';
 import { SYSTEM } from '../auth/actor';
 import { AppError } from '../errors';
@@ -10,9 +10,9 @@ import { readPredictionMask } from '../labels/store';
 
 /**
  * Agreement of a shadow (or canary) prediction with the production prediction of the same case: plain Dice per
- * region between the two masks. Stored append-only as a `shadow.agreement` event on the prediction (the prediction
- * row has no column for it; see the schema note in the report), so concurrent serving workers never overwrite each
- * other and a retried call finds the stored figures instead of writing twice.
+ * region between the two masks, one `ShadowAgreement` row per prediction (its unique key means concurrent serving
+ * workers never store it twice, and a retried call finds the stored figures). The audit log records that it was
+ * measured.
  */
 export interface Agreement {
   predictionId: string;
@@ -22,12 +22,22 @@ export interface Agreement {
   dice: Record<RegionName, number>;
 }
 
+/** The audit action recording that an agreement was measured (the figures are in the table). */
 export const AGREEMENT_ACTION = 'shadow.agreement';
+
+type AgreementRow = { predictionId: string; productionPredictionId: string; caseId: string; modelVersionId: string; diceWT: number; diceTC: number; diceET: number };
+
+function toAgreement(r: AgreementRow): Agreement {
+  return {
+    predictionId: r.predictionId, productionPredictionId: r.productionPredictionId, caseId: r.caseId, modelVersionId: r.modelVersionId,
+    dice: { WT: r.diceWT, TC: r.diceTC, ET: r.diceET },
+  };
+}
 
 export async function storedAgreements(predictionIds: string[]): Promise<Map<string, Agreement>> {
   if (predictionIds.length === 0) return new Map();
-  const events = await db().auditEvent.findMany({ where: { action: AGREEMENT_ACTION, entityType: 'Prediction', entityId: { in: predictionIds } } });
-  return new Map(events.map((e) => [e.entityId, e.data as unknown as Agreement]));
+  const rows = await db().shadowAgreement.findMany({ where: { predictionId: { in: predictionIds } } });
+  return new Map(rows.map((r) => [r.predictionId, toAgreement(r)]));
 }
 
 /**
@@ -45,6 +55,15 @@ export async function recordShadowAgreement(predictionId: string): Promise<Agree
   const grid = await loadCaseGrid(db(), p.caseId);
   const [mine, theirs] = await Promise.all([readPredictionMask(p, grid), readPredictionMask(prod, grid)]);
   const agreement: Agreement = { predictionId, productionPredictionId: prod.id, caseId: p.caseId, modelVersionId: p.modelVersionId, dice: regionDice(mine, theirs) };
-  await db().$transaction((tx) => recordAudit(tx, { actor: SYSTEM, action: AGREEMENT_ACTION, entityType: 'Prediction', entityId: predictionId, data: { ...agreement } }));
+  const { dice, ...refs } = agreement;
+  try {
+    await db().$transaction(async (tx) => {
+      await tx.shadowAgreement.create({ data: { ...refs, diceWT: dice.WT, diceTC: dice.TC, diceET: dice.ET } });
+      await recordAudit(tx, { actor: SYSTEM, action: AGREEMENT_ACTION, entityType: 'Prediction', entityId: predictionId, data: refs });
+    });
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    return (await storedAgreements([predictionId])).get(predictionId)!;
+  }
   return agreement;
 }

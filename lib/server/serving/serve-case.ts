@@ -10,7 +10,6 @@ import { loadRegisteredModel } from './models';
 import { servingPlan, type ServingTarget } from './routing';
 import { afterPredictionStored } from './hooks';
 import { showOnly } from './shown';
-import { FAILED_ACTION } from '../registry/monitoring';
 
 export interface ServeCaseResult {
   caseId: string;
@@ -73,17 +72,30 @@ async function serveTarget(caseId: string, target: ServingTarget, cache: VolumeC
   return { role: target.role, modelVersionId: target.modelVersionId, predictionId, created: !existing };
 }
 
+/** The audit action of a shadow or canary model failing on a case (entity: the model version). */
+const FAILED_ACTION = 'prediction.failed';
+
 /**
- * A canary or shadow model that failed on this case: recorded in the model's history, where its deployment report
- * counts it and the next promotion step refuses it (a model that cannot answer every case must not answer patients).
+ * A canary or shadow model that failed on this case: one `ServingFailure` row per (case, model, role), which its
+ * deployment report counts and the next promotion step refuses (a model that cannot answer every case must not answer
+ * patients); a retry that fails again counts an attempt. The audit log records each attempt.
  */
 async function recordServingFailure(caseId: string, target: ServingTarget, e: unknown): Promise<void> {
   const error = (e instanceof Error ? e.message : String(e)).slice(0, 1000);
   console.error(`[serving] ${target.role} model ${target.modelVersionId} failed on case ${caseId}: ${error}`);
-  await db().$transaction((tx) => recordAudit(tx, {
-    actor: WORKER, action: FAILED_ACTION, entityType: 'ModelVersion', entityId: target.modelVersionId,
-    data: { caseId, role: target.role, returned: target.returned, error },
-  }));
+  const key = { caseId, modelVersionId: target.modelVersionId, role: target.role };
+  await db().$transaction(async (tx) => {
+    const now = new Date();
+    await tx.servingFailure.upsert({
+      where: { caseId_modelVersionId_role: key },
+      create: { ...key, returned: target.returned, error, firstFailedAt: now, lastFailedAt: now },
+      update: { returned: target.returned, error, attempts: { increment: 1 }, lastFailedAt: now },
+    });
+    await recordAudit(tx, {
+      actor: WORKER, action: FAILED_ACTION, entityType: 'ModelVersion', entityId: target.modelVersionId,
+      data: { caseId, role: target.role, returned: target.returned, error },
+    });
+  });
 }
 
 async function predictAndStore(caseId: string, target: ServingTarget, volumes: CaseVolumes): Promise<string> {
