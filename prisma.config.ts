@@ -18,6 +18,7 @@ export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
   schema: path.join(dir, 'schema.prisma'),
-  migrations: { path: path.join(dir, 'migrations') },
+  // `npm run db:migrate -- --until NAME` points the CLI at a copy of the folder that ends at NAME (staged upgrades).
+  migrations: { path: process.env.TUMORWATCH_MIGRATIONS_DIR || path.join(dir, 'migrations') },
   adapter: async () => createMigrateAdapter(url),
 });

@@ -26,7 +26,7 @@ if node -e "require('net').connect(5432,'127.0.0.1').on('connect',()=>process.ex
   step "Integration tests on PostgreSQL 127.0.0.1:5432 (Vitest)"
   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npm run --silent db:generate >/dev/null
   trap 'DATABASE_URL=file:./data/tumorwatch.db npm run --silent db:generate >/dev/null' EXIT
-  TEST_LABEL=postgres npx vitest run tests/integration tests/jobs tests/labels tests/datasets tests/evaluation tests/registry tests/drift
+  TEST_LABEL=postgres npx vitest run tests/db tests/integration tests/jobs tests/labels tests/datasets tests/evaluation tests/registry tests/drift
   DATABASE_URL=file:./data/tumorwatch.db npm run --silent db:generate >/dev/null
   trap - EXIT
 else

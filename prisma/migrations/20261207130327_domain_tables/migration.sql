@@ -46,7 +46,7 @@ CREATE INDEX "ServingFailure_modelVersionId_lastFailedAt_idx" ON "ServingFailure
 CREATE UNIQUE INDEX "ServingFailure_caseId_modelVersionId_role_key" ON "ServingFailure"("caseId", "modelVersionId", "role");
 
 -- Move the data the audit log used to hold (the events stay: they record that it happened and who did it).
--- Agreements: one per prediction; rows whose predictions no longer exist are left in the log only.
+-- Agreements: one per prediction (those whose predictions no longer exist stay in the log only).
 INSERT INTO "ShadowAgreement" ("id", "predictionId", "productionPredictionId", "caseId", "modelVersionId", "diceWT", "diceTC", "diceET", "createdAt")
 SELECT e."id", e."entityId", json_extract(e."data", '$.productionPredictionId'), p."caseId", p."modelVersionId",
        json_extract(e."data", '$.dice.WT'), json_extract(e."data", '$.dice.TC'), json_extract(e."data", '$.dice.ET'), e."createdAt"
@@ -63,7 +63,7 @@ WHERE e."action" = 'shadow.agreement' AND e."entityType" = 'Prediction'
       AND (f."createdAt" < e."createdAt" OR (f."createdAt" = e."createdAt" AND f."id" < e."id"))
   );
 
--- Serving failures: one row per (case, model, role), counting the failed attempts; the last attempt's error.
+-- Serving failures: one row per (case, model, role), counting the failed attempts, with the last attempt's error.
 INSERT INTO "ServingFailure" ("id", "caseId", "modelVersionId", "role", "returned", "error", "attempts", "firstFailedAt", "lastFailedAt")
 SELECT f."id", f."caseId", f."modelVersionId", f."role", f."returned", f."error", f."attempts", f."firstFailedAt", f."lastFailedAt"
 FROM (

@@ -62,7 +62,7 @@ ALTER TABLE "ServingFailure" ADD CONSTRAINT "ServingFailure_caseId_fkey" FOREIGN
 ALTER TABLE "ServingFailure" ADD CONSTRAINT "ServingFailure_modelVersionId_fkey" FOREIGN KEY ("modelVersionId") REFERENCES "ModelVersion"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- Move the data the audit log used to hold (the events stay: they record that it happened and who did it).
--- Agreements: one per prediction; rows whose predictions no longer exist are left in the log only.
+-- Agreements: one per prediction (those whose predictions no longer exist stay in the log only).
 INSERT INTO "ShadowAgreement" ("id", "predictionId", "productionPredictionId", "caseId", "modelVersionId", "diceWT", "diceTC", "diceET", "createdAt")
 SELECT DISTINCT ON (e."entityId") e."id", e."entityId", e."data"->>'productionPredictionId', p."caseId", p."modelVersionId",
        (e."data"->'dice'->>'WT')::double precision, (e."data"->'dice'->>'TC')::double precision, (e."data"->'dice'->>'ET')::double precision,
@@ -75,7 +75,7 @@ WHERE e."action" = 'shadow.agreement' AND e."entityType" = 'Prediction'
 -- the first event per prediction (a concurrent duplicate recorded the same figures)
 ORDER BY e."entityId", e."createdAt", e."id";
 
--- Serving failures: one row per (case, model, role), counting the failed attempts; the last attempt's error.
+-- Serving failures: one row per (case, model, role), counting the failed attempts, with the last attempt's error.
 INSERT INTO "ServingFailure" ("id", "caseId", "modelVersionId", "role", "returned", "error", "attempts", "firstFailedAt", "lastFailedAt")
 SELECT f."id", f."caseId", f."modelVersionId", f."role"::"ServingRole", f."returned", f."error", f."attempts", f."firstFailedAt", f."lastFailedAt"
 FROM (
