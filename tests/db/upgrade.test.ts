@@ -79,6 +79,10 @@ describe(`upgrading a first-migration database (${provider})`, () => {
     expect((await deploymentReport(fixtureIds.candidate, 'CANARY', 0.8)).failedCases).toBe(1);
   });
 
+  it('gives API tokens made before scopes existed the scope that keeps their behaviour (their role)', () => {
+    expect(after.get('ApiToken')?.map((t) => [t.id, t.scope, t.expiresAt])).toEqual([['t_pacs', 'ROLE', null]]);
+  });
+
   it('keeps the audit events that record what happened', async () => {
     expect(await db().auditEvent.count({ where: { action: 'shadow.agreement' } })).toBe(agreementEvents.length);
     expect(await db().auditEvent.count({ where: { action: 'prediction.failed' } })).toBe(failureEvents.length);

@@ -57,6 +57,7 @@ export function v1Rows(): [table: string, rows: Row[]][] {
       { id: ids.radiologist, email: 'rad@upgrade.test', name: 'Dr Rad', role: 'RADIOLOGIST', passwordHash: '$2b$10$x', active: true, createdAt: t(0) },
       { id: ids.engineer, email: 'ml@upgrade.test', name: 'Ml Eng', role: 'ML_ENGINEER', passwordHash: '$2b$10$y', active: true, createdAt: t(0) },
     ]],
+    ['ApiToken', [{ id: 't_pacs', name: 'PACS bridge', tokenHash: 'e'.repeat(64), userId: ids.engineer, createdAt: t(0), lastUsedAt: t(9), revokedAt: null }]],
     ['ModelVersion', [
       { id: ids.production, name: 'tumorwatch-seg', version: '1.0.0', blobKey: 'sha256/prod', sha256: 'a'.repeat(64), card, stage: 'PRODUCTION', createdAt: t(1), stageChangedAt: t(1) },
       { id: ids.candidate, name: 'tumorwatch-seg', version: '1.1.0', blobKey: 'sha256/cand', sha256: 'b'.repeat(64), card, stage: 'CANARY', parentId: ids.production, createdAt: t(2), stageChangedAt: t(30) },
