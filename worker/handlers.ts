@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { db } from '@/lib/server/db';
-import { recordAudit } from '@/lib/server/audit';
+import { AUDIT, recordAudit } from '@/lib/server/audit';
 import { WORKER } from '@/lib/server/auth/actor';
 import type { JobDefinition, JobHandler, JobQueue } from '@/lib/server/jobs';
 import { systemPing } from '@/lib/server/jobs/system';
@@ -34,7 +34,7 @@ async function ping(job: Parameters<JobHandler<z.output<typeof systemPing.schema
     await job.reportProgress(i / steps);
   }
   await db().$transaction((tx) =>
-    recordAudit(tx, { actor: WORKER, action: 'system.ping', entityType: 'Job', entityId: job.id, data: { message, attempt: job.attempt } }),
+    recordAudit(tx, { actor: WORKER, action: AUDIT.systemPing, entityId: job.id, data: { message, attempt: job.attempt } }),
   );
   return { pong: message, attempt: job.attempt };
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { db } from '@/lib/server/db';
-import { recordAudit } from '@/lib/server/audit';
+import { AUDIT, recordAudit } from '@/lib/server/audit';
 import { createApiToken } from '@/lib/server/auth/tokens';
 import { SYSTEM } from '@/lib/server/auth/actor';
 import { readModelDir, registerModelVersion } from '@/lib/server/registry/register';
@@ -71,10 +71,10 @@ async function deployModelDir(dir: string) {
  * Settings have no domain setter yet (lib/server/datasets/settings.ts only reads them): written here the way an
  * administrator's change would be, one row per key with an audit event in the same transaction.
  */
-async function writeSetting(actor: UserActor, key: string, value: unknown) {
+async function writeSetting(actor: UserActor, key: string, value: string | number | boolean) {
   await db().$transaction(async (tx) => {
-    await tx.setting.upsert({ where: { key }, create: { key, value: value as object }, update: { value: value as object } });
-    await recordAudit(tx, { actor, action: 'setting.update', entityType: 'Setting', entityId: key, data: { value } });
+    await tx.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
+    await recordAudit(tx, { actor, action: AUDIT.settingUpdate, entityId: key, data: { value } });
   });
 }
 

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDb } from '../support/use-db';
 import { useTestBlobs } from '../support/blobs';
 import { db } from '@/lib/server/db';
+import { AUDIT } from '@/lib/server/audit';
 import { blobs } from '@/lib/server/blobs';
 import { AppError } from '@/lib/server/errors';
 import { SYSTEM } from '@/lib/server/auth/actor';
@@ -92,7 +93,7 @@ describe('locked hold-outs', () => {
     await lockDataset(ml, sets.internal.id);
     const extra = await createSmallCase('SNAP-H3', { site: 'C' });
     await refused(addCasesToDataset(ml, { datasetId: sets.internal.id, caseIds: [extra] }), 'CONFLICT', /locked/);
-    expect(await auditActions(sets.internal.id)).toContain('dataset.lock');
+    expect(await auditActions(sets.internal.id)).toContain(AUDIT.datasetLock);
   });
 
   it('no training snapshot may read a locked set', async () => {
@@ -112,19 +113,19 @@ describe('locked hold-outs', () => {
   });
 
   it('every read of a locked set is audited: member lists, evaluation snapshots, exports', async () => {
-    const before = (await auditActions(sets.internal.id)).filter((a) => a === 'dataset.read').length;
+    const before = (await auditActions(sets.internal.id)).filter((a) => a === AUDIT.datasetRead).length;
     const members = await listDatasetMembers(ml, sets.internal.id);
     expect(members.map((m) => m.externalId).sort()).toEqual(['SNAP-H1', 'SNAP-H2']);
     const evalSnap = await createSnapshot(SYSTEM, { name: 'eval', purpose: 'EVALUATION', sources: [{ datasetId: sets.internal.id }] });
     expect(evalSnap.splits).toEqual({ HOLDOUT_INTERNAL: 2 });
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tw-export-'));
     await exportSnapshot(ml, { snapshotId: evalSnap.id, format: 'monai', outDir: out });
-    const reads = await db().auditEvent.findMany({ where: { entityId: sets.internal.id, action: 'dataset.read' }, orderBy: { createdAt: 'asc' } });
+    const reads = await db().auditEvent.findMany({ where: { entityId: sets.internal.id, action: AUDIT.datasetRead }, orderBy: { createdAt: 'asc' } });
     expect(reads.length - before).toBe(3);
     expect(reads.slice(-3).map((r) => (r.data as { purpose: string }).purpose)).toEqual(['LIST', 'EVALUATION', 'EXPORT']);
     // Reading an unlocked set is not logged as a hold-out read.
     await listDatasetMembers(ml, sets.train.id);
-    expect(await db().auditEvent.count({ where: { entityId: sets.train.id, action: 'dataset.read' } })).toBe(0);
+    expect(await db().auditEvent.count({ where: { entityId: sets.train.id, action: AUDIT.datasetRead } })).toBe(0);
     fs.rmSync(out, { recursive: true, force: true });
   });
 });

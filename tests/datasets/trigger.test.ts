@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDb } from '../support/use-db';
 import { useTestBlobs } from '../support/blobs';
 import { db } from '@/lib/server/db';
+import { AUDIT } from '@/lib/server/audit';
 import { resetQueue } from '@/lib/server/jobs';
 import { checkRetrainingTrigger, getRetrainProgress } from '@/lib/server/datasets/trigger';
 import { addCasesToDataset, lockDataset } from '@/lib/server/datasets/members';
@@ -76,7 +77,7 @@ describe('retraining trigger', () => {
     expect(parseTrainingParams(run.params).input).toMatchObject({ config: 'tiny', init: 'parent', trigger: 'AUTO' });
     const job = await db().job.findUniqueOrThrow({ where: { idempotencyKey: `workflow.train:${run.id}` } });
     expect(job.payload).toEqual({ runId: run.id });
-    expect(await db().auditEvent.count({ where: { action: 'retrain.trigger', entityId: run.id } })).toBe(1);
+    expect(await db().auditEvent.count({ where: { action: AUDIT.retrainTrigger, entityId: run.id } })).toBe(1);
     expect(await getRetrainProgress()).toEqual({ pending: 0, n: 5 });
   });
 

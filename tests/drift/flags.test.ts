@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDb } from '../support/use-db';
 import { db } from '@/lib/server/db';
+import { AUDIT } from '@/lib/server/audit';
 import { createFlag, listFlags } from '@/lib/server/flags';
 import { createCase, createModelVersion, createPrediction, createUserActor } from './db-fixtures';
 
@@ -16,7 +17,7 @@ describe('flags', () => {
     const f = await createFlag(physician, { caseId: c.id, reason: 'MISSED_LESION', note: '  lesion in the left temporal lobe  ' });
     expect(f).toMatchObject({ caseId: c.id, predictionId: shown.id, reason: 'MISSED_LESION', note: 'lesion in the left temporal lobe', author: { name: 'Dr Flag', role: 'PHYSICIAN' } });
     expect(f.model).toMatch(/^tumorwatch-seg 1\.0\.\d+$/);
-    const audit = await db().auditEvent.findFirstOrThrow({ where: { entityId: c.id, action: 'case.flag' } });
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { entityId: c.id, action: AUDIT.caseFlag } });
     expect(audit.actorId).toBe(physician.id);
     expect(audit.data).toMatchObject({ flagId: f.id, reason: 'MISSED_LESION', predictionId: shown.id });
   });

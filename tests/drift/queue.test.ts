@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDb } from '../support/use-db';
 import { db } from '@/lib/server/db';
+import { AUDIT } from '@/lib/server/audit';
 import { AppError } from '@/lib/server/errors';
 import { assignToMe, listReviewQueue, listQueueSites, unassign } from '@/lib/server/labels/queue';
 import { createFlag } from '@/lib/server/flags';
@@ -62,7 +63,7 @@ describe('assignment', () => {
       expect((lost[0].reason as AppError).code).toBe('CONFLICT');
       const winner = (won[0] as PromiseFulfilledResult<{ assigneeId: string }>).value.assigneeId;
       expect((await db().case.findUniqueOrThrow({ where: { id: c.id } })).assigneeId).toBe(winner);
-      expect(await db().auditEvent.count({ where: { entityId: c.id, action: 'case.assign' } })).toBe(1);
+      expect(await db().auditEvent.count({ where: { entityId: c.id, action: AUDIT.caseAssign } })).toBe(1);
       expect((lost[0].reason as AppError).userMessage).toMatch(new RegExp(`assigned to ${winner === r1.id ? 'Rad One' : 'Rad Two'}`));
     }
   });
@@ -73,7 +74,7 @@ describe('assignment', () => {
     const c = await queued(mv, { score: 3 });
     await assignToMe(holder, c.id);
     await assignToMe(holder, c.id);
-    expect(await db().auditEvent.count({ where: { entityId: c.id, action: 'case.assign' } })).toBe(1);
+    expect(await db().auditEvent.count({ where: { entityId: c.id, action: AUDIT.caseAssign } })).toBe(1);
     expect((await listReviewQueue({ assignment: 'mine', userId: holder.id })).map((i) => i.caseId)).toEqual([c.id]);
     expect((await listReviewQueue({ assignment: 'unassigned' })).map((i) => i.caseId)).not.toContain(c.id);
     await expect(unassign(other, c.id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
@@ -82,7 +83,7 @@ describe('assignment', () => {
     await expect(unassign(holder, c.id)).rejects.toMatchObject({ code: 'CONFLICT' });
     await assignToMe(other, c.id);
     await unassign(other, c.id);
-    expect(await db().auditEvent.count({ where: { entityId: c.id, action: 'case.unassign' } })).toBe(2);
+    expect(await db().auditEvent.count({ where: { entityId: c.id, action: AUDIT.caseUnassign } })).toBe(2);
   });
 
   it('refuses an unknown case', async () => {

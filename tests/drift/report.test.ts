@@ -4,6 +4,7 @@ import { useTestDb } from '../support/use-db';
 import { useTestBlobs } from '../support/blobs';
 import { realCaseFiles, REAL_DIR } from '../support/real-data';
 import { db } from '@/lib/server/db';
+import { AUDIT } from '@/lib/server/audit';
 import { ingestCase } from '@/lib/server/cases/ingest';
 import { SYSTEM } from '@/lib/server/auth/actor';
 import { computeDriftReport, getCaseDriftReport, DRIFT_SETTINGS_KEY } from '@/lib/server/drift';
@@ -41,7 +42,7 @@ describe('computeDriftReport', () => {
     expect(report.timingsMs.readMs).toBeGreaterThan(0);
     const row = await db().driftReport.findUniqueOrThrow({ where: { predictionId: ids.predictionId } });
     expect(row).toMatchObject({ caseId: ids.caseId, isDrifter: true, score: report.score });
-    const audit = await db().auditEvent.findFirstOrThrow({ where: { entityId: ids.caseId, action: 'drift.report' } });
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { entityId: ids.caseId, action: AUDIT.driftReport } });
     expect(audit.actorKind).toBe('worker');
     expect(audit.data).toMatchObject({ driftReportId: row.id, isDrifter: true });
     expect(await getCaseDriftReport(ids.caseId)).toMatchObject({ id: row.id, isDrifter: true, reasons: report.reasons });
@@ -59,7 +60,7 @@ describe('computeDriftReport', () => {
     expect(again.timingsMs.readMs).toBe(0);
     expect(stored(again.checks)).toEqual(stored(before.checks));
     expect(await db().driftReport.count({ where: { predictionId: ids.id } })).toBe(1);
-    expect(await db().auditEvent.count({ where: { entityId: ids.caseId, action: 'drift.report' } })).toBe(2);
+    expect(await db().auditEvent.count({ where: { entityId: ids.caseId, action: AUDIT.driftReport } })).toBe(2);
   });
 
   it('applies thresholds from the drift.settings Setting', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDb } from '../support/use-db';
 import { db } from '@/lib/server/db';
+import { AUDIT } from '@/lib/server/audit';
 import { DEFAULT_CRITERIA } from '@/lib/schemas/criteria';
 import { ensureDefaultCriteria, getActiveCriteria, listCriteriaVersions, saveCriteriaVersion } from '@/lib/server/evaluation/criteria';
 import type { UserActor } from '@/lib/server/auth/session';
@@ -19,7 +20,7 @@ describe('acceptance criteria versions', () => {
     expect(a).toMatchObject({ version: 1, config: DEFAULT_CRITERIA });
     expect(b.id).toBe(a.id);
     expect(await db().acceptanceCriteria.count()).toBe(1);
-    expect(await db().auditEvent.count({ where: { action: 'criteria.create', entityId: a.id } })).toBe(1);
+    expect(await db().auditEvent.count({ where: { action: AUDIT.criteriaCreate, entityId: a.id } })).toBe(1);
   });
 
   it('each edit by an ML engineer inserts the next version with its author and reason; others are refused', async () => {
@@ -30,7 +31,7 @@ describe('acceptance criteria versions', () => {
     expect(v2).toMatchObject({ version: 2, createdBy: 'ML_ENGINEER', config: { minimums: { ET: { dice: 0.55 } } } });
     expect((await getActiveCriteria()).id).toBe(v2.id);
     const ev = await db().auditEvent.findFirstOrThrow({ where: { entityId: v2.id } });
-    expect(ev).toMatchObject({ actorId: ml.id, action: 'criteria.create', data: { version: 2, previousVersion: 1, reason: 'ET target relaxed after review board' } });
+    expect(ev).toMatchObject({ actorId: ml.id, action: AUDIT.criteriaCreate, data: { version: 2, previousVersion: 1, reason: 'ET target relaxed after review board' } });
     for (const role of ['RADIOLOGIST', 'PHYSICIAN'] as const) {
       await expect(saveCriteriaVersion(await user(role), { config, reason: 'sneaky change' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     }

@@ -3,6 +3,7 @@ import { useTestDb } from '../support/use-db';
 import { FAST } from '../jobs/support';
 import { useTempBlobRoot } from '../labels/fixtures';
 import { db } from '@/lib/server/db';
+import { AUDIT } from '@/lib/server/audit';
 import { createQueue } from '@/lib/server/jobs';
 import { evaluateCase, summarizeCase } from '@/lib/metrics';
 import { readLabelVersionMask } from '@/lib/server/labels';
@@ -93,7 +94,7 @@ describe('evaluation.run end to end (stored predictions, real metrics)', () => {
     expect(perCase.records.some((r) => r.caseId === draftHoldoutCase)).toBe(false);
 
     const audit = await db().auditEvent.findMany({ where: { entityId: evaluationId }, orderBy: { createdAt: 'asc' } });
-    expect(audit.map((a) => a.action)).toEqual(['evaluation.start', 'evaluation.finish']);
+    expect(audit.map((a) => a.action)).toEqual([AUDIT.evaluationStart, AUDIT.evaluationFinish]);
     expect(audit[1].data).toMatchObject({ verdict: 'PASS', failed: [] });
   });
 
@@ -106,7 +107,7 @@ describe('evaluation.run end to end (stored predictions, real metrics)', () => {
     const failed = ev.criteria!.results.filter((r) => r.status === 'FAIL');
     expect(failed.map((r) => r.kind)).toEqual(expect.arrayContaining(['minimum', 'regression', 'drifter', 'problematic']));
     expect(failed.find((r) => r.kind === 'problematic')!.cases!.sort()).toEqual(['EV-TRAIN-0', 'EV-TRAIN-1']);
-    const finish = await db().auditEvent.findFirstOrThrow({ where: { entityId: evaluationId, action: 'evaluation.finish' } });
+    const finish = await db().auditEvent.findFirstOrThrow({ where: { entityId: evaluationId, action: AUDIT.evaluationFinish } });
     expect((finish.data as { failed: string[] }).failed.length).toBe(failed.length);
   });
 
@@ -138,7 +139,7 @@ describe('evaluation.run end to end (stored predictions, real metrics)', () => {
       expect(ev.verdict).toBe('PENDING');
       expect(ev.run).toMatchObject({ status: 'FAILED' });
       expect(ev.run!.error).toBeTruthy();
-      expect(await db().auditEvent.count({ where: { entityId: ev.id, action: 'evaluation.fail' } })).toBe(1);
+      expect(await db().auditEvent.count({ where: { entityId: ev.id, action: AUDIT.evaluationFail } })).toBe(1);
     } finally {
       await queue.stop();
     }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDb } from '../support/use-db';
 import { db } from '@/lib/server/db';
-import { recordAudit, listAuditEvents } from '@/lib/server/audit';
+import { AUDIT, recordAudit, listAuditEvents } from '@/lib/server/audit';
 import { SYSTEM } from '@/lib/server/auth/actor';
 
 const testDb = useTestDb();
+const ingested = (externalId: string) => ({ externalId, modalities: [], referenceMask: false, site: null });
 
 describe(`database and audit (${process.env.TEST_LABEL ?? 'generated provider'})`, () => {
   it('runs on the provider the generated client targets', () => {
@@ -14,7 +15,7 @@ describe(`database and audit (${process.env.TEST_LABEL ?? 'generated provider'})
   it('commits a state change and its audit event together', async () => {
     const c = await db().$transaction(async (tx) => {
       const created = await tx.case.create({ data: { externalId: 'AUDIT-1' } });
-      await recordAudit(tx, { actor: SYSTEM, action: 'case.create', entityType: 'Case', entityId: created.id, data: { externalId: 'AUDIT-1' } });
+      await recordAudit(tx, { actor: SYSTEM, action: AUDIT.caseIngest, entityId: created.id, data: ingested('AUDIT-1') });
       return created;
     });
     const events = await listAuditEvents(db(), { entityType: 'Case' });
@@ -25,7 +26,7 @@ describe(`database and audit (${process.env.TEST_LABEL ?? 'generated provider'})
   it('rolls back the audit event when the state change fails', async () => {
     await expect(
       db().$transaction(async (tx) => {
-        await recordAudit(tx, { actor: SYSTEM, action: 'case.create', entityType: 'Case', entityId: 'dup', data: {} });
+        await recordAudit(tx, { actor: SYSTEM, action: AUDIT.caseIngest, entityId: 'dup', data: ingested('AUDIT-dup') });
         await tx.case.create({ data: { externalId: 'AUDIT-1' } }); // unique violation
       }),
     ).rejects.toThrow();

@@ -4,6 +4,7 @@ import { useTestDb } from '../support/use-db';
 import { useTestBlobs, listBlobFiles } from '../support/blobs';
 import { realCaseFiles } from '../support/real-data';
 import { db } from '@/lib/server/db';
+import { AUDIT } from '@/lib/server/audit';
 import { blobs } from '@/lib/server/blobs';
 import { ingestCase } from '@/lib/server/cases/ingest';
 import { SYSTEM } from '@/lib/server/auth/actor';
@@ -46,7 +47,7 @@ describe('case ingestion service', () => {
     expect(c.volumes[0].dims).toEqual([240, 240, 155]);
     for (const v of c.volumes) expect(await blobs().exists(v.blobKey)).toBe(true);
     expect(c.referenceMask).not.toBeNull();
-    expect(await db().auditEvent.count({ where: { entityId: r.caseId, action: 'case.ingest' } })).toBe(1);
+    expect(await db().auditEvent.count({ where: { entityId: r.caseId, action: AUDIT.caseIngest } })).toBe(1);
     expect(await db().job.count({ where: { name: 'serving.case', idempotencyKey: `serving.case:${r.caseId}` } })).toBe(1);
   });
 

@@ -3,6 +3,7 @@ import { useTestDb } from '../support/use-db';
 import { useTestBlobs } from '../support/blobs';
 import { realCaseFiles } from '../support/real-data';
 import { db } from '@/lib/server/db';
+import { AUDIT } from '@/lib/server/audit';
 import { ingestCase } from '@/lib/server/cases/ingest';
 import { SYSTEM } from '@/lib/server/auth/actor';
 import { readModelDir, registerModelVersion } from '@/lib/server/registry/register';
@@ -22,7 +23,7 @@ describe('cases that arrive before any production model', () => {
     const model = await registerModelVersion(SYSTEM, { ...(await readModelDir(process.env.TEST_MODEL_DIR ?? PRODUCTION_MODEL_DIR)), stage: 'PRODUCTION' });
     const job = await db().job.findFirstOrThrow({ where: { name: 'serving.case', idempotencyKey: `serving.case:${caseId}:${model.id}` } });
     expect(job.status).toBe('QUEUED');
-    const audit = await db().auditEvent.findFirstOrThrow({ where: { entityId: model.id, action: 'model.register' } });
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { entityId: model.id, action: AUDIT.modelRegister } });
     expect(audit.data).toMatchObject({ waitingCases: 1 });
 
     await serveCase(caseId); // what that job runs

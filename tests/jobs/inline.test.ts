@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { useTestDb } from '../support/use-db';
 import { db } from '@/lib/server/db';
-import { listAuditEvents } from '@/lib/server/audit';
+import { AUDIT, listAuditEvents } from '@/lib/server/audit';
 import { getQueue, resetQueue } from '@/lib/server/jobs';
 import { systemPing } from '@/lib/server/jobs/system';
 import { register } from '@/instrumentation';
@@ -27,10 +27,10 @@ describe(`inline worker through the Next.js instrumentation hook (${process.env.
     const { jobId } = await getQueue().enqueue(systemPing, { message: 'hello', delayMs: 200 }, { idempotencyKey: 'inline-ping' });
     await vi.waitFor(async () => expect((await getQueue().get(jobId))?.status).toBe('SUCCEEDED'), { timeout: 30_000, interval: 50 });
     expect((await getQueue().get(jobId))?.result).toEqual({ pong: 'hello', attempt: 1 });
-    const audit = await listAuditEvents(db(), { action: 'system.ping' });
+    const audit = await listAuditEvents(db(), { action: AUDIT.systemPing });
     expect(audit.find((e) => e.entityId === jobId)).toMatchObject({ actor: 'worker', entityType: 'Job', data: { message: 'hello', attempt: 1 } });
     // The job queued while no worker ran is picked up too.
-    const queuedEarlier = (await getQueue().list({ name: 'system.ping' })).find((j) => j.payload && j.id !== jobId);
+    const queuedEarlier = (await getQueue().list({ name: systemPing.name })).find((j) => j.payload && j.id !== jobId);
     await vi.waitFor(async () => expect((await getQueue().get(queuedEarlier!.id))?.status).toBe('SUCCEEDED'), { timeout: 30_000, interval: 50 });
   });
 });

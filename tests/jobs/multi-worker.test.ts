@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useTestDb } from '../support/use-db';
 import { db } from '@/lib/server/db';
-import { listAuditEvents } from '@/lib/server/audit';
+import { AUDIT, listAuditEvents } from '@/lib/server/audit';
 import { systemPing } from '@/lib/server/jobs/system';
 import { z } from 'zod';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -70,7 +70,7 @@ describe(`worker processes (${process.env.TEST_LABEL ?? 'generated provider'})`,
     }
 
     // Exactly once: one audit event per job (the handler writes it), and no job was ever claimed twice.
-    const pings = (await listAuditEvents(db(), { action: 'system.ping', take: 500 })).filter((e) => ids.includes(e.entityId));
+    const pings = (await listAuditEvents(db(), { action: AUDIT.systemPing, take: 500 })).filter((e) => ids.includes(e.entityId));
     expect(pings).toHaveLength(N);
     expect(new Set(pings.map((e) => e.entityId)).size).toBe(N);
     const rows = await db().job.findMany({ where: { id: { in: ids } } });

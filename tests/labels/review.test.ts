@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDb } from '../support/use-db';
 import { db } from '@/lib/server/db';
+import { AUDIT } from '@/lib/server/audit';
 import { regionDice } from '@/lib/editor/stats';
 import {
   approveLabel, getApprovedLabel, getLabelState, readLabelVersionMask, restoreLabelVersion, returnLabel, saveLabelVersion, SINGLE_READER_SETTING, submitForReview,
@@ -40,8 +41,8 @@ describe('review', () => {
     expect(gt).toMatchObject({ versionId, reviewerId: users.rad2.id });
     expect(Buffer.compare(Buffer.from(await readLabelVersionMask(caseId, gt!.versionId)), Buffer.from(mask))).toBe(0);
     const labelId = (await getLabelState(caseId)).label!.id;
-    expect(await actions(labelId)).toEqual(['label.create', 'label.submit', 'label.approve']);
-    const approveEvent = await db().auditEvent.findFirstOrThrow({ where: { entityId: labelId, action: 'label.approve' } });
+    expect(await actions(labelId)).toEqual([AUDIT.labelCreate, AUDIT.labelSubmit, AUDIT.labelApprove]);
+    const approveEvent = await db().auditEvent.findFirstOrThrow({ where: { entityId: labelId, action: AUDIT.labelApprove } });
     expect(approveEvent.actorId).toBe(users.rad2.id);
   });
 
@@ -109,7 +110,7 @@ describe('review', () => {
     expect(await getApprovedLabel(caseId)).toBeNull();
     const state = await getLabelState(caseId);
     expect(state.label).toMatchObject({ status: 'DRAFT', headVersionId: v.id, approvalDice: null, approvedAt: null });
-    expect(await actions(state.label!.id)).toContain('label.status');
+    expect(await actions(state.label!.id)).toContain(AUDIT.labelStatus);
   });
 
   it('physicians can neither submit nor decide', async () => {

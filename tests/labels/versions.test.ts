@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDb } from '../support/use-db';
 import { db } from '@/lib/server/db';
+import { AUDIT } from '@/lib/server/audit';
 import { readNifti, writeNiftiMask } from '@/lib/server/imaging/nifti';
 import { blobs } from '@/lib/server/blobs';
 import { isAppError } from '@/lib/server/errors';
@@ -98,7 +99,7 @@ describe('version chain', () => {
     expect(same(await readLabelVersionMask(caseId, branch.id), loserMask)).toBe(true);
     expect(same(await readLabelVersionMask(caseId, winner.id), winner.message === 'A' ? a : b)).toBe(true);
     const audit = await db().auditEvent.findMany({ where: { entityId: branch.id } });
-    expect(audit.map((e) => e.action)).toEqual(['label.version.branch']);
+    expect(audit.map((e) => e.action)).toEqual([AUDIT.labelVersionBranch]);
   });
 
   it('refuses a save whose parent is stale even without a race', async () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDb } from '../support/use-db';
 import { useTestBlobs } from '../support/blobs';
 import { db } from '@/lib/server/db';
+import { AUDIT } from '@/lib/server/audit';
 import { resetEnvCache } from '@/lib/server/env';
 import { blobs } from '@/lib/server/blobs';
 import { resetQueue } from '@/lib/server/jobs';
@@ -68,7 +69,7 @@ describe('LOCAL runner', () => {
     // The materialised snapshot is removed; the run folder keeps the trainer's own output for diagnosis.
     expect(fs.existsSync(path.join(runDirFor(runId), 'cases'))).toBe(false);
     expect(await db().auditEvent.findMany({ where: { entityId: runId }, select: { action: true } })).toEqual(
-      expect.arrayContaining([{ action: 'run.create' }, { action: 'run.start' }, { action: 'run.fail' }]),
+      expect.arrayContaining([{ action: AUDIT.runCreate }, { action: AUDIT.runStart }, { action: AUDIT.runFail }]),
     );
   });
 

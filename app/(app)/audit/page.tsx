@@ -5,6 +5,7 @@ import { PageHeader } from '@/components/ui/PageHeader';
 import { DataTable } from '@/components/ui/DataTable';
 import { EmptyState } from '@/components/ui/EmptyState';
 import { formatDateTime } from '@/components/ui/format';
+import { AuditDetails } from '@/components/audit/AuditDetails';
 
 export const dynamic = 'force-dynamic';
 
@@ -32,7 +33,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             { header: 'Actor', cell: (e) => e.actor },
             { header: 'Action', cell: (e) => <code>{e.action}</code> },
             { header: 'Entity', cell: (e) => `${e.entityType} ${e.entityId.slice(-8)}` },
-            { header: 'Details', cell: (e) => <code className="text-xs">{JSON.stringify(e.data).slice(0, 120)}</code> },
+            { header: 'Details', cell: (e) => <AuditDetails data={e.data} /> },
           ]}
         />
       )}

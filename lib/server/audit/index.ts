@@ -1,25 +1,32 @@
 import 'server-only';
 import type { Tx } from '../db';
 import type { Actor } from '../auth/actor';
+import { auditEntityType, validateAuditData, type AuditAction, type AuditDataInput } from './catalogue';
 
-export interface AuditInput {
+export { AUDIT, auditReason, parseAuditData, parseAuditEvent, type AuditAction, type AuditData, type AuditDataInput, type AuditRecord, type TypedAuditEvent } from './catalogue';
+
+/** `action` comes from `AUDIT`; the entity type is the catalogue's for that action. */
+export interface AuditInput<A extends AuditAction> {
   actor: Actor;
-  action: string;
-  entityType: string;
+  action: A;
   entityId: string;
-  data?: Record<string, unknown>;
+  data: AuditDataInput<A>;
 }
 
-/** Call inside the same transaction as the state change it records: both commit or neither does. */
-export async function recordAudit(tx: Tx, input: AuditInput) {
+/**
+ * Call inside the same transaction as the state change it records: both commit or neither does. Data that does not
+ * match the action's schema throws, so the change it would have recorded rolls back with it.
+ */
+export async function recordAudit<A extends AuditAction>(tx: Tx, input: AuditInput<A>) {
+  const data = validateAuditData(input.action, input.data);
   await tx.auditEvent.create({
     data: {
       actorId: input.actor.kind === 'user' ? input.actor.id : null,
       actorKind: input.actor.kind === 'user' ? 'user' : input.actor.kind === 'token' ? `api-token:${input.actor.name}` : input.actor.kind,
       action: input.action,
-      entityType: input.entityType,
+      entityType: auditEntityType(input.action),
       entityId: input.entityId,
-      data: (input.data ?? {}) as object,
+      data: data as object,
     },
   });
 }

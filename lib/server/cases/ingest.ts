@@ -2,7 +2,7 @@ import 'server-only';
 import { db, isUniqueViolation } from '../db';
 import { env } from '../env';
 import { blobs } from '../blobs';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
 import { validateCaseFiles, ImagingValidationError, type ValidatedCase, type ValidatedVolume } from '../imaging/validate';
@@ -81,8 +81,7 @@ async function createCase(actor: Actor, metadata: CaseMetadata, stored: StoredVo
     });
     await recordAudit(tx, {
       actor,
-      action: 'case.ingest',
-      entityType: 'Case',
+      action: AUDIT.caseIngest,
       entityId: c.id,
       data: { externalId: c.externalId, modalities: stored.map((s) => s.v.modality), referenceMask: !!maskPut, site: metadata.site ?? null },
     });

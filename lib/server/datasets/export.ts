@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { db } from '../db';
 import { blobs } from '../blobs';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
 import { assertActorCan } from './access';
 import { recordLockedReads } from './locked-reads';
@@ -104,7 +104,7 @@ async function writeJson(file: string, doc: unknown) {
 async function auditExport(actor: Actor, snapshotId: string, format: ExportFormat, cases: SnapshotCase[]) {
   const locked = await db().dataset.findMany({ where: { locked: true, members: { some: { caseId: { in: cases.map((c) => c.caseId) } } } } });
   await db().$transaction(async (tx) => {
-    await recordAudit(tx, { actor, action: 'snapshot.export', entityType: 'DatasetSnapshot', entityId: snapshotId, data: { format, cases: cases.length } });
+    await recordAudit(tx, { actor, action: AUDIT.snapshotExport, entityId: snapshotId, data: { format, cases: cases.length } });
     await recordLockedReads(tx, actor, locked, 'EXPORT', { snapshotId, format });
   });
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { Tx } from '../db';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit, type AuditDataInput } from '../audit';
 import type { Actor } from '../auth/actor';
 
 /**
@@ -12,9 +12,9 @@ export async function recordLockedReads(
   actor: Actor,
   datasets: { id: string; locked: boolean }[],
   purpose: string,
-  data: Record<string, unknown> = {},
+  data: Omit<AuditDataInput<typeof AUDIT.datasetRead>, 'purpose'> = {},
 ): Promise<number> {
   const locked = datasets.filter((d) => d.locked);
-  for (const d of locked) await recordAudit(tx, { actor, action: 'dataset.read', entityType: 'Dataset', entityId: d.id, data: { purpose, ...data } });
+  for (const d of locked) await recordAudit(tx, { actor, action: AUDIT.datasetRead, entityId: d.id, data: { purpose, ...data } });
   return locked.length;
 }

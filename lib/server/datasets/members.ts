@@ -1,6 +1,6 @@
 import 'server-only';
 import { db, type Tx } from '../db';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
 import { assertActorCan } from './access';
@@ -46,7 +46,7 @@ export async function addCasesToDataset(
     const have = new Set(existing.map((m) => m.caseId));
     const fresh = caseIds.filter((id) => !have.has(id));
     if (fresh.length) await tx.datasetMember.createMany({ data: fresh.map((caseId) => ({ datasetId: d.id, caseId })) });
-    await recordAudit(tx, { actor, action: 'dataset.members.add', entityType: 'Dataset', entityId: d.id, data: { caseIds: fresh } });
+    await recordAudit(tx, { actor, action: AUDIT.datasetMembersAdd, entityId: d.id, data: { caseIds: fresh } });
     return { datasetId: d.id, added: fresh.length, alreadyMembers: have.size };
   };
   return client ? work(client) : db().$transaction(work);
@@ -85,7 +85,7 @@ export async function removeCaseFromDataset(actor: Actor, input: { datasetId: st
     await holdUnlocked(tx, d);
     const { count } = await tx.datasetMember.deleteMany({ where: { datasetId: d.id, caseId: input.caseId } });
     if (count === 0) throw new AppError('NOT_FOUND', 'That case is not in this dataset.');
-    await recordAudit(tx, { actor, action: 'dataset.members.remove', entityType: 'Dataset', entityId: d.id, data: { caseId: input.caseId } });
+    await recordAudit(tx, { actor, action: AUDIT.datasetMembersRemove, entityId: d.id, data: { caseId: input.caseId } });
   });
 }
 
@@ -100,7 +100,7 @@ export async function lockDataset(actor: Actor, datasetId: string): Promise<{ lo
     if (d.locked) return { lockedAt: d.lockedAt!.toISOString() };
     const { count } = await tx.dataset.updateMany({ where: { id: d.id, locked: false }, data: { locked: true, lockedAt: new Date() } });
     const after = await loadDataset(tx, d.id);
-    if (count) await recordAudit(tx, { actor, action: 'dataset.lock', entityType: 'Dataset', entityId: d.id, data: { members: await tx.datasetMember.count({ where: { datasetId: d.id } }) } });
+    if (count) await recordAudit(tx, { actor, action: AUDIT.datasetLock, entityId: d.id, data: { members: await tx.datasetMember.count({ where: { datasetId: d.id } }) } });
     return { lockedAt: after.lockedAt!.toISOString() };
   });
 }

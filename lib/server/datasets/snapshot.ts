@@ -1,7 +1,7 @@
 import 'server-only';
 import { db, type Tx } from '../db';
 import { blobs } from '../blobs';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import { actorUserId, type Actor } from '../auth/actor';
 import { assertActorCan } from './access';
@@ -102,7 +102,7 @@ export async function createSnapshotInTx(tx: Tx, actor: Actor, input: CreateSnap
       data: manifest.cases.map((c) => ({ snapshotId: snap!.id, caseId: c.caseId, labelVersionId: c.labelVersionId, split: c.split })),
     });
     await recordAudit(tx, {
-      actor, action: 'snapshot.create', entityType: 'DatasetSnapshot', entityId: snap.id,
+      actor, action: AUDIT.snapshotCreate, entityId: snap.id,
       data: { name: input.name, purpose: input.purpose, sha256, splits, skipped: skipped.length },
     });
   }

@@ -1,6 +1,6 @@
 import 'server-only';
 import { db, isUniqueViolation, type Db, type Tx } from '../db';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { isAppError } from '../errors';
 import { SYSTEM } from '../auth/actor';
 import { addCasesToDataset } from './members';
@@ -77,7 +77,7 @@ async function trigger(tx: Tx): Promise<TriggerResult> {
     snapshotId, parent, runner: settings.runner, config: settings.config, epochs: settings.epochs, trigger: 'AUTO',
   });
   await recordAudit(tx, {
-    actor: SYSTEM, action: 'retrain.trigger', entityType: 'WorkflowRun', entityId: run.runId,
+    actor: SYSTEM, action: AUDIT.retrainTrigger, entityId: run.runId,
     data: { pending: pending.length, n: settings.n, train: split.train.length, holdout: split.holdout.length, snapshotId, parentModelId: parent?.id ?? null },
   });
   return { triggered: true, pending: pending.length, n: settings.n, snapshotId, runId: run.runId, train: split.train.length, holdout: split.holdout.length };
@@ -88,6 +88,6 @@ async function ensureDataset(tx: Tx, kind: 'TRAIN' | 'DRIFTER', name: string) {
   const found = await tx.dataset.findFirst({ where: { kind, locked: false }, orderBy: { createdAt: 'asc' } });
   if (found) return found;
   const created = await tx.dataset.create({ data: { name, kind, description: 'Created by the retraining trigger.' } });
-  await recordAudit(tx, { actor: SYSTEM, action: 'dataset.create', entityType: 'Dataset', entityId: created.id, data: { kind } });
+  await recordAudit(tx, { actor: SYSTEM, action: AUDIT.datasetCreate, entityId: created.id, data: { kind } });
   return created;
 }

@@ -7,7 +7,7 @@ import 'server-only';
  */
 import { db } from '../db';
 import { blobs } from '../blobs';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import { WORKER, type Actor } from '../auth/actor';
 import { readNifti } from '../imaging/nifti';
@@ -100,8 +100,7 @@ export async function computeDriftReport(input: ComputeDriftReportInput): Promis
     const r = await tx.driftReport.upsert({ where: { predictionId: input.predictionId }, create: { ...data, predictionId: input.predictionId }, update: data });
     await recordAudit(tx, {
       actor: input.actor ?? WORKER,
-      action: 'drift.report',
-      entityType: 'Case',
+      action: AUDIT.driftReport,
       entityId: input.caseId,
       data: { driftReportId: r.id, predictionId: input.predictionId, isDrifter: verdict.isDrifter, score: verdict.score, reasons: verdict.reasons.slice(0, 5), model: ref.model },
     });

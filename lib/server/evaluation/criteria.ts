@@ -2,7 +2,7 @@ import 'server-only';
 import { criteriaConfigSchema, criteriaEditSchema, DEFAULT_CRITERIA, type CriteriaConfig } from '@/lib/schemas/criteria';
 import { db, type Db, type Tx } from '../db';
 import { AppError } from '../errors';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { SYSTEM, type Actor } from '../auth/actor';
 import { requireActorPermission } from '../registry/guard';
 
@@ -28,7 +28,7 @@ export async function ensureDefaultCriteria(client: Db = db()): Promise<Criteria
   try {
     const row = await client.$transaction(async (tx) => {
       const created = await tx.acceptanceCriteria.create({ data: { version: 1, config: DEFAULT_CRITERIA as object } });
-      await recordAudit(tx, { actor: SYSTEM, action: 'criteria.create', entityType: 'AcceptanceCriteria', entityId: created.id, data: { version: 1, reason: 'default criteria' } });
+      await recordAudit(tx, { actor: SYSTEM, action: AUDIT.criteriaCreate, entityId: created.id, data: { version: 1, reason: 'default criteria' } });
       return created;
     });
     return toDto(row);
@@ -73,7 +73,7 @@ export async function saveCriteriaVersion(actor: Actor, input: unknown): Promise
         include: { createdBy: { select: { name: true } } },
       });
       await recordAudit(tx, {
-        actor, action: 'criteria.create', entityType: 'AcceptanceCriteria', entityId: created.id,
+        actor, action: AUDIT.criteriaCreate, entityId: created.id,
         data: { version: created.version, previousVersion: current.version, reason: parsed.data.reason },
       });
       return created;

@@ -1,6 +1,6 @@
 import 'server-only';
 import { db } from '../db';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
 import { requireActorPermission } from '../registry/guard';
@@ -17,7 +17,7 @@ export async function requestEvaluation(actor: Actor, modelVersionId: string): P
   if (!['CANDIDATE', 'SHADOW', 'CANARY'].includes(m.stage)) throw new AppError('CONFLICT', `This model is ${m.stage}: only candidates, shadow and canary models are evaluated.`);
   return db().$transaction(async (tx) => {
     const { jobId } = await enqueueEvaluation(m.id, { tx });
-    await recordAudit(tx, { actor, action: 'evaluation.request', entityType: 'ModelVersion', entityId: m.id, data: { jobId } });
+    await recordAudit(tx, { actor, action: AUDIT.evaluationRequest, entityId: m.id, data: { jobId } });
     return { jobId };
   });
 }

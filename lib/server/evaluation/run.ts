@@ -2,7 +2,7 @@ import 'server-only';
 import { PermanentJobError } from '../jobs';
 import { db } from '../db';
 import { blobs } from '../blobs';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { WORKER } from '../auth/actor';
 import { getActiveCriteria } from './criteria';
 import { collectEvaluationCases, holdoutLeakage, lockedGroundTruth } from './cases';
@@ -47,7 +47,7 @@ async function startEvaluation(modelVersionId: string, baselineId: string | null
     }
     const run = await tx.workflowRun.create({ data: { kind: 'EVALUATION', runner: 'LOCAL', status: 'RUNNING', params: { modelVersionId, jobId: jobId ?? null }, startedAt: new Date() } });
     const ev = await tx.evaluation.create({ data: { modelVersionId, baselineModelId: baselineId, criteriaId, runId: run.id } });
-    await recordAudit(tx, { actor: WORKER, action: 'evaluation.start', entityType: 'Evaluation', entityId: ev.id, data: { modelVersionId, baselineModelId: baselineId, criteriaId, runId: run.id } });
+    await recordAudit(tx, { actor: WORKER, action: AUDIT.evaluationStart, entityId: ev.id, data: { modelVersionId, baselineModelId: baselineId, criteriaId, runId: run.id } });
     return ev;
   });
 }
@@ -57,7 +57,7 @@ async function failEvaluation(evaluationId: string, runId: string | null, error:
   const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
   await db().$transaction(async (tx) => {
     await tx.workflowRun.update({ where: { id: runId }, data: { status: 'FAILED', error: message, finishedAt: new Date() } });
-    await recordAudit(tx, { actor: WORKER, action: 'evaluation.fail', entityType: 'Evaluation', entityId: evaluationId, data: { runId, error: message } });
+    await recordAudit(tx, { actor: WORKER, action: AUDIT.evaluationFail, entityId: evaluationId, data: { runId, error: message } });
   });
 }
 
@@ -93,7 +93,7 @@ export async function runEvaluation(modelVersionId: string, ctx: EvaluationRunCo
       });
       await tx.workflowRun.update({ where: { id: ev.runId! }, data: { status: 'SUCCEEDED', progress: 1, finishedAt: new Date(), logTail: `evaluated ${records.length} case results: ${verdict}` } });
       const failed = results.filter((r) => r.status === 'FAIL').map((r) => r.id);
-      await recordAudit(tx, { actor: WORKER, action: 'evaluation.finish', entityType: 'Evaluation', entityId: ev.id, data: { modelVersionId, verdict, cases: records.length, failed } });
+      await recordAudit(tx, { actor: WORKER, action: AUDIT.evaluationFinish, entityId: ev.id, data: { modelVersionId, verdict, cases: records.length, failed } });
       await recordLockedReads(tx, WORKER, sets.map((s) => ({ id: s.key, locked: s.locked })), 'EVALUATION', { evaluationId: ev.id });
     });
     await ctx.reportProgress?.(1);

@@ -2,7 +2,7 @@ import 'server-only';
 /** Physician feedback: a flag on a case's prediction (reason + note), attributed to its author and audited. */
 import { z } from 'zod';
 import { db } from '../db';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import { can } from '@/lib/permissions';
 import { checkCanaryHealth } from '../registry/canary';
@@ -78,7 +78,7 @@ async function storeFlag(actor: UserActor, input: z.infer<typeof flagInputSchema
     if (target && !target.returned && !can(actor.role, 'prediction:view-hidden')) throw new AppError('INVALID_INPUT', 'That prediction is not shown to clinical users.');
     const predictionId = target?.id ?? null;
     const flag = await tx.flag.create({ data: { caseId: c.id, predictionId, userId: actor.id, reason: input.reason, note: input.note }, include });
-    await recordAudit(tx, { actor, action: 'case.flag', entityType: 'Case', entityId: c.id, data: { flagId: flag.id, predictionId, reason: input.reason } });
+    await recordAudit(tx, { actor, action: AUDIT.caseFlag, entityId: c.id, data: { flagId: flag.id, predictionId, reason: input.reason } });
     return { flag: toDto(flag), role: target?.role ?? null };
   });
 }

@@ -2,7 +2,7 @@ import 'server-only';
 import type { LabelCounts } from '@/lib/editor/stats';
 import { Prisma } from '../db/generated/client';
 import type { Tx } from '../db';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit, type AuditDataInput } from '../audit';
 import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
 import type { PutResult } from '../storage';
@@ -25,7 +25,8 @@ export interface CommitInput {
   prepared: PreparedMask;
   /** the shown prediction's mask, recorded as version 1 when the label has no version yet */
   model: (PreparedMask & { predictionId: string }) | null;
-  auditData?: Record<string, unknown>;
+  /** which version a restore came from */
+  auditData?: Pick<AuditDataInput<typeof AUDIT.labelVersionCreate>, 'restoredFromId' | 'restoredFromNumber'>;
 }
 
 /** The transaction body of a save: compare-and-set on the head, then insert-only writes and their audit events. */
@@ -57,7 +58,7 @@ export async function commitVersion(tx: Tx, input: CommitInput) {
   });
   if (!branch) await moveHead(tx, label, version.id, input.actor);
   await recordAudit(tx, {
-    actor: input.actor, action: branch ? 'label.version.branch' : 'label.version.create', entityType: 'LabelVersion', entityId: version.id,
+    actor: input.actor, action: branch ? AUDIT.labelVersionBranch : AUDIT.labelVersionCreate, entityId: version.id,
     data: { caseId: input.caseId, labelId: label.id, number: version.number, parentId, source: input.source, changedVoxels: version.changedVoxels, voxelCounts: input.prepared.voxelCounts, sha256: version.sha256, ...input.auditData },
   });
   return version;
@@ -67,7 +68,7 @@ async function ensureLabel(tx: Tx, input: CommitInput) {
   const existing = await tx.label.findUnique({ where: { caseId: input.caseId } });
   if (existing) return existing;
   const label = await tx.label.create({ data: { caseId: input.caseId } });
-  await recordAudit(tx, { actor: input.actor, action: 'label.create', entityType: 'Label', entityId: label.id, data: { caseId: input.caseId } });
+  await recordAudit(tx, { actor: input.actor, action: AUDIT.labelCreate, entityId: label.id, data: { caseId: input.caseId } });
   return label;
 }
 
@@ -80,7 +81,7 @@ async function insertModelVersion(tx: Tx, input: CommitInput, labelId: string) {
     },
   });
   await recordAudit(tx, {
-    actor: input.actor, action: 'label.version.create', entityType: 'LabelVersion', entityId: v.id,
+    actor: input.actor, action: AUDIT.labelVersionCreate, entityId: v.id,
     data: { caseId: input.caseId, labelId, number: 1, parentId: null, source: 'MODEL', predictionId: m.predictionId, voxelCounts: m.voxelCounts, sha256: v.sha256 },
   });
   return v;
@@ -93,7 +94,7 @@ async function moveHead(tx: Tx, label: { id: string; status: string }, versionId
     data: { headVersionId: versionId, status: 'DRAFT', reviewerId: null, approvedAt: null, approvalDice: Prisma.DbNull },
   });
   if (label.status !== 'DRAFT')
-    await recordAudit(tx, { actor, action: 'label.status', entityType: 'Label', entityId: label.id, data: { from: label.status, to: 'DRAFT', reason: 'new version saved' } });
+    await recordAudit(tx, { actor, action: AUDIT.labelStatus, entityId: label.id, data: { from: label.status, to: 'DRAFT', reason: 'new version saved' } });
 }
 
 async function conflictError(tx: Tx, labelId: string): Promise<AppError> {

@@ -4,7 +4,7 @@ import 'server-only';
  * suspicious first, with assignment so two radiologists never label the same case.
  */
 import { db } from '../db';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import type { UserActor } from '../auth/session';
 import type { Prisma } from '../db/generated/client';
@@ -106,7 +106,7 @@ async function holderOf(caseId: string) {
 export async function assignToMe(actor: UserActor, caseId: string): Promise<{ caseId: string; assigneeId: string }> {
   const claimed = await db().$transaction(async (tx) => {
     const r = await tx.case.updateMany({ where: { id: caseId, assigneeId: null }, data: { assigneeId: actor.id } });
-    if (r.count === 1) await recordAudit(tx, { actor, action: 'case.assign', entityType: 'Case', entityId: caseId, data: { assigneeId: actor.id } });
+    if (r.count === 1) await recordAudit(tx, { actor, action: AUDIT.caseAssign, entityId: caseId, data: { assigneeId: actor.id } });
     return r.count === 1;
   });
   if (claimed) return { caseId, assigneeId: actor.id };
@@ -122,7 +122,7 @@ export async function unassign(actor: UserActor, caseId: string): Promise<{ case
     const before = await tx.case.findFirst({ where: { id: caseId, ...mine }, select: { assigneeId: true } });
     if (!before) return false;
     const r = await tx.case.updateMany({ where: { id: caseId, assigneeId: before.assigneeId }, data: { assigneeId: null } });
-    if (r.count === 1) await recordAudit(tx, { actor, action: 'case.unassign', entityType: 'Case', entityId: caseId, data: { previousAssigneeId: before.assigneeId } });
+    if (r.count === 1) await recordAudit(tx, { actor, action: AUDIT.caseUnassign, entityId: caseId, data: { previousAssigneeId: before.assigneeId } });
     return r.count === 1;
   });
   if (released) return { caseId };

@@ -2,7 +2,7 @@ import 'server-only';
 import type { RegionName } from '@/lib/labels';
 import { regionDice } from '@/lib/editor/stats';
 import { db, type Tx } from '../db';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit, type AuditRecord } from '../audit';
 import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
 import { loadCaseGrid } from './grid';
@@ -30,7 +30,7 @@ export type ApprovalDice = Record<RegionName, number> & { predictionId: string; 
 /** Hands the head version to a second reader. */
 export async function submitForReview(input: ReviewInput): Promise<LabelStatusDto> {
   requireLabelUser(input.actor, 'label:edit');
-  return transition(input, ['DRAFT', 'RETURNED'], 'IN_REVIEW', 'label.submit', {});
+  return transition(input, ['DRAFT', 'RETURNED'], 'IN_REVIEW', {}, (decided) => ({ action: AUDIT.labelSubmit, data: decided }));
 }
 
 /**
@@ -44,7 +44,7 @@ export async function approveLabel(input: ReviewInput): Promise<LabelStatusDto> 
   if (!(await isSingleReader()) && (await contributors(label.id, label.headVersionId)).has(reviewerId))
     throw new AppError('FORBIDDEN', 'You edited this label, so a second radiologist must approve it (single-reader mode is off).');
   const dice = await approvalDice(input.caseId, input.versionId);
-  return transition(input, ['IN_REVIEW'], 'APPROVED', 'label.approve', { reviewerId, approvedAt: new Date(), approvalDice: dice ?? undefined }, { dice });
+  return transition(input, ['IN_REVIEW'], 'APPROVED', { reviewerId, approvedAt: new Date(), approvalDice: dice ?? undefined }, (decided) => ({ action: AUDIT.labelApprove, data: { ...decided, dice } }));
 }
 
 /** Sends the head back to its authors with a comment saying what to fix. */
@@ -52,7 +52,7 @@ export async function returnLabel(input: ReviewInput & { comment: string }): Pro
   const reviewerId = requireLabelUser(input.actor, 'label:review');
   const comment = input.comment.trim().slice(0, 2000);
   if (!comment) throw new AppError('INVALID_INPUT', 'Say what needs to change: a comment is required to return a label.', { fieldErrors: { comment: ['Required'] } });
-  return transition(input, ['IN_REVIEW'], 'RETURNED', 'label.return', { reviewerId, reviewComment: comment }, { comment });
+  return transition(input, ['IN_REVIEW'], 'RETURNED', { reviewerId, reviewComment: comment }, (decided) => ({ action: AUDIT.labelReturn, data: { ...decided, comment } }));
 }
 
 export async function isSingleReader(): Promise<boolean> {
@@ -96,10 +96,13 @@ async function approvalDice(caseId: string, versionId: string): Promise<Approval
 }
 
 type LabelUpdate = { reviewerId?: string; reviewComment?: string; approvedAt?: Date; approvalDice?: ApprovalDice };
+type Decided = { caseId: string; versionId: string; from: string; to: string };
+/** The decision's audit event, built from the status it left (known only inside the transaction). */
+type DecisionAudit = (decided: Decided) => AuditRecord<typeof AUDIT.labelSubmit | typeof AUDIT.labelApprove | typeof AUDIT.labelReturn>;
 
 /** Compare-and-set on (status, head): a decision on a label that moved on since the user looked is refused. */
 async function transition(
-  input: ReviewInput, from: string[], to: LabelStatusDto['status'], action: string, data: LabelUpdate, audit: Record<string, unknown> = {},
+  input: ReviewInput, from: string[], to: LabelStatusDto['status'], data: LabelUpdate, audit: DecisionAudit,
 ): Promise<LabelStatusDto> {
   return db().$transaction(async (tx: Tx) => {
     const label = await tx.label.findUnique({ where: { caseId: input.caseId } });
@@ -109,7 +112,7 @@ async function transition(
     if (!from.includes(label.status)) throw new AppError('CONFLICT', `This label is ${label.status.toLowerCase().replace('_', ' ')}; it cannot move to ${to.toLowerCase().replace('_', ' ')}.`);
     const updated = await tx.label.updateMany({ where: { id: label.id, status: label.status, headVersionId: input.versionId }, data: { status: to, ...data } });
     if (updated.count === 0) throw new AppError('CONFLICT', 'This label changed while you were deciding; reload and try again.');
-    await recordAudit(tx, { actor: input.actor, action, entityType: 'Label', entityId: label.id, data: { caseId: input.caseId, versionId: input.versionId, from: label.status, to, ...audit } });
+    await recordAudit(tx, { actor: input.actor, entityId: label.id, ...audit({ caseId: input.caseId, versionId: input.versionId, from: label.status, to }) });
     const after = await tx.label.findUniqueOrThrow({ where: { id: label.id } });
     return { status: after.status, headVersionId: after.headVersionId, reviewComment: after.reviewComment, approvalDice: (after.approvalDice as ApprovalDice | null) ?? null };
   }, TX_OPTIONS);

@@ -10,7 +10,7 @@ import {
   countsOf, findCaseVersion, shownPrediction, readPredictionMask, readVersionMask, requireLabelUser,
   TX_OPTIONS, VERSION_INCLUDE, versionDto, type LabelVersionDto,
 } from './store';
-import { commitVersion, type PreparedMask } from './commit';
+import { commitVersion, type CommitInput, type PreparedMask } from './commit';
 
 export interface SaveLabelVersionInput {
   actor: Actor;
@@ -31,7 +31,7 @@ export interface SaveLabelVersionInput {
   /** store the version without moving the head (after a conflict), to compare and restore later */
   asBranch?: boolean;
   /** extra audit data (e.g. which version a restore came from) */
-  auditData?: Record<string, unknown>;
+  auditData?: CommitInput['auditData'];
 }
 
 /**

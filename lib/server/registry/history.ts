@@ -1,5 +1,6 @@
 import 'server-only';
 import { db } from '../db';
+import { AUDIT, auditReason, parseAuditData } from '../audit';
 
 /**
  * Which version served production when, rebuilt from the audit trail (the only record that keeps every change):
@@ -16,7 +17,16 @@ export interface ProductionPeriod {
   reason: string | null;
 }
 
-const ACTIONS = ['model.register', 'model.promote.production', 'model.restore'];
+const ACTIONS = [AUDIT.modelRegister, AUDIT.modelPromoteProduction, AUDIT.modelRestore];
+
+/** A registration starts a period only when it went straight into PRODUCTION; a promotion or a restore always does. */
+function startsPeriod(e: { action: string; data: unknown }): boolean {
+  return e.action !== AUDIT.modelRegister || parseAuditData(AUDIT.modelRegister, e.data)?.stage === 'PRODUCTION';
+}
+
+function how(action: string): ProductionPeriod['how'] {
+  return action === AUDIT.modelRegister ? 'registered' : action === AUDIT.modelRestore ? 'restored by rollback' : 'promoted';
+}
 
 export async function productionHistory(): Promise<ProductionPeriod[]> {
   const events = await db().auditEvent.findMany({
@@ -24,7 +34,7 @@ export async function productionHistory(): Promise<ProductionPeriod[]> {
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     include: { actor: { select: { email: true } } },
   });
-  const starts = events.filter((e) => e.action !== 'model.register' || (e.data as { stage?: string } | null)?.stage === 'PRODUCTION');
+  const starts = events.filter(startsPeriod);
   const models = await db().modelVersion.findMany({ where: { id: { in: starts.map((e) => e.entityId) } }, select: { id: true, name: true, version: true } });
   const label = new Map(models.map((m) => [m.id, `${m.name}@${m.version}`]));
   const periods = starts.map((e, i): ProductionPeriod => ({
@@ -32,9 +42,9 @@ export async function productionHistory(): Promise<ProductionPeriod[]> {
     label: label.get(e.entityId) ?? e.entityId,
     from: e.createdAt.toISOString(),
     to: starts[i + 1]?.createdAt.toISOString() ?? null,
-    how: e.action === 'model.register' ? 'registered' : e.action === 'model.restore' ? 'restored by rollback' : 'promoted',
+    how: how(e.action),
     actor: e.actor?.email ?? e.actorKind,
-    reason: (e.data as { reason?: string } | null)?.reason ?? null,
+    reason: auditReason(e),
   }));
   return periods.reverse();
 }

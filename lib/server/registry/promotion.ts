@@ -1,6 +1,6 @@
 import 'server-only';
 import { db } from '../db';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import { verifyPassword } from '../auth/passwords';
 import type { Actor } from '../auth/actor';
@@ -14,7 +14,7 @@ import { deploymentReport } from './monitoring';
 import { canaryAtSigning, notAnswering } from './canary';
 import { collectEvidence } from './evidence/collect';
 import { storeEvidence } from './evidence/store';
-import { PROMOTE_PRODUCTION_ACTION, type StageChangeDto } from './rollback';
+import type { StageChangeDto } from './rollback';
 
 /**
  * Promotion steps (ML engineers only; each one audited with actor, time and reason in the same transaction as the
@@ -60,7 +60,7 @@ export async function promoteToShadow(actor: Actor, input: { modelVersionId: str
   return db().$transaction(async (tx) => {
     const stage = await changeStage(tx, m.id, 'shadow', 'CANDIDATE');
     const d = await tx.deployment.create({ data: { modelVersionId: m.id, mode: 'SHADOW', trafficPercent: 0 } });
-    await recordAudit(tx, { actor, action: 'model.promote.shadow', entityType: 'ModelVersion', entityId: m.id, data: { reason, from: 'CANDIDATE', to: stage, evaluationId: ev.id, deploymentId: d.id, evidence } });
+    await recordAudit(tx, { actor, action: AUDIT.modelPromoteShadow, entityId: m.id, data: { reason, from: 'CANDIDATE', to: stage, evaluationId: ev.id, deploymentId: d.id, evidence } });
     return dto(m, stage);
   });
 }
@@ -83,7 +83,7 @@ export async function promoteToCanary(actor: Actor, input: { modelVersionId: str
     const stage = await changeStage(tx, m.id, 'canary', 'SHADOW');
     await endDeployments(tx, m.id, `promoted to canary: ${reason}`, { report: shadow });
     const d = await tx.deployment.create({ data: { modelVersionId: m.id, mode: 'CANARY', trafficPercent: pct } });
-    await recordAudit(tx, { actor, action: 'model.promote.canary', entityType: 'ModelVersion', entityId: m.id, data: { reason, from: 'SHADOW', to: stage, trafficPercent: pct, deploymentId: d.id, evaluationId: ev.id, evidence } });
+    await recordAudit(tx, { actor, action: AUDIT.modelPromoteCanary, entityId: m.id, data: { reason, from: 'SHADOW', to: stage, trafficPercent: pct, deploymentId: d.id, evaluationId: ev.id, evidence } });
     return dto(m, stage);
   });
 }
@@ -92,7 +92,7 @@ export async function promoteToCanary(actor: Actor, input: { modelVersionId: str
 async function verifySignature(actor: Actor, userId: string, password: string, modelVersionId: string) {
   const user = await db().user.findUnique({ where: { id: userId } });
   if (user && user.active && password && (await verifyPassword(password, user.passwordHash))) return user;
-  await db().$transaction((tx) => recordAudit(tx, { actor, action: 'model.approval.signature-failed', entityType: 'ModelVersion', entityId: modelVersionId }));
+  await db().$transaction((tx) => recordAudit(tx, { actor, action: AUDIT.modelApprovalSignatureFailed, entityId: modelVersionId, data: {} }));
   throw new AppError('INVALID_INPUT', 'The password is incorrect: the approval was not signed and nothing changed.', { fieldErrors: { password: ['Incorrect password'] } });
 }
 
@@ -125,12 +125,12 @@ export async function promoteToProduction(actor: Actor, input: ProductionPromoti
     const stage = await changeStage(tx, m.id, 'production', 'CANARY');
     if (previous) {
       await changeStage(tx, previous.id, 'archive', 'PRODUCTION');
-      await recordAudit(tx, { actor, action: 'model.archive', entityType: 'ModelVersion', entityId: previous.id, data: { reason: `replaced by ${m.name}@${m.version}`, from: 'PRODUCTION', to: 'ARCHIVED', replacedBy: m.id } });
+      await recordAudit(tx, { actor, action: AUDIT.modelArchive, entityId: previous.id, data: { reason: `replaced by ${m.name}@${m.version}`, from: 'PRODUCTION', to: 'ARCHIVED', replacedBy: m.id } });
     }
     await endDeployments(tx, m.id, `promoted to production: ${reason}`, { report: canary });
     const approval = await tx.approval.create({ data: { modelVersionId: m.id, approverId: signer.id, decision: 'APPROVED', reason, evidenceBlobKey: evidence.htmlKey, createdAt: at } });
     await recordAudit(tx, {
-      actor, action: PROMOTE_PRODUCTION_ACTION, entityType: 'ModelVersion', entityId: m.id,
+      actor, action: AUDIT.modelPromoteProduction, entityId: m.id,
       data: { reason, from: 'CANARY', to: stage, previousProductionId: previous?.id ?? null, approvalId: approval.id, signature: 'password-verified', canary: canaryRecord, evaluationId: ev.id, evidence },
     });
     return dto(m, stage);
@@ -145,7 +145,7 @@ export async function rejectModel(actor: Actor, input: { modelVersionId: string;
     const m = await findModel(tx, input.modelVersionId);
     const stage = await changeStage(tx, m.id, 'reject', m.stage);
     const ended = await endDeployments(tx, m.id, `rejected: ${reason}`);
-    await recordAudit(tx, { actor, action: 'model.reject', entityType: 'ModelVersion', entityId: m.id, data: { reason, from: m.stage, to: stage, deploymentIds: ended.map((d) => d.id) } });
+    await recordAudit(tx, { actor, action: AUDIT.modelReject, entityId: m.id, data: { reason, from: m.stage, to: stage, deploymentIds: ended.map((d) => d.id) } });
     return dto(m, stage);
   });
 }

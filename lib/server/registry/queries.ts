@@ -1,5 +1,6 @@
 import 'server-only';
 import { db } from '../db';
+import { auditReason } from '../audit';
 import { AppError } from '../errors';
 import { stepsFrom, type Step } from './transitions';
 import { previousProductionOf } from './rollback';
@@ -88,7 +89,7 @@ export async function getModelDetail(modelVersionId: string): Promise<ModelDetai
     })),
     events: events.map((e) => ({
       id: e.id, action: e.action, actor: e.actor?.email ?? e.actorKind, createdAt: e.createdAt.toISOString(),
-      reason: (e.data as { reason?: string } | null)?.reason ?? null,
+      reason: auditReason(e),
     })),
   };
 }

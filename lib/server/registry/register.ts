@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { db, type Tx } from '../db';
 import type { ModelVersion } from '../db/generated/client';
 import { blobs } from '../blobs';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
 import { modelCardSchema, type ModelCard } from '@/lib/schemas/model-card';
@@ -90,7 +90,7 @@ export async function insertModelVersion(tx: Tx, actor: Actor, input: RegisterMo
     },
   });
   const waitingCases = mv.stage === 'PRODUCTION' ? await enqueueWaitingCases(tx, mv.id) : 0;
-  await recordAudit(tx, { actor, action: 'model.register', entityType: 'ModelVersion', entityId: mv.id, data: { name: mv.name, version: mv.version, stage: mv.stage, sha256, waitingCases } });
+  await recordAudit(tx, { actor, action: AUDIT.modelRegister, entityId: mv.id, data: { name: mv.name, version: mv.version, stage: mv.stage, sha256, waitingCases } });
   return mv;
 }
 

@@ -1,6 +1,6 @@
 import 'server-only';
 import { db } from '../db';
-import { recordAudit } from '../audit';
+import { AUDIT, parseAuditData, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
 import { requireHumanPromoter } from './guard';
@@ -18,8 +18,6 @@ export interface StageChangeDto {
   stage: string;
 }
 
-export const PROMOTE_PRODUCTION_ACTION = 'model.promote.production';
-
 function reasonOf(reason: string): string {
   const r = reason.trim();
   if (r.length < 3) throw new AppError('INVALID_INPUT', 'Give a reason (it is kept in the audit trail).');
@@ -35,7 +33,7 @@ export async function rollbackCanary(actor: Actor, input: { modelVersionId: stri
     const stage = await changeStage(tx, m.id, 'reject', 'CANARY');
     const ended = await endDeployments(tx, m.id, `rolled back: ${reason}`, input.stats);
     await recordAudit(tx, {
-      actor, action: 'model.canary.rollback', entityType: 'ModelVersion', entityId: m.id,
+      actor, action: AUDIT.modelCanaryRollback, entityId: m.id,
       data: { reason, automatic: actor.kind === 'system', from: 'CANARY', to: stage, deploymentIds: ended.map((d) => d.id) },
     });
     return { id: m.id, name: m.name, version: m.version, stage };
@@ -44,8 +42,8 @@ export async function rollbackCanary(actor: Actor, input: { modelVersionId: stri
 
 /** The version the current production replaced, from its promotion event. */
 export async function previousProductionOf(modelVersionId: string): Promise<string | null> {
-  const ev = await db().auditEvent.findFirst({ where: { action: PROMOTE_PRODUCTION_ACTION, entityType: 'ModelVersion', entityId: modelVersionId }, orderBy: { createdAt: 'desc' } });
-  return ((ev?.data as { previousProductionId?: string | null } | null)?.previousProductionId) ?? null;
+  const ev = await db().auditEvent.findFirst({ where: { action: AUDIT.modelPromoteProduction, entityType: 'ModelVersion', entityId: modelVersionId }, orderBy: { createdAt: 'desc' } });
+  return (ev && parseAuditData(AUDIT.modelPromoteProduction, ev.data)?.previousProductionId) ?? null;
 }
 
 /**
@@ -68,11 +66,11 @@ export async function rollbackProduction(actor: Actor, input: { modelVersionId: 
     const restoredStage = await changeStage(tx, previous.id, 'restore', 'ARCHIVED');
     const approval = await tx.approval.create({ data: { modelVersionId: current.id, approverId: user.id, decision: 'REJECTED', reason } });
     await recordAudit(tx, {
-      actor, action: 'model.rollback', entityType: 'ModelVersion', entityId: current.id,
+      actor, action: AUDIT.modelRollback, entityId: current.id,
       data: { reason, from: 'PRODUCTION', to: rolledStage, restoredId: previous.id, approvalId: approval.id },
     });
     await recordAudit(tx, {
-      actor, action: 'model.restore', entityType: 'ModelVersion', entityId: previous.id,
+      actor, action: AUDIT.modelRestore, entityId: previous.id,
       data: { reason, from: 'ARCHIVED', to: restoredStage, replacedId: current.id },
     });
     return {

@@ -1,6 +1,6 @@
 import 'server-only';
 import { db } from '../db';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { WORKER } from '../auth/actor';
 
 /**
@@ -19,6 +19,6 @@ export async function showOnly(caseId: string, predictionId: string): Promise<vo
     const hidden = wrong.filter((p) => p.returned).map((p) => p.id);
     if (hidden.length) await tx.prediction.updateMany({ where: { id: { in: hidden } }, data: { returned: false } });
     await tx.prediction.update({ where: { id: predictionId }, data: { returned: true } });
-    await recordAudit(tx, { actor: WORKER, action: 'prediction.shown', entityType: 'Case', entityId: caseId, data: { predictionId, hidden } });
+    await recordAudit(tx, { actor: WORKER, action: AUDIT.predictionShown, entityId: caseId, data: { predictionId, hidden } });
   });
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { db } from '../db';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { hashPassword } from '../auth/passwords';
 import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
@@ -26,7 +26,7 @@ export async function createUser(actor: Actor, input: CreateUserInput, opts: { u
     const user = existing
       ? await tx.user.update({ where: { id: existing.id }, data: { name: data.name, role: data.role, passwordHash, active: true } })
       : await tx.user.create({ data: { email: data.email, name: data.name, role: data.role, passwordHash } });
-    await recordAudit(tx, { actor, action: existing ? 'user.reset' : 'user.create', entityType: 'User', entityId: user.id, data: { email: user.email, role: user.role } });
+    await recordAudit(tx, { actor, action: existing ? AUDIT.userReset : AUDIT.userCreate, entityId: user.id, data: { email: user.email, role: user.role } });
     return { id: user.id, email: user.email, name: user.name, role: user.role };
   });
 }

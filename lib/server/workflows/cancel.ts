@@ -1,6 +1,6 @@
 import 'server-only';
 import { db } from '../db';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
 import { assertActorCan } from '../datasets/access';
@@ -19,7 +19,7 @@ export async function cancelRun(actor: Actor, runId: string): Promise<{ status: 
       data: { status: 'CANCELLED', finishedAt: new Date() },
     });
     if (count === 0) throw new AppError('CONFLICT', `This run has already ended (${run.status}).`);
-    await recordAudit(tx, { actor, action: 'run.cancel', entityType: 'WorkflowRun', entityId: runId, data: { from: run.status } });
+    await recordAudit(tx, { actor, action: AUDIT.runCancel, entityId: runId, data: { from: run.status } });
     return { status: 'CANCELLED' as const };
   });
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { db } from '../db';
 import { env } from '../env';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { WORKER } from '../auth/actor';
 import { isAppError } from '../errors';
 import { PermanentJobError, type JobContext } from '../jobs';
@@ -113,7 +113,7 @@ async function markRunning(runId: string, params: TrainingParams): Promise<boole
       where: { id: runId, status: 'QUEUED' },
       data: { status: 'RUNNING', startedAt: new Date(), progress: 0, params: params as object },
     });
-    if (count) await recordAudit(tx, { actor: WORKER, action: 'run.start', entityType: 'WorkflowRun', entityId: runId, data: { resolved: params.resolved } });
+    if (count) await recordAudit(tx, { actor: WORKER, action: AUDIT.runStart, entityId: runId, data: { resolved: params.resolved } });
     return count === 1;
   });
 }

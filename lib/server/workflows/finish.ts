@@ -1,6 +1,6 @@
 import 'server-only';
 import { db } from '../db';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { WORKER, type Actor } from '../auth/actor';
 
 const MAX_ERROR = 4_000;
@@ -26,7 +26,7 @@ export async function finishRun(
       if (Object.keys(logData).length) await tx.workflowRun.updateMany({ where: { id: runId, logBlobKey: null }, data: logData });
       return false;
     }
-    await recordAudit(tx, { actor, action: outcome.status === 'FAILED' ? 'run.fail' : 'run.cancel', entityType: 'WorkflowRun', entityId: runId, data: { error } });
+    await recordAudit(tx, { actor, action: outcome.status === 'FAILED' ? AUDIT.runFail : AUDIT.runCancel, entityId: runId, data: { error } });
     return true;
   });
 }

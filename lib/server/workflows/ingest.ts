@@ -1,7 +1,7 @@
 import 'server-only';
 import { db } from '../db';
 import { blobs } from '../blobs';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import { WORKER } from '../auth/actor';
 import { getQueue } from '../jobs';
@@ -57,7 +57,7 @@ export async function ingestRunArtefacts(runId: string, artefacts: Artefacts, op
     });
     if (count === 0) throw new AppError('CONFLICT', `Run ${runId} ended (cancelled or failed) while its artefacts were being registered.`);
     await recordAudit(tx, {
-      actor: WORKER, action: 'run.succeed', entityType: 'WorkflowRun', entityId: run.id,
+      actor: WORKER, action: AUDIT.runSucceed, entityId: run.id,
       data: { modelVersionId: mv.id, version: mv.version, snapshotId: run.snapshotId, parentModelId: run.parentModelId, codeVersion: mv.codeVersion },
     });
     await getQueue().enqueue(evaluationRunJob, { modelVersionId: mv.id }, { idempotencyKey: `evaluation.run:${mv.id}`, tx });

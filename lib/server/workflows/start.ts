@@ -1,7 +1,7 @@
 import 'server-only';
 import { db, type Tx } from '../db';
 import { env } from '../env';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import { getQueue } from '../jobs';
 import type { Actor } from '../auth/actor';
@@ -94,7 +94,7 @@ export async function createTrainingRunInTx(tx: Tx, actor: Actor, input: CreateR
     },
   });
   await recordAudit(tx, {
-    actor, action: 'run.create', entityType: 'WorkflowRun', entityId: run.id,
+    actor, action: AUDIT.runCreate, entityId: run.id,
     data: { runner: run.runner, snapshotId: input.snapshotId, parentModelId: run.parentModelId, input: params.input },
   });
   await getQueue().enqueue(trainingRunJob, { runId: run.id }, { idempotencyKey: `workflow.train:${run.id}`, tx });

@@ -6,6 +6,7 @@ import { getModelDetail, type ModelDetailDto } from '@/lib/server/registry/queri
 import { listEvaluations } from '@/lib/server/evaluation/queries';
 import { getActiveCriteria } from '@/lib/server/evaluation/criteria';
 import { deploymentReport } from '@/lib/server/registry/monitoring';
+import { PROMOTION_ACTION } from '@/lib/server/registry/evidence/store';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { DataTable } from '@/components/ui/DataTable';
 import { formatDateTime } from '@/components/ui/format';
@@ -26,8 +27,6 @@ async function load(modelId: string): Promise<ModelDetailDto> {
   }
 }
 
-const PROMOTIONS = { 'model.promote.shadow': 'shadow', 'model.promote.canary': 'canary', 'model.promote.production': 'production' } as const;
-
 export default async function ModelPage({ params }: { params: Promise<{ modelId: string }> }) {
   const user = await requirePageUser('model:view');
   const { modelId } = await params;
@@ -38,8 +37,8 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
     deploymentReport(model.id, 'SHADOW', config.shadow.disagreementDice),
     deploymentReport(model.id, 'CANARY', config.shadow.disagreementDice),
   ]);
-  const taken = new Set(model.events.map((e) => PROMOTIONS[e.action as keyof typeof PROMOTIONS]));
-  const promoted = (['shadow', 'canary', 'production'] as const).filter((s) => taken.has(s));
+  const taken = new Set(model.events.map((e) => e.action));
+  const promoted = (['shadow', 'canary', 'production'] as const).filter((s) => taken.has(PROMOTION_ACTION[s]));
   return (
     <>
       <PageHeader title={`${model.name}@${model.version}`} subtitle="Registry entry: lineage, model card, evaluations, deployments and every stage change." />

@@ -1,5 +1,6 @@
 import 'server-only';
 import { db } from '../../db';
+import { AUDIT, parseAuditData } from '../../audit';
 import { holdoutLeakage } from '../../evaluation/cases';
 import type { LineageEvidence } from './types';
 
@@ -28,13 +29,13 @@ export async function lineageEvidence(snapshotId: string | null): Promise<Lineag
   for (const i of items) splits[i.split] = (splits[i.split] ?? 0) + 1;
   const approvals = items.length
     ? await db().auditEvent.findMany({
-        where: { action: 'label.approve', entityType: 'Label', entityId: { in: [...new Set(items.map((i) => i.labelVersion.labelId))] } },
+        where: { action: AUDIT.labelApprove, entityType: 'Label', entityId: { in: [...new Set(items.map((i) => i.labelVersion.labelId))] } },
         select: { data: true, actor: { select: { name: true } } },
       })
     : [];
   const approvedBy = new Map<string, string>();
   for (const a of approvals) {
-    const versionId = (a.data as { versionId?: string } | null)?.versionId;
+    const versionId = parseAuditData(AUDIT.labelApprove, a.data)?.versionId;
     if (versionId && a.actor) approvedBy.set(versionId, a.actor.name);
   }
   const reviewers = items.map((i) => approvedBy.get(i.labelVersionId) ?? '(no recorded approval)');

@@ -1,5 +1,6 @@
 import 'server-only';
 import { db } from '../../db';
+import { AUDIT, parseAuditData } from '../../audit';
 import { blobs } from '../../blobs';
 import { AppError } from '../../errors';
 import { collectEvidence } from './collect';
@@ -24,16 +25,17 @@ export async function storeEvidence(data: EvidenceData): Promise<StoredEvidence>
   return { jsonKey: json.key, htmlKey: html.key, htmlSha256: html.sha256 };
 }
 
-const STEP_ACTION: Record<Exclude<EvidenceStep, 'preview'>, string> = {
-  shadow: 'model.promote.shadow',
-  canary: 'model.promote.canary',
-  production: 'model.promote.production',
-};
+/** The audit action of each promotion step: its event points at the step's frozen evidence. */
+export const PROMOTION_ACTION = {
+  shadow: AUDIT.modelPromoteShadow,
+  canary: AUDIT.modelPromoteCanary,
+  production: AUDIT.modelPromoteProduction,
+} as const satisfies Record<Exclude<EvidenceStep, 'preview'>, string>;
 
 /** The frozen evidence of a model's promotion step, or null when the model never took that step. */
 export async function frozenEvidence(modelVersionId: string, step: Exclude<EvidenceStep, 'preview'>): Promise<EvidenceData | null> {
-  const ev = await db().auditEvent.findFirst({ where: { action: STEP_ACTION[step], entityType: 'ModelVersion', entityId: modelVersionId }, orderBy: { createdAt: 'desc' } });
-  const key = (ev?.data as { evidence?: StoredEvidence } | null)?.evidence?.jsonKey;
+  const ev = await db().auditEvent.findFirst({ where: { action: PROMOTION_ACTION[step], entityType: 'ModelVersion', entityId: modelVersionId }, orderBy: { createdAt: 'desc' } });
+  const key = ev && parseAuditData(PROMOTION_ACTION[step], ev.data)?.evidence.jsonKey;
   if (!key) return null;
   return JSON.parse(new TextDecoder().decode(await blobs().get(key))) as EvidenceData;
 }
