@@ -4,5 +4,5 @@ export const DEMO_USERS = [
   { email: 'radiologist2@demo.tumorwatch', name: 'Dr Ravi Second-Reader', role: 'RADIOLOGIST', password: 'radiologist2-demo' },
   { email: 'physician@demo.tumorwatch', name: 'Dr Phil Physician', role: 'PHYSICIAN', password: 'physician-demo' },
   { email: 'mlengineer@demo.tumorwatch', name: 'Mia ML-Engineer', role: 'ML_ENGINEER', password: 'mlengineer-demo' },
-  { email: 'admin@demo.tumorwatch', name: 'Ada Admin', role: 'ADMIN', password: 'admin-demo' },
+  { email: 'admin@demo.tumorwatch', name: 'Ada Admin', role: 'ADMIN', password: 'administrator-demo' },
 ] as const;

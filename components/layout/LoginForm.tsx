@@ -15,6 +15,9 @@ export function LoginForm() {
     setError(null);
     const res = await signIn('credentials', { email: form.get('email'), password: form.get('password'), redirect: false });
     setPending(false);
+    if (res?.error === 'TooManyAttempts') {
+      return setError('Too many failed sign-ins: wait a few minutes and try again, or ask an administrator to clear the lock.');
+    }
     if (!res || res.error) return setError('Email or password is incorrect.');
     router.replace('/cases');
     router.refresh();

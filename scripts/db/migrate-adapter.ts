@@ -57,7 +57,7 @@ function sqliteMigrateAdapter(url: string) {
   const file = new PrismaBetterSQLite3({ url: sqliteFilePath(url) });
   const memory = new PrismaBetterSQLite3({ url: ':memory:' });
   return {
-    provider: file.provider,
+    provider: 'sqlite' as const,
     adapterName: file.adapterName,
     connect: async () => runScriptsWhole(await file.connect()),
     connectToShadowDb: async () => runScriptsWhole(await memory.connect()),
@@ -72,7 +72,7 @@ function pgMigrateAdapter(url: string) {
   const { schema, ...fields } = postgresConfig(url);
   const main = new PrismaPg(pgPool(fields), schema ? { schema } : undefined);
   return {
-    provider: main.provider,
+    provider: 'postgres' as const,
     adapterName: main.adapterName,
     connect: () => main.connect(),
     connectToShadowDb: async (): Promise<PgAdapter> => {

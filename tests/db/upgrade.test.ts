@@ -14,6 +14,7 @@ import { resetEnvCache } from '@/lib/server/env';
 import { db, disconnectDb } from '@/lib/server/db';
 import { storedAgreements } from '@/lib/server/registry/shadow';
 import { deploymentReport } from '@/lib/server/registry/monitoring';
+import { AUDIT } from '@/lib/server/audit';
 
 const root = path.resolve(__dirname, '../..');
 const provider = generatedProvider();
@@ -84,7 +85,7 @@ describe(`upgrading a first-migration database (${provider})`, () => {
   });
 
   it('keeps the audit events that record what happened', async () => {
-    expect(await db().auditEvent.count({ where: { action: 'shadow.agreement' } })).toBe(agreementEvents.length);
-    expect(await db().auditEvent.count({ where: { action: 'prediction.failed' } })).toBe(failureEvents.length);
+    expect(await db().auditEvent.count({ where: { action: AUDIT.shadowAgreement } })).toBe(agreementEvents.length);
+    expect(await db().auditEvent.count({ where: { action: AUDIT.predictionFailed } })).toBe(failureEvents.length);
   });
 });

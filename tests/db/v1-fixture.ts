@@ -6,6 +6,7 @@
  * canary case that failed twice). Written as rows, not through today's Prisma client, so the fixture keeps
  * describing that first schema however later migrations change the client.
  */
+import { AUDIT } from '@/lib/server/audit';
 export type Row = Record<string, string | number | boolean | Date | object | null>;
 
 const t = (minute: number) => new Date(Date.UTC(2026, 10, 27, 9, minute, 0, 0));
@@ -42,11 +43,11 @@ export const failureEvents = [
 function auditEvents(): Row[] {
   const base = { actorId: null, actorKind: 'system' };
   return [
-    { ...base, id: 'e_ingest', action: 'case.ingest', entityType: 'Case', entityId: 'c_1', data: { externalId: 'SITE-A-001' }, createdAt: t(9) },
-    ...agreementEvents.map((e) => ({ ...base, id: e.id, action: 'shadow.agreement', entityType: 'Prediction', entityId: e.entityId, data: e.data, createdAt: e.createdAt })),
-    { ...base, id: 'e_canary', actorId: ids.engineer, actorKind: 'user', action: 'model.promote.canary', entityType: 'ModelVersion', entityId: ids.candidate, data: { reason: 'shadow agreed', trafficPercent: 50 }, createdAt: t(30) },
-    ...failureEvents.map((e) => ({ ...base, actorKind: 'worker', id: e.id, action: 'prediction.failed', entityType: 'ModelVersion', entityId: ids.candidate, data: e.data, createdAt: e.createdAt })),
-    { ...base, id: 'e_approve', actorId: ids.radiologist, actorKind: 'user', action: 'label.approve', entityType: 'Label', entityId: 'l_1', data: { caseId: 'c_1', versionId: 'lv_2' }, createdAt: t(40) },
+    { ...base, id: 'e_ingest', action: AUDIT.caseIngest, entityType: 'Case', entityId: 'c_1', data: { externalId: 'SITE-A-001' }, createdAt: t(9) },
+    ...agreementEvents.map((e) => ({ ...base, id: e.id, action: AUDIT.shadowAgreement, entityType: 'Prediction', entityId: e.entityId, data: e.data, createdAt: e.createdAt })),
+    { ...base, id: 'e_canary', actorId: ids.engineer, actorKind: 'user', action: AUDIT.modelPromoteCanary, entityType: 'ModelVersion', entityId: ids.candidate, data: { reason: 'shadow agreed', trafficPercent: 50 }, createdAt: t(30) },
+    ...failureEvents.map((e) => ({ ...base, actorKind: 'worker', id: e.id, action: AUDIT.predictionFailed, entityType: 'ModelVersion', entityId: ids.candidate, data: e.data, createdAt: e.createdAt })),
+    { ...base, id: 'e_approve', actorId: ids.radiologist, actorKind: 'user', action: AUDIT.labelApprove, entityType: 'Label', entityId: 'l_1', data: { caseId: 'c_1', versionId: 'lv_2' }, createdAt: t(40) },
   ];
 }
 

@@ -10,6 +10,7 @@ import { readModelDir, registerModelVersion } from '@/lib/server/registry/regist
 import { serveCase } from '@/lib/server/serving/serve-case';
 import { deploymentReport } from '@/lib/server/registry/monitoring';
 import { PRODUCTION_MODEL_DIR } from '@/prisma/seed-model';
+import { AUDIT } from '@/lib/server/audit';
 
 /**
  * What clinicians see survives the models beside production: a canary or shadow model that fails is recorded and
@@ -46,7 +47,7 @@ describe('serving when the models beside production fail', () => {
     await serveCase(caseId);
     expect(await predictionsOf(caseId)).toEqual([{ model: production.id, role: 'PRODUCTION', returned: true }]);
     expect((await db().case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe('PREDICTED');
-    const failed = await db().auditEvent.findFirstOrThrow({ where: { entityType: 'ModelVersion', entityId: model.id, action: 'prediction.failed' } });
+    const failed = await db().auditEvent.findFirstOrThrow({ where: { entityType: 'ModelVersion', entityId: model.id, action: AUDIT.predictionFailed } });
     expect((await deploymentReport(model.id, mode, 0.8)).failedCases).toBe(1);
     // A retry that fails again is one more attempt on the same case, not one more failed case.
     await serveCase(caseId);

@@ -10,6 +10,7 @@ import { createFlag } from '@/lib/server/flags';
 import { recordShadowAgreement } from '@/lib/server/registry/shadow';
 import { deploymentReport, type Rates } from '@/lib/server/registry/monitoring';
 import { addPrediction, createModel, createWorldUsers, erode, truthMask, type WorldUsers } from './world';
+import { AUDIT } from '@/lib/server/audit';
 
 useTestDb({ BLOB_ROOT: useTempBlobRoot() });
 
@@ -88,7 +89,7 @@ describe('shadow agreement and canary monitoring', () => {
     expect(a!.dice.WT).toBeLessThan(1);
     expect(a!.productionPredictionId).toBe(prod.id);
     expect(await recordShadowAgreement(shadow.id)).toEqual(a);
-    expect(await db().auditEvent.count({ where: { action: 'shadow.agreement', entityId: shadow.id } })).toBe(1);
+    expect(await db().auditEvent.count({ where: { action: AUDIT.shadowAgreement, entityId: shadow.id } })).toBe(1);
     await expect(recordShadowAgreement(prod.id)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     const lonely = await addPrediction(await createCase('AG-2', { prediction: false }), m.id, 'SHADOW', truth);
     expect(await recordShadowAgreement(lonely.id)).toBeNull();

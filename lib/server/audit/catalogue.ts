@@ -5,13 +5,14 @@ import { labelActions } from './actions/labels';
 import { modelActions } from './actions/models';
 import { datasetActions } from './actions/datasets';
 import { adminActions } from './actions/admin';
+import { accessActions } from './actions/access';
 
 /**
  * The audit catalogue: every action the code writes, with its entity type and the schema of its data. Call sites and
  * queries name actions through `AUDIT` (a literal action name anywhere else fails tests/audit/catalogue.test.ts),
  * `recordAudit` accepts only these, and readers get typed data back through `parseAuditData` / `parseAuditEvent`.
  */
-const CATALOGUE = { ...caseActions, ...labelActions, ...modelActions, ...datasetActions, ...adminActions };
+const CATALOGUE = { ...caseActions, ...labelActions, ...modelActions, ...datasetActions, ...adminActions, ...accessActions };
 
 type Catalogue = typeof CATALOGUE;
 type Definition = Catalogue[keyof Catalogue];

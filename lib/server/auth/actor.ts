@@ -4,7 +4,7 @@ import type { RoleName } from '@/lib/permissions';
 /** Who performs an action: a signed-in user, a machine client's API token, or the system itself (worker, trigger). */
 export type Actor =
   | { kind: 'user'; id: string; email: string; name: string; role: RoleName }
-  | { kind: 'token'; id: string; name: string; userId: string; role: RoleName }
+  | { kind: 'token'; id: string; name: string; userId: string; role: RoleName; scope: 'INGEST' | 'READ' | 'ROLE' }
   | { kind: 'system' | 'worker' };
 
 export const SYSTEM: Actor = { kind: 'system' };

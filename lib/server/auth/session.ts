@@ -4,28 +4,41 @@ import { redirect } from 'next/navigation';
 import { headers } from 'next/headers';
 import { authOptions } from './options';
 import { db } from '../db';
+import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import { can, type Permission, type RoleName } from '@/lib/permissions';
 import type { Actor } from './actor';
-import { actorForToken } from './tokens';
+import { sessionUser } from './sessions';
+import { actorForToken, tokenAllows } from './tokens';
 
 export type UserActor = Extract<Actor, { kind: 'user' }>;
 
-/** The signed-in user, re-read from the database so a deactivated account or a changed role takes effect at once. */
+/**
+ * The signed-in user, re-read with the session's row on every request: a signed-out, expired or revoked session, a
+ * deactivated account or a changed role takes effect at once.
+ */
 export async function currentUser(): Promise<UserActor | null> {
   const session = await getServerSession(authOptions());
-  const id = session?.user?.id;
-  if (!id) return null;
-  const user = await db().user.findUnique({ where: { id } });
-  if (!user || !user.active) return null;
+  const { id, sessionId } = session?.user ?? {};
+  if (!id || !sessionId) return null;
+  const user = await sessionUser(sessionId, id);
+  if (!user) return null;
   return { kind: 'user', id: user.id, email: user.email, name: user.name, role: user.role as RoleName };
+}
+
+/** A refusal is a security event: recorded, then thrown or redirected by the caller. */
+async function recordDenial(actor: Actor & { role: RoleName }, permission: Permission, via: 'page' | 'action' | 'route') {
+  await db().$transaction((tx) => recordAudit(tx, { actor, action: AUDIT.permissionDenied, entityId: permission, data: { role: actor.role, via } }));
 }
 
 /** For pages: anonymous users go to the login page; a missing permission renders the 403 page. */
 export async function requirePageUser(permission: Permission): Promise<UserActor> {
   const user = await currentUser();
   if (!user) redirect('/login');
-  if (!can(user.role, permission)) redirect('/forbidden');
+  if (!can(user.role, permission)) {
+    await recordDenial(user, permission, 'page');
+    redirect('/forbidden');
+  }
   return user;
 }
 
@@ -33,7 +46,10 @@ export async function requirePageUser(permission: Permission): Promise<UserActor
 export async function requireActionUser(permission: Permission): Promise<UserActor> {
   const user = await currentUser();
   if (!user) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
-  if (!can(user.role, permission)) throw new AppError('FORBIDDEN', 'Your role does not allow this action.');
+  if (!can(user.role, permission)) {
+    await recordDenial(user, permission, 'action');
+    throw new AppError('FORBIDDEN', 'Your role does not allow this action.');
+  }
   return user;
 }
 
@@ -42,6 +58,13 @@ export async function requireRouteActor(permission: Permission): Promise<Actor &
   const auth = (await headers()).get('authorization');
   const actor = auth?.startsWith('Bearer ') ? await actorForToken(auth.slice(7).trim()) : await currentUser();
   if (!actor) throw new AppError('UNAUTHENTICATED', 'Sign in or send a valid API token.');
-  if (!can(actor.role, permission)) throw new AppError('FORBIDDEN', 'Your role does not allow this request.');
+  if (!can(actor.role, permission)) {
+    await recordDenial(actor, permission, 'route');
+    throw new AppError('FORBIDDEN', 'Your role does not allow this request.');
+  }
+  if (actor.kind === 'token' && !tokenAllows(actor.scope, permission)) {
+    await recordDenial(actor, permission, 'route');
+    throw new AppError('FORBIDDEN', `This API token's scope (${actor.scope.toLowerCase()}) does not allow this request.`);
+  }
   return actor;
 }

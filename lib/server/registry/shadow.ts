@@ -2,7 +2,7 @@ import 'server-only';
 import { regionDice } from '@/lib/editor/stats';
 import type { RegionName } from '@/lib/labels';
 import { db, isUniqueViolation } from '../db';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { SYSTEM } from '../auth/actor';
 import { AppError } from '../errors';
 import { loadCaseGrid } from '../labels/grid';
@@ -21,9 +21,6 @@ export interface Agreement {
   modelVersionId: string;
   dice: Record<RegionName, number>;
 }
-
-/** The audit action recording that an agreement was measured (the figures are in the table). */
-export const AGREEMENT_ACTION = 'shadow.agreement';
 
 type AgreementRow = { predictionId: string; productionPredictionId: string; caseId: string; modelVersionId: string; diceWT: number; diceTC: number; diceET: number };
 
@@ -59,7 +56,7 @@ export async function recordShadowAgreement(predictionId: string): Promise<Agree
   try {
     await db().$transaction(async (tx) => {
       await tx.shadowAgreement.create({ data: { ...refs, diceWT: dice.WT, diceTC: dice.TC, diceET: dice.ET } });
-      await recordAudit(tx, { actor: SYSTEM, action: AGREEMENT_ACTION, entityType: 'Prediction', entityId: predictionId, data: refs });
+      await recordAudit(tx, { actor: SYSTEM, action: AUDIT.shadowAgreement, entityId: predictionId, data: refs });
     });
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;

@@ -1,7 +1,7 @@
 import 'server-only';
 import { db } from '../db';
 import { blobs } from '../blobs';
-import { recordAudit } from '../audit';
+import { AUDIT, recordAudit } from '../audit';
 import { WORKER } from '../auth/actor';
 import { writeNiftiMask } from '../imaging/nifti';
 import { segment } from '../inference';
@@ -72,9 +72,6 @@ async function serveTarget(caseId: string, target: ServingTarget, cache: VolumeC
   return { role: target.role, modelVersionId: target.modelVersionId, predictionId, created: !existing };
 }
 
-/** The audit action of a shadow or canary model failing on a case (entity: the model version). */
-const FAILED_ACTION = 'prediction.failed';
-
 /**
  * A canary or shadow model that failed on this case: one `ServingFailure` row per (case, model, role), which its
  * deployment report counts and the next promotion step refuses (a model that cannot answer every case must not answer
@@ -92,7 +89,7 @@ async function recordServingFailure(caseId: string, target: ServingTarget, e: un
       update: { returned: target.returned, error, attempts: { increment: 1 }, lastFailedAt: now },
     });
     await recordAudit(tx, {
-      actor: WORKER, action: FAILED_ACTION, entityType: 'ModelVersion', entityId: target.modelVersionId,
+      actor: WORKER, action: AUDIT.predictionFailed, entityId: target.modelVersionId,
       data: { caseId, role: target.role, returned: target.returned, error },
     });
   });
@@ -122,10 +119,9 @@ async function predictAndStore(caseId: string, target: ServingTarget, volumes: C
     });
     await recordAudit(tx, {
       actor: WORKER,
-      action: 'prediction.create',
-      entityType: 'Prediction',
+      action: AUDIT.predictionCreate,
       entityId: p.id,
-      data: { caseId, role: target.role, returned: target.returned, model: `${result.model.name}@${result.model.version}`, volumesMl: result.volumesMl as object },
+      data: { caseId, role: target.role, returned: target.returned, model: `${result.model.name}@${result.model.version}`, volumesMl: result.volumesMl },
     });
     return p.id;
   });
