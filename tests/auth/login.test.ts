@@ -19,11 +19,11 @@ const { authenticate } = await import('@/lib/server/auth/login');
 
 useTestDb();
 const PASSWORD = 'correct horse battery';
-let admin: Awaited<ReturnType<typeof createUser>>;
+let admin: Awaited<ReturnType<typeof createUser>> & { kind: 'user' };
 let rad: Awaited<ReturnType<typeof createUser>>;
 
 beforeAll(async () => {
-  admin = await createUser(SYSTEM, { email: 'admin@login.test', name: 'Admin', role: 'ADMIN', password: PASSWORD });
+  admin = { kind: 'user', ...(await createUser(SYSTEM, { email: 'admin@login.test', name: 'Admin', role: 'ADMIN', password: PASSWORD })) };
   rad = await createUser(SYSTEM, { email: 'rad@login.test', name: 'Rad', role: 'RADIOLOGIST', password: PASSWORD });
 });
 

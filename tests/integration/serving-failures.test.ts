@@ -66,7 +66,7 @@ describe('serving when the models beside production fail', () => {
   it('production answers the case a failing canary should have answered', async () => {
     const { caseId, failed } = await servedBesideBroken('9.1.0-broken-canary', 'CANARY', 100);
     expect(failed).toMatchObject({ role: 'CANARY', caseId, returned: true });
-    expect(await db().auditEvent.count({ where: { entityId: caseId, action: 'prediction.shown' } })).toBe(1);
+    expect(await db().auditEvent.count({ where: { entityId: caseId, action: AUDIT.predictionShown } })).toBe(1);
   });
 
   it('a retry after the canary was rolled back shows production, not nothing', async () => {
@@ -91,7 +91,7 @@ describe('serving when the models beside production fail', () => {
       { model: production.id, role: 'PRODUCTION', returned: false },
       { model: next.id, role: 'PRODUCTION', returned: true },
     ]);
-    const shown = await db().auditEvent.findFirstOrThrow({ where: { entityId: caseId, action: 'prediction.shown' } });
+    const shown = await db().auditEvent.findFirstOrThrow({ where: { entityId: caseId, action: AUDIT.predictionShown } });
     expect(shown.data).toMatchObject({ hidden: [expect.any(String)] });
   });
 });

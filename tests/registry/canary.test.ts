@@ -141,7 +141,7 @@ describe('shadow agreement and canary monitoring', () => {
     expect(ended.endedAt).not.toBeNull();
     expect(ended.endReason).toContain('automatic rollback: flag rate 50.0%');
     expect((ended.stats as { decision: { rollback: boolean } }).decision.rollback).toBe(true);
-    const ev = await db().auditEvent.findFirstOrThrow({ where: { entityId: canary.id, action: 'model.canary.rollback' } });
+    const ev = await db().auditEvent.findFirstOrThrow({ where: { entityId: canary.id, action: AUDIT.modelCanaryRollback } });
     expect(ev).toMatchObject({ actorId: null, actorKind: 'system', data: { automatic: true } });
     expect(await checkCanaryHealth()).toBeNull();
   });
@@ -171,7 +171,7 @@ describe('shadow agreement and canary monitoring', () => {
     expect(await db().modelVersion.findUniqueOrThrow({ where: { id: canary.id } })).toMatchObject({ stage: 'CANARY' });
     await createFlag(users.physician, { caseId: served[1].caseId, predictionId: served[1].id, reason: 'MISSED_LESION' });
     expect(await db().modelVersion.findUniqueOrThrow({ where: { id: canary.id } })).toMatchObject({ stage: 'REJECTED' });
-    const ev = await db().auditEvent.findFirstOrThrow({ where: { entityId: canary.id, action: 'model.canary.rollback' } });
+    const ev = await db().auditEvent.findFirstOrThrow({ where: { entityId: canary.id, action: AUDIT.modelCanaryRollback } });
     expect(ev).toMatchObject({ actorKind: 'system', data: { automatic: true, reason: expect.stringContaining('flag rate 40.0%') } });
   });
 });

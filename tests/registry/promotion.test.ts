@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDb } from '../support/use-db';
 import { useTempBlobRoot } from '../labels/fixtures';
 import { db } from '@/lib/server/db';
+import { AUDIT } from '@/lib/server/audit';
 import { blobs } from '@/lib/server/blobs';
 import { SYSTEM, type Actor } from '@/lib/server/auth/actor';
 import { servingPlan } from '@/lib/server/serving/routing';
@@ -97,7 +98,7 @@ describe('promotion state machine', () => {
       () => promoteToProduction(ml, { modelVersionId: m.id, password: ML_PASSWORD, reason: 'revive' }),
       () => rejectModel(ml, { modelVersionId: m.id, reason: 'again' }),
     ]) await expect(step()).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect(await actions(m.id)).toEqual(['model.promote.shadow', 'model.reject']);
+    expect(await actions(m.id)).toEqual([AUDIT.modelPromoteShadow, AUDIT.modelReject]);
   });
 
   it('walks shadow -> canary -> production with a password signature, archives the old production, and rolls back in one action', async () => {
@@ -119,13 +120,13 @@ describe('promotion state machine', () => {
     await expect(promoteToProduction(ml, { modelVersionId: m.id, password: ML_PASSWORD, reason: 'ship it' }))
       .rejects.toMatchObject({ code: 'CONFLICT', userMessage: expect.stringContaining(`0 of the ${minCases} cases`), details: { fieldErrors: { confirmShortCanary: expect.any(Array) } } });
     expect(await stage(m.id)).toBe('CANARY');
-    expect(await actions(m.id)).toEqual(['model.promote.shadow', 'model.promote.canary']);
+    expect(await actions(m.id)).toEqual([AUDIT.modelPromoteShadow, AUDIT.modelPromoteCanary]);
 
     const confirmed = { confirmShortCanary: true };
     await expect(promoteToProduction(ml, { modelVersionId: m.id, password: 'wrong-password', reason: 'ship it', ...confirmed })).rejects.toMatchObject({ code: 'INVALID_INPUT', details: { fieldErrors: { password: ['Incorrect password'] } } });
     expect(await stage(m.id)).toBe('CANARY');
     expect(await db().approval.count()).toBe(0);
-    expect(await actions(m.id)).toContain('model.approval.signature-failed');
+    expect(await actions(m.id)).toContain(AUDIT.modelApprovalSignatureFailed);
 
     await promoteToProduction(ml, { modelVersionId: m.id, password: ML_PASSWORD, reason: 'canary healthy for a week', ...confirmed });
     expect(await stage(m.id)).toBe('PRODUCTION');
@@ -138,12 +139,12 @@ describe('promotion state machine', () => {
     expect(html).toContain('Mia ML');
     expect(html).toContain('PASSED: none of the 4 hold-out cases');
     expect(html).toContain(`0 cases answered; the automatic rollback rule needs ${minCases}. SHORT CANARY`);
-    const promote = await db().auditEvent.findFirstOrThrow({ where: { entityId: m.id, action: 'model.promote.production' } });
+    const promote = await db().auditEvent.findFirstOrThrow({ where: { entityId: m.id, action: AUDIT.modelPromoteProduction } });
     expect(promote).toMatchObject({ actorId: ml.id, data: {
       reason: 'canary healthy for a week', previousProductionId: production.id, approvalId: approval.id, signature: 'password-verified',
       canary: { cases: 0, minCases, shortCanaryConfirmed: true },
     } });
-    expect(await actions(production.id)).toEqual(['model.archive']);
+    expect(await actions(production.id)).toEqual([AUDIT.modelArchive]);
     expect((await servingPlan('x'))[0]).toMatchObject({ modelVersionId: m.id, role: 'PRODUCTION' });
 
     // the engineer rolls back the model on their screen: another one is refused, and nothing changes
@@ -155,8 +156,8 @@ describe('promotion state machine', () => {
     expect(await stage(production.id)).toBe('PRODUCTION');
     expect((await servingPlan('x'))[0]).toMatchObject({ modelVersionId: production.id, role: 'PRODUCTION' });
     expect(await db().approval.findFirst({ where: { modelVersionId: m.id, decision: 'REJECTED' } })).toMatchObject({ reason: 'flag spike after release', approverId: ml.id });
-    expect(await actions(m.id)).toEqual(['model.promote.shadow', 'model.promote.canary', 'model.approval.signature-failed', 'model.promote.production', 'model.rollback']);
-    expect(await actions(production.id)).toEqual(['model.archive', 'model.restore']);
+    expect(await actions(m.id)).toEqual([AUDIT.modelPromoteShadow, AUDIT.modelPromoteCanary, AUDIT.modelApprovalSignatureFailed, AUDIT.modelPromoteProduction, AUDIT.modelRollback]);
+    expect(await actions(production.id)).toEqual([AUDIT.modelArchive, AUDIT.modelRestore]);
     const history = await productionHistory();
     expect(history.slice(0, 2).map((p) => [p.modelVersionId, p.how])).toEqual([[production.id, 'restored by rollback'], [m.id, 'promoted']]);
     expect(history[0].to).toBeNull();
@@ -171,7 +172,7 @@ describe('promotion state machine', () => {
     expect(await rollbackCanary(users.ml, { modelVersionId: m.id, reason: 'looks off' })).toMatchObject({ stage: 'REJECTED' });
     const d = await db().deployment.findFirstOrThrow({ where: { modelVersionId: m.id, mode: 'CANARY' } });
     expect(d.endReason).toBe('rolled back: looks off');
-    const ev = await db().auditEvent.findFirstOrThrow({ where: { entityId: m.id, action: 'model.canary.rollback' } });
+    const ev = await db().auditEvent.findFirstOrThrow({ where: { entityId: m.id, action: AUDIT.modelCanaryRollback } });
     expect(ev).toMatchObject({ actorId: users.ml.id, data: { automatic: false, reason: 'looks off' } });
   });
 
@@ -187,7 +188,7 @@ describe('promotion state machine', () => {
   it('re-checks the gate after a locked hold-out label changed, and the evaluation records its locked reads', async () => {
     const m = await evaluatedCandidate('6.0.0', true);
     const ev = await db().evaluation.findFirstOrThrow({ where: { modelVersionId: m.id, finishedAt: { not: null } } });
-    const reads = await db().auditEvent.findMany({ where: { action: 'dataset.read' } });
+    const reads = await db().auditEvent.findMany({ where: { action: AUDIT.datasetRead } });
     expect(reads.filter((r) => (r.data as { evaluationId?: string }).evaluationId === ev.id).map((r) => (r.data as { purpose: string }).purpose)).toEqual(['EVALUATION']);
     // a radiologist corrects a hold-out case's ground truth after the evaluation: its label is a draft again
     const c = labelled[0];
