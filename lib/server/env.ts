@@ -32,6 +32,17 @@ const schema = z
     QUEUE_LIMIT: z.coerce.number().int().min(1).default(200),
     INGEST_MAX_FILE_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),
     INGEST_MAX_INFLATED_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
+    /**
+     * Upload bodies are counted as they arrive and refused (413) at these limits, Content-Length or not. A request
+     * limit left unset follows its file limit (lib/server/http/limits.ts): a case is up to five files.
+     */
+    INGEST_MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).optional(),
+    /** A saved or imported label mask (gzipped NIfTI); a uint8 512^3 grid is 128 MiB raw, tens of kB gzipped. */
+    LABEL_MAX_FILE_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+    LABEL_MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).optional(),
+    /** Each artefact a remote runner uploads (model.onnx, checkpoint.pt, train.log, ...). */
+    RUN_ARTEFACT_MAX_FILE_BYTES: z.coerce.number().int().min(1024).default(256 * 1024 * 1024),
+    RUN_ARTEFACT_MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).optional(),
     PYTHON: z.string().default('.venv/bin/python'),
     MODELS_DIR: z.string().default('models'),
     ORT_INTRA_OP_THREADS: z.coerce.number().int().min(1).max(64).default(2),

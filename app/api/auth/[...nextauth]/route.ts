@@ -1,6 +1,19 @@
 import NextAuth from 'next-auth';
+import { NextRequest } from 'next/server';
 import { authOptions } from '@/lib/server/auth/options';
+import { handleRoute } from '@/lib/server/http';
+import { readBoundedBody } from '@/lib/server/http/body';
+
+/** Sign-in and sign-out forms are a few hundred bytes; next-auth itself would read any body whole, from anyone. */
+const MAX_AUTH_BODY_BYTES = 64 * 1024;
 
 // Public by design: this is the sign-in endpoint itself.
-const handler = (req: Request, ctx: { params: Promise<{ nextauth: string[] }> }) => NextAuth(authOptions())(req, ctx);
-export { handler as GET, handler as POST };
+const GET = (req: NextRequest, ctx: { params: Promise<{ nextauth: string[] }> }) => NextAuth(authOptions())(req, ctx);
+
+const POST = handleRoute(async (req: NextRequest, ctx: { params: Promise<{ nextauth: string[] }> }) => {
+  const body = await readBoundedBody(req, MAX_AUTH_BODY_BYTES, 'The request is too large.');
+  const bounded = new NextRequest(req.url, { method: req.method, headers: req.headers, body, signal: req.signal });
+  return NextAuth(authOptions())(bounded, ctx);
+});
+
+export { GET, POST };
