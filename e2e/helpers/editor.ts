@@ -193,7 +193,7 @@ async function head(caseId: string) {
   const { db, disconnectDb } = await import('../../lib/server/db');
   const { getLabelState, readLabelVersionMask } = await import('../../lib/server/labels');
   const { countLabels } = await import('../../lib/editor/stats');
-  const state = await getLabelState(caseId);
+  const state = await getLabelState({ kind: 'system' }, caseId);
   const headVersion = state.versions.find((v) => v.isHead) ?? null;
   const out: LabelHead = {
     status: state.label?.status ?? null,

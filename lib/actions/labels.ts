@@ -20,7 +20,7 @@ function revalidateCase(caseId: string) {
 }
 
 export async function getLabelStateAction(input: { caseId: string }): Promise<ActionResult<LabelStateDto>> {
-  return runAction('label:edit', z.object({ caseId: id }), input, (_user, d) => getLabelState(d.caseId));
+  return runAction('label:edit', z.object({ caseId: id }), input, (user, d) => getLabelState(user, d.caseId));
 }
 
 export async function submitForReviewAction(input: { caseId: string; versionId: string }): Promise<ActionResult<LabelStatusDto>> {

@@ -16,6 +16,7 @@ import { inArrivalOrder } from './plan';
 import { HttpError, postLabelVersion, type SavedVersion } from './client';
 import { boundaryNoise } from './edits';
 import type { Cast } from './setup';
+import { SYSTEM } from '@/lib/server/auth/actor';
 
 /** Share of boundary voxels where the reader's contour differs from the reference by one voxel. */
 export const BOUNDARY_NOISE_RATE = 0.03;
@@ -37,7 +38,7 @@ export async function labelCase(
   const { author, reviewer } = readers(cast, opts.turn);
   const token = cast.editorTokens.get(author.id)!;
   const gt = await groundTruth(ref);
-  const state = await getLabelState(caseId);
+  const state = await getLabelState(SYSTEM, caseId);
   const parent = state.label?.headVersionId ?? null;
   let mask: Uint8Array;
   let message: string;
@@ -65,7 +66,7 @@ async function saveVersion(baseUrl: string, token: string, author: UserActor, in
     return await postLabelVersion(baseUrl, token, input);
   } catch (e) {
     if (!(e instanceof HttpError && e.status === 409 && e.retried)) throw e;
-    const head = (await getLabelState(input.caseId)).versions.find((v) => v.isHead);
+    const head = (await getLabelState(SYSTEM, input.caseId)).versions.find((v) => v.isHead);
     if (head && head.authorId === author.id && head.parentId === input.parentVersionId && head.message === input.message) return head;
     throw e;
   }

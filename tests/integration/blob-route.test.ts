@@ -28,11 +28,11 @@ const get = (headers: Record<string, string> = {}, hash = sha256) =>
 const body = async (r: Response) => Buffer.from(await r.arrayBuffer());
 
 describe('GET /api/blobs/[sha256]', () => {
-  it('sends the whole file with an ETag, immutable caching and Accept-Ranges; 304 for a matching If-None-Match', async () => {
+  it('sends the whole file with an ETag, revalidated caching (no-cache, never immutable) and Accept-Ranges; 304 for a matching If-None-Match', async () => {
     const r = await get();
     expect(r.status).toBe(200);
     expect(r.headers.get('ETag')).toBe(`"${sha256}"`);
-    expect(r.headers.get('Cache-Control')).toContain('immutable');
+    expect(r.headers.get('Cache-Control')).toBe('private, no-cache');
     expect(r.headers.get('Accept-Ranges')).toBe('bytes');
     expect(r.headers.get('Content-Length')).toBe(String(bytes.length));
     expect((await body(r)).equals(bytes)).toBe(true);

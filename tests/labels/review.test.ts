@@ -7,6 +7,7 @@ import {
   approveLabel, getApprovedLabel, getLabelState, readLabelVersionMask, restoreLabelVersion, returnLabel, saveLabelVersion, SINGLE_READER_SETTING, submitForReview,
 } from '@/lib/server/labels';
 import { at, createCase, createUsers, predictionMask, useTempBlobRoot } from './fixtures';
+import { SYSTEM } from '@/lib/server/auth/actor';
 
 useTestDb({ BLOB_ROOT: useTempBlobRoot() });
 
@@ -40,7 +41,7 @@ describe('review', () => {
     const gt = await getApprovedLabel(caseId);
     expect(gt).toMatchObject({ versionId, reviewerId: users.rad2.id });
     expect(Buffer.compare(Buffer.from(await readLabelVersionMask(caseId, gt!.versionId)), Buffer.from(mask))).toBe(0);
-    const labelId = (await getLabelState(caseId)).label!.id;
+    const labelId = (await getLabelState(SYSTEM, caseId)).label!.id;
     expect(await actions(labelId)).toEqual([AUDIT.labelCreate, AUDIT.labelSubmit, AUDIT.labelApprove]);
     const approveEvent = await db().auditEvent.findFirstOrThrow({ where: { entityId: labelId, action: AUDIT.labelApprove } });
     expect(approveEvent.actorId).toBe(users.rad2.id);
@@ -55,7 +56,7 @@ describe('review', () => {
     await expect(approveLabel({ actor: users.rad2, caseId, versionId })).rejects.toMatchObject({ code: 'CONFLICT' });
     // the author fixes it: a new version makes the label a draft again
     const fixed = await saveLabelVersion({ actor: users.rad1, caseId, parentVersionId: versionId, mask: predictionMask(), source: 'EDIT', message: 'fixed' });
-    expect((await getLabelState(caseId)).label?.status).toBe('DRAFT');
+    expect((await getLabelState(SYSTEM, caseId)).label?.status).toBe('DRAFT');
     await expect(submitForReview({ actor: users.rad1, caseId, versionId })).rejects.toMatchObject({ code: 'CONFLICT' }); // stale head
     await submitForReview({ actor: users.rad1, caseId, versionId: fixed.id });
     expect((await approveLabel({ actor: users.rad2, caseId, versionId: fixed.id })).approvalDice).toMatchObject({ WT: 1, TC: 1, ET: 1 });
@@ -70,10 +71,10 @@ describe('review', () => {
     await submitForReview({ actor: users.rad2, caseId, versionId: v2.id });
     await expect(approveLabel({ actor: users.rad2, caseId, versionId: v2.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(approveLabel({ actor: users.rad1, caseId, versionId: v2.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    expect((await getLabelState(caseId)).label?.status).toBe('IN_REVIEW');
+    expect((await getLabelState(SYSTEM, caseId)).label?.status).toBe('IN_REVIEW');
     await db().setting.create({ data: { key: SINGLE_READER_SETTING, value: true } });
     try {
-      expect((await getLabelState(caseId)).singleReader).toBe(true);
+      expect((await getLabelState(SYSTEM, caseId)).singleReader).toBe(true);
       expect((await approveLabel({ actor: users.rad1, caseId, versionId: v2.id })).status).toBe('APPROVED');
     } finally {
       await db().setting.delete({ where: { key: SINGLE_READER_SETTING } });
@@ -82,7 +83,7 @@ describe('review', () => {
 
   it('restoring a colleague\'s branch does not let that colleague approve their own voxels', async () => {
     const { caseId, versionId: v2, mask } = await correctedCase('REV-RESTORE'); // rad1's v2 on the model's v1
-    const v1 = (await getLabelState(caseId)).versions.find((v) => v.number === 1)!;
+    const v1 = (await getLabelState(SYSTEM, caseId)).versions.find((v) => v.number === 1)!;
     // rad2 saved on the stale v1 and kept the work as a branch (v3); rad1 restores that branch as the head (v4)
     const theirs = mask.slice();
     for (let x = 0; x < 4; x++) theirs[at(x, 3, 3)] = 3;
@@ -96,7 +97,7 @@ describe('review', () => {
 
   it('a reader who only saved the model\'s own prediction (a branch restoring v1) may still approve', async () => {
     const { caseId, versionId } = await correctedCase('REV-MODEL-TWIN');
-    const v1 = (await getLabelState(caseId)).versions.find((v) => v.number === 1)!;
+    const v1 = (await getLabelState(SYSTEM, caseId)).versions.find((v) => v.number === 1)!;
     await saveLabelVersion({ actor: users.rad2, caseId, parentVersionId: v1.id, mask: predictionMask(), source: 'EDIT', message: 'back to the model', asBranch: true });
     await submitForReview({ actor: users.rad1, caseId, versionId });
     expect((await approveLabel({ actor: users.rad2, caseId, versionId })).status).toBe('APPROVED');
@@ -108,7 +109,7 @@ describe('review', () => {
     await approveLabel({ actor: users.rad2, caseId, versionId });
     const v = await saveLabelVersion({ actor: users.rad1, caseId, parentVersionId: versionId, mask: mask.map((x) => (x === 2 ? 0 : x)), source: 'EDIT' });
     expect(await getApprovedLabel(caseId)).toBeNull();
-    const state = await getLabelState(caseId);
+    const state = await getLabelState(SYSTEM, caseId);
     expect(state.label).toMatchObject({ status: 'DRAFT', headVersionId: v.id, approvalDice: null, approvedAt: null });
     expect(await actions(state.label!.id)).toContain(AUDIT.labelStatus);
   });

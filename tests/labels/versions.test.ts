@@ -8,6 +8,7 @@ import { isAppError } from '@/lib/server/errors';
 import { countLabels } from '@/lib/editor/stats';
 import { diffLabelVersions, getLabelState, listLabelVersions, readLabelVersionMask, restoreLabelVersion, saveLabelVersion } from '@/lib/server/labels';
 import { AFFINE, at, countBlobFiles, createCase, createUsers, DIMS, maskFile, N, predictionMask, useTempBlobRoot } from './fixtures';
+import { SYSTEM } from '@/lib/server/auth/actor';
 
 const blobRoot = useTempBlobRoot();
 useTestDb({ BLOB_ROOT: blobRoot });
@@ -48,7 +49,7 @@ describe('version chain', () => {
       const put = await blobs().put(maskFile(mask));
       await db().prediction.create({ data: { caseId: id, modelVersionId, role, returned, maskBlobKey: put.key, maskSha256: put.sha256, volumesMl: {}, latencyMs: 1 } });
     }
-    expect((await getLabelState(id)).prediction).toMatchObject({ modelVersion: 'test-model@2.0.0-canary' });
+    expect((await getLabelState(SYSTEM, id)).prediction).toMatchObject({ modelVersion: 'test-model@2.0.0-canary' });
     await saveLabelVersion({ actor: users.rad1, caseId: id, parentVersionId: null, maskBytes: maskFile(edited(predictionMask(), 3, 0, 5)), source: 'EDIT', message: 'on the canary mask' });
     const versions = await listLabelVersions(id);
     expect(versions.map((x) => [x.number, x.source])).toEqual([[2, 'EDIT'], [1, 'MODEL']]);
@@ -72,7 +73,7 @@ describe('version chain', () => {
     const next = edited(base, 0, 0, 2);
     const v = await saveLabelVersion({ actor: users.rad1, caseId, parentVersionId: head.id, mask: next, source: 'EDIT' });
     expect(v).toMatchObject({ number: 3, parentId: head.id, changedVoxels: 2 });
-    expect((await getLabelState(caseId)).label?.headVersionId).toBe(v.id);
+    expect((await getLabelState(SYSTEM, caseId)).label?.headVersionId).toBe(v.id);
   });
 
   it('of two concurrent saves on the same parent exactly one wins; the other gets CONFLICT and can save a branch', async () => {
@@ -91,11 +92,11 @@ describe('version chain', () => {
     expect((lost[0].reason as Error).message).toMatch(/save yours as a branch/);
     const winner = won[0].value;
     const loserMask = winner.message === 'A' ? b : a;
-    expect((await getLabelState(caseId)).label?.headVersionId).toBe(winner.id);
+    expect((await getLabelState(SYSTEM, caseId)).label?.headVersionId).toBe(winner.id);
     // nothing is lost: the loser keeps its mask and stores it beside the head
     const branch = await saveLabelVersion({ actor: users.rad2, caseId, parentVersionId: head.id, mask: loserMask, source: 'EDIT', asBranch: true });
     expect(branch).toMatchObject({ parentId: head.id, isHead: false });
-    expect((await getLabelState(caseId)).label?.headVersionId).toBe(winner.id);
+    expect((await getLabelState(SYSTEM, caseId)).label?.headVersionId).toBe(winner.id);
     expect(same(await readLabelVersionMask(caseId, branch.id), loserMask)).toBe(true);
     expect(same(await readLabelVersionMask(caseId, winner.id), winner.message === 'A' ? a : b)).toBe(true);
     const audit = await db().auditEvent.findMany({ where: { entityId: branch.id } });
@@ -122,7 +123,7 @@ describe('version chain', () => {
     const versions = await listLabelVersions(caseId);
     const model = versions.find((v) => v.source === 'MODEL')!;
     const first = versions.find((v) => v.number === 2)!;
-    const { diff, overlay } = await diffLabelVersions(caseId, model.id, first.id);
+    const { diff, overlay } = await diffLabelVersions(SYSTEM, caseId, model.id, first.id);
     expect(diff).toEqual({ added: { '1': 0, '2': 0, '3': 5 }, removed: { '1': 0, '2': 0, '3': 0 }, changed: 5 });
     const o = readNifti(overlay).data as Uint8Array;
     expect(o[at(0, 2, 2)]).toBe(1);
@@ -143,7 +144,7 @@ describe('validation: nothing is stored for a bad mask', () => {
   }
 
   it('refuses a different grid, another affine, unknown labels, and wrong-sized voxel arrays', async () => {
-    const head = (await getLabelState(caseId)).label!.headVersionId;
+    const head = (await getLabelState(SYSTEM, caseId)).label!.headVersionId;
     const save = (o: object) => saveLabelVersion({ actor: users.rad1, caseId, parentVersionId: head, source: 'EDIT', ...o });
     await expectRefused(() => save({ mask: new Uint8Array(N - 1) }), /voxels/);
     const four = predictionMask();
@@ -159,7 +160,7 @@ describe('validation: nothing is stored for a bad mask', () => {
   });
 
   it('imports a mask in another convention through its label map (BraTS 2020: 4 -> 3)', async () => {
-    const head = (await getLabelState(caseId)).label!.headVersionId;
+    const head = (await getLabelState(SYSTEM, caseId)).label!.headVersionId;
     const m = predictionMask();
     const legacy = m.map((v) => (v === 3 ? 4 : v));
     const v = await saveLabelVersion({ actor: users.rad2, caseId, parentVersionId: head, maskBytes: maskFile(legacy), labelMap: 'brats2020', source: 'IMPORT', message: 'imported' });

@@ -190,9 +190,16 @@ describe('promotion state machine', () => {
     const ev = await db().evaluation.findFirstOrThrow({ where: { modelVersionId: m.id, finishedAt: { not: null } } });
     const reads = await db().auditEvent.findMany({ where: { action: AUDIT.datasetRead } });
     expect(reads.filter((r) => (r.data as { evaluationId?: string }).evaluationId === ev.id).map((r) => (r.data as { purpose: string }).purpose)).toEqual(['EVALUATION']);
-    // a radiologist corrects a hold-out case's ground truth after the evaluation: its label is a draft again
+    // A radiologist can no longer correct a locked hold-out's approved ground truth (tests/datasets/locked-members.test.ts);
+    // the gate still notices ground truth changed any other way, e.g. a database restored from a backup.
     const c = labelled[0];
-    await saveLabelVersion({ actor: users.rad1, caseId: c.caseId, parentVersionId: c.versionId, mask: erode(c.truth, 1), source: 'EDIT', message: 'ground truth corrected' });
+    await expect(saveLabelVersion({ actor: users.rad1, caseId: c.caseId, parentVersionId: c.versionId, mask: erode(c.truth, 1), source: 'EDIT', message: 'ground truth corrected' }))
+      .rejects.toMatchObject({ code: 'CONFLICT' });
+    const old = await db().labelVersion.findUniqueOrThrow({ where: { id: c.versionId } });
+    const restored = await db().labelVersion.create({
+      data: { labelId: old.labelId, number: 99, parentId: old.id, authorId: old.authorId, blobKey: old.blobKey, sha256: old.sha256, source: 'IMPORT', voxelCounts: {}, changedVoxels: 0 },
+    });
+    await db().label.update({ where: { id: old.labelId }, data: { headVersionId: restored.id } });
     await expect(promoteToShadow(users.ml, { modelVersionId: m.id, reason: 'gate passed' }))
       .rejects.toMatchObject({ code: 'CONFLICT', userMessage: expect.stringContaining('ground truth of a locked hold-out changed') });
     expect(await stage(m.id)).toBe('CANDIDATE');

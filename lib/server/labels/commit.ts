@@ -7,6 +7,7 @@ import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
 import type { PutResult } from '../storage';
 import { VERSION_INCLUDE } from './store';
+import { assertGroundTruthEditable } from '../datasets/locked-members';
 
 export interface PreparedMask {
   blob: PutResult;
@@ -31,6 +32,7 @@ export interface CommitInput {
 
 /** The transaction body of a save: compare-and-set on the head, then insert-only writes and their audit events. */
 export async function commitVersion(tx: Tx, input: CommitInput) {
+  await assertGroundTruthEditable(tx, input.caseId);
   const label = await ensureLabel(tx, input);
   // The conditional update is the compare-and-set: it matches only while the head is still the editor's parent, and
   // on PostgreSQL it row-locks the label so a concurrent save waits here and then matches nothing.

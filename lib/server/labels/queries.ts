@@ -1,6 +1,8 @@
 import 'server-only';
 import { diffMasks, type LabelDiff } from '@/lib/editor/stats';
 import { db } from '../db';
+import type { Actor } from '../auth/actor';
+import { recordLockedCaseRead } from '../datasets/locked-members';
 import { AppError } from '../errors';
 import { loadCaseGrid } from './grid';
 import { encodeMask } from './mask-codec';
@@ -26,10 +28,11 @@ export interface LabelStateDto {
   singleReader: boolean;
 }
 
-/** Everything the editor and its history/review panels show for a case. */
-export async function getLabelState(caseId: string): Promise<LabelStateDto> {
+/** Everything the editor and its history/review panels show for a case; a locked hold-out member's read is audited. */
+export async function getLabelState(actor: Actor, caseId: string): Promise<LabelStateDto> {
   const c = await db().case.findUnique({ where: { id: caseId }, select: { id: true } });
   if (!c) throw new AppError('NOT_FOUND', 'No such case.');
+  await recordLockedCaseRead(actor, caseId, 'EDITOR');
   const [label, versions, prediction, singleReader] = await Promise.all([
     db().label.findUnique({ where: { caseId }, include: { reviewer: { select: { name: true } } } }),
     listLabelVersions(caseId),
@@ -60,9 +63,10 @@ export interface VersionDiff {
 }
 
 /** What changed from one version to another, per label, with an overlay mask to show it. */
-export async function diffLabelVersions(caseId: string, fromId: string, toId: string): Promise<VersionDiff> {
+export async function diffLabelVersions(actor: Actor, caseId: string, fromId: string, toId: string): Promise<VersionDiff> {
   const grid = await loadCaseGrid(db(), caseId);
   const [from, to] = await Promise.all([findCaseVersion(db(), caseId, fromId), findCaseVersion(db(), caseId, toId)]);
+  for (const v of [from, to]) await recordLockedCaseRead(actor, caseId, 'DIFF', v.id);
   const [a, b] = await Promise.all([readVersionMask(from, grid), readVersionMask(to, grid)]);
   const { diff, overlay } = diffMasks(a, b);
   return { diff, overlay: encodeMask(overlay, grid) };

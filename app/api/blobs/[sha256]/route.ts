@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { requireRouteActor } from '@/lib/server/auth/session';
 import { authorizeBlobRead } from '@/lib/server/cases/blob-access';
+import { recordLockedBlobRead } from '@/lib/server/datasets/locked-members';
 import { blobs } from '@/lib/server/blobs';
 import { blobKeyForSha256 } from '@/lib/server/storage';
 import { AppError } from '@/lib/server/errors';
@@ -20,16 +21,21 @@ function parseRange(header: string | null, size: number): { start: number; end: 
   return start > end || start >= size ? 'unsatisfiable' : { start, end };
 }
 
-/** Streams a stored file (NIfTI volumes and masks for the viewer). Content-addressed, so it is cached forever. */
+/**
+ * Streams a stored file (NIfTI volumes and masks for the viewer). Content-addressed, so its ETag never changes: the
+ * browser keeps a copy but asks before each use (a 304 costs one round trip, no bytes), and sign-out clears the cache
+ * (Clear-Site-Data), so a scan does not outlive the session on a shared workstation.
+ */
 export const GET = handleRoute(async (req: Request, ctx: { params: Promise<{ sha256: string }> }) => {
   const actor = await requireRouteActor('case:view');
   const { sha256 } = await ctx.params;
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('NOT_FOUND', 'No such file.');
   await authorizeBlobRead(actor.role, sha256);
+  await recordLockedBlobRead(actor, sha256);
   const etag = `"${sha256}"`;
   const headers: Record<string, string> = {
     ETag: etag,
-    'Cache-Control': 'private, max-age=31536000, immutable',
+    'Cache-Control': 'private, no-cache',
     'Accept-Ranges': 'bytes',
     'Content-Type': 'application/octet-stream',
   };

@@ -11,6 +11,8 @@ export const datasetActions = {
   /** A read of a locked hold-out: what for (LIST, EVALUATION, EXPORT, TRAINING) and in which context. */
   datasetRead: defineAudit('dataset.read', 'Dataset', z.object({
     purpose: z.string(), evaluationId: id.optional(), snapshotId: id.optional(), format: z.string().optional(), members: z.number().int().optional(),
+    /** a single member's label or mask read (editor, blob route, diff) */
+    caseId: id.optional(), labelVersionId: id.optional(),
   })),
   snapshotCreate: defineAudit('snapshot.create', 'DatasetSnapshot', z.object({
     name: z.string(), purpose: z.string(), sha256: z.string(), splits: z.record(z.string(), z.number()), skipped: z.number().int(),

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { requirePageUser } from '@/lib/server/auth/session';
+import { requirePageUser, type UserActor } from '@/lib/server/auth/session';
 import { getCaseDetail } from '@/lib/server/cases/queries';
 import { isAppError } from '@/lib/server/errors';
 import { getLabelState } from '@/lib/server/labels';
@@ -11,9 +11,9 @@ import { LabelEditor } from '@/components/editor/LabelEditor';
 
 export const dynamic = 'force-dynamic';
 
-async function load(caseId: string) {
+async function load(user: UserActor, caseId: string) {
   try {
-    return await Promise.all([getCaseDetail(caseId), getLabelState(caseId)]);
+    return await Promise.all([getCaseDetail(caseId), getLabelState(user, caseId)]);
   } catch (e) {
     if (isAppError(e) && e.code === 'NOT_FOUND') notFound();
     throw e;
@@ -22,7 +22,7 @@ async function load(caseId: string) {
 
 export default async function EditCasePage({ params }: { params: Promise<{ caseId: string }> }) {
   const user = await requirePageUser('label:edit');
-  const [c, state] = await load((await params).caseId);
+  const [c, state] = await load(user, (await params).caseId);
   const head = state.versions.find((v) => v.isHead);
   return (
     <>

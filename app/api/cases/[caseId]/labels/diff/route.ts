@@ -10,18 +10,18 @@ export const runtime = 'nodejs';
  * per-label counts in the X-Label-Diff header, so the viewer gets both in one request.
  */
 export const GET = handleRoute(async (req: Request, ctx: { params: Promise<{ caseId: string }> }) => {
-  await requireRouteActor('label:edit');
+  const actor = await requireRouteActor('label:edit');
   const { caseId } = await ctx.params;
   const url = new URL(req.url);
   const from = url.searchParams.get('from'), to = url.searchParams.get('to');
   if (!from || !to) throw new AppError('INVALID_INPUT', 'Say which two versions to compare (from, to).');
-  const { diff, overlay } = await diffLabelVersions(caseId, from, to);
+  const { diff, overlay } = await diffLabelVersions(actor, caseId, from, to);
   return new Response(overlay as Uint8Array<ArrayBuffer>, {
     headers: {
       'Content-Type': 'application/octet-stream',
       'X-Label-Diff': JSON.stringify(diff),
-      // versions are immutable, so a diff of two of them is too
-      'Cache-Control': 'private, max-age=31536000, immutable',
+      // patient imaging: not kept in the browser cache (see the blob route)
+      'Cache-Control': 'private, no-store',
     },
   });
 });

@@ -25,6 +25,6 @@ export const GET = handleRoute(async (req: Request, ctx: { params: Promise<{ mod
   if (!stat) throw new AppError('NOT_FOUND', 'The mask file is missing.');
   const body = Readable.toWeb(await blobs().createReadStream(key)) as ReadableStream;
   return new Response(body, {
-    headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(stat.size), 'Cache-Control': 'private, max-age=3600' },
+    headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(stat.size), 'Cache-Control': 'private, no-store' },
   });
 });
