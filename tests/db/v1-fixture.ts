@@ -64,7 +64,9 @@ export function v1Rows(): [table: string, rows: Row[]][] {
       { id: ids.candidate, name: 'tumorwatch-seg', version: '1.1.0', blobKey: 'sha256/cand', sha256: 'b'.repeat(64), card, stage: 'CANARY', parentId: ids.production, createdAt: t(2), stageChangedAt: t(30) },
     ]],
     ['Case', ids.cases.map((id, i) => ({
-      id, externalId: `SITE-A-00${i + 1}`, site: 'A', scannerManufacturer: 'GE', fieldStrength: 3, metadata: { site: 'A' },
+      id, externalId: `SITE-A-00${i + 1}`, site: 'A', scannerManufacturer: 'GE', fieldStrength: 3,
+      // ingestion kept the uploaded file names, which can carry a patient's name (the upgrade replaces them)
+      metadata: { patientPseudonym: null, files: [`DOE_JANE_${i}_t1.nii.gz`, `DOE_JANE_${i}_t1c.nii.gz`, `DOE_JANE_${i}_t2.nii.gz`, `DOE_JANE_${i}_flair.nii.gz`] },
       status: 'PREDICTED', assigneeId: i === 0 ? ids.radiologist : null, createdAt: t(9), updatedAt: t(10 + i),
     }))],
     ['Volume', ids.cases.flatMap((caseId, i) => ['T1N', 'T1C', 'T2W', 'T2F'].map((modality) => ({

@@ -10,6 +10,7 @@ import { ingestCase } from '@/lib/server/cases/ingest';
 import { SYSTEM } from '@/lib/server/auth/actor';
 import { AppError } from '@/lib/server/errors';
 import { resetEnvCache } from '@/lib/server/env';
+import { writeNifti } from '@/lib/server/imaging/nifti';
 
 useTestDb();
 const blobRoot = useTestBlobs();
@@ -80,6 +81,38 @@ describe('case ingestion service', () => {
       delete process.env.QUEUE_LIMIT;
       resetEnvCache();
     }
+  });
+
+  it('admits concurrent uploads atomically: 20 at once with QUEUE_LIMIT=10 create exactly 10 cases', async () => {
+    await db().job.updateMany({ where: { status: { in: ['QUEUED', 'RUNNING'] } }, data: { status: 'SUCCEEDED' } });
+    process.env.QUEUE_LIMIT = '10';
+    resetEnvCache();
+    try {
+      const image = { dims: [12, 10, 8] as [number, number, number], affine: [-2, 0, 0, 11, 0, -2, 0, 9, 0, 0, 2, -4, 0, 0, 0, 1], data: new Int16Array(960).map((_, i) => i % 300) };
+      const bytes = writeNifti(image);
+      const files = ['t1n', 't1c', 't2w', 't2f'].map((field) => ({ field, filename: `${field}.nii`, bytes }));
+      const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => ingestCase(SYSTEM, { caseId: `RUSH-${i}` }, files)));
+      const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+      expect(refused.every((e) => e instanceof AppError && e.status === 503)).toBe(true);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
+      expect(await db().case.count({ where: { externalId: { startsWith: 'RUSH-' } } })).toBe(10);
+      expect(await db().job.count({ where: { status: { in: ['QUEUED', 'RUNNING'] } } })).toBe(10);
+    } finally {
+      delete process.env.QUEUE_LIMIT;
+      resetEnvCache();
+    }
+  });
+
+  it('stores modality names and hashes, never the uploaded file names (they can carry a patient name)', async () => {
+    const files = realCaseFiles('TCGA-FG-6692').map((f, i) => ({ ...f, filename: `DOE_JOHN_19630411_${i}.nii.gz` }));
+    const r = await ingestCase(SYSTEM, { caseId: 'NAMES-1' }, files);
+    const c = await db().case.findUniqueOrThrow({ where: { id: r.caseId }, include: { volumes: true } });
+    expect(JSON.stringify(c)).not.toContain('DOE_JOHN');
+    expect(await db().auditEvent.count({ where: { entityId: r.caseId } })).toBeGreaterThan(0);
+    for (const e of await db().auditEvent.findMany({ where: { entityId: r.caseId } })) expect(JSON.stringify(e.data)).not.toContain('DOE_JOHN');
+    const stored = (c.metadata as { files: { modality: string }[] }).files;
+    const byModality = <T extends { modality: string }>(xs: T[]) => [...xs].sort((a, b) => a.modality.localeCompare(b.modality));
+    expect(byModality(stored)).toEqual(byModality(c.volumes.map((v) => ({ modality: v.modality, sha256: v.sha256 }))));
   });
 
   it('a crash between the blob writes and the database commit leaves no row pointing at a missing blob', async () => {

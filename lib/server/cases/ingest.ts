@@ -9,6 +9,7 @@ import { validateCaseFiles, ImagingValidationError, type ValidatedCase, type Val
 import { caseMetadataSchema, type CaseMetadata } from '@/lib/schemas/case';
 import { assertQueueCapacity } from '../jobs';
 import { enqueueServing } from '../serving/jobs';
+import { admitToQueue } from '../jobs/admission';
 
 export interface UploadedFile {
   field: string;
@@ -54,6 +55,7 @@ type StoredVolume = { v: ValidatedVolume; put: { key: string; sha256: string; si
 /** The case, its volumes, its reference mask, the audit event and the serving job: one transaction. */
 async function createCase(actor: Actor, metadata: CaseMetadata, stored: StoredVolume[], maskPut?: { key: string; sha256: string }) {
   return db().$transaction(async (tx) => {
+    await admitToQueue(tx);
     const c = await tx.case.create({
       data: {
         externalId: metadata.caseId,
@@ -62,7 +64,8 @@ async function createCase(actor: Actor, metadata: CaseMetadata, stored: StoredVo
         scannerModel: metadata.scannerModel,
         fieldStrength: metadata.fieldStrength,
         acquisitionDate: metadata.acquisitionDate ? new Date(metadata.acquisitionDate) : undefined,
-        metadata: { patientPseudonym: metadata.patientPseudonym ?? null, files: stored.map((s) => s.v.filename) },
+        // modality and hash only: an uploaded file's name can carry the patient's name
+        metadata: { patientPseudonym: metadata.patientPseudonym ?? null, files: stored.map((s) => ({ modality: s.v.modality, sha256: s.put.sha256 })) },
         volumes: {
           create: stored.map(({ v, put }) => ({
             modality: v.modality,
