@@ -8,6 +8,29 @@ import { DEFAULT_DATABASE_URL } from './db/provider';
  */
 export const DEV_SECRET = 'tumorwatch-development-secret-do-not-use-in-production';
 
+/**
+ * The secret signs every session: in production it must be long and random (the development default, a short word
+ * or a repeated character would let anyone forge a session). Null when acceptable.
+ */
+export function productionSecretProblem(secret: string | undefined): string | null {
+  const fix = 'set it to at least 32 random characters, e.g. `openssl rand -hex 32`';
+  if (!secret) return `NEXTAUTH_SECRET is not set: ${fix}`;
+  if (secret === DEV_SECRET) return `NEXTAUTH_SECRET is the built-in development secret, refused in production: ${fix}`;
+  if (secret.length < 32) return `NEXTAUTH_SECRET has ${secret.length} characters: ${fix}`;
+  if (new Set(secret).size < 12) return `NEXTAUTH_SECRET is too repetitive to be random: ${fix}`;
+  return null;
+}
+
+/** For the server's start-up: the reason the environment is unusable, or null (instrumentation.ts exits on it). */
+export function environmentProblem(): string | null {
+  try {
+    env();
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
   .transform((v) => v === 'true' || v === '1');
@@ -29,6 +52,13 @@ const schema = z
     /** `inline`: the web server process runs the job worker too (SQLite default); `external`: `npm run worker`. */
     WORKER_MODE: z.enum(['inline', 'external']).default('inline'),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+    /** Failed sign-ins before an account is locked (then locks double: 1 min, 2, 4 ... 1 h; an admin can clear). */
+    LOGIN_ACCOUNT_FAILURES: z.coerce.number().int().min(1).default(5),
+    /**
+     * Failed sign-ins from one client address (any accounts) before it is locked the same way. A hospital's users may
+     * share one NAT address: set it to what a busy morning's typos could reach.
+     */
+    LOGIN_ADDRESS_FAILURES: z.coerce.number().int().min(1).default(50),
     QUEUE_LIMIT: z.coerce.number().int().min(1).default(200),
     INGEST_MAX_FILE_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),
     INGEST_MAX_INFLATED_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
@@ -65,9 +95,8 @@ const schema = z
     GITHUB_POLL_MS: z.coerce.number().int().min(10).default(15_000),
   })
   .superRefine((e, ctx) => {
-    if (e.NODE_ENV === 'production' && e.NEXTAUTH_SECRET === DEV_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['NEXTAUTH_SECRET'], message: 'set NEXTAUTH_SECRET: the default secret is refused in production' });
-    }
+    const secretProblem = e.NODE_ENV === 'production' ? productionSecretProblem(e.NEXTAUTH_SECRET) : null;
+    if (secretProblem) ctx.addIssue({ code: 'custom', path: ['NEXTAUTH_SECRET'], message: secretProblem });
     if (e.BLOB_DRIVER === 's3' && !e.S3_ENDPOINT) {
       ctx.addIssue({ code: 'custom', path: ['S3_ENDPOINT'], message: 'S3_ENDPOINT is required when BLOB_DRIVER=s3' });
     }

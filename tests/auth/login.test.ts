@@ -17,7 +17,7 @@ vi.mock('@/lib/server/auth/passwords', async (importOriginal) => {
 });
 const { authenticate } = await import('@/lib/server/auth/login');
 
-useTestDb();
+useTestDb({ LOGIN_ACCOUNT_FAILURES: '5', LOGIN_ADDRESS_FAILURES: '20' });
 const PASSWORD = 'correct horse battery';
 let admin: Awaited<ReturnType<typeof createUser>> & { kind: 'user' };
 let rad: Awaited<ReturnType<typeof createUser>>;
@@ -48,7 +48,7 @@ describe('sign-in', () => {
 
   it('locks an account after repeated failures, refuses even the right password, and an admin clears the lock', async () => {
     const user = await createUser(SYSTEM, { email: 'target@login.test', name: 'T', role: 'PHYSICIAN', password: PASSWORD });
-    for (let i = 0; i < POLICY.account.threshold; i++) await authenticate('target@login.test', `guess number ${i}`, `10.1.0.${i}`);
+    for (let i = 0; i < POLICY.threshold('account'); i++) await authenticate('target@login.test', `guess number ${i}`, `10.1.0.${i}`);
     const locked = await authenticate('target@login.test', PASSWORD, '10.9.9.9');
     expect(locked).toMatchObject({ ok: false, reason: 'throttled' });
     expect(locked.ok === false && locked.retryAfterS).toBeGreaterThan(0);
@@ -61,7 +61,7 @@ describe('sign-in', () => {
 
   it('backs off: each failure past the threshold doubles the lock', async () => {
     await createUser(SYSTEM, { email: 'slow@login.test', name: 'S', role: 'PHYSICIAN', password: PASSWORD });
-    for (let i = 0; i < POLICY.account.threshold; i++) await authenticate('slow@login.test', `guess ${i}`, '10.2.0.1');
+    for (let i = 0; i < POLICY.threshold('account'); i++) await authenticate('slow@login.test', `guess ${i}`, '10.2.0.1');
     const key = 'account:slow@login.test';
     const first = (await db().loginThrottle.findUniqueOrThrow({ where: { key } })).lockedUntil!.getTime() - Date.now();
     await db().loginThrottle.update({ where: { key }, data: { lockedUntil: new Date(Date.now() - 1) } }); // the first lock runs out
@@ -71,7 +71,7 @@ describe('sign-in', () => {
   });
 
   it('throttles an address that tries many accounts, whichever they are', async () => {
-    for (let i = 0; i < POLICY.address.threshold; i++) await authenticate(`spray${i}@login.test`, 'Winter2026!!', '192.0.2.7');
+    for (let i = 0; i < POLICY.threshold('address'); i++) await authenticate(`spray${i}@login.test`, 'Winter2026!!', '192.0.2.7');
     expect(await authenticate('rad@login.test', PASSWORD, '192.0.2.7')).toMatchObject({ ok: false, reason: 'throttled' });
     expect(await authenticate('rad@login.test', PASSWORD, '192.0.2.8')).toMatchObject({ ok: true });
   });

@@ -1,5 +1,6 @@
 import 'server-only';
 import { db } from '../db';
+import { env } from '../env';
 
 /**
  * Failed sign-ins are counted per account and per client address. Past a threshold each further failure locks the
@@ -8,10 +9,11 @@ import { db } from '../db';
  * counted further (so a lock cannot be stretched for ever by guessing).
  */
 export const POLICY = {
-  account: { threshold: 5, baseMs: 60_000, maxMs: 3600_000 },
-  address: { threshold: 20, baseMs: 60_000, maxMs: 3600_000 },
+  baseMs: 60_000,
+  maxMs: 3600_000,
   decayMs: 3600_000,
-} as const;
+  threshold: (kind: ThrottleKind) => (kind === 'account' ? env().LOGIN_ACCOUNT_FAILURES : env().LOGIN_ADDRESS_FAILURES),
+};
 
 export type ThrottleKind = 'account' | 'address';
 
@@ -34,9 +36,9 @@ export async function registerFailure(kind: ThrottleKind, key: string): Promise<
     create: { key, failures: 1, lastFailureAt: now },
     update: { failures: { increment: 1 }, lastFailureAt: now },
   });
-  const p = POLICY[kind];
-  if (row.failures < p.threshold) return { failures: row.failures, lockedUntil: null };
-  const lockedUntil = new Date(now.getTime() + Math.min(p.baseMs * 2 ** (row.failures - p.threshold), p.maxMs));
+  const threshold = POLICY.threshold(kind);
+  if (row.failures < threshold) return { failures: row.failures, lockedUntil: null };
+  const lockedUntil = new Date(now.getTime() + Math.min(POLICY.baseMs * 2 ** (row.failures - threshold), POLICY.maxMs));
   await db().loginThrottle.update({ where: { key }, data: { lockedUntil } });
   return { failures: row.failures, lockedUntil };
 }
