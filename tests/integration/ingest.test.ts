@@ -115,6 +115,13 @@ describe('case ingestion service', () => {
     expect(byModality(stored)).toEqual(byModality(c.volumes.map((v) => ({ modality: v.modality, sha256: v.sha256 }))));
   });
 
+  it('a mask label its convention defines but the product cannot represent (BraTS 2024 resection cavity) is a clear 422', async () => {
+    const before = await counts();
+    // the reference mask uses labels 1, 2 and 4; in BraTS 2024, 4 is the resection cavity
+    await expectRefused(ingestCase(SYSTEM, { caseId: 'RC-1', maskLabelMap: 'brats2024' }, realCaseFiles('TCGA-FG-6692', true)), 422, /4 \(RC\).*no equivalent/);
+    expect(await counts()).toEqual(before);
+  });
+
   it('a crash between the blob writes and the database commit leaves no row pointing at a missing blob', async () => {
     const spy = vi.spyOn(db(), '$transaction').mockRejectedValueOnce(new Error('simulated crash before commit'));
     await expect(ingestCase(SYSTEM, { caseId: 'CRASH-1' }, realCaseFiles('TCGA-FG-6692'))).rejects.toThrow('simulated crash');

@@ -131,6 +131,12 @@ function productMask(mask: ParsedFile, like: ParsedFile, map: LabelMap, level: n
   const unknown = [...counts.keys()].filter((l) => l !== 0 && !(l in map.labels)).sort((x, y) => x - y);
   if (unknown.length)
     fail(422, mask.filename, `mask label(s) ${unknown.join(', ')} not in label map "${map.name}" (allowed: 0, ${Object.keys(map.labels).join(', ')})`);
+  // defined by the convention but with no product equivalent (BraTS 2024's resection cavity): refused, not guessed
+  const unmapped = [...counts.keys()].filter((l) => l !== 0 && !(l in map.toProduct)).sort((x, y) => x - y);
+  if (unmapped.length) {
+    const names = unmapped.map((l) => `${l} (${map.labels[l]})`).join(', ');
+    fail(422, mask.filename, `mask label(s) ${names} of "${map.name}" have no equivalent among the product's labels (NCR, ED, ET): remove them from the mask before uploading`);
+  }
   const product = remapToProduct(labels, map);
   const bytes = writeNiftiMask(product, like.volume, { level });
   const labelCounts: Record<number, number> = { 1: 0, 2: 0, 3: 0 };
