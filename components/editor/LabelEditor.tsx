@@ -120,7 +120,7 @@ export function LabelEditor({ caseId, volumes, initialState, user }: LabelEditor
             }}
             onDiscard={() => void drafts.discard()} />
         )}
-        {va.conflict && <ConflictNotice message={va.conflict.message} of={va.conflict.of} busy={va.busy} onBranch={() => void va.save(true)} onReload={() => void va.reloadLatest()} onDismiss={() => va.setConflict(null)} />}
+        {va.conflict && <ConflictNotice message={va.conflict.message} of={va.conflict.of} busy={va.busy} onBranch={() => void va.save(true)} onTakeOver={() => void va.save(false, true)} onReload={() => void va.reloadLatest()} onDismiss={() => va.setConflict(null)} />}
         <Toolbar settings={settings} onChange={setSettings} snapshot={snap} disabled={!editable} modalities={available}
           onUndo={() => session?.undo()} onRedo={() => session?.redo()} onInterpolate={cmd.interpolate} onRemoveIslands={cmd.removeIslands} onSuggestThreshold={cmd.suggestThreshold} />
         <ModeBanner mode={va.mode} onBack={() => va.setMode({ kind: 'edit' })} />

@@ -37,12 +37,15 @@ export interface ConflictProps {
   of: Conflict['of'];
   busy: boolean;
   onBranch(): void;
+  /** for a case claimed by someone else: save anyway, taking the claim over */
+  onTakeOver(): void;
   onReload(): void;
   onDismiss(): void;
 }
 
 /** A refused save, import or restore: nothing was lost; the user chooses how to go on. */
 export function ConflictNotice(p: ConflictProps) {
+  if (p.of === 'claim') return <ClaimNotice {...p} />;
   const save = p.of === 'save';
   return (
     <div role="alertdialog" aria-label="Save conflict" className="rounded border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950">
@@ -53,6 +56,20 @@ export function ConflictNotice(p: ConflictProps) {
         {save && <button type="button" className="rounded bg-amber-700 px-3 py-1 text-white disabled:opacity-40" disabled={p.busy} onClick={p.onBranch}>Save mine as a branch</button>}
         <button type="button" className="rounded border border-amber-700 px-3 py-1 disabled:opacity-40" disabled={p.busy} onClick={p.onReload}>{save ? 'Discard mine and load the latest' : 'Load the latest'}</button>
         <button type="button" className="rounded px-3 py-1 underline" onClick={p.onDismiss}>{save ? 'Keep editing' : 'Dismiss'}</button>
+      </div>
+    </div>
+  );
+}
+
+/** A save refused because another radiologist claimed the case: nothing was stored; taking over is explicit. */
+function ClaimNotice(p: ConflictProps) {
+  return (
+    <div role="alertdialog" aria-label="Case claimed" className="rounded border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950">
+      <p className="font-medium">Not saved: this case is claimed by another radiologist</p>
+      <p className="mt-1">{p.message}</p>
+      <div className="mt-2 flex flex-wrap gap-2">
+        <button type="button" className="rounded bg-amber-700 px-3 py-1 text-white disabled:opacity-40" disabled={p.busy} onClick={p.onTakeOver}>Take over the case and save</button>
+        <button type="button" className="rounded px-3 py-1 underline" onClick={p.onDismiss}>Keep editing</button>
       </div>
     </div>
   );

@@ -34,11 +34,13 @@ export interface SaveMaskInput {
   parentVersionId: string | null;
   message: string;
   asBranch?: boolean;
+  /** take over the claim of another radiologist (after they confirmed it) */
+  takeOver?: boolean;
   source?: 'EDIT' | 'IMPORT';
   labelMap?: string;
 }
 
-/** Saves a version; throws ApiError with code CONFLICT when the parent is no longer the head. */
+/** Saves a version; throws ApiError CONFLICT when the parent is no longer the head, CLAIMED when another reader holds the case. */
 export async function saveMask(input: SaveMaskInput): Promise<LabelVersionDto> {
   const form = new FormData();
   const isGz = input.nifti[0] === 0x1f && input.nifti[1] === 0x8b;
@@ -46,6 +48,7 @@ export async function saveMask(input: SaveMaskInput): Promise<LabelVersionDto> {
   form.set('parentVersionId', input.parentVersionId ?? '');
   form.set('message', input.message);
   form.set('asBranch', String(!!input.asBranch));
+  form.set('takeOver', String(!!input.takeOver));
   form.set('source', input.source ?? 'EDIT');
   if (input.labelMap) form.set('labelMap', input.labelMap);
   const res = await fetch(`/api/cases/${input.caseId}/labels`, { method: 'POST', body: form });

@@ -15,10 +15,13 @@ export type EditorMode =
   | { kind: 'view'; version: LabelVersionDto; mask: Uint8Array }
   | { kind: 'diff'; from: LabelVersionDto; to: LabelVersionDto; diff: LabelDiff; mask: Uint8Array };
 
-/** A refused step: a save can be kept as a branch; a refused import or restore was not applied and is simply redone. */
+/**
+ * A refused step: a save can be kept as a branch; a refused import or restore was not applied and is simply redone;
+ * a save on a case another radiologist claimed can be repeated as an explicit take-over.
+ */
 export interface Conflict {
   message: string;
-  of: 'save' | 'import' | 'restore';
+  of: 'save' | 'import' | 'restore' | 'claim';
 }
 
 interface Deps {
@@ -76,13 +79,13 @@ export function useVersionActions({ caseId, viewer, session, drafts, initialStat
     setMode({ kind: 'edit' });
   }, [viewer, session]);
 
-  const save = useCallback((asBranch = false) => step(async () => {
+  const save = useCallback((asBranch = false, takeOver = false) => step(async () => {
     if (!viewer || !session) return;
     setMode({ kind: 'edit' });
     const revision = session.getSnapshot().revision;
     try {
       const nifti = await viewer.encodeMask(session.mask);
-      const v = await saveMask({ caseId, nifti, parentVersionId: base, message, asBranch });
+      const v = await saveMask({ caseId, nifti, parentVersionId: base, message, asBranch, takeOver });
       session.markSaved(revision);
       setBase(v.id);
       setMessage('');
@@ -91,7 +94,7 @@ export function useVersionActions({ caseId, viewer, session, drafts, initialStat
       await refresh();
       setNotice(asBranch ? `Saved as branch v${v.number}; the head is unchanged. Compare them in the history.` : `Saved version ${v.number}.`);
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'CONFLICT') setConflict({ message: e.message, of: 'save' });
+      if (e instanceof ApiError && (e.code === 'CONFLICT' || e.code === 'CLAIMED')) setConflict({ message: e.message, of: e.code === 'CLAIMED' ? 'claim' : 'save' });
       else throw e;
     }
   }), [step, viewer, session, caseId, base, message, drafts, refresh]);

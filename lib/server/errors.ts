@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'INVALID_INPUT'
   | 'CONFLICT'
+  /** the case is claimed by another radiologist: a save needs an explicit take-over */
+  | 'CLAIMED'
   | 'UNSUPPORTED_MEDIA'
   | 'TOO_LARGE'
   | 'UNAVAILABLE'
@@ -17,6 +19,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   INVALID_INPUT: 400,
   CONFLICT: 409,
+  CLAIMED: 409,
   UNSUPPORTED_MEDIA: 415,
   TOO_LARGE: 413,
   UNAVAILABLE: 503,

@@ -8,6 +8,7 @@ import type { Actor } from '../auth/actor';
 import type { PutResult } from '../storage';
 import { VERSION_INCLUDE } from './store';
 import { assertGroundTruthEditable } from '../datasets/locked-members';
+import { settleClaim } from './claim';
 
 export interface PreparedMask {
   blob: PutResult;
@@ -22,6 +23,7 @@ export interface CommitInput {
   parentVersionId: string | null;
   source: 'MODEL' | 'EDIT' | 'IMPORT';
   asBranch?: boolean;
+  takeOver?: boolean;
   message: string;
   prepared: PreparedMask;
   /** the shown prediction's mask, recorded as version 1 when the label has no version yet */
@@ -33,6 +35,7 @@ export interface CommitInput {
 /** The transaction body of a save: compare-and-set on the head, then insert-only writes and their audit events. */
 export async function commitVersion(tx: Tx, input: CommitInput) {
   await assertGroundTruthEditable(tx, input.caseId);
+  await settleClaim(tx, input);
   const label = await ensureLabel(tx, input);
   // The conditional update is the compare-and-set: it matches only while the head is still the editor's parent, and
   // on PostgreSQL it row-locks the label so a concurrent save waits here and then matches nothing.

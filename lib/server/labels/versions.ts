@@ -30,6 +30,8 @@ export interface SaveLabelVersionInput {
   source: 'MODEL' | 'EDIT' | 'IMPORT';
   /** store the version without moving the head (after a conflict), to compare and restore later */
   asBranch?: boolean;
+  /** save on a case another radiologist has claimed, taking the claim over (audited); refused with CLAIMED without */
+  takeOver?: boolean;
   /** extra audit data (e.g. which version a restore came from) */
   auditData?: CommitInput['auditData'];
 }

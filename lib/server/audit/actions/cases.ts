@@ -7,6 +7,8 @@ export const caseActions = {
     externalId: z.string(), modalities: z.array(z.string()), referenceMask: z.boolean(), site: z.string().nullable(),
   })),
   caseAssign: defineAudit('case.assign', 'Case', z.object({ assigneeId: id })),
+  /** a radiologist saved on a case another had claimed, after confirming the take-over */
+  caseTakeover: defineAudit('case.takeover', 'Case', z.object({ previousAssigneeId: id, assigneeId: id })),
   caseUnassign: defineAudit('case.unassign', 'Case', z.object({ previousAssigneeId: id.nullable() })),
   caseFlag: defineAudit('case.flag', 'Case', z.object({ flagId: id, predictionId: id.nullable(), reason: z.string() })),
   driftReport: defineAudit('drift.report', 'Case', z.object({

@@ -15,6 +15,7 @@ const fields = z.object({
   source: z.enum(['EDIT', 'IMPORT']).default('EDIT'),
   labelMap: z.string().max(50).optional(),
   asBranch: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  takeOver: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 
 /**
