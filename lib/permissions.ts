@@ -50,6 +50,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/models', label: 'Models', permission: 'model:view' },
   { href: '/runs', label: 'Runs', permission: 'run:view' },
   { href: '/audit', label: 'Audit log', permission: 'audit:view' },
+  { href: '/admin/users', label: 'Administration', permission: 'user:manage' },
 ];
 
 export function navFor(role: RoleName | undefined | null): NavItem[] {

@@ -1,6 +1,7 @@
 /**
  * Production user management: `npm run user:create -- --email a@b.org --name "A B" --role RADIOLOGIST`
- * The password is read from --password, or from the TUMORWATCH_PASSWORD variable, or prompted on a terminal.
+ * The password is read from the TUMORWATCH_PASSWORD variable, or prompted on a terminal; never from an option, since a
+ * command line is visible to every user of the machine (ps) and kept in shell history.
  */
 import { parseArgs } from 'node:util';
 import readline from 'node:readline/promises';
@@ -11,17 +12,18 @@ import { disconnectDb } from '../lib/server/db';
 async function readPassword(): Promise<string> {
   if (process.env.TUMORWATCH_PASSWORD) return process.env.TUMORWATCH_PASSWORD;
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  const answer = await rl.question('Password (min 8 characters): ');
+  const answer = await rl.question('Password (at least 12 characters): ');
   rl.close();
   return answer;
 }
 
 async function main() {
-  const { values } = parseArgs({
-    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } },
-  });
-  if (!values.email || !values.role) throw new Error('usage: npm run user:create -- --email <email> --role <RADIOLOGIST|PHYSICIAN|ML_ENGINEER|ADMIN> [--name <name>] [--password <pw>]');
-  const password = values.password ?? (await readPassword());
+  if (process.argv.some((a) => a === '--password' || a.startsWith('--password='))) {
+    throw new Error('--password is not accepted (a command line is visible to other users and kept in shell history): set TUMORWATCH_PASSWORD or answer the prompt');
+  }
+  const { values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } } });
+  if (!values.email || !values.role) throw new Error('usage: npm run user:create -- --email <email> --role <RADIOLOGIST|PHYSICIAN|ML_ENGINEER|ADMIN> [--name <name>] (password: TUMORWATCH_PASSWORD or prompted)');
+  const password = await readPassword();
   const user = await createUser(SYSTEM, { email: values.email, name: values.name ?? values.email, role: values.role as never, password });
   console.log(JSON.stringify(user));
 }
