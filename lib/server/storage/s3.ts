@@ -9,8 +9,9 @@ import {
   S3Client,
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { assertBlobKey, assertListPrefix, assertRangeShape, blobKeyForSha256, chunkToBuffer, isBlobKey } from './keys';
-import { MIN_PART_SIZE, MultipartUpload, PartBuffer, abortStaleUploads, copyObject, httpStatus, isNotFound } from './s3-multipart';
+import { abortStaleUploads, copyObject, httpStatus, isNotFound } from './s3-ops';
 import {
   BlobNotFoundError,
   InvalidRangeError,
@@ -39,6 +40,8 @@ export interface S3BlobStoreOptions {
 }
 
 const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+/** S3 rejects non-final parts below 5 MiB (Upload knows it too, but keeps its constant private). */
+const MIN_PART_SIZE = 5 * 1024 * 1024;
 const FIVE_GIB = 5 * 1024 ** 3;
 
 /**
@@ -57,6 +60,7 @@ export class S3BlobStore implements BlobStore {
     const base = opts.prefix ?? '';
     if (!/^([0-9A-Za-z_-][0-9A-Za-z._-]*\/)*$/.test(base)) throw new Error(`S3 prefix must be empty or end with '/': ${base}`);
     this.partSize = opts.partSize ?? DEFAULT_PART_SIZE;
+    // Checked here, not left to Upload, so a misconfiguration fails at start-up rather than on the first large put.
     if (this.partSize < MIN_PART_SIZE) throw new Error(`S3 partSize must be at least ${MIN_PART_SIZE} bytes`);
     this.maxCopyObjectBytes = Math.min(opts.maxCopyObjectBytes ?? FIVE_GIB, FIVE_GIB);
     this.bucket = opts.bucket;
@@ -161,33 +165,56 @@ export class S3BlobStore implements BlobStore {
 
   private async putStream(stream: Readable, contentType?: string): Promise<PutResult> {
     const hash = createHash('sha256');
-    const pending = new PartBuffer();
-    let upload: MultipartUpload | undefined;
-    try {
+    let size = 0;
+    const hashed = (async function* () {
       for await (const chunk of stream) {
         const buf = chunkToBuffer(chunk);
         hash.update(buf);
-        pending.push(buf);
-        while (pending.length >= this.partSize) {
-          upload ??= await MultipartUpload.start(this.client, this.bucket, `${this.base}tmp/${randomUUID()}`, contentType);
-          await upload.uploadPart(pending.take(this.partSize));
-        }
+        size += buf.length;
+        yield buf;
       }
-      if (!upload) return await this.putBuffer(pending.take(pending.length), contentType, hash.digest('hex'));
-      if (pending.length > 0) await upload.uploadPart(pending.take(pending.length));
-      await upload.complete();
-    } catch (err) {
-      await upload?.abort().catch(() => {});
-      throw err;
+    })();
+    // Read one part's worth first: a stream that ends within it is known by its hash and goes straight to
+    // its key with one PutObject, like a buffer, with no temp object and no copy.
+    const head: Buffer[] = [];
+    while (size <= this.partSize) {
+      const next = await hashed.next();
+      if (next.done) return this.putBuffer(Buffer.concat(head, size), contentType, hash.digest('hex'));
+      head.push(next.value);
     }
+    const tempKey = `${this.base}tmp/${randomUUID()}`;
+    const body = Readable.from(
+      (async function* () {
+        try {
+          while (head.length > 0) yield head.shift()!;
+          yield* hashed;
+        } finally {
+          // Upload gave up early: stop reading the source (ending the iteration destroys it).
+          await hashed.return(undefined);
+        }
+      })(),
+      { objectMode: false },
+    );
+    // queueSize 1: one part in memory and in flight at a time (the contract bounds the read-ahead to one
+    // part). On any failure, the source stream's included, Upload aborts its multipart upload.
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: tempKey, Body: body, ContentType: contentType },
+      partSize: this.partSize,
+      queueSize: 1,
+      leavePartsOnError: false,
+    });
+    await upload.done().catch((err: unknown) => {
+      body.destroy();
+      throw err;
+    });
     const sha256 = hash.digest('hex');
     const key = blobKeyForSha256(sha256);
-    const size = pending.total;
     try {
       const copyOpts = { maxCopyObjectBytes: this.maxCopyObjectBytes, partSize: this.partSize, contentType };
-      await copyObject(this.client, this.bucket, upload.key, this.base + key, size, copyOpts);
+      await copyObject(this.client, this.bucket, tempKey, this.base + key, size, copyOpts);
     } finally {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: upload.key })).catch(() => {});
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: tempKey })).catch(() => {});
     }
     return { key, sha256, size };
   }

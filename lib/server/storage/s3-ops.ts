@@ -5,79 +5,20 @@ import {
   CopyObjectCommand,
   CreateMultipartUploadCommand,
   ListMultipartUploadsCommand,
-  UploadPartCommand,
-  UploadPartCopyCommand,
   ListPartsCommand,
+  UploadPartCopyCommand,
   type CompletedPart,
   type S3Client,
 } from '@aws-sdk/client-s3';
 
-/** S3 rejects non-final parts below 5 MiB and uploads of more than 10 000 parts. */
-export const MIN_PART_SIZE = 5 * 1024 * 1024;
+// What the S3 driver needs beyond uploading, which `Upload` from @aws-sdk/lib-storage does for it:
+// - a server-side copy (lib-storage only sends bytes it is given; a blob's final key is known only after
+//   its last byte, so a large stream is uploaded to a temp key and copied);
+// - a sweep of multipart uploads a killed process left open (lib-storage aborts only its own failures);
+// - telling a missing object from other S3 errors.
+
+/** S3 refuses multipart uploads of more than 10 000 parts. */
 const MAX_PARTS = 10_000;
-
-/** One multipart upload; parts are sent in order, one at a time, so memory stays at one part. */
-export class MultipartUpload {
-  private readonly parts: CompletedPart[] = [];
-
-  private constructor(
-    private readonly client: S3Client,
-    private readonly bucket: string,
-    readonly key: string,
-    private readonly uploadId: string,
-  ) {}
-
-  static async start(client: S3Client, bucket: string, key: string, contentType?: string): Promise<MultipartUpload> {
-    const res = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType }));
-    if (!res.UploadId) throw new Error(`S3 returned no UploadId for ${key}`);
-    return new MultipartUpload(client, bucket, key, res.UploadId);
-  }
-
-  async uploadPart(body: Buffer): Promise<void> {
-    const PartNumber = this.nextPartNumber();
-    const res = await this.client.send(
-      new UploadPartCommand({ Bucket: this.bucket, Key: this.key, UploadId: this.uploadId, PartNumber, Body: body }),
-    );
-    this.parts.push({ PartNumber, ETag: res.ETag });
-  }
-
-  /** Server-side copy of an inclusive byte range of `sourceKey` (same bucket) as the next part. */
-  async copyPart(sourceKey: string, start: number, end: number): Promise<void> {
-    const PartNumber = this.nextPartNumber();
-    const res = await this.client.send(
-      new UploadPartCopyCommand({
-        Bucket: this.bucket,
-        Key: this.key,
-        UploadId: this.uploadId,
-        PartNumber,
-        CopySource: `${this.bucket}/${sourceKey}`,
-        CopySourceRange: `bytes=${start}-${end}`,
-      }),
-    );
-    this.parts.push({ PartNumber, ETag: res.CopyPartResult?.ETag });
-  }
-
-  /** The object appears under its key, whole, only now. */
-  async complete(): Promise<void> {
-    await this.client.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: this.bucket,
-        Key: this.key,
-        UploadId: this.uploadId,
-        MultipartUpload: { Parts: this.parts },
-      }),
-    );
-  }
-
-  async abort(): Promise<void> {
-    await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, UploadId: this.uploadId }));
-  }
-
-  private nextPartNumber(): number {
-    if (this.parts.length >= MAX_PARTS) throw new Error(`Upload of ${this.key} exceeds ${MAX_PARTS} parts`);
-    return this.parts.length + 1;
-  }
-}
 
 /**
  * Copies `from` to `to` inside one bucket, metadata (content type) included. CopyObject handles up to
@@ -96,14 +37,25 @@ export async function copyObject(
     return;
   }
   const partSize = Math.max(opts.partSize, Math.ceil(size / MAX_PARTS));
-  const upload = await MultipartUpload.start(client, bucket, to, opts.contentType);
+  const created = await client.send(
+    new CreateMultipartUploadCommand({ Bucket: bucket, Key: to, ContentType: opts.contentType }),
+  );
+  if (!created.UploadId) throw new Error(`S3 returned no UploadId for ${to}`);
+  const target = { Bucket: bucket, Key: to, UploadId: created.UploadId };
   try {
+    const Parts: CompletedPart[] = [];
     for (let start = 0; start < size; start += partSize) {
-      await upload.copyPart(from, start, Math.min(start + partSize, size) - 1);
+      const PartNumber = Parts.length + 1;
+      const CopySourceRange = `bytes=${start}-${Math.min(start + partSize, size) - 1}`;
+      const res = await client.send(
+        new UploadPartCopyCommand({ ...target, PartNumber, CopySource: `${bucket}/${from}`, CopySourceRange }),
+      );
+      Parts.push({ PartNumber, ETag: res.CopyPartResult?.ETag });
     }
-    await upload.complete();
+    // The object appears under its key, whole, only now.
+    await client.send(new CompleteMultipartUploadCommand({ ...target, MultipartUpload: { Parts } }));
   } catch (err) {
-    await upload.abort().catch(() => {});
+    await client.send(new AbortMultipartUploadCommand(target)).catch(() => {});
     throw err;
   }
 }
@@ -143,27 +95,6 @@ async function lastPartTime(client: S3Client, bucket: string, key: string, uploa
     for (const part of page.Parts ?? []) latest = Math.max(latest, part.LastModified?.getTime() ?? 0);
     if (!page.IsTruncated || !page.NextPartNumberMarker) return latest;
     PartNumberMarker = page.NextPartNumberMarker;
-  }
-}
-
-/** Accumulates stream chunks until a part is full; holds at most one part plus one chunk. */
-export class PartBuffer {
-  private chunks: Buffer[] = [];
-  length = 0;
-  total = 0;
-
-  push(buf: Buffer): void {
-    this.chunks.push(buf);
-    this.length += buf.length;
-    this.total += buf.length;
-  }
-
-  take(n: number): Buffer {
-    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.length);
-    const rest = all.subarray(n);
-    this.chunks = rest.length > 0 ? [rest] : [];
-    this.length = rest.length;
-    return all.subarray(0, n);
   }
 }
 
