@@ -3,13 +3,12 @@ import { getServerSession } from 'next-auth';
 import { redirect } from 'next/navigation';
 import { headers } from 'next/headers';
 import { authOptions } from './options';
-import { db } from '../db';
-import { AUDIT, recordAudit } from '../audit';
-import { AppError } from '../errors';
-import { can, type Permission, type RoleName } from '@/lib/permissions';
+import { AppError, isAppError } from '../errors';
+import type { Permission, RoleName } from '@/lib/permissions';
 import type { Actor } from './actor';
 import { sessionUser } from './sessions';
-import { actorForToken, tokenAllows } from './tokens';
+import { actorForToken } from './tokens';
+import { authorize } from './authorize';
 
 export type UserActor = Extract<Actor, { kind: 'user' }>;
 
@@ -26,19 +25,12 @@ export async function currentUser(): Promise<UserActor | null> {
   return { kind: 'user', id: user.id, email: user.email, name: user.name, role: user.role as RoleName };
 }
 
-/** A refusal is a security event: recorded, then thrown or redirected by the caller. */
-async function recordDenial(actor: Actor & { role: RoleName }, permission: Permission, via: 'page' | 'action' | 'route') {
-  await db().$transaction((tx) => recordAudit(tx, { actor, action: AUDIT.permissionDenied, entityId: permission, data: { role: actor.role, via } }));
-}
-
 /** For pages: anonymous users go to the login page; a missing permission renders the 403 page. */
 export async function requirePageUser(permission: Permission): Promise<UserActor> {
   const user = await currentUser();
   if (!user) redirect('/login');
-  if (!can(user.role, permission)) {
-    await recordDenial(user, permission, 'page');
-    redirect('/forbidden');
-  }
+  const allowed = await authorize(user, permission, { via: 'page' }).then(() => true, (e) => (isAppError(e) && e.code === 'FORBIDDEN' ? false : Promise.reject(e)));
+  if (!allowed) redirect('/forbidden');
   return user;
 }
 
@@ -46,10 +38,7 @@ export async function requirePageUser(permission: Permission): Promise<UserActor
 export async function requireActionUser(permission: Permission): Promise<UserActor> {
   const user = await currentUser();
   if (!user) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.');
-  if (!can(user.role, permission)) {
-    await recordDenial(user, permission, 'action');
-    throw new AppError('FORBIDDEN', 'Your role does not allow this action.');
-  }
+  await authorize(user, permission, { via: 'action' });
   return user;
 }
 
@@ -58,13 +47,6 @@ export async function requireRouteActor(permission: Permission): Promise<Actor &
   const auth = (await headers()).get('authorization');
   const actor = auth?.startsWith('Bearer ') ? await actorForToken(auth.slice(7).trim()) : await currentUser();
   if (!actor) throw new AppError('UNAUTHENTICATED', 'Sign in or send a valid API token.');
-  if (!can(actor.role, permission)) {
-    await recordDenial(actor, permission, 'route');
-    throw new AppError('FORBIDDEN', 'Your role does not allow this request.');
-  }
-  if (actor.kind === 'token' && !tokenAllows(actor.scope, permission)) {
-    await recordDenial(actor, permission, 'route');
-    throw new AppError('FORBIDDEN', `This API token's scope (${actor.scope.toLowerCase()}) does not allow this request.`);
-  }
+  await authorize(actor, permission, { via: 'route' });
   return actor;
 }

@@ -7,7 +7,7 @@ import { db } from '../db';
 import { blobs } from '../blobs';
 import { AUDIT, recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
-import { assertActorCan } from './access';
+import { authorize } from '../auth/authorize';
 import { recordLockedReads } from './locked-reads';
 import { CHANNELS, fileKey, type SnapshotCase } from './manifest';
 import { loadSnapshot, niftiExtension } from './files';
@@ -30,7 +30,7 @@ const isTraining = (c: SnapshotCase) => (TRAINER_SPLITS as readonly string[]).in
  * cases of a locked hold-out is a read of it, and is audited as one.
  */
 export async function exportSnapshot(actor: Actor, input: { snapshotId: string; format: ExportFormat; outDir: string; datasetId?: number }): Promise<ExportResult> {
-  assertActorCan(actor, 'dataset:manage');
+  await authorize(actor, 'dataset:manage');
   const snap = await loadSnapshot(input.snapshotId);
   const cases = snap.manifest.cases;
   let dir = path.resolve(input.outDir);

@@ -3,7 +3,7 @@ import { db, type Tx } from '../db';
 import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
-import { assertActorCan } from './access';
+import { authorize } from '../auth/authorize';
 import { HOLDOUT_KINDS } from './snapshot';
 import { recordLockedReads } from './locked-reads';
 
@@ -31,7 +31,7 @@ export async function addCasesToDataset(
   input: { datasetId: string; caseIds?: string[]; externalIds?: string[] },
   client?: Tx,
 ): Promise<MembershipChangeDto> {
-  assertActorCan(actor, 'dataset:manage');
+  await authorize(actor, 'dataset:manage');
   const work = async (tx: Tx) => {
     const d = await loadDataset(tx, input.datasetId);
     await holdUnlocked(tx, d);
@@ -79,7 +79,7 @@ async function resolveCaseIds(tx: Tx, caseIds: string[], externalIds: string[]):
 }
 
 export async function removeCaseFromDataset(actor: Actor, input: { datasetId: string; caseId: string }): Promise<void> {
-  assertActorCan(actor, 'dataset:manage');
+  await authorize(actor, 'dataset:manage');
   await db().$transaction(async (tx) => {
     const d = await loadDataset(tx, input.datasetId);
     await holdUnlocked(tx, d);
@@ -91,7 +91,7 @@ export async function removeCaseFromDataset(actor: Actor, input: { datasetId: st
 
 /** Locking is one-way: a hold-out that could be unlocked could quietly be trained on. */
 export async function lockDataset(actor: Actor, datasetId: string): Promise<{ lockedAt: string }> {
-  assertActorCan(actor, 'dataset:manage');
+  await authorize(actor, 'dataset:manage');
   return db().$transaction(async (tx) => {
     const d = await loadDataset(tx, datasetId);
     if (!(LOCKABLE_KINDS as readonly string[]).includes(d.kind)) {
@@ -115,7 +115,7 @@ export interface DatasetMemberDto {
 
 /** Member list; reading a locked hold-out is recorded (who looked at the hold-out, and when). */
 export async function listDatasetMembers(actor: Actor, datasetId: string): Promise<DatasetMemberDto[]> {
-  assertActorCan(actor, 'dataset:view');
+  await authorize(actor, 'dataset:view');
   return db().$transaction(async (tx) => {
     const d = await loadDataset(tx, datasetId);
     const rows = await tx.datasetMember.findMany({

@@ -4,7 +4,7 @@ import { blobs } from '../blobs';
 import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import { actorUserId, type Actor } from '../auth/actor';
-import { assertActorCan } from './access';
+import { authorize } from '../auth/authorize';
 import { buildManifest, CHANNELS, type SnapshotCase } from './manifest';
 import { recordLockedReads } from './locked-reads';
 
@@ -40,7 +40,7 @@ export interface SnapshotResultDto {
 export const HOLDOUT_KINDS = ['HOLDOUT_INTERNAL', 'HOLDOUT_EXTERNAL', 'DRIFTER'] as const;
 
 export async function createSnapshot(actor: Actor, input: CreateSnapshotInput): Promise<SnapshotResultDto> {
-  assertActorCan(actor, 'dataset:manage');
+  await authorize(actor, 'dataset:manage');
   return db().$transaction((tx) => createSnapshotInTx(tx, actor, input), { timeout: 120_000, maxWait: 30_000 });
 }
 

@@ -4,7 +4,7 @@ import { db, type Db, type Tx } from '../db';
 import { AppError } from '../errors';
 import { AUDIT, recordAudit } from '../audit';
 import { SYSTEM, type Actor } from '../auth/actor';
-import { requireActorPermission } from '../registry/guard';
+import { authorize } from '../auth/authorize';
 
 /** Acceptance criteria are append-only: an edit inserts version max+1, so every evaluation names the rules it used. */
 export interface CriteriaVersionDto {
@@ -58,7 +58,7 @@ export async function listCriteriaVersions(): Promise<CriteriaVersionDto[]> {
 
 /** Inserts the next version. A concurrent edit that took the same number is refused (CONFLICT), not merged. */
 export async function saveCriteriaVersion(actor: Actor, input: unknown): Promise<CriteriaVersionDto> {
-  requireActorPermission(actor, 'criteria:edit');
+  await authorize(actor, 'criteria:edit');
   const parsed = criteriaEditSchema.safeParse(input);
   if (!parsed.success) {
     const first = parsed.error.issues[0];

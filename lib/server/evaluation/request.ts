@@ -3,7 +3,7 @@ import { db } from '../db';
 import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
-import { requireActorPermission } from '../registry/guard';
+import { authorize } from '../auth/authorize';
 import { enqueueEvaluation } from './jobs';
 
 /**
@@ -11,7 +11,7 @@ import { enqueueEvaluation } from './jobs';
  * event commit together. Only models still on their way to production are worth evaluating.
  */
 export async function requestEvaluation(actor: Actor, modelVersionId: string): Promise<{ jobId: string }> {
-  requireActorPermission(actor, 'model:promote');
+  await authorize(actor, 'model:promote');
   const m = await db().modelVersion.findUnique({ where: { id: modelVersionId } });
   if (!m) throw new AppError('NOT_FOUND', 'No such model version.');
   if (!['CANDIDATE', 'SHADOW', 'CANARY'].includes(m.stage)) throw new AppError('CONFLICT', `This model is ${m.stage}: only candidates, shadow and canary models are evaluated.`);

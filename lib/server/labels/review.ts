@@ -6,7 +6,8 @@ import { AUDIT, recordAudit, type AuditRecord } from '../audit';
 import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
 import { loadCaseGrid } from './grid';
-import { shownPrediction, readPredictionMask, readVersionMask, requireLabelUser, TX_OPTIONS } from './store';
+import { shownPrediction, readPredictionMask, readVersionMask, TX_OPTIONS } from './store';
+import { authorize, personId } from '../auth/authorize';
 
 export const SINGLE_READER_SETTING = 'labels.singleReader';
 
@@ -29,7 +30,7 @@ export type ApprovalDice = Record<RegionName, number> & { predictionId: string; 
 
 /** Hands the head version to a second reader. */
 export async function submitForReview(input: ReviewInput): Promise<LabelStatusDto> {
-  requireLabelUser(input.actor, 'label:edit');
+  await authorize(input.actor, 'label:edit', { who: 'person' });
   return transition(input, ['DRAFT', 'RETURNED'], 'IN_REVIEW', {}, (decided) => ({ action: AUDIT.labelSubmit, data: decided }));
 }
 
@@ -38,7 +39,7 @@ export async function submitForReview(input: ReviewInput): Promise<LabelStatusDt
  * `labels.singleReader` setting is true. Stores Dice per region between the shown prediction (the model mask clinicians saw) and the approved mask.
  */
 export async function approveLabel(input: ReviewInput): Promise<LabelStatusDto> {
-  const reviewerId = requireLabelUser(input.actor, 'label:review');
+  const reviewerId = personId(await authorize(input.actor, 'label:review', { who: 'person' }));
   const label = await db().label.findUnique({ where: { caseId: input.caseId } });
   if (!label?.headVersionId) throw new AppError('NOT_FOUND', 'This case has no label to approve.');
   if (!(await isSingleReader()) && (await contributors(label.id, label.headVersionId)).has(reviewerId))
@@ -49,7 +50,7 @@ export async function approveLabel(input: ReviewInput): Promise<LabelStatusDto> 
 
 /** Sends the head back to its authors with a comment saying what to fix. */
 export async function returnLabel(input: ReviewInput & { comment: string }): Promise<LabelStatusDto> {
-  const reviewerId = requireLabelUser(input.actor, 'label:review');
+  const reviewerId = personId(await authorize(input.actor, 'label:review', { who: 'person' }));
   const comment = input.comment.trim().slice(0, 2000);
   if (!comment) throw new AppError('INVALID_INPUT', 'Say what needs to change: a comment is required to return a label.', { fieldErrors: { comment: ['Required'] } });
   return transition(input, ['IN_REVIEW'], 'RETURNED', { reviewerId, reviewComment: comment }, (decided) => ({ action: AUDIT.labelReturn, data: { ...decided, comment } }));

@@ -1,20 +1,11 @@
 import 'server-only';
-import { can, type Permission } from '@/lib/permissions';
 import { countLabels, type LabelCounts } from '@/lib/editor/stats';
 import type { Db, Tx } from '../db';
 import { db } from '../db';
 import { AppError } from '../errors';
 import { blobs } from '../blobs';
-import { actorRole, actorUserId, type Actor } from '../auth/actor';
 import { decodeMaskFile } from './mask-codec';
 import type { CaseGrid } from './grid';
-
-/** The user behind an actor, when the actor's role has the permission; label work always has a human author. */
-export function requireLabelUser(actor: Actor, permission: Permission): string {
-  const userId = actorUserId(actor);
-  if (!userId || !can(actorRole(actor), permission)) throw new AppError('FORBIDDEN', 'Your role does not allow this action on labels.');
-  return userId;
-}
 
 export interface LabelVersionDto {
   id: string;

@@ -7,10 +7,11 @@ import type { Actor } from '../auth/actor';
 import { loadCaseGrid, type CaseGrid } from './grid';
 import { decodeMaskFile, encodeMask, validateMaskArray } from './mask-codec';
 import {
-  countsOf, findCaseVersion, shownPrediction, readPredictionMask, readVersionMask, requireLabelUser,
+  countsOf, findCaseVersion, shownPrediction, readPredictionMask, readVersionMask,
   TX_OPTIONS, VERSION_INCLUDE, versionDto, type LabelVersionDto,
 } from './store';
 import { commitVersion, type CommitInput, type PreparedMask } from './commit';
+import { authorize, personId } from '../auth/authorize';
 
 export interface SaveLabelVersionInput {
   actor: Actor;
@@ -44,7 +45,7 @@ export interface SaveLabelVersionInput {
  * prediction as version 1 (source MODEL), so every edit has a visible, diffable parent.
  */
 export async function saveLabelVersion(input: SaveLabelVersionInput): Promise<LabelVersionDto> {
-  const authorId = requireLabelUser(input.actor, 'label:edit');
+  const authorId = personId(await authorize(input.actor, 'label:edit', { who: 'person' }));
   const message = (input.message ?? '').trim().slice(0, 2000);
   const grid = await loadCaseGrid(db(), input.caseId);
   const mask = decodeInput(input, grid);
@@ -107,7 +108,7 @@ export interface RestoreLabelVersionInput {
 
 /** Restores an old version as a new head version (history is never rewritten). */
 export async function restoreLabelVersion(input: RestoreLabelVersionInput): Promise<LabelVersionDto> {
-  requireLabelUser(input.actor, 'label:edit');
+  await authorize(input.actor, 'label:edit', { who: 'person' });
   const grid = await loadCaseGrid(db(), input.caseId);
   const old = await findCaseVersion(db(), input.caseId, input.versionId);
   return saveLabelVersion({

@@ -7,7 +7,7 @@ import type { Actor } from '../auth/actor';
 import { getActiveCriteria } from '../evaluation/criteria';
 import { latestFinishedEvaluation } from '../evaluation/queries';
 import { lockedGroundTruth } from '../evaluation/cases';
-import { requireHumanPromoter } from './guard';
+import { authorize } from '../auth/authorize';
 import { assertTransition } from './transitions';
 import { changeStage, currentProduction, endDeployments, findModel } from './stage';
 import { deploymentReport } from './monitoring';
@@ -51,7 +51,7 @@ export async function assertPassingEvaluation(modelVersionId: string) {
 }
 
 export async function promoteToShadow(actor: Actor, input: { modelVersionId: string; reason: string }): Promise<StageChangeDto> {
-  requireHumanPromoter(actor);
+  await authorize(actor, 'model:promote', { who: 'signed-in user' });
   const reason = reasonOf(input.reason);
   const m = await findModel(db(), input.modelVersionId);
   assertTransition('shadow', m.stage);
@@ -66,7 +66,7 @@ export async function promoteToShadow(actor: Actor, input: { modelVersionId: str
 }
 
 export async function promoteToCanary(actor: Actor, input: { modelVersionId: string; trafficPercent: number; reason: string }): Promise<StageChangeDto> {
-  requireHumanPromoter(actor);
+  await authorize(actor, 'model:promote', { who: 'signed-in user' });
   const reason = reasonOf(input.reason);
   const pct = input.trafficPercent;
   if (!Number.isInteger(pct) || pct < 1 || pct > 50) throw new AppError('INVALID_INPUT', 'The canary share must be a whole percentage from 1 to 50.', { fieldErrors: { trafficPercent: ['1 to 50'] } });
@@ -105,7 +105,7 @@ export interface ProductionPromotionInput {
 }
 
 export async function promoteToProduction(actor: Actor, input: ProductionPromotionInput): Promise<StageChangeDto> {
-  const user = requireHumanPromoter(actor);
+  const user = await authorize(actor, 'model:promote', { who: 'signed-in user' });
   const reason = reasonOf(input.reason);
   const m = await findModel(db(), input.modelVersionId);
   assertTransition('production', m.stage);
@@ -139,7 +139,7 @@ export async function promoteToProduction(actor: Actor, input: ProductionPromoti
 
 /** Takes a model out of the pipeline (CANDIDATE, SHADOW or CANARY -> REJECTED), ending its deployments. */
 export async function rejectModel(actor: Actor, input: { modelVersionId: string; reason: string }): Promise<StageChangeDto> {
-  requireHumanPromoter(actor);
+  await authorize(actor, 'model:promote', { who: 'signed-in user' });
   const reason = reasonOf(input.reason);
   return db().$transaction(async (tx) => {
     const m = await findModel(tx, input.modelVersionId);

@@ -3,7 +3,7 @@ import { db } from '../db';
 import { AUDIT, parseAuditData, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
-import { requireHumanPromoter } from './guard';
+import { authorize } from '../auth/authorize';
 import { changeStage, currentProduction, endDeployments, findModel } from './stage';
 
 /**
@@ -25,7 +25,7 @@ function reasonOf(reason: string): string {
 }
 
 export async function rollbackCanary(actor: Actor, input: { modelVersionId: string; reason: string; stats?: object }): Promise<StageChangeDto> {
-  if (actor.kind !== 'system') requireHumanPromoter(actor);
+  if (actor.kind !== 'system') await authorize(actor, 'model:promote', { who: 'signed-in user' });
   const reason = reasonOf(input.reason);
   return db().$transaction(async (tx) => {
     const m = await findModel(tx, input.modelVersionId);
@@ -51,7 +51,7 @@ export async function previousProductionOf(modelVersionId: string): Promise<stri
  * Refused when another model has become production meanwhile: the reason was written about this one.
  */
 export async function rollbackProduction(actor: Actor, input: { modelVersionId: string; reason: string }): Promise<{ rolledBack: StageChangeDto; restored: StageChangeDto }> {
-  const user = requireHumanPromoter(actor);
+  const user = await authorize(actor, 'model:promote', { who: 'signed-in user' });
   const reason = reasonOf(input.reason);
   const current = await currentProduction();
   if (!current) throw new AppError('CONFLICT', 'No model is in production.');

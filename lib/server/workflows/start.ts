@@ -5,7 +5,7 @@ import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import { getQueue } from '../jobs';
 import type { Actor } from '../auth/actor';
-import { assertActorCan } from '../datasets/access';
+import { authorize } from '../auth/authorize';
 import { createSnapshotInTx } from '../datasets/snapshot';
 import { trainingRunJob } from './jobs';
 import { presetOfCard, productionModel, type ParentModel } from './parent';
@@ -31,7 +31,7 @@ export interface StartedRunDto {
 
 /** A training run started by hand (Runs page): snapshot, run row, audit and job commit together. */
 export async function startTrainingRun(actor: Actor, input: StartRunInput): Promise<StartedRunDto> {
-  assertActorCan(actor, 'run:start');
+  await authorize(actor, 'run:start');
   return db().$transaction(
     async (tx) => {
       const parent = input.init === 'production' ? await productionModel(tx) : null;

@@ -18,7 +18,7 @@ export const accessActions = {
   })),
   lockoutClear: defineAudit('auth.lockout.clear', 'User', z.object({ email, cleared: z.boolean() })),
   /** entity: the permission refused */
-  permissionDenied: defineAudit('auth.denied', 'Permission', z.object({ role: z.string(), via: z.enum(['page', 'action', 'route']) })),
+  permissionDenied: defineAudit('auth.denied', 'Permission', z.object({ role: z.string(), via: z.enum(['page', 'action', 'route', 'domain']) })),
   userRoleChange: defineAudit('user.role', 'User', z.object({ email, from: z.string(), to: z.string(), sessionsRevoked })),
   userDeactivate: defineAudit('user.deactivate', 'User', z.object({ email, sessionsRevoked })),
   userReactivate: defineAudit('user.reactivate', 'User', z.object({ email })),
