@@ -3,13 +3,12 @@
  * values are encoded the way Prisma's adapters store them (SQLite: ISO dates with +00:00, booleans as 0/1, JSON as
  * text; PostgreSQL: UTC timestamps without zone, jsonb).
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import Database from 'better-sqlite3';
-import { PG_ADMIN_URL } from '../support/db';
+import { createPostgresDatabase } from '../support/db';
 import type { Row } from './v1-fixture';
 
 export interface RawDatabase {
@@ -55,12 +54,7 @@ function sqliteDatabase(): RawDatabase {
 }
 
 async function postgresDatabase(): Promise<RawDatabase> {
-  const name = `tw_upgrade_${crypto.randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = `postgresql://postgres@127.0.0.1:5432/${name}`;
+  const { url, drop } = await createPostgresDatabase('tw_upgrade');
   let conn: pg.Client | null = null;
   const open = async () => {
     if (!conn) {
@@ -82,12 +76,7 @@ async function postgresDatabase(): Promise<RawDatabase> {
       await conn?.end();
       conn = null;
     },
-    drop: async () => {
-      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
+    drop,
   };
 }
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import pg from 'pg';
 import Database from 'better-sqlite3';
+import { postgresAnswers } from '../../scripts/db/schemas';
 
 const root = path.resolve(__dirname, '../..');
 export const PG_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -26,15 +27,26 @@ function migrationSql(dir: string): string[] {
     .map((d) => fs.readFileSync(path.join(dir, d, 'migration.sql'), 'utf8'));
 }
 
-export async function postgresAvailable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
+export function postgresAvailable(): Promise<boolean> {
+  return postgresAnswers(PG_ADMIN_URL);
+}
+
+/** An empty PostgreSQL database of its own on the loopback server, and how to drop it. */
+export async function createPostgresDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return {
+    url: `postgresql://postgres@127.0.0.1:5432/${name}`,
+    drop: async () => {
+      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
 }
 
 export interface TestDatabase {
@@ -54,24 +66,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     conn.close();
     return { url: `file:${file}`, provider, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
   }
-  const name = `tw_test_${crypto.randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = `postgresql://postgres@127.0.0.1:5432/${name}`;
+  const { url, drop } = await createPostgresDatabase('tw_test');
   const conn = new pg.Client({ connectionString: url });
   await conn.connect();
   for (const sql of migrationSql(path.join(root, 'prisma/postgres/migrations'))) await conn.query(sql);
   await conn.end();
-  return {
-    url,
-    provider,
-    drop: async () => {
-      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
-  };
+  return { url, provider, drop };
 }
