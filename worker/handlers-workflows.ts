@@ -1,7 +1,7 @@
 import type { JobHandler } from '@/lib/server/jobs';
 import { trainingRunJob } from '@/lib/server/workflows/jobs';
 import { executeTrainingRun } from '@/lib/server/workflows/execute';
-import type { HandlerEntry } from './handlers';
+import type { HandlerEntry } from './handler-entry';
 
 /**
  * Job handlers of the workflows domain, merged into worker/handlers.ts. Training runs one at a time per worker: the

@@ -3,28 +3,13 @@ import { z } from 'zod';
 import { db } from '@/lib/server/db';
 import { AUDIT, recordAudit } from '@/lib/server/audit';
 import { WORKER } from '@/lib/server/auth/actor';
-import type { JobDefinition, JobHandler, JobQueue } from '@/lib/server/jobs';
+import type { JobHandler, JobQueue } from '@/lib/server/jobs';
 import { systemPing } from '@/lib/server/jobs/system';
 import { serveCaseJob } from '@/lib/server/serving/jobs';
 import { serveCase } from '@/lib/server/serving/serve-case';
+import { entry, type HandlerEntry } from './handler-entry';
 import { workflowHandlers } from './handlers-workflows';
 import { evaluationHandlers } from './handlers-evaluation';
-
-/**
- * The worker's job kinds: one entry per job name, mapping it to its handler. Domains add their entries here
- * (inference, drift, evaluation, training dispatch). Handlers run at least once per job: a worker that dies after a
- * side effect but before recording success is retried, so side effects must be idempotent (upserts, content keys).
- */
-export interface HandlerEntry {
-  definition: JobDefinition<unknown, unknown>;
-  handler: JobHandler<unknown, unknown>;
-  /** Overrides WORKER_CONCURRENCY for this kind (e.g. 1 for memory-hungry inference). */
-  concurrency?: number;
-}
-
-function entry<P, I, R>(definition: JobDefinition<P, I>, handler: JobHandler<P, R>, concurrency?: number): HandlerEntry {
-  return { definition, handler, concurrency } as unknown as HandlerEntry;
-}
 
 async function ping(job: Parameters<JobHandler<z.output<typeof systemPing.schema>>>[0]) {
   const { message, delayMs } = job.payload;
@@ -39,6 +24,10 @@ async function ping(job: Parameters<JobHandler<z.output<typeof systemPing.schema
   return { pong: message, attempt: job.attempt };
 }
 
+/**
+ * The worker's job kinds: one entry per job name, mapping it to its handler. Domains add their entries here
+ * (inference, drift, evaluation, training dispatch); handlers must be idempotent (handler-entry.ts).
+ */
 export const handlers: Record<string, HandlerEntry> = {
   [systemPing.name]: entry(systemPing, ping),
   // Inference holds a model session and a case's volumes in memory: one case at a time per worker process.

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { affineToQuatern, type Mat4 } from './affine';
 import { DATATYPES, parseHeader } from './nifti-header';
 import { gunzipLimited, isGzip, plainBytes } from './gzip';
-import type { NiftiVolume, VoxelArray } from './nifti';
+import type { NiftiVolume, VoxelArray } from './nifti-volume';
 
 export interface WriteNiftiOptions {
   /** gzip the output (.nii.gz); default true */

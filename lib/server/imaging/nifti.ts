@@ -3,25 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { columnNorms, quaternToAffine, type Mat4 } from './affine';
 import { NiftiError } from './errors';
 import { DEFAULT_MAX_INFLATED_BYTES, gunzipLimited, isGzip, plainBytes } from './gzip';
-import { datatypeInfo, parseHeader, type DatatypeName, type NiftiHeader } from './nifti-header';
+import { datatypeInfo, parseHeader, type NiftiHeader } from './nifti-header';
+import type { NiftiVolume, VoxelArray } from './nifti-volume';
 
-export type VoxelArray =
-  | Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
-
-export interface NiftiVolume {
-  dims: [number, number, number];
-  /** voxel size in mm along each array axis */
-  spacing: [number, number, number];
-  /** the datatype stored in the file; when `scaled` is true `data` holds float32 values after scl_slope/scl_inter */
-  datatype: DatatypeName;
-  /** 16 numbers, row-major voxel (i,j,k,1) -> world (NIfTI RAS+, mm) */
-  affine: Mat4;
-  /** x fastest: index x + y*nx + z*nx*ny. May be a view into the inflated file: honour data.byteOffset. */
-  data: VoxelArray;
-  scaled: boolean;
-  affineSource: 'sform' | 'qform' | 'pixdim';
-  header: NiftiHeader;
-}
+export type { NiftiVolume, VoxelArray } from './nifti-volume';
 
 export interface ReadNiftiOptions {
   /** cap on the inflated size of a gzipped file (gzip-bomb guard) */

@@ -1,6 +1,5 @@
 import 'server-only';
-import type { Block, Section } from './document';
-import type { EvidenceData } from './types';
+import type { Block, EvidenceData, Section } from './types';
 import { ci, dt, num, ref } from './format';
 
 /** Section 4: every figure of the evaluation with its CI, and each criterion's verdict with the rule it applied. */

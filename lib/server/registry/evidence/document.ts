@@ -1,24 +1,9 @@
 import 'server-only';
-import type { EvidenceData } from './types';
+import type { EvidenceData, Section } from './types';
 import { metricsSection } from './document-metrics';
 import { dt, json, num, pct, ref } from './format';
 
-/**
- * The evidence report as a format-neutral document (sections of key-value lists, tables and paragraphs), rendered
- * to HTML (html.ts) and PDF (pdf.ts) from the same structure so the two can never say different things.
- */
-export type Block =
-  | { kind: 'kv'; rows: [string, string][] }
-  | { kind: 'table'; head: string[]; rows: string[][]; empty?: string }
-  | { kind: 'p'; text: string }
-  | { kind: 'pre'; text: string };
-
-export interface Section {
-  id: string;
-  title: string;
-  blocks: Block[];
-}
-
+/** The evidence report as a format-neutral document (Block, Section: types.ts), for html.ts and pdf.ts to render. */
 export function evidenceDocument(d: EvidenceData): { title: string; sections: Section[] } {
   return {
     title: `Evidence report: ${d.model.name}@${d.model.version} (${d.step})`,

@@ -1,6 +1,6 @@
 import 'server-only';
-import { evidenceDocument, type Block } from './document';
-import type { EvidenceData } from './types';
+import { evidenceDocument } from './document';
+import type { Block, EvidenceData } from './types';
 
 /** A self-contained HTML document (inline styles, no scripts, no external resources): it opens anywhere, offline. */
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -1,7 +1,7 @@
 import 'server-only';
 import { AppError } from '../../errors';
-import { evidenceDocument, type Block } from './document';
-import type { EvidenceData } from './types';
+import { evidenceDocument } from './document';
+import type { Block, EvidenceData } from './types';
 
 /**
  * PDF rendering of the evidence document with pdfkit (pdfkit@0.20.2, MIT; not yet a dependency of the project).

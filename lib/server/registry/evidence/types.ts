@@ -62,3 +62,21 @@ export interface EvidenceData {
   } | null;
   previousProduction: ModelRef | null;
 }
+
+/**
+ * The evidence report as a format-neutral document (sections of key-value lists, tables and paragraphs), rendered
+ * to HTML (html.ts) and PDF (pdf.ts) from the same structure so the two can never say different things. Declared
+ * here, beside the data, so every section builder (document.ts, document-metrics.ts) shares it without importing
+ * the others.
+ */
+export type Block =
+  | { kind: 'kv'; rows: [string, string][] }
+  | { kind: 'table'; head: string[]; rows: string[][]; empty?: string }
+  | { kind: 'p'; text: string }
+  | { kind: 'pre'; text: string };
+
+export interface Section {
+  id: string;
+  title: string;
+  blocks: Block[];
+}
