@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { writeNiftiMask } from '@/lib/server/imaging/nifti';
-import { nativeToRas, parseMaskNifti, rasToNative, type RasMapping } from './mask-file';
+import { nativeToRas, parseMaskNifti, rasToNative, type RasMapping } from '@/lib/editor/mask-file';
 import { gunzipSync } from 'node:zlib';
 
 // LPS volume (the real cases): x and y run backwards relative to RAS, as NiiVue's img2RASstart/step express it.

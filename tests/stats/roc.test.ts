@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auroc, tprAtFpr } from './roc';
+import { auroc, tprAtFpr } from '@/lib/stats/roc';
 import { counts, sampleA, sampleB } from '@/tests/drift/samples';
 
 describe('auroc', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateRegion } from './evaluate';
-import type { Dims, Spacing } from './types';
+import { evaluateRegion } from '@/lib/metrics/evaluate';
+import type { Dims, Spacing } from '@/lib/metrics/types';
 
 const DIMS: Dims = [40, 30, 30];
 const ISO: Spacing = [1, 1, 1];

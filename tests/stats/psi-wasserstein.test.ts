@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { binShares, psi, psiEdges } from './psi';
-import { wasserstein1 } from './wasserstein';
+import { binShares, psi, psiEdges } from '@/lib/stats/psi';
+import { wasserstein1 } from '@/lib/stats/wasserstein';
 import { counts, sampleA, sampleB } from '@/tests/drift/samples';
 
 // Reference values: scipy 1.17.1 stats.wasserstein_distance and the numpy PSI in tests/drift/scipy_reference.py.

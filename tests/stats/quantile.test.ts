@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ecdf, quantileSorted, quantiles, referenceSample, summaryQuantile, summaryRank, hasValues } from './quantile';
+import { ecdf, quantileSorted, quantiles, referenceSample, summaryQuantile, summaryRank, hasValues } from '@/lib/stats/quantile';
 import { sampleA } from '@/tests/drift/samples';
 
 describe('quantiles', () => {

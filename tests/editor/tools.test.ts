@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { floodFill } from './fill';
-import { ChangeRecorder } from './history';
-import { interpolateSlices, signedDistance } from './interpolate';
-import { removeIslands } from './islands';
-import type { Dims, MaskGrid } from './types';
+import { floodFill } from '@/lib/editor/fill';
+import { ChangeRecorder } from '@/lib/editor/history';
+import { interpolateSlices, signedDistance } from '@/lib/editor/interpolate';
+import { removeIslands } from '@/lib/editor/islands';
+import type { Dims, MaskGrid } from '@/lib/editor/types';
 
 const grid: MaskGrid = { dims: [16, 16, 16], spacing: [1, 1, 1] };
 const at = (x: number, y: number, z: number, d: Dims = grid.dims) => x + y * d[0] + z * d[0] * d[1];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { changedVoxels, countLabels, countsToMl, diffMasks, regionDice } from './stats';
-import { decodeRle, encodeRle } from './rle';
-import { commandForKey, SHORTCUTS } from './shortcuts';
-import { percentiles } from './threshold';
+import { changedVoxels, countLabels, countsToMl, diffMasks, regionDice } from '@/lib/editor/stats';
+import { decodeRle, encodeRle } from '@/lib/editor/rle';
+import { commandForKey, SHORTCUTS } from '@/lib/editor/shortcuts';
+import { percentiles } from '@/lib/editor/threshold';
 
 describe('stats', () => {
   it('counts labels and converts to mL with the voxel size', () => {

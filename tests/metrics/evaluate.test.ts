@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LABEL_MAPS } from '@/lib/labels';
-import { CHALLENGES, resolveChallenge } from './challenges';
-import { evaluateCase, evaluateRegion } from './evaluate';
-import { assertSameGrid, labelBytes } from './grid';
-import { summarizeCase } from './summary';
-import { MetricsInputError, type Dims } from './types';
+import { CHALLENGES, resolveChallenge } from '@/lib/metrics/challenges';
+import { evaluateCase, evaluateRegion } from '@/lib/metrics/evaluate';
+import { assertSameGrid, labelBytes } from '@/lib/metrics/grid';
+import { summarizeCase } from '@/lib/metrics/summary';
+import { MetricsInputError, type Dims } from '@/lib/metrics/types';
 
 const DIMS: Dims = [20, 20, 20];
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LABEL_MAPS } from '@/lib/labels';
-import { seededRng } from './bootstrap';
-import { runsFromMask } from './runs';
-import { REGIONS, regionLut, scanRegionRuns } from './scan';
-import type { Dims } from './types';
+import { seededRng } from '@/lib/metrics/bootstrap';
+import { runsFromMask } from '@/lib/metrics/runs';
+import { REGIONS, regionLut, scanRegionRuns } from '@/lib/metrics/scan';
+import type { Dims } from '@/lib/metrics/types';
 
 /** Sparse random labels with runs of every length, so that the four- and eight-byte skips meet every alignment. */
 function labels(dims: Dims, seed: number, values: number[]): Uint8Array {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { bruteComponents26, bruteDilate18, idx, randomMask } from '@/tests/metrics/brute';
-import { connectedComponents26 } from './components';
-import { dilate18 } from './dilation';
-import type { Dims } from './types';
+import { connectedComponents26 } from '@/lib/metrics/components';
+import { dilate18 } from '@/lib/metrics/dilation';
+import type { Dims } from '@/lib/metrics/types';
 
 const GRIDS: Dims[] = [[7, 6, 5], [12, 9, 8], [1, 10, 10], [10, 1, 7], [9, 8, 1], [16, 16, 16], [30, 4, 3]];
 

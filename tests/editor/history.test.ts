@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ChangeRecorder, EditHistory } from './history';
-import { applyEntryToCounts, countLabels } from './stats';
+import { ChangeRecorder, EditHistory } from '@/lib/editor/history';
+import { applyEntryToCounts, countLabels } from '@/lib/editor/stats';
 
 function paint(mask: Uint8Array, idx: number[], value: number, label = 'paint') {
   const rec = new ChangeRecorder(mask);

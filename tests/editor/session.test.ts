@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EditSession, type ToolSpec } from './session';
-import { countLabels } from './stats';
-import type { MaskGrid } from './types';
+import { EditSession, type ToolSpec } from '@/lib/editor/session';
+import { countLabels } from '@/lib/editor/stats';
+import type { MaskGrid } from '@/lib/editor/types';
 
 const grid: MaskGrid = { dims: [32, 32, 8], spacing: [1, 1, 1] };
 const brush: ToolSpec = { kind: 'brush', label: 2, sizeMm: 3, sphere: false, protection: { mode: 'any' }, eraseAnyLabel: false, range: null };

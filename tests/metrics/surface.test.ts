@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { bruteCodes, bruteHd95, idx, randomMask } from '@/tests/metrics/brute';
-import { hd95, surfaceDistances } from './hd95';
-import { pairwiseSum, weightedPercentile } from './percentile';
-import { neighbourCodes, robustHausdorff, surfelAreas } from './surface';
-import type { Dims, Spacing } from './types';
+import { hd95, surfaceDistances } from '@/lib/metrics/hd95';
+import { pairwiseSum, weightedPercentile } from '@/lib/metrics/percentile';
+import { neighbourCodes, robustHausdorff, surfelAreas } from '@/lib/metrics/surface';
+import type { Dims, Spacing } from '@/lib/metrics/types';
 
 describe('neighbourCodes', () => {
   it('equals the eight-lookup definition on random masks', () => {

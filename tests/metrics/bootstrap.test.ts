@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapMeanCI, bootstrapPairedDifferenceCI, quantileSorted, seededRng } from './bootstrap';
+import { bootstrapMeanCI, bootstrapPairedDifferenceCI, quantileSorted, seededRng } from '@/lib/metrics/bootstrap';
 
 /** Standard normal draws by Box-Muller from the seeded generator. */
 function normals(seed: number, n: number, mu = 0, sigma = 1): number[] {

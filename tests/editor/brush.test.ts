@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { brushOffsets, paintSegment, stamp, strokePoints } from './brush';
-import { ChangeRecorder } from './history';
-import type { Dims } from './types';
+import { brushOffsets, paintSegment, stamp, strokePoints } from '@/lib/editor/brush';
+import { ChangeRecorder } from '@/lib/editor/history';
+import type { Dims } from '@/lib/editor/types';
 
 const dims: Dims = [20, 20, 20];
 const at = (x: number, y: number, z: number) => x + y * dims[0] + z * dims[0] * dims[1];

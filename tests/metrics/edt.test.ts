@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bruteSquaredEdt, idx, randomMask } from '@/tests/metrics/brute';
-import { edt, squaredEdt } from './edt';
-import type { Dims, Spacing } from './types';
+import { edt, squaredEdt } from '@/lib/metrics/edt';
+import type { Dims, Spacing } from '@/lib/metrics/types';
 
 const CASES: [Dims, Spacing][] = [
   [[9, 8, 7], [1, 1, 1]],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ks2samp, ksStatistic } from './ks';
+import { ks2samp, ksStatistic } from '@/lib/stats/ks';
 import { counts, sampleA, sampleB } from '@/tests/drift/samples';
 
 // Reference values: scipy 1.17.1 stats.ks_2samp (tests/drift/scipy_reference.py).
