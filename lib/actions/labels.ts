@@ -7,7 +7,6 @@ import {
   type LabelStateDto, type LabelStatusDto, type LabelVersionDto,
 } from '@/lib/server/labels';
 import type { ActionResult } from '@/lib/action-result';
-import { checkRetrainingTrigger } from '@/lib/server/datasets/trigger';
 
 // Masks themselves travel through the binary route /api/cases/[caseId]/labels (save, import) and .../labels/diff.
 
@@ -33,9 +32,8 @@ export async function submitForReviewAction(input: { caseId: string; versionId: 
 
 export async function approveLabelAction(input: { caseId: string; versionId: string }): Promise<ActionResult<LabelStatusDto>> {
   return runAction('label:review', decision, input, async (user, d) => {
-    const out = await approveLabel({ actor: user, ...d });
-    // After the approval commits: N approved drifters/flagged cases start retraining (never fails the approval).
-    await checkRetrainingTrigger();
+    // approveLabel also checks the retraining trigger; its outcome is for server code, not the editor.
+    const { retraining: _retraining, ...out } = await approveLabel({ actor: user, ...d });
     revalidateCase(d.caseId);
     return out;
   });

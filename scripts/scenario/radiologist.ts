@@ -2,8 +2,8 @@
  * Simulated reading room: radiologists take cases from the review queue and do what the editor does — claim the case,
  * save a corrected mask through the editor's route (POST /api/cases/[caseId]/labels), submit it, and a second
  * radiologist approves it. Corrections are the generator's ground truth with realistic boundary noise; the hold-out
- * set-up imports the reference standard itself. After each approval the retraining trigger is checked, as the
- * approval flow's contract asks (lib/server/datasets/trigger.ts).
+ * set-up imports the reference standard itself. Each approval checks the retraining trigger itself (approveLabel)
+ * and says what it did; the reading room stops at the approval that started retraining.
  */
 import { writeNiftiMask } from '@/lib/server/imaging/nifti';
 import { approveLabel, getLabelState, listReviewQueue, submitForReview } from '@/lib/server/labels';
@@ -25,6 +25,8 @@ export interface LabelOutcome {
   caseId: string;
   versionId: string;
   changedVoxels: number;
+  /** the retraining trigger's check that followed the approval */
+  retraining: TriggerResult;
 }
 
 /** Readers alternate, so each one authors some cases and second-reads the other's. */
@@ -52,8 +54,8 @@ export async function labelCase(
   }
   const version = await saveVersion(baseUrl, token, author, { caseId, parentVersionId: parent, mask, message, source: opts.mode === 'import' ? 'IMPORT' : 'EDIT' });
   await retryBusy(() => submitForReview({ actor: author, caseId, versionId: version.id }));
-  await retryBusy(() => approveLabel({ actor: reviewer, caseId, versionId: version.id }));
-  return { caseId, versionId: version.id, changedVoxels: version.changedVoxels };
+  const approved = await retryBusy(() => approveLabel({ actor: reviewer, caseId, versionId: version.id }));
+  return { caseId, versionId: version.id, changedVoxels: version.changedVoxels, retraining: approved.retraining };
 }
 
 /**
@@ -72,8 +74,13 @@ async function saveVersion(baseUrl: string, token: string, author: UserActor, in
   }
 }
 
-/** The trigger never throws: a busy database comes back as reason "error", and is worth another try. */
-function triggerCheck(): Promise<TriggerResult> {
+/**
+ * The approval's own check, or, when that did not start retraining, the trigger checked again: it never throws, and a
+ * busy database (the app server writes to the same SQLite file) comes back as reason "error", worth another try
+ * before the next approval, so that retraining starts on the same cases every run.
+ */
+function triggerCheck(afterApproval: TriggerResult): Promise<TriggerResult> {
+  if (afterApproval.triggered) return Promise.resolve(afterApproval);
   return retryBusy(async () => {
     const t = await checkRetrainingTrigger();
     if (!t.triggered && t.reason === 'error' && isSqliteBusy(t.error)) throw new Error(t.error);
@@ -89,7 +96,7 @@ export interface ReadingRoom {
 
 /**
  * One pass over the review queue: every unassigned queued case the scenario knows the ground truth of is claimed,
- * labelled, approved, and followed by a trigger check; stops at the first trigger. With `settled` (arrival indices of
+ * labelled and approved (which checks the trigger); stops at the first trigger. With `settled` (arrival indices of
  * the cases whose queue membership is final), only cases all of whose predecessors are settled are taken, in
  * arrival order: a first-come-first-served reading room whose choices do not depend on timing.
  */
@@ -101,9 +108,9 @@ export async function workQueue(cast: Cast, baseUrl: string, known: Map<string, 
     if (!ref || item.labelStatus === 'APPROVED') continue;
     const { author } = readers(cast, room.approved);
     await retryBusy(() => assignToMe(author, item.caseId));
-    await labelCase(cast, baseUrl, item.caseId, ref, { mode: 'edit', seed, turn: room.approved });
+    const outcome = await labelCase(cast, baseUrl, item.caseId, ref, { mode: 'edit', seed, turn: room.approved });
     room.approved++;
-    const t = await triggerCheck();
+    const t = await triggerCheck(outcome.retraining);
     if (t.triggered) {
       room.trigger = t;
       room.triggeredAt = Date.now();

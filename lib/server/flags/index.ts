@@ -6,6 +6,7 @@ import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import { can } from '@/lib/permissions';
 import { checkCanaryHealth } from '../registry/canary';
+import { checkRetrainingTrigger } from '../datasets/trigger';
 import type { UserActor } from '../auth/session';
 import { FLAG_NOTE_MAX, FLAG_REASONS, type FlagReasonName } from '@/components/flags/reasons';
 
@@ -58,17 +59,23 @@ function toDto(f: FlagRow): FlagDto {
 /**
  * Flags a case's prediction. A flag on a canary prediction re-checks the canary at once: physician flags are one of
  * its rollback signals, and waiting for the next canary case would leave a failing canary serving in the meantime.
+ * A flag on a case whose ground truth is already approved makes that case pending for retraining at once, so the
+ * retraining trigger is checked then, as after an approval (lib/server/labels/review.ts says why after the commit
+ * rather than as a job). A flag on any other case cannot change what the trigger counts, so it does not check: a
+ * check there could only race the approval that reaches N, which reports the trigger to its caller.
  */
 export async function createFlag(actor: UserActor, raw: FlagInput): Promise<FlagDto> {
-  const { flag, role } = await storeFlag(actor, flagInputSchema.parse(raw));
+  const { flag, role, approved } = await storeFlag(actor, flagInputSchema.parse(raw));
   // the flag is stored either way; a failed check is repeated after the next canary case and when promotion is signed
   if (role === 'CANARY') await checkCanaryHealth().catch((err) => console.error('[canary] health check after a flag failed', err));
+  // never throws: the flag stands whatever the trigger reports
+  if (approved) await checkRetrainingTrigger();
   return flag;
 }
 
-async function storeFlag(actor: UserActor, input: z.infer<typeof flagInputSchema>): Promise<{ flag: FlagDto; role: string | null }> {
+async function storeFlag(actor: UserActor, input: z.infer<typeof flagInputSchema>): Promise<{ flag: FlagDto; role: string | null; approved: boolean }> {
   return db().$transaction(async (tx) => {
-    const c = await tx.case.findUnique({ where: { id: input.caseId }, select: { id: true } });
+    const c = await tx.case.findUnique({ where: { id: input.caseId }, select: { id: true, label: { select: { status: true } } } });
     if (!c) throw new AppError('NOT_FOUND', 'Case not found.');
     const target = input.predictionId
       ? await tx.prediction.findUnique({ where: { id: input.predictionId }, select: { id: true, caseId: true, role: true, returned: true } })
@@ -79,7 +86,7 @@ async function storeFlag(actor: UserActor, input: z.infer<typeof flagInputSchema
     const predictionId = target?.id ?? null;
     const flag = await tx.flag.create({ data: { caseId: c.id, predictionId, userId: actor.id, reason: input.reason, note: input.note }, include });
     await recordAudit(tx, { actor, action: AUDIT.caseFlag, entityId: c.id, data: { flagId: flag.id, predictionId, reason: input.reason } });
-    return { flag: toDto(flag), role: target?.role ?? null };
+    return { flag: toDto(flag), role: target?.role ?? null, approved: c.label?.status === 'APPROVED' };
   });
 }
 

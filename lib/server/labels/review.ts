@@ -8,6 +8,7 @@ import type { Actor } from '../auth/actor';
 import { loadCaseGrid } from './grid';
 import { shownPrediction, readPredictionMask, readVersionMask, TX_OPTIONS } from './store';
 import { authorize, personId } from '../auth/authorize';
+import { checkRetrainingTrigger, type TriggerResult } from '../datasets/trigger';
 
 export const SINGLE_READER_SETTING = 'labels.singleReader';
 
@@ -34,18 +35,31 @@ export async function submitForReview(input: ReviewInput): Promise<LabelStatusDt
   return transition(input, ['DRAFT', 'RETURNED'], 'IN_REVIEW', {}, (decided) => ({ action: AUDIT.labelSubmit, data: decided }));
 }
 
+export interface ApprovalDto extends LabelStatusDto {
+  /** What the retraining trigger did after this approval committed (it may have started retraining). */
+  retraining: TriggerResult;
+}
+
 /**
  * Approves the head: it becomes the case's ground truth. Refused to anyone who edited the version chain, unless the
  * `labels.singleReader` setting is true. Stores Dice per region between the shown prediction (the model mask clinicians saw) and the approved mask.
+ * Then checks the retraining trigger: an approval is what makes a drifter or flagged case pending.
  */
-export async function approveLabel(input: ReviewInput): Promise<LabelStatusDto> {
+export async function approveLabel(input: ReviewInput): Promise<ApprovalDto> {
   const reviewerId = personId(await authorize(input.actor, 'label:review', { who: 'person' }));
   const label = await db().label.findUnique({ where: { caseId: input.caseId } });
   if (!label?.headVersionId) throw new AppError('NOT_FOUND', 'This case has no label to approve.');
   if (!(await isSingleReader()) && (await contributors(label.id, label.headVersionId)).has(reviewerId))
     throw new AppError('FORBIDDEN', 'You edited this label, so a second radiologist must approve it (single-reader mode is off).');
   const dice = await approvalDice(input.caseId, input.versionId);
-  return transition(input, ['IN_REVIEW'], 'APPROVED', { reviewerId, approvedAt: new Date(), approvalDice: dice ?? undefined }, (decided) => ({ action: AUDIT.labelApprove, data: { ...decided, dice } }));
+  const status = await transition(input, ['IN_REVIEW'], 'APPROVED', { reviewerId, approvedAt: new Date(), approvalDice: dice ?? undefined }, (decided) => ({ action: AUDIT.labelApprove, data: { ...decided, dice } }));
+  // Here, after the commit, rather than in the callers, so that every path that approves (the editor's action, the
+  // API, scripts, the scenario's reading room) triggers alike. Called directly rather than as a job enqueued with the
+  // approval: the check counts pending cases, so one lost to a crash is made by the next approval or flag; it is
+  // race-safe and never throws, so the approval stands whatever it reports; and a caller learns at once, not after a
+  // worker's poll, whether this approval started retraining (the scenario's figures depend on the exact cases).
+  const retraining = await checkRetrainingTrigger();
+  return { ...status, retraining };
 }
 
 /** Sends the head back to its authors with a comment saying what to fix. */
