@@ -20,7 +20,7 @@ describe('model card schema', () => {
     expect(card.preprocessing.channels).toEqual(['T1N', 'T1C', 'T2W', 'T2F']);
     expect(card.preprocessing.targetSpacingMm).toEqual([2, 2, 2]);
     expect(card.output.classes.map((c) => c.name)).toEqual(['background', 'NCR', 'ED', 'ET']);
-    expect(card.reference.features.precision).toHaveLength(card.output.featureDim);
+    expect(card.reference.features!.precision).toHaveLength(card.output.featureDim);
     expect(card.onnx.parity.maxAbsDiff).toBeLessThanOrEqual(1e-3);
   });
 

@@ -69,8 +69,10 @@ function intensityReference(card: ModelCard, extras: z.infer<typeof extrasSchema
   return { levels: src.levels, channels };
 }
 
+/** null (the Mahalanobis check is skipped) when the model has no feature tensor or its card no usable distances. */
 function featureReference(card: ModelCard): DriftReference['features'] {
   const f = card.reference.features;
+  if (!f) return null;
   const val = usable(f.mahalanobis.val);
   const distances = val ?? usable(f.mahalanobis.train);
   if (!distances) return null;

@@ -1,11 +1,13 @@
 import 'server-only';
 import type { VoxelArray } from '@/lib/server/imaging/nifti';
 import { cropFileBox, cropShapeOf, rasToFileStrides, type Geometry, type Vec3 } from './geometry';
+import { zscoreNonzero, type ChannelTransform } from './normalisers';
 import { smallIntegerRange, type ChannelStats } from './normalise';
 import { linearAxisMap, resampleAxisWith, type AxisMap } from './resample';
 
 /**
- * The network input from the file volumes (preprocess.py: RAS crop, z-score on non-zero voxels, trilinear resampling),
+ * The network input from the file volumes (preprocess.py: RAS crop, each channel's normalisation (normalisers.ts; the
+ * z-score on non-zero voxels for the trainer's models), trilinear resampling),
  * computed in the file's own voxel order and transposed into the RAS grid only once it is resampled (8x smaller).
  *
  * Why the file order: files are x-fastest and the RAS grid is z-fastest, so working on the RAS grid reads the file in
@@ -16,7 +18,9 @@ import { linearAxisMap, resampleAxisWith, type AxisMap } from './resample';
  * the passes here run along the file axes that are RAS z, y and x, in that order, with each map mirrored where the
  * file axis runs against RAS, so every intermediate float32 is the one torch computes.
  */
-export function normalisedResample(volumes: VoxelArray[], g: Geometry, stats: ChannelStats[]): Float32Array {
+export function normalisedResample(volumes: VoxelArray[], g: Geometry, norms: (ChannelTransform | ChannelStats)[]): Float32Array {
+  // plain statistics: card 1's z-score over the non-zero voxels
+  const transforms = norms.map((n) => ('f' in n ? n : zscoreNonzero(n)));
   const box = cropFileBox(g);
   const maps = fileAxisMaps(g);
   const passOrder = [2, 1, 0].map((k) => g.orientation.perm[k]); // file axes of RAS z, y, x
@@ -24,9 +28,9 @@ export function normalisedResample(volumes: VoxelArray[], g: Geometry, stats: Ch
   const per = tx * ty * tz;
   const out = new Float32Array(volumes.length * per);
   volumes.forEach((src, ch) => {
-    if (stats[ch].nonzero === 0) return; // an all-zero channel stays zero
+    if (transforms[ch].allZero) return; // an all-zero channel stays zero
     const dims = boxDims(box);
-    const zscore = zscoreTable(src, stats[ch]);
+    const zscore = valueTable(src, transforms[ch].f);
     let passes = passOrder;
     let a: Float32Array;
     if (zscore && passOrder[0] !== 0) {
@@ -34,7 +38,7 @@ export function normalisedResample(volumes: VoxelArray[], g: Geometry, stats: Ch
       a = zscoredPass(src, g.fileDims, box, zscore, passOrder[0], maps[passOrder[0]]);
       dims[passOrder[0]] = maps[passOrder[0]].i0.length;
       passes = passOrder.slice(1);
-    } else a = zscoredCrop(src, g.fileDims, box, stats[ch], zscore);
+    } else a = zscoredCrop(src, g.fileDims, box, transforms[ch].f, zscore);
     for (const j of passes) {
       a = passAlongFileAxis(a, dims, j, maps[j]);
       dims[j] = maps[j].i0.length;
@@ -60,27 +64,23 @@ function fileAxisMaps(g: Geometry): AxisMap[] {
 
 type Box = { lo: Vec3; hi: Vec3 };
 const boxDims = (box: Box) => [0, 1, 2].map((a) => box.hi[a] - box.lo[a] + 1) as Vec3;
-/** Every representable value's z-score, for integer volumes of at most 16 bits: table[value + offset]. */
+/** Every representable value's normalised value, for integer volumes of at most 16 bits: table[value + offset]. */
 type ZscoreTable = { table: Float32Array; offset: number };
 
 /**
- * The crop of one file volume, x fastest, z-scored: (x - mean) / std where x != 0, exactly 0 elsewhere, in float32
- * like numpy's astype; through the table when there is one (the same float32 values, no division per voxel).
+ * The crop of one file volume, x fastest, normalised by `f` (card 1: (x - mean) / std where x != 0, exactly 0
+ * elsewhere), in float32 like numpy's astype; through the table when there is one (the same float32 values).
  */
-function zscoredCrop(src: VoxelArray, fileDims: Vec3, box: Box, st: ChannelStats, zscore: ZscoreTable | null): Float32Array {
+function zscoredCrop(src: VoxelArray, fileDims: Vec3, box: Box, f: (v: number) => number, zscore: ZscoreTable | null): Float32Array {
   const [w, h, l] = boxDims(box);
   const out = new Float32Array(w * h * l);
   const f32 = Math.fround;
-  const { mean, std } = st;
   for (let z = 0, d = 0; z < l; z++)
     for (let y = 0; y < h; y++) {
       const row = ((box.lo[2] + z) * fileDims[1] + box.lo[1] + y) * fileDims[0] + box.lo[0];
       if (zscore) for (let x = 0; x < w; x++, d++) out[d] = zscore.table[src[row + x] + zscore.offset];
       else
-        for (let x = 0; x < w; x++, d++) {
-          const v = f32(src[row + x]);
-          out[d] = v !== 0 ? (v - mean) / std : 0;
-        }
+        for (let x = 0; x < w; x++, d++) out[d] = f(f32(src[row + x]));
     }
   return out;
 }
@@ -110,11 +110,11 @@ function zscoredPass(src: VoxelArray, fileDims: Vec3, box: Box, zscore: ZscoreTa
   return out;
 }
 
-function zscoreTable(src: VoxelArray, st: ChannelStats): ZscoreTable | null {
+function valueTable(src: VoxelArray, f: (v: number) => number): ZscoreTable | null {
   const range = smallIntegerRange(src);
   if (!range) return null;
   const table = new Float32Array(range.max - range.min + 1);
-  for (let v = range.min; v <= range.max; v++) table[v - range.min] = v !== 0 ? (v - st.mean) / st.std : 0;
+  for (let v = range.min; v <= range.max; v++) table[v - range.min] = f(v);
   return { table, offset: -range.min };
 }
 

@@ -1,7 +1,9 @@
 import 'server-only';
 import type { ModelCard } from '@/lib/schemas/model-card';
 import type { Vec3 } from './geometry';
-import { probabilitiesToNative, softmaxInPlace } from './postprocess';
+import { combinePredictors } from './combine';
+import { decoderForCard } from './decode';
+import { activateInPlace, probabilitiesToNative } from './postprocess';
 import { preprocess, trainerAffine, type CaseVolumes } from './preprocess';
 import type { LoadedModel } from './session';
 import { slidingWindow, type Predictor } from './sliding-window';
@@ -9,8 +11,9 @@ import { dropSmallComponents } from './small-components';
 import { componentCounts, subregionVolumes, voxelMl, type ComponentCounts, type SubregionVolumes } from './summary';
 
 /**
- * One case through the model, exactly as training/src/tumorwatch_train/predict.py: preprocess -> sliding window ->
- * softmax -> back to the native grid; then the per-case numbers the drift checks and the case page read.
+ * One case through the model, exactly as training/src/tumorwatch_train/predict.py: preprocess -> sliding window
+ * (with the card's mirroring and ensemble, combine.ts) -> softmax or sigmoid -> back to the native grid, decided and
+ * mapped to product labels (decode.ts); then the per-case numbers the drift checks and the case page read.
  */
 
 export interface SegmentOptions {
@@ -38,11 +41,11 @@ export interface SegmentResult {
   dims: Vec3;
   volumesMl: SubregionVolumes;
   componentCounts: ComponentCounts;
-  /** mean normalised softmax entropy (H / ln K, 0..1) over the predicted tumour; null when nothing is predicted */
+  /** mean normalised entropy (softmax H / ln K; sigmoid: mean binary entropy in bits) over the predicted tumour; null when nothing is predicted */
   uncertainty: number | null;
   /** voxels the argmax called tumour (any label), before small components were dropped: `uncertainty`'s denominator */
   tumourVoxels: number;
-  /** the model's pooled feature vector, averaged over windows (drift input) */
+  /** the model's pooled feature vector, averaged over windows (drift input); empty when the model has none */
   features: number[];
   geometry: { orientation: string; rasShape: Vec3; cropLo: Vec3; cropHi: Vec3; resampledShape: Vec3; windows: number };
   model: { name: string; version: string; sha256: string };
@@ -53,7 +56,12 @@ export interface SegmentResult {
 export async function segment({ model, volumes, windowBatch }: SegmentOptions): Promise<SegmentResult> {
   const t0 = performance.now();
   const { card } = model;
-  const predict = await model.predictor();
+  const K = card.output.classes.length;
+  const inf = card.inference;
+  const activation = card.output.kind;
+  const { predict, activated } = combinePredictors(await model.predictors(), {
+    mirrorAxes: inf.mirrorAxes, average: inf.average, activation, patch: inf.patchSize as Vec3, channels: card.preprocessing.channels.length, classes: K,
+  });
   const t1 = performance.now();
   const { x, geometry: g } = preprocess(volumes, card);
   const t2 = performance.now();
@@ -67,16 +75,14 @@ export async function segment({ model, volumes, windowBatch }: SegmentOptions): 
       sessionRun += performance.now() - s;
     }
   };
-  const K = card.output.classes.length;
-  const inf = card.inference;
   const sw = await slidingWindow(x, card.preprocessing.channels.length, g.resampledShape, {
     patch: inf.patchSize as Vec3, overlap: inf.overlap, sigmaScale: inf.sigmaScale, importanceMinimum: inf.importanceMinimum,
-    classes: K, batch: windowBatchFor(card, windowBatch),
+    classes: K, batch: windowBatchFor(card, windowBatch), blending: inf.blending,
   }, timed);
   const t3 = performance.now();
 
-  softmaxInPlace(sw.logits, K);
-  const native = probabilitiesToNative(sw.logits, K, g);
+  if (!activated) activateInPlace(sw.logits, K, activation);
+  const native = probabilitiesToNative(sw.logits, K, g, decoderForCard(card));
   const tumourVoxels = native.labelCounts.slice(1).reduce((a, b) => a + b, 0);
   const ref = volumes[card.preprocessing.channels[0]]!;
   const mlPerVoxel = voxelMl(trainerAffine(ref));

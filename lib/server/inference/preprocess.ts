@@ -5,18 +5,20 @@ import { CARD_CHANNELS, type ModelCard } from '@/lib/schemas/model-card';
 import { AppError } from '@/lib/server/errors';
 import { normalisedResample } from './crop-resample';
 import {
-  cropFileBox, cropShapeOf, nonzeroBoxFile, orientationFromAffine, rasCrop, rasShapeOf, targetShape, type Geometry, type Vec3,
+  cropFileBox, cropShapeOf, nonzeroBoxFile, orientationFromAffine, rasCrop, rasShapeOf, targetShape, type Geometry, type Orientation, type Vec3,
 } from './geometry';
-import { channelStats, type ChannelStats } from './normalise';
+import type { ChannelStats } from './normalise';
+import { channelTransform } from './normalisers';
 
 export type Channel = (typeof CARD_CHANNELS)[number];
 export type CaseVolumes = Record<Channel, Pick<NiftiVolume, 'dims' | 'affine' | 'data' | 'affineSource'>>;
 
 export interface Preprocessed {
-  /** network input (C, ...geometry.resampledShape), C ordered like NCXYZ */
+  /** network input (C, ...geometry.resampledShape), C in the card's channel order, NCXYZ */
   x: Float32Array;
   geometry: Geometry;
-  stats: ChannelStats[];
+  /** per channel: the z-score's statistics (null for the other normalisations) */
+  stats: (ChannelStats | null)[];
 }
 
 /** The trainer's same_grid tolerance (nifti_io.py: np.allclose(a, b, atol=1e-3)). */
@@ -33,45 +35,56 @@ export function trainerAffine(v: Pick<NiftiVolume, 'affine' | 'affineSource'>): 
   return a;
 }
 
-/** The channels in the card's order, refusing a missing channel or one that is not on the first channel's grid. */
-export function orderedChannels(volumes: Partial<CaseVolumes>): CaseVolumes[Channel][] {
-  const list = CARD_CHANNELS.map((ch) => {
+/** The card's channels in its order, refusing a missing channel or one that is not on the first channel's grid. */
+export function orderedChannels(volumes: Partial<CaseVolumes>, channels: readonly Channel[] = CARD_CHANNELS): CaseVolumes[Channel][] {
+  const list = channels.map((ch) => {
     const v = volumes[ch];
-    if (!v) throw new AppError('INVALID_INPUT', `The ${ch} volume is missing: the model needs ${CARD_CHANNELS.join(', ')}.`);
+    if (!v) throw new AppError('INVALID_INPUT', `The ${ch} volume is missing: the model needs ${channels.join(', ')}.`);
     return v;
   });
   const ref = list[0];
   list.forEach((v, i) => {
     const sameDims = v.dims.every((d, k) => d === ref.dims[k]);
     if (!sameDims || maxAbsDiff(trainerAffine(v), trainerAffine(ref)) > GRID_TOLERANCE)
-      throw new AppError('INVALID_INPUT', `${CARD_CHANNELS[i]} is not on the ${CARD_CHANNELS[0]} grid: co-register the channels first.`);
-    if (v.data.length !== v.dims[0] * v.dims[1] * v.dims[2]) throw new Error(`${CARD_CHANNELS[i]}: data length does not match dims`);
+      throw new AppError('INVALID_INPUT', `${channels[i]} is not on the ${channels[0]} grid: co-register the channels first.`);
+    if (v.data.length !== v.dims[0] * v.dims[1] * v.dims[2]) throw new Error(`${channels[i]}: data length does not match dims`);
   });
   return list;
 }
 
+/** The grid the network sees: RAS (the trainer's rule) or the file's own voxel order (card orientation "native"). */
+function cardOrientation(affine: Mat4, kind: 'RAS' | 'native'): Orientation {
+  let ras: Orientation | null = null;
+  try {
+    ras = orientationFromAffine(affine);
+  } catch (e) {
+    if (kind === 'RAS') throw new AppError('INVALID_INPUT', `The image is too oblique for this model: ${(e as Error).message}`);
+  }
+  if (kind === 'RAS') return ras!;
+  const spacing = [0, 1, 2].map((j) => Math.hypot(affine[j], affine[4 + j], affine[8 + j])) as Vec3;
+  return { perm: [0, 1, 2], flip: [false, false, false], spacingRas: spacing, codes: ras?.codes ?? 'oblique' };
+}
+
 /**
- * preprocess.py `preprocess`: reorient to RAS, crop to the non-zero box (+margin) at native resolution, z-score each
- * channel over its non-zero voxels, resample trilinearly to the card's spacing.
+ * preprocess.py `preprocess`, as the card says: the card's channels in its order; reorient to RAS (or keep the file's
+ * grid); crop to the non-zero box (+margin) at native resolution (or not at all); normalise each channel over the
+ * crop by its rule (card 1: z-score over its non-zero voxels); resample trilinearly to the card's spacing (or not).
  */
 export function preprocess(volumes: Partial<CaseVolumes>, card: ModelCard): Preprocessed {
-  const list = orderedChannels(volumes);
-  const fileDims = [...list[0].dims] as Vec3;
   const pre = card.preprocessing;
-  let orientation;
-  try {
-    orientation = orientationFromAffine(trainerAffine(list[0]));
-  } catch (e) {
-    throw new AppError('INVALID_INPUT', `The image is too oblique for this model: ${(e as Error).message}`);
-  }
+  const list = orderedChannels(volumes, pre.channels);
+  const fileDims = [...list[0].dims] as Vec3;
+  const orientation = cardOrientation(trainerAffine(list[0]), pre.orientation);
   const box = nonzeroBoxFile(list.map((v) => v.data), fileDims);
   if (!box) throw new AppError('INVALID_INPUT', 'All channels are zero: there is nothing to segment.');
-  const crop = rasCrop(box, fileDims, orientation, pre.crop.marginVoxels);
-  const partial = { orientation, fileDims, rasShape: rasShapeOf(fileDims, orientation), cropLo: crop.lo, cropHi: crop.hi };
+  const rasShape = rasShapeOf(fileDims, orientation);
+  const crop = pre.crop.kind === 'nonzero-bbox' ? rasCrop(box, fileDims, orientation, pre.crop.marginVoxels) : { lo: [0, 0, 0] as Vec3, hi: rasShape };
+  const partial = { orientation, fileDims, rasShape, cropLo: crop.lo, cropHi: crop.hi };
   const cropShape = cropShapeOf(partial);
-  const resampledShape = targetShape(cropShape, orientation.spacingRas, pre.targetSpacingMm as Vec3);
+  const resampledShape = pre.targetSpacingMm ? targetShape(cropShape, orientation.spacingRas, pre.targetSpacingMm as Vec3) : cropShape;
   const geometry: Geometry = { ...partial, resampledShape };
   const data = list.map((v) => v.data);
-  const stats = channelStats(data, fileDims, cropFileBox(geometry), pre.normalization.epsilon);
-  return { x: normalisedResample(data, geometry, stats), geometry, stats };
+  const cropBox = cropFileBox(geometry);
+  const transforms = data.map((src, i) => channelTransform(src, fileDims, cropBox, pre.normalization[i]));
+  return { x: normalisedResample(data, geometry, transforms), geometry, stats: transforms.map((t) => t.stats) };
 }

@@ -19,13 +19,16 @@ export interface LoadedModel {
   intraOpThreads: number;
   /** the shared session, created lazily (concurrent first callers share one creation) */
   session(): Promise<ort.InferenceSession>;
-  /** windows (n, C, ...patch) -> logits and features, through the cached session */
+  /** windows (n, C, ...patch) -> logits and features, through the cached session (the first ensemble member's) */
   predictor(): Promise<Predictor>;
+  /** one predictor per ensemble member (card onnx.files), in the card's order; predictors()[0] is predictor() */
+  predictors(): Promise<Predictor[]>;
   /** releases the session if one was created; a later use creates a new one */
   release(): Promise<void>;
 }
 
-export type ModelSource = string | { onnxBytes: Uint8Array; card: unknown };
+/** A model directory, or the bytes of the first ONNX file, the card and (ensembles) the other members' bytes in order. */
+export type ModelSource = string | { onnxBytes: Uint8Array; card: unknown; memberBytes?: Uint8Array[] };
 
 export interface LoadModelOptions {
   /** overrides ORT_INTRA_OP_THREADS (benchmarks) */
@@ -35,17 +38,23 @@ export interface LoadModelOptions {
 const cache = new Map<string, LoadedModel>();
 
 export async function loadModel(source: ModelSource, opts: LoadModelOptions = {}): Promise<LoadedModel> {
-  const { onnxBytes, cardJson } = await readSource(source);
+  const { files, cardJson } = await readSource(source);
   const card = parseCard(cardJson);
-  const sha256 = createHash('sha256').update(onnxBytes).digest('hex');
-  if (sha256 !== card.onnx.sha256)
-    throw new AppError('INVALID_INPUT', `The ONNX file's sha256 (${sha256.slice(0, 12)}…) differs from the model card's (${card.onnx.sha256.slice(0, 12)}…).`);
+  if (files.length !== card.onnx.files.length)
+    throw new AppError('INVALID_INPUT', `The model card names ${card.onnx.files.length} ONNX files (an ensemble); ${files.length} were given.`);
+  const shas = files.map((bytes, i) => {
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const want = card.onnx.files[i].sha256;
+    if (sha !== want)
+      throw new AppError('INVALID_INPUT', `The ONNX file's sha256 (${sha.slice(0, 12)}…) differs from the model card's (${want.slice(0, 12)}…)${i ? ` for ensemble member ${card.onnx.files[i].file}` : ''}.`);
+    return sha;
+  });
   checkPatchDivisor(card);
   const threads = opts.intraOpThreads ?? env().ORT_INTRA_OP_THREADS;
-  const key = `${sha256}/${threads}`;
+  const key = `${shas.join('+')}/${threads}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const model = createEntry(sha256, card, onnxBytes, threads);
+  const model = createEntry(shas[0], card, files, threads);
   cache.set(key, model);
   return model;
 }
@@ -57,13 +66,15 @@ export async function releaseModels(): Promise<void> {
   await Promise.all(entries.map((m) => m.release()));
 }
 
-async function readSource(source: ModelSource): Promise<{ onnxBytes: Uint8Array; cardJson: unknown }> {
-  if (typeof source !== 'string') return { onnxBytes: source.onnxBytes, cardJson: source.card };
+async function readSource(source: ModelSource): Promise<{ files: Uint8Array[]; cardJson: unknown }> {
+  if (typeof source !== 'string') return { files: [source.onnxBytes, ...(source.memberBytes ?? [])], cardJson: source.card };
   const cardJson: unknown = JSON.parse(await readFile(path.join(source, 'model-card.json'), 'utf8'));
-  const file = (cardJson as { onnx?: { file?: unknown } })?.onnx?.file;
-  if (typeof file !== 'string' || file.includes('/') || file.includes('\\'))
+  const onnx = (cardJson as { onnx?: { file?: unknown; files?: { file?: unknown }[] } })?.onnx;
+  // card 1 names one file; card 2 lists the ensemble's members (the first is onnx.file)
+  const names = Array.isArray(onnx?.files) ? onnx.files.map((f) => f?.file) : [onnx?.file];
+  if (!names.length || names.some((f) => typeof f !== 'string' || f.includes('/') || f.includes('\\')))
     throw new AppError('INVALID_INPUT', 'The model card names no ONNX file in its directory.');
-  return { onnxBytes: new Uint8Array(await readFile(path.join(source, file))), cardJson };
+  return { files: await Promise.all(names.map(async (f) => new Uint8Array(await readFile(path.join(source, f as string))))), cardJson };
 }
 
 function parseCard(json: unknown): ModelCard {
@@ -83,30 +94,34 @@ function checkPatchDivisor(card: ModelCard): void {
     throw new AppError('INVALID_INPUT', `The card's patch ${card.inference.patchSize.join('x')} is not divisible by ${divisor}, which the network needs.`);
 }
 
-function createEntry(sha256: string, card: ModelCard, onnxBytes: Uint8Array, threads: number): LoadedModel {
-  let pending: Promise<ort.InferenceSession> | null = null;
-  const session = () =>
-    (pending ??= createSession(onnxBytes, card, threads).catch((e) => {
-      pending = null; // a failed creation is retried by the next caller
+function createEntry(sha256: string, card: ModelCard, files: Uint8Array[], threads: number): LoadedModel {
+  const pending: (Promise<ort.InferenceSession> | null)[] = files.map(() => null);
+  const sessionOf = (i: number) =>
+    (pending[i] ??= createSession(files[i], card, threads).catch((e) => {
+      pending[i] = null; // a failed creation is retried by the next caller
       throw e;
     }));
-  const predictor = async (): Promise<Predictor> => {
-    const s = await session();
+  const predictorOf = async (i: number): Promise<Predictor> => {
+    const s = await sessionOf(i);
     const { inputName, logitsName, featuresName } = card.output;
     const [p0, p1, p2] = card.inference.patchSize;
     const C = card.preprocessing.channels.length;
+    const names = featuresName ? [logitsName, featuresName] : [logitsName];
+    const none = new Float32Array(0);
     return async (windows, n) => {
       const feeds = { [inputName]: new ort.Tensor('float32', windows, [n, C, p0, p1, p2]) };
-      const out = await s.run(feeds, [logitsName, featuresName]);
-      return { logits: out[logitsName].data as Float32Array, features: out[featuresName].data as Float32Array };
+      const out = await s.run(feeds, names);
+      return { logits: out[logitsName].data as Float32Array, features: featuresName ? (out[featuresName].data as Float32Array) : none };
     };
   };
   const release = async () => {
-    const p = pending;
-    pending = null;
-    if (p) await p.then((s) => s.release(), () => undefined);
+    const all = pending.splice(0, pending.length, ...files.map(() => null));
+    await Promise.all(all.map((p) => p?.then((s) => s.release(), () => undefined)));
   };
-  return { sha256, card, intraOpThreads: threads, session, predictor, release };
+  return {
+    sha256, card, intraOpThreads: threads, session: () => sessionOf(0), predictor: () => predictorOf(0),
+    predictors: () => Promise.all(files.map((_, i) => predictorOf(i))), release,
+  };
 }
 
 async function createSession(onnxBytes: Uint8Array, card: ModelCard, threads: number): Promise<ort.InferenceSession> {
@@ -123,7 +138,7 @@ async function createSession(onnxBytes: Uint8Array, card: ModelCard, threads: nu
   const { inputName, logitsName, featuresName } = card.output;
   const missing: string[] = [
     ...[inputName].filter((n) => !s.inputNames.includes(n)),
-    ...[logitsName, featuresName].filter((n) => !s.outputNames.includes(n)),
+    ...[logitsName, featuresName].filter((n) => n && !s.outputNames.includes(n)),
   ];
   if (missing.length) {
     await s.release();

@@ -3,7 +3,7 @@ import type { Vec3 } from './geometry';
 import { gaussianImportance, padAmounts, padVolume, windowGrid } from './windows';
 
 /**
- * Sliding-window inference with gaussian blending (sliding_window.py, line by line): pad, visit the windows x-slowest,
+ * Sliding-window inference with gaussian (or constant) blending (sliding_window.py, line by line): pad, visit the windows x-slowest,
  * accumulate logits * w and w, divide, crop the padding off; the features are the unweighted mean over windows.
  * Windows may be sent `batch` at a time: the network normalises per sample (GroupNorm), so batching changes nothing
  * but the call overhead.
@@ -11,7 +11,7 @@ import { gaussianImportance, padAmounts, padVolume, windowGrid } from './windows
 
 const f32 = Math.fround;
 
-/** Runs `n` windows laid out (n, C, P0, P1, P2); returns logits (n, K, P0, P1, P2) and features (n, F). */
+/** Runs `n` windows laid out (n, C, P0, P1, P2); returns logits (n, K, P0, P1, P2) and features (n, F; F = 0 without). */
 export type Predictor = (windows: Float32Array, n: number) => Promise<{ logits: Float32Array; features: Float32Array }>;
 
 export interface SlidingWindowOptions {
@@ -22,6 +22,8 @@ export interface SlidingWindowOptions {
   classes: number;
   /** windows per predictor call */
   batch: number;
+  /** gaussian (default): the importance map; constant: every window voxel weighs 1 (MONAI mode='constant') */
+  blending?: 'gaussian' | 'constant';
 }
 
 export interface SlidingWindowResult {
@@ -39,7 +41,9 @@ export async function slidingWindow(
   const padded = padVolume(x, channels, shape, pads);
   const size = padded.shape;
   const starts = windowGrid(size, patch, opts.overlap);
-  const w = gaussianImportance(patch, opts.sigmaScale, opts.importanceMinimum);
+  const w = opts.blending === 'constant'
+    ? new Float32Array(patch[0] * patch[1] * patch[2]).fill(1)
+    : gaussianImportance(patch, opts.sigmaScale, opts.importanceMinimum);
   const nPad = size[0] * size[1] * size[2];
   const out = new Float32Array(K * nPad);
   const count = new Float32Array(nPad);

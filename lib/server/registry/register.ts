@@ -28,7 +28,9 @@ export async function validateModelArtefacts(onnx: Uint8Array, rawCard: unknown)
     const first = parsed.error.issues[0];
     throw new AppError('INVALID_INPUT', `model card invalid at ${first.path.join('.')}: ${first.message}`);
   }
-  const card = parsed.data;
+  const card = parsed.data; // a card 2 (card 1 upgraded: stored cards keep their behaviour)
+  if (card.onnx.files.length > 1)
+    throw new AppError('INVALID_INPUT', `model card invalid at onnx.files: an ensemble of ${card.onnx.files.length} ONNX files cannot be registered (the registry stores one file per version)`);
   const sha256 = crypto.createHash('sha256').update(onnx).digest('hex');
   if (sha256 !== card.onnx.sha256) throw new AppError('INVALID_INPUT', `model.onnx sha256 ${sha256.slice(0, 12)}… differs from the card's ${card.onnx.sha256.slice(0, 12)}…`);
   let session: ort.InferenceSession;
@@ -40,7 +42,7 @@ export async function validateModelArtefacts(onnx: Uint8Array, rawCard: unknown)
   try {
     const { inputName, logitsName, featuresName } = card.output;
     if (!session.inputNames.includes(inputName)) throw new AppError('INVALID_INPUT', `model.onnx has no input "${inputName}" (has ${session.inputNames.join(', ')})`);
-    for (const out of [logitsName, featuresName]) {
+    for (const out of featuresName ? [logitsName, featuresName] : [logitsName]) {
       if (!session.outputNames.includes(out)) throw new AppError('INVALID_INPUT', `model.onnx has no output "${out}" (has ${session.outputNames.join(', ')})`);
     }
   } finally {
