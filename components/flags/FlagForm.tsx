@@ -1,7 +1,7 @@
 'use client';
 import { useState, useTransition } from 'react';
 import { flagPrediction } from '@/lib/actions/flags';
-import { FLAG_NOTE_MAX, FLAG_REASONS, FLAG_REASON_LABELS, type FlagReasonName } from './reasons';
+import { FLAG_NOTE_MAX, FLAG_REASONS, FLAG_REASON_LABELS, type FlagReasonName } from '@/lib/flags';
 
 export interface FlagFormProps {
   caseId: string;

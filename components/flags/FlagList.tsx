@@ -1,6 +1,6 @@
 import { Badge } from '@/components/ui/Badge';
 import type { FlagDto } from '@/lib/server/flags';
-import { FLAG_REASON_LABELS } from './reasons';
+import { FLAG_REASON_LABELS } from '@/lib/flags';
 
 /** The flags raised on a case, newest first, with who raised them and on which model's prediction. */
 export function FlagList({ flags }: { flags: FlagDto[] }) {

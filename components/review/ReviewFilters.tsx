@@ -1,4 +1,4 @@
-import { FLAG_REASONS, FLAG_REASON_LABELS } from '@/components/flags/reasons';
+import { FLAG_REASONS, FLAG_REASON_LABELS } from '@/lib/flags';
 
 export interface ReviewFilterValues {
   reason: string;

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { Badge } from '@/components/ui/Badge';
 import { DataTable } from '@/components/ui/DataTable';
-import { FLAG_REASON_LABELS } from '@/components/flags/reasons';
+import { FLAG_REASON_LABELS } from '@/lib/flags';
 import type { ReviewQueueItemDto } from '@/lib/server/labels/queue';
 import { AssignButton } from './AssignButton';
 

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * type` edges are included: a cycle through types alone still ties two modules together (neither can move or be
  * read without the other), and the cycles this test was written against were type-only on one side. Dynamic
  * `import()` edges are included too. The generated Prisma client (lib/server/db/generated, not ours) is left out.
+ * The same graph checks the layering: nothing under lib/ imports from components/ or app/.
  */
 const root = path.resolve(__dirname, '../..');
 const SOURCE_DIRS = ['app', 'lib', 'worker', 'components', 'scripts'];
@@ -47,6 +48,14 @@ describe('import graph', () => {
     // on purpose, and absent before `npm run db:generate`).
     const local = skipped.filter((s) => /^(\.|@\/|\/)/.test(s) && !/(^|\/)generated\//.test(s));
     expect(local).toEqual([]);
+  });
+
+  it('keeps lib/ under the UI: no file under lib/ imports from components/ or app/', () => {
+    // lib/ is the shared and server code the UI builds on; vocabularies both need (lib/flags.ts) live in lib/.
+    const upward = Object.entries(graph).flatMap(([file, deps]) =>
+      file.startsWith('lib/') ? deps.filter((d) => /^(components|app)\//.test(d)).map((d) => `${file} -> ${d}`) : [],
+    );
+    expect(upward, `lib/ imports from the UI:\n${upward.join('\n')}`).toEqual([]);
   });
 
   it('has no import cycles outside the allow-list', () => {

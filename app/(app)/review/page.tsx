@@ -4,7 +4,7 @@ import { listQueueSites, listReviewQueue } from '@/lib/server/labels/queue';
 import { can } from '@/lib/permissions';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { EmptyState } from '@/components/ui/EmptyState';
-import { FLAG_REASONS } from '@/components/flags/reasons';
+import { FLAG_REASONS } from '@/lib/flags';
 import { ReviewFilters } from '@/components/review/ReviewFilters';
 import { ReviewTable } from '@/components/review/ReviewTable';
 

@@ -8,7 +8,7 @@ import { can } from '@/lib/permissions';
 import { checkCanaryHealth } from '../registry/canary';
 import { checkRetrainingTrigger } from '../datasets/trigger';
 import type { UserActor } from '../auth/session';
-import { FLAG_NOTE_MAX, FLAG_REASONS, type FlagReasonName } from '@/components/flags/reasons';
+import { FLAG_NOTE_MAX, FLAG_REASONS, type FlagReasonName } from '@/lib/flags';
 
 export const flagInputSchema = z.object({
   caseId: z.string().min(1),

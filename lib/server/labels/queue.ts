@@ -8,7 +8,7 @@ import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import type { UserActor } from '../auth/session';
 import type { Prisma } from '../db/generated/client';
-import { FLAG_REASONS, type FlagReasonName } from '@/components/flags/reasons';
+import { FLAG_REASONS, type FlagReasonName } from '@/lib/flags';
 
 export interface ReviewQueueItemDto {
   caseId: string;

@@ -1,6 +1,7 @@
 /**
- * Flag reasons (the FlagReason enum of prisma/schema.prisma) with the words shown to clinicians. Plain data shared
- * by the flag form (client) and the flag service's input schema (server).
+ * Flag reasons (the FlagReason enum of prisma/schema.prisma) with the words shown to clinicians. Isomorphic plain
+ * data, like lib/labels.ts: the flag form and review filters (client) and the flag service's input schema and the
+ * review queue (server) share it, so it lives in lib/, which never imports from components/ or app/.
  */
 export const FLAG_REASONS = ['MISSED_LESION', 'FALSE_POSITIVE', 'BOUNDARY', 'WRONG_LABEL', 'OTHER'] as const;
 export type FlagReasonName = (typeof FLAG_REASONS)[number];
