@@ -1,9 +1,9 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildNifti, smallInt16, voxelBytes } from '@/tests/imaging/nifti-fixtures';
-import { NiftiError } from './errors';
-import { readNifti, sanitizeNifti } from './nifti';
-import { orientationCode } from './orientation';
+import { NiftiError } from '@/lib/server/imaging/errors';
+import { readNifti, sanitizeNifti } from '@/lib/server/imaging/nifti';
+import { orientationCode } from '@/lib/server/imaging/orientation';
 
 const dim3 = (x: number, y: number, z: number) => [3, x, y, z, 1, 1, 1, 1];
 const ramp = (n: number) => Float64Array.from({ length: n }, (_, i) => i * 0.5 - 3);

@@ -3,8 +3,8 @@ import { gunzipSync } from 'node:zlib';
 import * as oracle from 'nifti-reader-js';
 import { describe, expect, it } from 'vitest';
 import { REAL_CASES, realImage, realMask } from '@/tests/imaging/nifti-fixtures';
-import { readNifti, readNiftiFile, writeNifti, writeNiftiMask } from './nifti';
-import { orientationCode } from './orientation';
+import { readNifti, readNiftiFile, writeNifti, writeNiftiMask } from '@/lib/server/imaging/nifti';
+import { orientationCode } from '@/lib/server/imaging/orientation';
 
 const LPS_SRI24 = [-1, 0, 0, 0, 0, -1, 0, 239, 0, 0, 1, 0, 0, 0, 0, 1];
 const files = REAL_CASES.flatMap((c) => [

@@ -3,11 +3,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readNifti } from '../nifti';
-import { orientationCode } from '../orientation';
-import { generateCase, type CaseRequest, type GeneratedCase } from './generate';
-import { generateCohort } from './index';
-import { PRESETS } from './presets';
+import { readNifti } from '@/lib/server/imaging/nifti';
+import { orientationCode } from '@/lib/server/imaging/orientation';
+import { generateCase, type CaseRequest, type GeneratedCase } from '@/lib/server/imaging/cohort/generate';
+import { generateCohort } from '@/lib/server/imaging/cohort/index';
+import { PRESETS } from '@/lib/server/imaging/cohort/presets';
 
 // 2 mm grid with the default field of view (240 x 240 x 155 mm): same anatomy in mm, 8x fewer voxels, fast tests.
 const grid = { dims: [120, 120, 78] as [number, number, number], spacing: [2, 2, 2] as [number, number, number] };
@@ -122,7 +122,7 @@ describe('labels and contrasts', () => {
 
 describe('domain-shift presets change what they claim', () => {
   it('every preset is documented in the cohort README', () => {
-    const readme = readFileSync(path.join(__dirname, 'README.md'), 'utf8');
+    const readme = readFileSync(path.resolve(__dirname, '../../../lib/server/imaging/cohort/README.md'), 'utf8');
     for (const p of PRESETS) expect(readme).toMatch(new RegExp(`\\| \`${p.name}(\\[:[^\\]]+\\])?\` \\|`));
   });
 

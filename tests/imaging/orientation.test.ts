@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { realImage } from '@/tests/imaging/nifti-fixtures';
-import { matmul4, type Mat4 } from './affine';
-import { readNiftiFile } from './nifti';
-import { axisOrientation, fromCanonical, orientationCode, originalAffine, toCanonical } from './orientation';
+import { matmul4, type Mat4 } from '@/lib/server/imaging/affine';
+import { readNiftiFile } from '@/lib/server/imaging/nifti';
+import { axisOrientation, fromCanonical, orientationCode, originalAffine, toCanonical } from '@/lib/server/imaging/orientation';
 
 const diag = (x: number, y: number, z: number, t: number[] = [0, 0, 0]): Mat4 => [x, 0, 0, t[0], 0, y, 0, t[1], 0, 0, z, t[2], 0, 0, 0, 1];
 /** Columns permuted: array axis 0 -> world +y (A), axis 1 -> world -z (I), axis 2 -> world -x (L). */
@@ -75,7 +75,7 @@ describe('toCanonical / fromCanonical', () => {
 });
 
 // nibabel is the reference implementation of aff2axcodes; the project venv has it.
-const python = path.resolve(__dirname, '../../../.venv/bin/python');
+const python = path.resolve(__dirname, '../../.venv/bin/python');
 describe.skipIf(!existsSync(python))('agreement with nibabel.aff2axcodes', () => {
   it('matches on 200 random (oblique, sheared, flipped) affines', () => {
     let seed = 12345;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildNifti, realImage, realMask, smallInt16, voxelBytes, type Fixture } from '@/tests/imaging/nifti-fixtures';
-import { readNifti } from './nifti';
-import { ImagingValidationError, validateCaseFiles, type ValidateCaseOptions } from './validate';
+import { readNifti } from '@/lib/server/imaging/nifti';
+import { ImagingValidationError, validateCaseFiles, type ValidateCaseOptions } from '@/lib/server/imaging/validate';
 
 type Upload = { field: string; filename: string; bytes: Uint8Array };
 const dims: [number, number, number] = [8, 7, 6];
