@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 from monai.data.utils import compute_importance_map, dense_patch_slices
 from monai.inferers import sliding_window_inference
+from monai.transforms import NormalizeIntensity, ScaleIntensityRangePercentiles
 
 
 def load(path, shape):
@@ -44,9 +45,21 @@ def run(task):
             return t * ramp
 
         with torch.no_grad():
-            y = sliding_window_inference(x, patch, 1, predictor, overlap=task["overlap"], mode="gaussian",
+            y = sliding_window_inference(x, patch, 1, predictor, overlap=task["overlap"], mode=task.get("mode", "gaussian"),
                                          sigma_scale=task["sigmaScale"], padding_mode="constant", cval=0.0)
         y[0].numpy().astype(np.float32).tofile(task["output"])
+    elif op == "sigmoid":
+        torch.sigmoid(torch.from_numpy(load(task["input"], task["shape"]))).numpy().tofile(task["output"])
+    elif op == "percentile-rescale":
+        # MONAI ScaleIntensityRangePercentiles(clip=True) on one channel (card 2 percentile-rescale, over: crop)
+        x = load(task["input"], task["shape"])
+        t = ScaleIntensityRangePercentiles(task["lower"], task["upper"], task["bMin"], task["bMax"], clip=True)
+        np.asarray(t(x[None]))[0].astype(np.float32).tofile(task["output"])
+    elif op == "zscore":
+        # MONAI NormalizeIntensity(nonzero, channel_wise=True) (card 2 zscore: nonzero-per-channel or crop)
+        x = load(task["input"], task["shape"])
+        t = NormalizeIntensity(nonzero=task["nonzero"], channel_wise=True)
+        np.asarray(t(x[None]))[0].astype(np.float32).tofile(task["output"])
     else:
         raise ValueError(f"unknown op {op}")
     return None

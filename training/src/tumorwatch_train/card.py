@@ -1,4 +1,9 @@
-"""The model card: the contract between this trainer and the app (validated by lib/schemas/model-card.ts)."""
+"""The model card: the contract between this trainer and the app (validated by lib/schemas/model-card/).
+
+The trainer writes card 2 (`tumorwatch.model-card/2`) using the options of its own SegResNet: the four sequences in
+CHANNELS order, z-score in each channel's non-zero mask, RAS at the target spacing, the non-zero crop, gaussian
+blending, no mirroring, one ONNX file, softmax over background/NCR/ED/ET in brats2023 labels, a `features` output.
+Cards written before card 2 (`tumorwatch.model-card/1`) are upgraded on read (`upgrade_card`), as the app does."""
 
 from __future__ import annotations
 
@@ -12,7 +17,9 @@ from .config import CHANNELS, CLASS_NAMES, TrainConfig
 from .export import OPSET
 from .model import segresnet_kwargs
 
-SCHEMA = "tumorwatch.model-card/1"
+SCHEMA = "tumorwatch.model-card/2"
+SCHEMA_V1 = "tumorwatch.model-card/1"
+ZSCORE_NONZERO = {"kind": "zscore", "mask": "nonzero-per-channel", "std": "population", "epsilon": 1e-8, "outside": 0}
 
 
 def preprocessing_block(cfg: TrainConfig) -> dict:
@@ -22,8 +29,7 @@ def preprocessing_block(cfg: TrainConfig) -> dict:
         "orientation": "RAS",
         "targetSpacingMm": s,
         "crop": {"kind": "nonzero-bbox", "marginVoxels": cfg.crop_margin_voxels, "grid": "native"},
-        "normalization": {"kind": "zscore", "mask": "nonzero-per-channel", "std": "population", "epsilon": 1e-8,
-                          "outside": 0},
+        "normalization": [dict(ZSCORE_NONZERO) for _ in CHANNELS],
         "resampling": {"method": "trilinear", "alignCorners": False, "shapeRule": "max(1, floor(n * round4(s) / t + 0.5))"},
         "steps": [
             "Read each NIfTI; affine = sform if sform_code > 0, else qform if qform_code > 0, else the Analyze "
@@ -50,7 +56,7 @@ def inference_block(cfg: TrainConfig) -> dict:
     return {
         "patchSize": list(cfg.patch_size), "overlap": cfg.overlap, "blending": "gaussian",
         "sigmaScale": cfg.sigma_scale, "importanceMinimum": 1e-3, "padding": "constant-zero-symmetric",
-        "windowBatch": 1, "featureAggregation": "mean-over-windows",
+        "windowBatch": 1, "featureAggregation": "mean-over-windows", "mirrorAxes": [], "average": "probabilities",
         "steps": [
             "Equivalent to monai.inferers.sliding_window_inference(roi_size=patchSize, overlap, mode='gaussian', "
             "sigma_scale, padding_mode='constant', cval=0) on the (1, C, X, Y, Z) input.",
@@ -88,7 +94,7 @@ def output_block(cfg: TrainConfig) -> dict:
     return {
         "kind": "softmax", "labelMap": "brats2023", "logitsName": "logits", "featuresName": "features",
         "inputName": "image", "featureDim": cfg.net.feature_dim, "layout": "NCXYZ (RAS)",
-        "classes": [{"index": i, "name": n} for i, n in enumerate(CLASS_NAMES)],
+        "classes": [{"index": i, "name": n, "label": i} for i, n in enumerate(CLASS_NAMES)], "paint": [],
         "regions": {"WT": [1, 2, 3], "TC": [1, 3], "ET": [3]},
     }
 
@@ -119,8 +125,22 @@ def build_card(cfg: TrainConfig, *, name: str, version: str, training: dict, met
                          "parameters": parameters, "opset": OPSET},
         "preprocessing": preprocessing_block(cfg), "inference": inference_block(cfg),
         "output": output_block(cfg), "postprocessing": postprocessing_block(cfg),
-        "onnx": onnx,
+        "onnx": onnx | {"files": [{"file": onnx["file"], "sha256": onnx["sha256"]}]},
         "training": training | {"codeVersion": {"package": __version__, "gitCommit": git_commit(),
                                                 "sourceSha256": source_digest()}},
         "metrics": metrics, "reference": reference,
+    }
+
+
+def upgrade_card(card: dict) -> dict:
+    """Card 1 -> card 2 without any change of behaviour (lib/schemas/model-card/upgrade.ts); card 2 is returned as is."""
+    if card.get("schema") != SCHEMA_V1:
+        return card
+    pre, inf, out, onnx = card["preprocessing"], card["inference"], card["output"], card["onnx"]
+    return card | {
+        "schema": SCHEMA,
+        "preprocessing": pre | {"normalization": [dict(pre["normalization"]) for _ in pre["channels"]]},
+        "inference": inf | {"mirrorAxes": [], "average": "probabilities"},
+        "output": out | {"classes": [c | {"label": c["index"]} for c in out["classes"]], "paint": []},
+        "onnx": onnx | {"files": [{"file": onnx["file"], "sha256": onnx["sha256"]}]},
     }

@@ -11,7 +11,8 @@ import cc3d
 import numpy as np
 import torch
 
-from .config import TrainConfig
+from .card import ZSCORE_NONZERO, upgrade_card
+from .config import CHANNELS, CLASS_NAMES, TrainConfig
 from .model import SegWithFeatures, load_checkpoint
 from .preprocess import Geometry, preprocess, probabilities_to_native
 from .sliding_window import sliding_window
@@ -33,9 +34,41 @@ class InferenceSpec:
 
     @classmethod
     def from_card(cls, card: dict) -> "InferenceSpec":
+        """The spec of a card 2 (card 1 upgraded). This reference runs the trainer's own options only; a card with
+        others (a foreign model) is refused with the field named."""
+        card = upgrade_card(card)
+        check_trainer_options(card)
         pre, inf, post = card["preprocessing"], card["inference"], card["postprocessing"]
         return cls(tuple(pre["targetSpacingMm"]), int(pre["crop"]["marginVoxels"]), tuple(inf["patchSize"]),
                    float(inf["overlap"]), float(inf["sigmaScale"]), float(post.get("dropComponentsAtMostMm3", 0.0)))
+
+
+def check_trainer_options(card: dict) -> None:
+    """Raises ValueError naming the first card 2 field whose value this reference does not implement. Fields a
+    partial card leaves out count as the trainer's values."""
+    pre, inf, out = card["preprocessing"], card["inference"], card.get("output", {})
+    expected = {
+        "preprocessing.channels": (pre.get("channels", list(CHANNELS)), list(CHANNELS)),
+        "preprocessing.orientation": (pre.get("orientation", "RAS"), "RAS"),
+        "preprocessing.crop.kind": (pre["crop"].get("kind", "nonzero-bbox"), "nonzero-bbox"),
+        "inference.blending": (inf.get("blending", "gaussian"), "gaussian"),
+        "inference.mirrorAxes": (inf.get("mirrorAxes", []), []),
+        "onnx.files": (len(card.get("onnx", {}).get("files", [None])), 1),
+        "output.kind": (out.get("kind", "softmax"), "softmax"),
+        "output.labelMap": (out.get("labelMap", "brats2023"), "brats2023"),
+        "output.classes": ([c.get("label", c["index"]) for c in out.get("classes", [])] or [0, 1, 2, 3],
+                           list(range(len(CLASS_NAMES)))),
+    }
+    for field, (got, want) in expected.items():
+        if got != want:
+            raise ValueError(f"model card {field} = {got!r}: the trainer's reference inference supports {want!r} only")
+    if pre.get("targetSpacingMm", [1, 1, 1]) is None:
+        raise ValueError("model card preprocessing.targetSpacingMm = None (native grid): the trainer's reference "
+                         "inference always resamples")
+    for i, n in enumerate(pre.get("normalization", [])):
+        if {k: v for k, v in n.items() if k != "epsilon"} != {k: v for k, v in ZSCORE_NONZERO.items() if k != "epsilon"}:
+            raise ValueError(f"model card preprocessing.normalization[{i}] = {n!r}: the trainer's reference inference "
+                             "supports the z-score in the non-zero mask only")
 
 
 class TorchBackend:
@@ -48,16 +81,17 @@ class TorchBackend:
 
 
 class OnnxBackend:
-    def __init__(self, path: str | Path, threads: int = 1):
+    def __init__(self, path: str | Path, threads: int = 1, names: tuple[str, str, str] = ("image", "logits", "features")):
         import onnxruntime as ort
 
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        self.input, self.outputs = names[0], list(names[1:])
 
     def __call__(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        logits, features = self.session.run(["logits", "features"], {"image": x.numpy()})
+        logits, features = self.session.run(self.outputs, {self.input: x.numpy()})
         return torch.from_numpy(logits), torch.from_numpy(features)
 
 
@@ -104,10 +138,11 @@ def predict_images(images: np.ndarray, affine: np.ndarray, spec: InferenceSpec, 
 def load_model_dir(model_dir: str | Path, backend: str = "onnx", threads: int = 1):
     """A model directory holds model-card.json plus model.onnx (onnx backend) or checkpoint.pt (torch backend)."""
     d = Path(model_dir)
-    card = json.loads((d / "model-card.json").read_text())
+    card = upgrade_card(json.loads((d / "model-card.json").read_text()))
     spec = InferenceSpec.from_card(card)
     if backend == "onnx":
-        return OnnxBackend(d / card["onnx"]["file"], threads), spec, card
+        out = card["output"]
+        return OnnxBackend(d / card["onnx"]["file"], threads, (out["inputName"], out["logitsName"], out["featuresName"])), spec, card
     if backend == "torch":
         model, _, _ = load_checkpoint(d)
         return TorchBackend(model), spec, card
