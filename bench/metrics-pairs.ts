@@ -8,6 +8,7 @@ import { LABEL_MAPS, type LabelMap } from '@/lib/labels';
 import { assertSameGrid, labelBytes } from '@/lib/metrics/grid';
 import type { Dims, Spacing } from '@/lib/metrics/types';
 import { readNiftiFile } from '@/lib/server/imaging/nifti';
+import type { RegionSummary } from '@/lib/metrics/summary';
 
 /** Shared by bench/metrics.ts and tests/metrics: the real mask pairs and the Python reference runner. */
 export const REPO_ROOT = path.resolve(__dirname, '..');
@@ -59,19 +60,8 @@ export function pythonAvailable(): boolean {
   return existsSync(PYTHON);
 }
 
-export interface PythonRegion {
-  dice: number;
-  hd95: number;
-  sensitivity: number;
-  specificity: number;
-  ref_volume_ml: number;
-  pred_volume_ml: number;
-  lw_dice: number;
-  lw_hd95: number;
-  tp: number;
-  fp: number;
-  fn: number;
-  lesion_f1: number;
+/** The Python reference prints the same flat figures as `npm run metrics`, plus its per-lesion list. */
+export interface PythonRegion extends RegionSummary {
   lesions: { ref_voxels: number; matched: number; pred_voxels: number; dice: number; hd95: number }[];
 }
 

@@ -1,6 +1,7 @@
 import { canWrite, type PaintSpec } from './brush';
 import type { ChangeRecorder } from './history';
 import { inBounds, type Axis, type Dims, type Vec3 } from './types';
+import { IndexStack } from './index-stack';
 
 export interface FillOptions {
   /** fill within the slice across this axis (2D, 4-connected), or 'volume' for 3D (6-connected) */
@@ -33,15 +34,14 @@ function collectRegion(mask: Uint8Array, dims: Dims, start: number, target: numb
   const nxy = nx * ny;
   const max = opts.maxVoxels ?? Infinity;
   const visited = new Uint8Array(mask.length);
-  let stack = new Uint32Array(4096);
-  let top = 0;
+  const stack = new IndexStack();
   const out: number[] = [];
   const moves: [number, number, number][] = [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]];
   const allowed = opts.scope === 'volume' ? moves : moves.filter((m) => m[opts.scope as Axis] === 0);
-  stack[top++] = start;
+  stack.push(start);
   visited[start] = 1;
-  while (top > 0) {
-    const idx = stack[--top];
+  while (stack.size > 0) {
+    const idx = stack.pop();
     out.push(idx);
     if (out.length > max) return null;
     const z = Math.floor(idx / nxy), y = Math.floor((idx - z * nxy) / nx), x = idx - z * nxy - y * nx;
@@ -51,12 +51,7 @@ function collectRegion(mask: Uint8Array, dims: Dims, start: number, target: numb
       const n = X + Y * nx + Z * nxy;
       if (visited[n] || mask[n] !== target || !canWrite(spec, mask[n], n)) continue;
       visited[n] = 1;
-      if (top === stack.length) {
-        const bigger = new Uint32Array(stack.length * 2);
-        bigger.set(stack);
-        stack = bigger;
-      }
-      stack[top++] = n;
+      stack.push(n);
     }
   }
   return Uint32Array.from(out);

@@ -1,5 +1,6 @@
 import type { ChangeRecorder } from './history';
 import { voxelVolumeMl, type MaskGrid } from './types';
+import { IndexStack } from './index-stack';
 
 export interface IslandOptions {
   /** components smaller than this volume are removed */
@@ -24,17 +25,16 @@ export function removeIslands(rec: ChangeRecorder, mask: Uint8Array, grid: MaskG
   const minVoxels = opts.minMl / voxelVolumeMl(grid.spacing);
   const member = (v: number) => (opts.scope === 'all' ? v !== 0 : v === opts.scope);
   const visited = new Uint8Array(mask.length);
-  let stack = new Uint32Array(4096);
+  const stack = new IndexStack();
   const component: number[] = [];
   const result: IslandResult = { removedComponents: 0, keptComponents: 0, removedVoxels: 0 };
   for (let seed = 0; seed < mask.length; seed++) {
     if (visited[seed] || !member(mask[seed])) continue;
     component.length = 0;
-    let top = 0;
-    stack[top++] = seed;
+    stack.push(seed);
     visited[seed] = 1;
-    while (top > 0) {
-      const idx = stack[--top];
+    while (stack.size > 0) {
+      const idx = stack.pop();
       component.push(idx);
       const z = Math.floor(idx / nxy), y = Math.floor((idx - z * nxy) / nx), x = idx - z * nxy - y * nx;
       for (let dz = -1; dz <= 1; dz++) {
@@ -49,12 +49,7 @@ export function removeIslands(rec: ChangeRecorder, mask: Uint8Array, grid: MaskG
             const n = X + Y * nx + Z * nxy;
             if (visited[n] || !member(mask[n])) continue;
             visited[n] = 1;
-            if (top === stack.length) {
-              const bigger = new Uint32Array(stack.length * 2);
-              bigger.set(stack);
-              stack = bigger;
-            }
-            stack[top++] = n;
+            stack.push(n);
           }
         }
       }

@@ -1,20 +1,12 @@
 import { lesionStructure, type LesionStructure } from './lesionMatch';
 import { hd95OfRuns, unionBoxes } from './runHd95';
 import type { Runs } from './runs';
-import type { Box, ChallengeSettings, LesionDetail, PredComponentDetail, Spacing } from './types';
+import type { Box, ChallengeSettings, LesionDetail, LesionWiseFigures, PredComponentDetail, Spacing } from './types';
 
 /** HD95 the BraTS code gives a missed lesion, a false positive and any infinite distance. */
 export const MISSED_HD95 = 374;
 
-export interface LesionWiseResult {
-  lesionWiseDice: number;
-  lesionWiseHd95: number;
-  tp: number;
-  fp: number;
-  fn: number;
-  lesionF1: number;
-  lesions: LesionDetail[];
-  predComponents: PredComponentDetail[];
+export interface LesionWiseResult extends LesionWiseFigures {
   overlapVoxels: number;
 }
 

@@ -54,17 +54,8 @@ export interface PredComponentDetail {
   box: Box;
 }
 
-export interface RegionMetrics {
-  /** plain (whole-region) Dice; 1 when both masks are empty */
-  dice: number;
-  /** plain HD95 in mm; 0 when both are empty, 374 when exactly one is */
-  hd95: number;
-  sensitivity: number;
-  specificity: number;
-  refVolumeMl: number;
-  predVolumeMl: number;
-  /** voxel confusion counts of the region masks */
-  voxels: { tp: number; fp: number; fn: number; tn: number };
+/** The BraTS 2023 lesion-wise figures of one region (lib/metrics/lesionwise.ts). */
+export interface LesionWiseFigures {
   /** BraTS 2023 lesion-wise Dice and HD95 */
   lesionWiseDice: number;
   lesionWiseHd95: number;
@@ -76,6 +67,19 @@ export interface RegionMetrics {
   lesionF1: number;
   lesions: LesionDetail[];
   predComponents: PredComponentDetail[];
+}
+
+export interface RegionMetrics extends LesionWiseFigures {
+  /** plain (whole-region) Dice; 1 when both masks are empty */
+  dice: number;
+  /** plain HD95 in mm; 0 when both are empty, 374 when exactly one is */
+  hd95: number;
+  sensitivity: number;
+  specificity: number;
+  refVolumeMl: number;
+  predVolumeMl: number;
+  /** voxel confusion counts of the region masks */
+  voxels: { tp: number; fp: number; fn: number; tn: number };
 }
 
 export type CaseMetrics = Record<RegionName, RegionMetrics>;

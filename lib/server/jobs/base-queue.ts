@@ -4,6 +4,8 @@ import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { getJob, listJobs, queueDepth } from './queries';
 import { parsePayload, resolveJob, type JobDefinition } from './registry';
+import { runAttempt, type AttemptArgs } from './runner';
+import type { JobRow } from './store';
 import type { EnqueueOptions, JobDto, JobEvent, JobHandler, JobListQuery, JobQueue, JobRef, QueueOptions } from './types';
 
 export const QUEUE_DEFAULTS: Required<Omit<QueueOptions, 'workerId'>> = {
@@ -80,6 +82,14 @@ export abstract class BaseQueue implements Pick<JobQueue, 'workerId' | 'get' | '
     // give the handler exactly what they would have given at enqueue time.
     const stored = JSON.parse(JSON.stringify(payload ?? null)) as unknown;
     return { def, stored, maxAttempts, runAt: options.runAt ?? new Date(), idempotencyKey: options.idempotencyKey, tx: options.tx };
+  }
+
+  /** One attempt of a claimed row by this worker (the implementations differ only in how a retry is scheduled). */
+  protected attempt(reg: Registration, row: JobRow, scheduleRetry?: AttemptArgs['scheduleRetry']) {
+    return runAttempt({
+      row, def: reg.def, handler: reg.handler, workerId: this.workerId, leaseMs: this.opts.leaseMs,
+      stopSignal: this.stopController.signal, emit: (e) => this.emit(e), scheduleRetry,
+    });
   }
 
   protected register<P, I, R>(job: JobRef<P, I>, handler: JobHandler<P, R>, concurrency = 1): Registration {

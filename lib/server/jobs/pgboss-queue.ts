@@ -3,7 +3,6 @@ import type PgBoss from 'pg-boss';
 import { db, isUniqueViolation, type Tx } from '../db';
 import { BaseQueue, jobSignals, type Registration } from './base-queue';
 import { policyOf, retryDelayMs } from './registry';
-import { runAttempt } from './runner';
 import { claimById, errorMessage, findOverdue, findStale, insertJob, markRetry, recoverStale, type JobRow } from './store';
 import { createBoss, createQueueOnce, deliveryId, prismaExecutor, sendOptions, type Delivery } from './pgboss-support';
 import type { EnqueueOptions, EnqueueResult, JobHandler, JobQueue, JobRef, WorkOptions } from './types';
@@ -130,16 +129,7 @@ export class PgBossQueue extends BaseQueue implements JobQueue {
     const { jobId, generation } = message.data;
     const { claimed, current } = await claimById(jobId, generation, this.workerId, this.opts.leaseMs);
     if (!claimed) return this.unclaimed(generation, current);
-    const outcome = await runAttempt({
-      row: claimed,
-      def: reg.def,
-      handler: reg.handler,
-      workerId: this.workerId,
-      leaseMs: this.opts.leaseMs,
-      stopSignal: this.stopController.signal,
-      emit: (e) => this.emit(e),
-      scheduleRetry: (row, error, delayMs) => this.retryLater(row, error, delayMs),
-    });
+    const outcome = await this.attempt(reg, claimed, (row, error, delayMs) => this.retryLater(row, error, delayMs));
     if (outcome.status === 'RELEASED') throw new Error('released: the worker stopped during this attempt');
     return { status: outcome.status };
   }

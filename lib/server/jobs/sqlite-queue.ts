@@ -1,7 +1,6 @@
 import 'server-only';
 import { BaseQueue, jobSignals, type Registration } from './base-queue';
 import { policyOf, retryDelayMs } from './registry';
-import { runAttempt } from './runner';
 import { claimNext, findStale, insertJob, recoverStale, errorMessage, type JobRow } from './store';
 import type { EnqueueOptions, EnqueueResult, JobHandler, JobQueue, JobRef, WorkOptions } from './types';
 
@@ -76,15 +75,7 @@ export class SqliteQueue extends BaseQueue implements JobQueue {
   private launch(reg: Registration, row: JobRow) {
     const name = reg.def.name;
     this.active.set(name, (this.active.get(name) ?? 0) + 1);
-    const attempt = runAttempt({
-      row,
-      def: reg.def,
-      handler: reg.handler,
-      workerId: this.workerId,
-      leaseMs: this.opts.leaseMs,
-      stopSignal: this.stopController.signal,
-      emit: (e) => this.emit(e),
-    })
+    const attempt = this.attempt(reg, row)
       .catch((err) => this.emit({ type: 'error', message: `job ${row.id}: ${errorMessage(err)}` }))
       .finally(() => {
         this.active.set(name, (this.active.get(name) ?? 1) - 1);
