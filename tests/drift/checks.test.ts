@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseModelCard } from '@/lib/schemas/model-card';
 import { evaluateCase } from '@/lib/server/drift/checks';
 import { driftReferenceFromCard } from '@/lib/server/drift/reference';
 import { DEFAULT_DRIFT_SETTINGS, parseDriftSettings } from '@/lib/server/drift/settings';
@@ -112,6 +113,18 @@ describe('image-based checks', () => {
 
   it('report features of the wrong length as info rather than a verdict', () => {
     expect(check(run((c) => (c.output!.features = [1, 2])).checks, 'features.mahalanobis').verdict).toBe('info');
+  });
+
+  it('skip the Mahalanobis check (info) for a model without a feature tensor (card 2, featureDim 0)', () => {
+    const card = parseModelCard(fixtureCard());
+    Object.assign(card.output, { featureDim: 0, featuresName: '' });
+    card.reference.features = null;
+    const noFeatures = driftReferenceFromCard(card);
+    expect(noFeatures.features).toBeNull();
+    const v = run((c) => (c.output!.features = []), noFeatures);
+    const f = check(v.checks, 'features.mahalanobis');
+    expect(f.verdict).toBe('info');
+    expect(v.isDrifter).toBe(false);
   });
 
   it('fail a changed histogram shape (contrast gamma) with the default threshold', () => {
