@@ -8,6 +8,7 @@ import { axisSubsets, combinePredictors, flipBlocks } from '@/lib/server/inferen
 import { decoderForCard } from '@/lib/server/inference/decode';
 import type { Vec3 } from '@/lib/server/inference/geometry';
 import { channelTransform, percentileOfSorted } from '@/lib/server/inference/normalisers';
+import { preprocess } from '@/lib/server/inference/preprocess';
 import { probabilitiesToNative, softmaxInPlace } from '@/lib/server/inference/postprocess';
 import { slidingWindow, type Predictor } from '@/lib/server/inference/sliding-window';
 import { tinyCard, upgradedProductionCard, writeTinyOnnx } from './card-v2-fixture';
@@ -38,6 +39,29 @@ describe('normalisations', () => {
     const masked = channelTransform(v, [4, 1, 1], line(4), { kind: 'zscore', mask: 'nonzero-per-channel', std: 'population', epsilon: 1e-8, outside: 0 });
     expect([masked.f(0), masked.f(2)]).toEqual([0, 0]); // mean 2, std 0 -> epsilon: (2 - 2) / 1e-8
     expect(channelTransform(v, [4, 1, 1], line(4), { kind: 'none' }).f(7.5)).toBe(7.5);
+  });
+});
+
+describe('grid', () => {
+  // a 3x2x2 LPS file volume holding its own file index
+  const dims: Vec3 = [3, 2, 2];
+  const data = Float32Array.from({ length: 12 }, (_, i) => i + 1);
+  const LPS = [-1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+  const card = (orientation: 'RAS' | 'native') => {
+    const c = upgradedProductionCard();
+    Object.assign(c.preprocessing, { channels: ['T1N'], normalization: [{ kind: 'none' }], orientation, targetSpacingMm: null, crop: { kind: 'none' } });
+    return c;
+  };
+  const volumes = { T1N: { dims, affine: LPS, data, affineSource: 'sform' as const } };
+  const fileIndex = (x: number, y: number, z: number) => x + 3 * (y + 2 * z);
+  it('native: the file voxel order as stored, no flips, no crop, no resampling', () => {
+    const { x, geometry } = preprocess(volumes, card('native'));
+    expect(geometry).toMatchObject({ orientation: { perm: [0, 1, 2], flip: [false, false, false], codes: 'LPS' }, cropLo: [0, 0, 0], cropHi: dims, resampledShape: dims });
+    expect(x[(2 * 2 + 1) * 2 + 0]).toBe(data[fileIndex(2, 1, 0)]); // network voxel (2, 1, 0) = file voxel (2, 1, 0)
+  });
+  it('RAS: the same volume with x and y reversed', () => {
+    const { x } = preprocess(volumes, card('RAS'));
+    expect(x[(2 * 2 + 1) * 2 + 0]).toBe(data[fileIndex(0, 0, 0)]);
   });
 });
 

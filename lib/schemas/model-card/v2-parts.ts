@@ -24,7 +24,8 @@ export const normalizationSchema = z.discriminatedUnion('kind', [
     outside: z.literal(0).optional(),
   }),
   // clip to the [lower, upper] percentiles (linear interpolation, as numpy) of the chosen voxels, then rescale
-  // linearly onto targetRange (MONAI ScaleIntensityRangePercentiles(clip=True))
+  // linearly onto targetRange (MONAI ScaleIntensityRangePercentiles(clip=True)). over 'nonzero': percentiles of the
+  // non-zero voxels, and zero voxels stay exactly 0; over 'crop': of every voxel, zeros rescaled like the rest
   z.object({
     kind: z.literal('percentile-rescale'),
     lowerPercentile: percentile,
