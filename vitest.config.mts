@@ -10,7 +10,8 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['lib/**/*.test.ts', 'tests/**/*.test.ts', 'worker/**/*.test.ts', 'bench/**/*.test.ts'],
+    // Every Vitest file lives under tests/ (README, "Tests and house style"; tests/architecture/test-layout.test.ts).
+    include: ['tests/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CARD_SCHEMA_ID, CARD_SCHEMA_V1, CARD_SCHEMA_V2, modelCardSchema, modelCardV1Schema, parseModelCard, upgradeCard } from './model-card';
+import { CARD_SCHEMA_ID, CARD_SCHEMA_V1, CARD_SCHEMA_V2, modelCardSchema, modelCardV1Schema, parseModelCard, upgradeCard } from '@/lib/schemas/model-card';
 
 // The committed production model's card, written by training/ (python -m tumorwatch_train train).
 const CARD_PATH = path.resolve(__dirname, '../../models/tumorwatch-seg-1.0.0/model-card.json');
