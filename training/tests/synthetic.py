@@ -55,6 +55,9 @@ def write_cohort(root: Path, n: int, seed: int = 0, val: int = 1) -> Path:
     for i, c in enumerate(cases):
         c["split"] = "VAL" if i >= n - val else "TRAIN"
     manifest = root / "manifest.json"
-    manifest.write_text(json.dumps({"version": 1, "snapshot": {"id": "fixture", "sha256": "0" * 64},
-                                    "labelMap": "brats2023", "cases": cases}))
+    manifest.write_text(
+        json.dumps(
+            {"version": 1, "snapshot": {"id": "fixture", "sha256": "0" * 64}, "labelMap": "brats2023", "cases": cases}
+        )
+    )
     return manifest

@@ -30,14 +30,17 @@ def test_upgrade_keeps_behaviour_and_is_idempotent(v1):
     assert InferenceSpec.from_card(v1) == InferenceSpec.from_card(card)
 
 
-@pytest.mark.parametrize("field,value", [
-    ("preprocessing.channels", ["T1C", "T1N", "T2W", "T2F"]),
-    ("preprocessing.targetSpacingMm", None),
-    ("inference.mirrorAxes", [0]),
-    ("inference.blending", "constant"),
-    ("output.kind", "sigmoid"),
-    ("output.labelMap", "brats2020"),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("preprocessing.channels", ["T1C", "T1N", "T2W", "T2F"]),
+        ("preprocessing.targetSpacingMm", None),
+        ("inference.mirrorAxes", [0]),
+        ("inference.blending", "constant"),
+        ("output.kind", "sigmoid"),
+        ("output.labelMap", "brats2020"),
+    ],
+)
 def test_the_reference_refuses_options_it_does_not_run_naming_the_field(v1, field, value):
     card = upgrade_card(v1)
     block, key = field.split(".")

@@ -33,8 +33,16 @@ def test_exported_group_norm_is_accurate_in_onnxruntime(tmp_path):
     path = tmp_path / "gn.onnx"
     with contextlib.redirect_stdout(sys.stderr), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch.onnx.export(for_export(gn), (x,), str(path), input_names=["x"], output_names=["y"], opset_version=18,
-                          dynamo=True, external_data=False)
+        torch.onnx.export(
+            for_export(gn),
+            (x,),
+            str(path),
+            input_names=["x"],
+            output_names=["y"],
+            opset_version=18,
+            dynamo=True,
+            external_data=False,
+        )
     got = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"x": x.numpy()})[0]
     with torch.no_grad():
         ref = gn.double()(x.double()).numpy()

@@ -31,8 +31,11 @@ def test_keeps_components_above_it_and_zero_keeps_all():
 
 
 def test_spec_reads_the_card_and_defaults_to_none():
-    card = {"preprocessing": {"targetSpacingMm": [2, 2, 2], "crop": {"marginVoxels": 2}},
-            "inference": {"patchSize": [48, 48, 48], "overlap": 0.5, "sigmaScale": 0.125}, "postprocessing": {}}
+    card = {
+        "preprocessing": {"targetSpacingMm": [2, 2, 2], "crop": {"marginVoxels": 2}},
+        "inference": {"patchSize": [48, 48, 48], "overlap": 0.5, "sigmaScale": 0.125},
+        "postprocessing": {},
+    }
     assert InferenceSpec.from_card(card).drop_components_at_most_mm3 == 0.0
     card["postprocessing"]["dropComponentsAtMostMm3"] = 50
     assert InferenceSpec.from_card(card).drop_components_at_most_mm3 == 50.0

@@ -4,19 +4,19 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from synthetic import LPS, make_volumes
 
 from tumorwatch_train.orientation import from_ras, orientation_from_affine, to_ras
 from tumorwatch_train.preprocess import (
+    crop_ras,
     labels_to_target,
     nonzero_bbox,
     preprocess,
     probabilities_to_native,
-    crop_ras,
     resample,
     target_shape,
     zscore_nonzero,
 )
-from synthetic import LPS, make_volumes
 
 
 def world_coords(shape, affine):

@@ -39,8 +39,17 @@ def test_sliding_window_matches_monai_gaussian(shape):
     x = torch.from_numpy(np.random.default_rng(1).normal(size=(2, *shape)).astype(np.float32))
     patch = (16, 12, 8)
     with torch.no_grad():
-        ref = sliding_window_inference(x[None], patch, 1, lambda t: net(t)[0], overlap=0.5, mode="gaussian",
-                                       sigma_scale=0.125, padding_mode="constant", cval=0.0)
+        ref = sliding_window_inference(
+            x[None],
+            patch,
+            1,
+            lambda t: net(t)[0],
+            overlap=0.5,
+            mode="gaussian",
+            sigma_scale=0.125,
+            padding_mode="constant",
+            cval=0.0,
+        )
     got, feats = sliding_window(x, net, patch, 0.5, 0.125)
     assert got.shape == (3, *shape)
     torch.testing.assert_close(got, ref[0], rtol=1e-5, atol=1e-5)

@@ -1,16 +1,16 @@
-import numpy as np
-import torch
+import io
 
+import numpy as np
+import pytest
+import torch
 from synthetic import write_cohort
+
 from tumorwatch_train.config import PRESETS
 from tumorwatch_train.data import PatchSampler, augment, cache_case
 from tumorwatch_train.manifest import load_manifest
-import pytest
-
 from tumorwatch_train.model import build_model, interpolate_weights
 from tumorwatch_train.progress import Progress
 from tumorwatch_train.train import seed_everything, train_loop
-import io
 
 
 def cached(tmp_path, n=2):

@@ -30,7 +30,11 @@ def preprocessing_block(cfg: TrainConfig) -> dict:
         "targetSpacingMm": s,
         "crop": {"kind": "nonzero-bbox", "marginVoxels": cfg.crop_margin_voxels, "grid": "native"},
         "normalization": [dict(ZSCORE_NONZERO) for _ in CHANNELS],
-        "resampling": {"method": "trilinear", "alignCorners": False, "shapeRule": "max(1, floor(n * round4(s) / t + 0.5))"},
+        "resampling": {
+            "method": "trilinear",
+            "alignCorners": False,
+            "shapeRule": "max(1, floor(n * round4(s) / t + 0.5))",
+        },
         "steps": [
             "Read each NIfTI; affine = sform if sform_code > 0, else qform if qform_code > 0, else the Analyze "
             "fallback; values = raw * scl_slope + scl_inter when scl_slope is set and non-zero; float32.",
@@ -54,9 +58,16 @@ def preprocessing_block(cfg: TrainConfig) -> dict:
 
 def inference_block(cfg: TrainConfig) -> dict:
     return {
-        "patchSize": list(cfg.patch_size), "overlap": cfg.overlap, "blending": "gaussian",
-        "sigmaScale": cfg.sigma_scale, "importanceMinimum": 1e-3, "padding": "constant-zero-symmetric",
-        "windowBatch": 1, "featureAggregation": "mean-over-windows", "mirrorAxes": [], "average": "probabilities",
+        "patchSize": list(cfg.patch_size),
+        "overlap": cfg.overlap,
+        "blending": "gaussian",
+        "sigmaScale": cfg.sigma_scale,
+        "importanceMinimum": 1e-3,
+        "padding": "constant-zero-symmetric",
+        "windowBatch": 1,
+        "featureAggregation": "mean-over-windows",
+        "mirrorAxes": [],
+        "average": "probabilities",
         "steps": [
             "Equivalent to monai.inferers.sliding_window_inference(roi_size=patchSize, overlap, mode='gaussian', "
             "sigma_scale, padding_mode='constant', cval=0) on the (1, C, X, Y, Z) input.",
@@ -75,7 +86,9 @@ def inference_block(cfg: TrainConfig) -> dict:
 def postprocessing_block(cfg: TrainConfig) -> dict:
     drop = float(cfg.drop_components_at_most_mm3)
     return {
-        "activation": "softmax", "resampleBack": "probabilities-trilinear", "argmax": "first-maximum",
+        "activation": "softmax",
+        "resampleBack": "probabilities-trilinear",
+        "argmax": "first-maximum",
         "dropComponentsAtMostMm3": drop,
         "steps": [
             "Softmax over the class axis of the blended logits (target grid).",
@@ -84,17 +97,29 @@ def postprocessing_block(cfg: TrainConfig) -> dict:
             "Argmax over classes (ties: the lowest class index) -> labels 0 background, 1 NCR, 2 ED, 3 ET.",
             "Paste into a zero volume of the RAS shape at the crop offset; undo the flips, then the permutation, to "
             "return to file voxel order; write uint8 with the first channel's affine.",
-            *([f"Whole-tumour (labels 1-3) 26-connected components of at most {drop:g} mm^3 (voxels x the product of "
-               "the affine's column norms) become background."] if drop > 0 else []),
+            *(
+                [
+                    f"Whole-tumour (labels 1-3) 26-connected components of at most {drop:g} mm^3 (voxels x the product of "
+                    "the affine's column norms) become background."
+                ]
+                if drop > 0
+                else []
+            ),
         ],
     }
 
 
 def output_block(cfg: TrainConfig) -> dict:
     return {
-        "kind": "softmax", "labelMap": "brats2023", "logitsName": "logits", "featuresName": "features",
-        "inputName": "image", "featureDim": cfg.net.feature_dim, "layout": "NCXYZ (RAS)",
-        "classes": [{"index": i, "name": n, "label": i} for i, n in enumerate(CLASS_NAMES)], "paint": [],
+        "kind": "softmax",
+        "labelMap": "brats2023",
+        "logitsName": "logits",
+        "featuresName": "features",
+        "inputName": "image",
+        "featureDim": cfg.net.feature_dim,
+        "layout": "NCXYZ (RAS)",
+        "classes": [{"index": i, "name": n, "label": i} for i, n in enumerate(CLASS_NAMES)],
+        "paint": [],
         "regions": {"WT": [1, 2, 3], "TC": [1, 3], "ET": [3]},
     }
 
@@ -108,27 +133,46 @@ def source_digest() -> str:
 
 def git_commit() -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, text=True,
-                             timeout=10)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, text=True, timeout=10
+        )
         return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else None
     except (OSError, subprocess.SubprocessError):
         return None
 
 
-def build_card(cfg: TrainConfig, *, name: str, version: str, training: dict, metrics: dict, reference: dict,
-               onnx: dict, parameters: int) -> dict:
+def build_card(
+    cfg: TrainConfig,
+    *,
+    name: str,
+    version: str,
+    training: dict,
+    metrics: dict,
+    reference: dict,
+    onnx: dict,
+    parameters: int,
+) -> dict:
     return {
-        "schema": SCHEMA, "name": name, "version": version,
-        "createdAt": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "schema": SCHEMA,
+        "name": name,
+        "version": version,
+        "createdAt": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         "task": "brain-glioma-segmentation",
-        "architecture": {"family": "monai.networks.nets.SegResNet", "kwargs": segresnet_kwargs(cfg.net),
-                         "parameters": parameters, "opset": OPSET},
-        "preprocessing": preprocessing_block(cfg), "inference": inference_block(cfg),
-        "output": output_block(cfg), "postprocessing": postprocessing_block(cfg),
+        "architecture": {
+            "family": "monai.networks.nets.SegResNet",
+            "kwargs": segresnet_kwargs(cfg.net),
+            "parameters": parameters,
+            "opset": OPSET,
+        },
+        "preprocessing": preprocessing_block(cfg),
+        "inference": inference_block(cfg),
+        "output": output_block(cfg),
+        "postprocessing": postprocessing_block(cfg),
         "onnx": onnx | {"files": [{"file": onnx["file"], "sha256": onnx["sha256"]}]},
-        "training": training | {"codeVersion": {"package": __version__, "gitCommit": git_commit(),
-                                                "sourceSha256": source_digest()}},
-        "metrics": metrics, "reference": reference,
+        "training": training
+        | {"codeVersion": {"package": __version__, "gitCommit": git_commit(), "sourceSha256": source_digest()}},
+        "metrics": metrics,
+        "reference": reference,
     }
 
 

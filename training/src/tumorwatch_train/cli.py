@@ -27,15 +27,25 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int)
     t.add_argument("--threads", type=int)
     t.add_argument("--lr", type=float, help="base learning rate (default: config lr, or finetune_lr with --init-from)")
-    t.add_argument("--fg-prob", type=float,
-                   help="share of patches centred on a tumour voxel (default: fg_prob, or finetune_fg_prob with --init-from)")
-    t.add_argument("--weight-alpha", type=float,
-                   help="with --init-from: (1 - a) parent + a fine-tuned weights (default: finetune_weight_alpha)")
+    t.add_argument(
+        "--fg-prob",
+        type=float,
+        help="share of patches centred on a tumour voxel (default: fg_prob, or finetune_fg_prob with --init-from)",
+    )
+    t.add_argument(
+        "--weight-alpha",
+        type=float,
+        help="with --init-from: (1 - a) parent + a fine-tuned weights (default: finetune_weight_alpha)",
+    )
     t.add_argument("--name", default="tumorwatch-seg")
     t.add_argument("--version", default="0.0.0-dev", help="semver written into the model card")
     t.add_argument("--no-verify", action="store_true", help="skip sha256 checks of the manifest's files")
-    t.add_argument("--checkpoint-dtype", default="float32", choices=["float32", "float16"],
-                   help="float16 halves checkpoint.pt (the committed production model uses it)")
+    t.add_argument(
+        "--checkpoint-dtype",
+        default="float32",
+        choices=["float32", "float16"],
+        help="float16 halves checkpoint.pt (the committed production model uses it)",
+    )
 
     r = sub.add_parser("predict", help="reference prediction for one case (the TS pipeline's parity target)")
     r.add_argument("--model", required=True, help="model directory (model-card.json + model.onnx/checkpoint.pt)")
@@ -65,16 +75,34 @@ def _train(a, progress: Progress) -> dict:
     from .config import resolve_config
     from .pipeline import run_training
 
-    cfg = resolve_config(a.config, {"epochs": a.epochs, "steps_per_epoch": a.steps_per_epoch,
-                                    "batch_size": a.batch_size, "val_every": a.val_every, "seed": a.seed,
-                                    "threads": a.threads})
-    return run_training(a.manifest, a.out, cfg, init_from=a.init_from, name=a.name, version=a.version, lr=a.lr,
-                        fg_prob=a.fg_prob, weight_alpha=a.weight_alpha, verify=not a.no_verify, half=a.checkpoint_dtype == "float16",
-                        progress=progress)
+    cfg = resolve_config(
+        a.config,
+        {
+            "epochs": a.epochs,
+            "steps_per_epoch": a.steps_per_epoch,
+            "batch_size": a.batch_size,
+            "val_every": a.val_every,
+            "seed": a.seed,
+            "threads": a.threads,
+        },
+    )
+    return run_training(
+        a.manifest,
+        a.out,
+        cfg,
+        init_from=a.init_from,
+        name=a.name,
+        version=a.version,
+        lr=a.lr,
+        fg_prob=a.fg_prob,
+        weight_alpha=a.weight_alpha,
+        verify=not a.no_verify,
+        half=a.checkpoint_dtype == "float16",
+        progress=progress,
+    )
 
 
 def _predict(a, progress: Progress) -> dict:
-    import numpy as np
     import torch
 
     from .cases import load_images
@@ -89,10 +117,21 @@ def _predict(a, progress: Progress) -> dict:
     save_mask(pred.mask, ref, a.out)
     voxel_ml = voxel_mm3(affine) / 1000.0
     g = pred.geometry
-    return {"type": "done", "out": str(Path(a.out).resolve()), "model": f"{card['name']} {card['version']}",
-            "backend": a.backend, "volumesMl": volumes_ml(pred.mask, voxel_ml), "features": pred.features.tolist(),
-            "geometry": {"orientation": g.orientation.codes, "rasShape": list(g.ras_shape), "cropLo": list(g.crop_lo),
-                         "cropHi": list(g.crop_hi), "resampledShape": list(g.resampled_shape)}}
+    return {
+        "type": "done",
+        "out": str(Path(a.out).resolve()),
+        "model": f"{card['name']} {card['version']}",
+        "backend": a.backend,
+        "volumesMl": volumes_ml(pred.mask, voxel_ml),
+        "features": pred.features.tolist(),
+        "geometry": {
+            "orientation": g.orientation.codes,
+            "rasShape": list(g.ras_shape),
+            "cropLo": list(g.crop_lo),
+            "cropHi": list(g.crop_hi),
+            "resampledShape": list(g.resampled_shape),
+        },
+    }
 
 
 def _evaluate(a, progress: Progress) -> dict:

@@ -20,19 +20,30 @@ def cohort_cases(cohort: Path) -> list[dict]:
     layout. Cases lacking one of the four channels (e.g. the missing-modality preset) are skipped."""
     index = cohort / "cohort.json"
     if index.is_file():
-        listed = [(c["caseId"], {k: cohort / v for k, v in c.get("files", {}).items()})
-                  for c in json.loads(index.read_text())["cases"]]
+        listed = [
+            (c["caseId"], {k: cohort / v for k, v in c.get("files", {}).items()})
+            for c in json.loads(index.read_text())["cases"]
+        ]
     else:
-        listed = [(d.name, {**{ch: d / f"{d.name}-{SUFFIX[ch]}.nii.gz" for ch in CHANNELS},
-                            "SEG": d / f"{d.name}-seg.nii.gz"})
-                  for d in sorted(p for p in cohort.iterdir() if p.is_dir())]
+        listed = [
+            (
+                d.name,
+                {**{ch: d / f"{d.name}-{SUFFIX[ch]}.nii.gz" for ch in CHANNELS}, "SEG": d / f"{d.name}-seg.nii.gz"},
+            )
+            for d in sorted(p for p in cohort.iterdir() if p.is_dir())
+        ]
     cases = []
     for case_id, files in listed:
         if not all(ch in files and files[ch].is_file() for ch in CHANNELS):
             continue
         seg = files.get("SEG")
-        cases.append({"caseId": case_id, "images": {ch: str(files[ch].resolve()) for ch in CHANNELS},
-                      "label": str(seg.resolve()) if seg is not None and seg.is_file() else None})
+        cases.append(
+            {
+                "caseId": case_id,
+                "images": {ch: str(files[ch].resolve()) for ch in CHANNELS},
+                "label": str(seg.resolve()) if seg is not None and seg.is_file() else None,
+            }
+        )
     if not cases:
         raise ValueError(f"{cohort}: no cases with all of {', '.join(CHANNELS)}")
     return cases

@@ -15,24 +15,31 @@ from .progress import Progress
 from .reference_stats import mahalanobis
 
 
-def evaluate_entries(entries: list[CaseEntry], label_map: str, spec: InferenceSpec, backend, progress: Progress,
-                     verify: bool = True) -> list[dict]:
+def evaluate_entries(
+    entries: list[CaseEntry], label_map: str, spec: InferenceSpec, backend, progress: Progress, verify: bool = True
+) -> list[dict]:
     rows = []
     for i, entry in enumerate(entries, 1):
         case = load_case(entry, label_map, verify)
         pred = predict_images(case.images, case.affine, spec, backend)
         voxel_ml = float(np.prod(case.meta["spacing"])) / 1000.0
-        row = {"caseId": entry.case_id, "split": entry.split, "features": pred.features.tolist(),
-               "predictedVolumesMl": volumes_ml(pred.mask, voxel_ml),
-               "predictedComponents": component_counts(pred.mask)}
+        row = {
+            "caseId": entry.case_id,
+            "split": entry.split,
+            "features": pred.features.tolist(),
+            "predictedVolumesMl": volumes_ml(pred.mask, voxel_ml),
+            "predictedComponents": component_counts(pred.mask),
+        }
         if case.labels is not None:
             row["dice"] = region_dice(pred.mask, case.labels)
             row["labelVolumesMl"] = volumes_ml(case.labels, voxel_ml)
         rows.append(row)
         if "dice" in row:
             d = row["dice"]
-            progress.log(f"evaluated {entry.case_id} ({i}/{len(entries)}): Dice WT {d['WT']:.3f} TC {d['TC']:.3f} "
-                         f"ET {d['ET']:.3f}")
+            progress.log(
+                f"evaluated {entry.case_id} ({i}/{len(entries)}): Dice WT {d['WT']:.3f} TC {d['TC']:.3f} "
+                f"ET {d['ET']:.3f}"
+            )
     return rows
 
 
@@ -40,12 +47,22 @@ def summarize_dice(rows: list[dict]) -> dict:
     labelled = [r for r in rows if "dice" in r]
     if not labelled:
         return {"n": 0}
-    return {"n": len(labelled), "grid": "native", "dice": {r: summarize([x["dice"][r] for x in labelled])
-                                                            for r in ("WT", "TC", "ET")}}
+    return {
+        "n": len(labelled),
+        "grid": "native",
+        "dice": {r: summarize([x["dice"][r] for x in labelled]) for r in ("WT", "TC", "ET")},
+    }
 
 
-def run_evaluate(model_dir: str, manifest_path: str, out: str | None, split: str | None, backend: str,
-                 threads: int, progress: Progress) -> dict:
+def run_evaluate(
+    model_dir: str,
+    manifest_path: str,
+    out: str | None,
+    split: str | None,
+    backend: str,
+    threads: int,
+    progress: Progress,
+) -> dict:
     runner, spec, card = load_model_dir(model_dir, backend, threads)
     manifest = load_manifest(manifest_path)
     entries = [c for c in manifest.cases if split is None or c.split == split.upper()]
@@ -60,9 +77,14 @@ def run_evaluate(model_dir: str, manifest_path: str, out: str | None, split: str
     summary = summarize_dice(rows)
     if ref:
         summary["mahalanobis"] = summarize([r["mahalanobis"] for r in rows])
-    result = {"model": {"name": card["name"], "version": card["version"]}, "manifest": str(manifest.path),
-              "manifestSha256": manifest.sha256, "backend": backend, "summary": summary,
-              "cases": [{k: v for k, v in r.items() if k != "features"} for r in rows]}
+    result = {
+        "model": {"name": card["name"], "version": card["version"]},
+        "manifest": str(manifest.path),
+        "manifestSha256": manifest.sha256,
+        "backend": backend,
+        "summary": summary,
+        "cases": [{k: v for k, v in r.items() if k != "features"} for r in rows],
+    }
     if out:
         Path(out).write_text(json.dumps(result, indent=2) + "\n")
     return result

@@ -22,8 +22,15 @@ def export_onnx(model: SegWithFeatures, path: Path, patch: tuple[int, int, int],
     with stdout_to_stderr(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            model, (example,), str(path), input_names=["image"], output_names=["logits", "features"],
-            opset_version=OPSET, dynamo=True, dynamic_shapes=(dyn,), external_data=False,
+            model,
+            (example,),
+            str(path),
+            input_names=["image"],
+            output_names=["logits", "features"],
+            opset_version=OPSET,
+            dynamo=True,
+            dynamic_shapes=(dyn,),
+            external_data=False,
         )
     import onnx
 

@@ -52,5 +52,11 @@ def quantiles(values, levels=QUANTILE_LEVELS) -> dict:
 
 def summarize(values) -> dict:
     arr = np.asarray(values, dtype=np.float64)
-    return {"n": int(arr.size), "mean": float(arr.mean()), "median": float(np.median(arr)), "min": float(arr.min()),
-            "max": float(arr.max()), "std": float(arr.std())}
+    return {
+        "n": int(arr.size),
+        "mean": float(arr.mean()),
+        "median": float(np.median(arr)),
+        "min": float(arr.min()),
+        "max": float(arr.max()),
+        "std": float(arr.std()),
+    }

@@ -3,8 +3,8 @@ which the app's image-based drift check compares (Mahalanobis distance) against 
 
 from __future__ import annotations
 
-import dataclasses
 import copy
+import dataclasses
 from pathlib import Path
 
 import torch
@@ -99,8 +99,9 @@ def interpolate_weights(model: torch.nn.Module, parent_state: dict, alpha: float
     state = model.state_dict()
     if state.keys() != parent_state.keys():
         raise ValueError("the parent's weights do not match this network's layers")
-    model.load_state_dict({k: torch.lerp(parent_state[k].to(v.dtype), v, alpha) if v.is_floating_point() else v
-                           for k, v in state.items()})
+    model.load_state_dict(
+        {k: torch.lerp(parent_state[k].to(v.dtype), v, alpha) if v.is_floating_point() else v for k, v in state.items()}
+    )
 
 
 def save_checkpoint(model: SegWithFeatures, net: NetConfig, path: Path, extra: dict, half: bool = False) -> None:

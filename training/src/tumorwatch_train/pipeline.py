@@ -18,8 +18,14 @@ from .data import CachedCase, cache_case
 from .evaluate import evaluate_entries, summarize_dice
 from .export import OPSET, check_parity, export_onnx, parity, parity_inputs
 from .manifest import CaseEntry, Manifest, load_manifest
-from .model import (build_model, count_parameters, interpolate_weights, load_checkpoint, resolve_checkpoint,
-                    save_checkpoint)
+from .model import (
+    build_model,
+    count_parameters,
+    interpolate_weights,
+    load_checkpoint,
+    resolve_checkpoint,
+    save_checkpoint,
+)
 from .nifti_io import sha256_file
 from .predict import InferenceSpec, OnnxBackend, infer_preprocessed
 from .progress import Progress
@@ -40,8 +46,9 @@ def split_cases(m: Manifest) -> tuple[list[CaseEntry], list[CaseEntry]]:
     return train, val
 
 
-def _cache(entries: list[CaseEntry], m: Manifest, cfg: TrainConfig, verify: bool, what: str,
-           progress: Progress) -> list[CachedCase]:
+def _cache(
+    entries: list[CaseEntry], m: Manifest, cfg: TrainConfig, verify: bool, what: str, progress: Progress
+) -> list[CachedCase]:
     out = []
     for i, e in enumerate(entries, 1):
         out.append(cache_case(e, m.label_map, cfg, verify))
@@ -57,8 +64,11 @@ def _parent(init_from: str | None) -> tuple[dict | None, object | None]:
     model, net, payload = load_checkpoint(ckpt)
     card_path = ckpt.parent / "model-card.json"
     card = json.loads(card_path.read_text()) if card_path.is_file() else {}
-    info = {"name": card.get("name") or payload.get("name"), "version": card.get("version") or payload.get("version"),
-            "checkpointSha256": sha256_file(ckpt)}
+    info = {
+        "name": card.get("name") or payload.get("name"),
+        "version": card.get("version") or payload.get("version"),
+        "checkpointSha256": sha256_file(ckpt),
+    }
     return info, (model, net)
 
 
@@ -69,9 +79,21 @@ def _write_json(path: Path, doc: dict) -> None:
     tmp.replace(path)
 
 
-def run_training(manifest_path: str, out_dir: str, cfg: TrainConfig, *, init_from: str | None, name: str,
-                 version: str, lr: float | None, verify: bool, progress: Progress, half: bool = False,
-                 fg_prob: float | None = None, weight_alpha: float | None = None) -> dict:
+def run_training(
+    manifest_path: str,
+    out_dir: str,
+    cfg: TrainConfig,
+    *,
+    init_from: str | None,
+    name: str,
+    version: str,
+    lr: float | None,
+    verify: bool,
+    progress: Progress,
+    half: bool = False,
+    fg_prob: float | None = None,
+    weight_alpha: float | None = None,
+) -> dict:
     seed_everything(cfg.seed, cfg.threads)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -104,16 +126,20 @@ def run_training(manifest_path: str, out_dir: str, cfg: TrainConfig, *, init_fro
         progress.log(f"weights: {1 - alpha:g} x parent + {alpha:g} x fine-tuned (WiSE-FT)")
 
     if half:  # the exported ONNX must hold exactly the weights the (float16) checkpoint holds
-        model.load_state_dict({k: v.half().float() if v.is_floating_point() else v
-                               for k, v in model.state_dict().items()})
-    save_checkpoint(model, cfg.net, out / "checkpoint.pt", {"name": name, "version": version, "config": cfg.to_json()},
-                    half=half)
+        model.load_state_dict(
+            {k: v.half().float() if v.is_floating_point() else v for k, v in model.state_dict().items()}
+        )
+    save_checkpoint(
+        model, cfg.net, out / "checkpoint.pt", {"name": name, "version": version, "config": cfg.to_json()}, half=half
+    )
     export_onnx(model, out / "model.onnx", cfg.patch_size)
     probe = (val or train)[0].x
     par = parity(model, out / "model.onnx", parity_inputs(probe, cfg.patch_size, cfg.net.divisor))
     check_parity(par)
-    progress.log(f"ONNX parity: max abs diff {par['maxAbsDiff']:.3g} (logits {par['logits']:.3g}, "
-                 f"features {par['features']:.3g})")
+    progress.log(
+        f"ONNX parity: max abs diff {par['maxAbsDiff']:.3g} (logits {par['logits']:.3g}, "
+        f"features {par['features']:.3g})"
+    )
 
     spec, backend = InferenceSpec.from_config(cfg), OnnxBackend(out / "model.onnx", cfg.threads)
     val_rows = evaluate_entries(val_entries, m.label_map, spec, backend, progress, verify=False)
@@ -128,20 +154,46 @@ def run_training(manifest_path: str, out_dir: str, cfg: TrainConfig, *, init_fro
     metrics = {"validation": summarize_dice(val_rows), "validationTargetGrid": fit["bestValDiceTargetGrid"]}
     training = {
         "datasetSnapshot": {"id": m.snapshot.get("id"), "sha256": m.snapshot.get("sha256")},
-        "manifestSha256": m.sha256, "labelMap": m.label_map, "parent": parent,
-        "cases": {"train": len(train), "val": len(val)}, "config": cfg.to_json(), "learningRate": base_lr,
-        "weightInterpolation": None if alpha is None else {"alpha": alpha, "rule": "(1 - alpha) parent + alpha fine-tuned"},
-        "bestEpoch": fit["bestEpoch"], "steps": fit["steps"], "durationS": round(progress.elapsed(), 1),
+        "manifestSha256": m.sha256,
+        "labelMap": m.label_map,
+        "parent": parent,
+        "cases": {"train": len(train), "val": len(val)},
+        "config": cfg.to_json(),
+        "learningRate": base_lr,
+        "weightInterpolation": None
+        if alpha is None
+        else {"alpha": alpha, "rule": "(1 - alpha) parent + alpha fine-tuned"},
+        "bestEpoch": fit["bestEpoch"],
+        "steps": fit["steps"],
+        "durationS": round(progress.elapsed(), 1),
         "trainingLoopS": round(train_s, 1),
     }
     onnx_info = {"file": "model.onnx", "sha256": sha256_file(out / "model.onnx"), "opset": OPSET, "parity": par}
-    card = build_card(cfg, name=name, version=version, training=training, metrics=metrics, reference=reference,
-                      onnx=onnx_info, parameters=count_parameters(model))
+    card = build_card(
+        cfg,
+        name=name,
+        version=version,
+        training=training,
+        metrics=metrics,
+        reference=reference,
+        onnx=onnx_info,
+        parameters=count_parameters(model),
+    )
     _write_json(out / "model-card.json", card)
-    metrics_doc = {"history": fit["history"], "validation": metrics["validation"], "parity": par,
-                   "validationCases": [{k: v for k, v in r.items() if k != "features"} for r in val_rows]}
+    metrics_doc = {
+        "history": fit["history"],
+        "validation": metrics["validation"],
+        "parity": par,
+        "validationCases": [{k: v for k, v in r.items() if k != "features"} for r in val_rows],
+    }
     _write_json(out / "metrics.json", metrics_doc)
-    return {"type": "done", "outDir": str(out.resolve()), "name": name, "version": version,
-            "files": ["model.onnx", "model-card.json", "metrics.json", "checkpoint.pt"],
-            "validation": metrics["validation"], "onnxMaxAbsDiff": par["maxAbsDiff"],
-            "durationS": round(progress.elapsed(), 1)}
+    return {
+        "type": "done",
+        "outDir": str(out.resolve()),
+        "name": name,
+        "version": version,
+        "files": ["model.onnx", "model-card.json", "metrics.json", "checkpoint.pt"],
+        "validation": metrics["validation"],
+        "onnxMaxAbsDiff": par["maxAbsDiff"],
+        "durationS": round(progress.elapsed(), 1),
+    }

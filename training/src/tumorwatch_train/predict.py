@@ -28,19 +28,31 @@ class InferenceSpec:
     drop_components_at_most_mm3: float = 0.0
 
     @classmethod
-    def from_config(cls, c: TrainConfig) -> "InferenceSpec":
-        return cls(tuple(c.target_spacing), c.crop_margin_voxels, tuple(c.patch_size), c.overlap, c.sigma_scale,
-                   c.drop_components_at_most_mm3)
+    def from_config(cls, c: TrainConfig) -> InferenceSpec:
+        return cls(
+            tuple(c.target_spacing),
+            c.crop_margin_voxels,
+            tuple(c.patch_size),
+            c.overlap,
+            c.sigma_scale,
+            c.drop_components_at_most_mm3,
+        )
 
     @classmethod
-    def from_card(cls, card: dict) -> "InferenceSpec":
+    def from_card(cls, card: dict) -> InferenceSpec:
         """The spec of a card 2 (card 1 upgraded). This reference runs the trainer's own options only; a card with
         others (a foreign model) is refused with the field named."""
         card = upgrade_card(card)
         check_trainer_options(card)
         pre, inf, post = card["preprocessing"], card["inference"], card["postprocessing"]
-        return cls(tuple(pre["targetSpacingMm"]), int(pre["crop"]["marginVoxels"]), tuple(inf["patchSize"]),
-                   float(inf["overlap"]), float(inf["sigmaScale"]), float(post.get("dropComponentsAtMostMm3", 0.0)))
+        return cls(
+            tuple(pre["targetSpacingMm"]),
+            int(pre["crop"]["marginVoxels"]),
+            tuple(inf["patchSize"]),
+            float(inf["overlap"]),
+            float(inf["sigmaScale"]),
+            float(post.get("dropComponentsAtMostMm3", 0.0)),
+        )
 
 
 def check_trainer_options(card: dict) -> None:
@@ -56,19 +68,27 @@ def check_trainer_options(card: dict) -> None:
         "onnx.files": (len(card.get("onnx", {}).get("files", [None])), 1),
         "output.kind": (out.get("kind", "softmax"), "softmax"),
         "output.labelMap": (out.get("labelMap", "brats2023"), "brats2023"),
-        "output.classes": ([c.get("label", c["index"]) for c in out.get("classes", [])] or [0, 1, 2, 3],
-                           list(range(len(CLASS_NAMES)))),
+        "output.classes": (
+            [c.get("label", c["index"]) for c in out.get("classes", [])] or [0, 1, 2, 3],
+            list(range(len(CLASS_NAMES))),
+        ),
     }
     for field, (got, want) in expected.items():
         if got != want:
             raise ValueError(f"model card {field} = {got!r}: the trainer's reference inference supports {want!r} only")
     if pre.get("targetSpacingMm", [1, 1, 1]) is None:
-        raise ValueError("model card preprocessing.targetSpacingMm = None (native grid): the trainer's reference "
-                         "inference always resamples")
+        raise ValueError(
+            "model card preprocessing.targetSpacingMm = None (native grid): the trainer's reference "
+            "inference always resamples"
+        )
     for i, n in enumerate(pre.get("normalization", [])):
-        if {k: v for k, v in n.items() if k != "epsilon"} != {k: v for k, v in ZSCORE_NONZERO.items() if k != "epsilon"}:
-            raise ValueError(f"model card preprocessing.normalization[{i}] = {n!r}: the trainer's reference inference "
-                             "supports the z-score in the non-zero mask only")
+        if {k: v for k, v in n.items() if k != "epsilon"} != {
+            k: v for k, v in ZSCORE_NONZERO.items() if k != "epsilon"
+        }:
+            raise ValueError(
+                f"model card preprocessing.normalization[{i}] = {n!r}: the trainer's reference inference "
+                "supports the z-score in the non-zero mask only"
+            )
 
 
 class TorchBackend:
@@ -81,7 +101,9 @@ class TorchBackend:
 
 
 class OnnxBackend:
-    def __init__(self, path: str | Path, threads: int = 1, names: tuple[str, str, str] = ("image", "logits", "features")):
+    def __init__(
+        self, path: str | Path, threads: int = 1, names: tuple[str, str, str] = ("image", "logits", "features")
+    ):
         import onnxruntime as ort
 
         opts = ort.SessionOptions()
@@ -142,7 +164,11 @@ def load_model_dir(model_dir: str | Path, backend: str = "onnx", threads: int = 
     spec = InferenceSpec.from_card(card)
     if backend == "onnx":
         out = card["output"]
-        return OnnxBackend(d / card["onnx"]["file"], threads, (out["inputName"], out["logitsName"], out["featuresName"])), spec, card
+        return (
+            OnnxBackend(d / card["onnx"]["file"], threads, (out["inputName"], out["logitsName"], out["featuresName"])),
+            spec,
+            card,
+        )
     if backend == "torch":
         model, _, _ = load_checkpoint(d)
         return TorchBackend(model), spec, card

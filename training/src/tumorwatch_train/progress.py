@@ -8,7 +8,8 @@ import json
 import math
 import sys
 import time
-from typing import IO, Iterator
+from collections.abc import Iterator
+from typing import IO
 
 
 class Progress:
@@ -33,8 +34,17 @@ class Progress:
         start = self.loop_started if self.loop_started is not None else self.started
         done = step - self.loop_first_step
         eta = (time.monotonic() - start) / done * (total_steps - step) if done > 0 else None
-        self.emit({"type": "progress", "epoch": epoch, "step": step, "total_steps": total_steps,
-                   "loss": _finite(loss), "val_dice": _finite(val_dice), "eta_s": _finite(eta)})
+        self.emit(
+            {
+                "type": "progress",
+                "epoch": epoch,
+                "step": step,
+                "total_steps": total_steps,
+                "loss": _finite(loss),
+                "val_dice": _finite(val_dice),
+                "eta_s": _finite(eta),
+            }
+        )
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started

@@ -47,8 +47,11 @@ def intensity_reference(stats: list[CaseStats]) -> dict:
             "caseP01": quantiles(per_case[:, 1]),
             "caseP99": quantiles(per_case[:, 99]),
         }
-    return {"space": "raw intensities (after scl_slope/scl_inter), non-zero voxels of each channel, native grid",
-            "levels": INTENSITY_LEVELS, "channels": channels}
+    return {
+        "space": "raw intensities (after scl_slope/scl_inter), non-zero voxels of each channel, native grid",
+        "levels": INTENSITY_LEVELS,
+        "channels": channels,
+    }
 
 
 def metadata_reference(stats: list[CaseStats]) -> dict:
@@ -56,8 +59,13 @@ def metadata_reference(stats: list[CaseStats]) -> dict:
         c = Counter(tuple(s.meta[key]) if isinstance(s.meta[key], list) else s.meta[key] for s in stats)
         return [{"value": list(k) if isinstance(k, tuple) else k, "count": n} for k, n in c.most_common()]
 
-    return {"n": len(stats), "spacingMm": counted("spacing"), "dims": counted("dims"),
-            "orientations": counted("orientation"), "dtypes": counted("dtype")}
+    return {
+        "n": len(stats),
+        "spacingMm": counted("spacing"),
+        "dims": counted("dims"),
+        "orientations": counted("orientation"),
+        "dtypes": counted("dtype"),
+    }
 
 
 def ledoit_wolf(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
@@ -84,10 +92,17 @@ def feature_reference(train: np.ndarray, val: np.ndarray) -> dict:
     precision = np.linalg.inv(cov)
     return {
         "source": "model `features` output averaged over sliding windows (see inference.featureAggregation)",
-        "dim": int(train.shape[1]), "n": int(train.shape[0]), "mean": mean.tolist(), "covariance": cov.tolist(),
-        "precision": precision.tolist(), "shrinkage": shrink, "estimator": "ledoit-wolf",
-        "mahalanobis": {"train": quantiles(mahalanobis(train, mean, precision)),
-                        "val": quantiles(mahalanobis(val, mean, precision)) if len(val) else None},
+        "dim": int(train.shape[1]),
+        "n": int(train.shape[0]),
+        "mean": mean.tolist(),
+        "covariance": cov.tolist(),
+        "precision": precision.tolist(),
+        "shrinkage": shrink,
+        "estimator": "ledoit-wolf",
+        "mahalanobis": {
+            "train": quantiles(mahalanobis(train, mean, precision)),
+            "val": quantiles(mahalanobis(val, mean, precision)) if len(val) else None,
+        },
     }
 
 

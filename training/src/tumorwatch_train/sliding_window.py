@@ -5,7 +5,7 @@ monai.inferers.sliding_window_inference(mode="gaussian", sigma_scale=0.125, padd
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F

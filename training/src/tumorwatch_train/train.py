@@ -48,8 +48,14 @@ def validate(model: SegWithFeatures, cases: list[CachedCase], cfg: TrainConfig) 
     return means | {"mean": float(np.mean(list(means.values())))}
 
 
-def train_loop(model: SegWithFeatures, train: list[CachedCase], val: list[CachedCase], cfg: TrainConfig,
-               base_lr: float, progress: Progress) -> dict:
+def train_loop(
+    model: SegWithFeatures,
+    train: list[CachedCase],
+    val: list[CachedCase],
+    cfg: TrainConfig,
+    base_lr: float,
+    progress: Progress,
+) -> dict:
     rng = np.random.default_rng(cfg.seed)
     sampler = PatchSampler(train, cfg, rng)
     loss_fn = DiceCELoss(to_onehot_y=True, softmax=True, batch=True)
@@ -75,19 +81,25 @@ def train_loop(model: SegWithFeatures, train: list[CachedCase], val: list[Cached
             if not math.isfinite(losses[-1]):
                 raise FloatingPointError(f"loss became {losses[-1]} at step {step}")
             if step % cfg.log_every == 0:
-                progress.progress(epoch, step, cfg.total_steps, float(np.mean(losses[-cfg.log_every:])), last_val)
+                progress.progress(epoch, step, cfg.total_steps, float(np.mean(losses[-cfg.log_every :])), last_val)
         entry = {"epoch": epoch, "loss": float(np.mean(losses))}
         if val_cases and (epoch % cfg.val_every == 0 or epoch == cfg.epochs):
             d = validate(model, val_cases, cfg)
             last_val, entry["val_dice"] = d["mean"], d
             if d["mean"] > best["score"]:
                 best = {"score": d["mean"], "epoch": epoch, "state": copy.deepcopy(model.state_dict()), "dice": d}
-            progress.log(f"epoch {epoch}: loss {entry['loss']:.4f}, val Dice WT {d['WT']:.3f} TC {d['TC']:.3f} "
-                         f"ET {d['ET']:.3f} (best epoch {best['epoch']})")
+            progress.log(
+                f"epoch {epoch}: loss {entry['loss']:.4f}, val Dice WT {d['WT']:.3f} TC {d['TC']:.3f} "
+                f"ET {d['ET']:.3f} (best epoch {best['epoch']})"
+            )
         history.append(entry)
         progress.progress(epoch, step, cfg.total_steps, entry["loss"], last_val)
     if best["epoch"]:
         model.load_state_dict(best["state"])
     model.eval()
-    return {"history": history, "bestEpoch": best["epoch"] or cfg.epochs, "bestValDiceTargetGrid": best["dice"],
-            "steps": step}
+    return {
+        "history": history,
+        "bestEpoch": best["epoch"] or cfg.epochs,
+        "bestValDiceTargetGrid": best["dice"],
+        "steps": step,
+    }
