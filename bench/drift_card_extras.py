@@ -10,6 +10,7 @@ volumes.ratios.ET_TC (train + val, like imageMetadata and volumes). Not here, be
 validation predictions: volumes.predictedComponents and uncertainty (mean normalised softmax entropy in the
 predicted tumour), which belong in the trainer's validation pass.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,14 +79,16 @@ def main() -> None:
         pooled = np.mean([r["intensity"][ch] for r in tr], axis=0)
         channels[ch] = {"shapeDistance": quantiles([shape_distance(r["intensity"][ch], pooled) for r in tr])}
     labelled = [r for r in rows.values() if "lesions" in r]
-    extras = {"reference": {
-        "intensity": {"channels": channels},
-        "imageMetadata": {"brainVolumeMl": quantiles([r["brainMl"] for r in rows.values()])},
-        "volumes": {
-            "lesions": {"minMl": a.min_lesion_ml, "counts": quantiles([r["lesions"] for r in labelled])},
-            "ratios": {"ET_TC": quantiles([r["etTc"] for r in labelled if r["etTc"] is not None])},
-        },
-    }}
+    extras = {
+        "reference": {
+            "intensity": {"channels": channels},
+            "imageMetadata": {"brainVolumeMl": quantiles([r["brainMl"] for r in rows.values()])},
+            "volumes": {
+                "lesions": {"minMl": a.min_lesion_ml, "counts": quantiles([r["lesions"] for r in labelled])},
+                "ratios": {"ET_TC": quantiles([r["etTc"] for r in labelled if r["etTc"] is not None])},
+            },
+        }
+    }
     Path(a.out).write_text(json.dumps(extras, indent=1) + "\n")
     print(json.dumps({"cases": len(rows), "out": a.out}))
 

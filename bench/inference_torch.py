@@ -14,7 +14,6 @@ import time
 import numpy as np
 import torch
 from monai.inferers import sliding_window_inference
-
 from tumorwatch_train.cases import load_images
 from tumorwatch_train.metrics import component_counts, volumes_ml
 from tumorwatch_train.predict import load_model_dir
@@ -27,16 +26,28 @@ def one_case(images, affine, spec, model, voxel_ml, sw_batch):
     t1 = time.perf_counter()
     with torch.no_grad():
         logits = sliding_window_inference(
-            torch.from_numpy(x)[None], spec.patch_size, sw_batch, lambda t: model(t)[0], overlap=spec.overlap,
-            mode="gaussian", sigma_scale=spec.sigma_scale, padding_mode="constant", cval=0.0)[0]
+            torch.from_numpy(x)[None],
+            spec.patch_size,
+            sw_batch,
+            lambda t: model(t)[0],
+            overlap=spec.overlap,
+            mode="gaussian",
+            sigma_scale=spec.sigma_scale,
+            padding_mode="constant",
+            cval=0.0,
+        )[0]
         probs = torch.softmax(logits, dim=0).numpy()
     t2 = time.perf_counter()
     mask = probabilities_to_native(probs, g)
     volumes_ml(mask, voxel_ml)
     component_counts(mask)
     t3 = time.perf_counter()
-    return {"preprocessMs": (t1 - t0) * 1e3, "inferenceMs": (t2 - t1) * 1e3, "postprocessMs": (t3 - t2) * 1e3,
-            "totalMs": (t3 - t0) * 1e3}
+    return {
+        "preprocessMs": (t1 - t0) * 1e3,
+        "inferenceMs": (t2 - t1) * 1e3,
+        "postprocessMs": (t3 - t2) * 1e3,
+        "totalMs": (t3 - t0) * 1e3,
+    }
 
 
 def main():

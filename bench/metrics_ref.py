@@ -21,6 +21,7 @@ Usage:
   metrics_ref.py surfel-table        prints lib/metrics/surfelTable.ts (generated from MONAI's copy of the table)
   metrics_ref.py surfel-areas SX SY SZ [SX SY SZ ...]   prints the 256 surfel areas for each spacing as JSON
 """
+
 import argparse
 import json
 import sys
@@ -30,8 +31,8 @@ import cc3d
 import numpy as np
 from scipy import ndimage
 
-CHALLENGES = {'GLI': (3, 50), 'SSA': (3, 50), 'PED': (3, 50), 'MEN': (1, 50), 'MET': (1, 2)}
-DEFAULT_REGIONS = {'WT': [1, 2, 3], 'TC': [1, 3], 'ET': [3]}
+CHALLENGES = {"GLI": (3, 50), "SSA": (3, 50), "PED": (3, 50), "MEN": (1, 50), "MET": (1, 2)}
+DEFAULT_REGIONS = {"WT": [1, 2, 3], "TC": [1, 3], "ET": [3]}
 FN_HD95 = 374.0
 
 
@@ -54,7 +55,13 @@ def surfel_areas(spacing):
         for code in range(256):
             total = 0.0
             for nrm in normals[code]:
-                n = np.array([nrm[0] * spacing[1] * spacing[2], nrm[1] * spacing[0] * spacing[2], nrm[2] * spacing[0] * spacing[1]])
+                n = np.array(
+                    [
+                        nrm[0] * spacing[1] * spacing[2],
+                        nrm[1] * spacing[0] * spacing[2],
+                        nrm[2] * spacing[0] * spacing[1],
+                    ]
+                )
                 total += np.linalg.norm(n)
             areas[code] = total
         _AREA_CACHE[key] = areas
@@ -81,7 +88,7 @@ def surface_distances(mask_gt, mask_pred, spacing):
     for m in (mask_gt, mask_pred):
         crop = np.zeros(shape, np.uint8)
         crop[:-1, :-1, :-1] = m[box]
-        code = ndimage.correlate(crop, NEIGHBOUR_KERNEL, mode='constant', cval=0)
+        code = ndimage.correlate(crop, NEIGHBOUR_KERNEL, mode="constant", cval=0)
         codes.append(code)
         borders.append((code != 0) & (code != 255))
     dist = []
@@ -165,18 +172,33 @@ def lesion_wise(pred, gt, spacing, dilation, threshold):
         pred_tmp = np.isin(pred_cc[box], hits)
         d = float(dice(pred_tmp, gt_tmp))
         h = hd95(gt_tmp, pred_tmp, spacing)
-        rows.append({'ref_voxels': gt_voxels, 'volume': volume, 'matched': len(hits), 'pred_voxels': int(pred_tmp.sum()),
-                     'dice': d, 'hd95': FN_HD95 if np.isinf(h) else h})
+        rows.append(
+            {
+                "ref_voxels": gt_voxels,
+                "volume": volume,
+                "matched": len(hits),
+                "pred_voxels": int(pred_tmp.sum()),
+                "dice": d,
+                "hd95": FN_HD95 if np.isinf(h) else h,
+            }
+        )
     n_fp = n_pred - len(matched_any)
-    counted = [r for r in rows if r['volume'] > threshold]
-    tp = sum(1 for r in counted if r['matched'] > 0)
+    counted = [r for r in rows if r["volume"] > threshold]
+    tp = sum(1 for r in counted if r["matched"] > 0)
     fn = len(counted) - tp
     denom = len(counted) + n_fp
-    lw_dice = sum(r['dice'] for r in counted) / denom if denom else 1.0
-    lw_hd95 = (sum(r['hd95'] for r in counted) + n_fp * FN_HD95) / denom if denom else 0.0
+    lw_dice = sum(r["dice"] for r in counted) / denom if denom else 1.0
+    lw_hd95 = (sum(r["hd95"] for r in counted) + n_fp * FN_HD95) / denom if denom else 0.0
     f1_den = 2 * tp + n_fp + fn
-    return {'lw_dice': float(lw_dice), 'lw_hd95': float(lw_hd95), 'tp': tp, 'fp': int(n_fp), 'fn': fn,
-            'lesion_f1': 2 * tp / f1_den if f1_den else 1.0, 'lesions': rows}
+    return {
+        "lw_dice": float(lw_dice),
+        "lw_hd95": float(lw_hd95),
+        "tp": tp,
+        "fp": int(n_fp),
+        "fn": fn,
+        "lesion_f1": 2 * tp / f1_den if f1_den else 1.0,
+        "lesions": rows,
+    }
 
 
 def evaluate_region(pred, gt, spacing, dilation, threshold, total=None):
@@ -184,14 +206,19 @@ def evaluate_region(pred, gt, spacing, dilation, threshold, total=None):
     empty = not gt.any() and not pred.any()
     full_hd = 0.0 if empty else hd95(gt, pred, spacing)
     sens, spec = sensitivity_specificity(pred, gt, total)
-    out = {'dice': 1.0 if empty else float(dice(pred, gt)), 'hd95': FN_HD95 if np.isinf(full_hd) else full_hd,
-           'sensitivity': sens, 'specificity': spec,
-           'ref_volume_ml': float(gt.sum() * sx * sy * sz / 1000), 'pred_volume_ml': float(pred.sum() * sx * sy * sz / 1000)}
+    out = {
+        "dice": 1.0 if empty else float(dice(pred, gt)),
+        "hd95": FN_HD95 if np.isinf(full_hd) else full_hd,
+        "sensitivity": sens,
+        "specificity": spec,
+        "ref_volume_ml": float(gt.sum() * sx * sy * sz / 1000),
+        "pred_volume_ml": float(pred.sum() * sx * sy * sz / 1000),
+    }
     out.update(lesion_wise(pred, gt, spacing, dilation, threshold))
     return out
 
 
-def evaluate_case(pred_labels, ref_labels, spacing, challenge='GLI', regions=None, crop=False):
+def evaluate_case(pred_labels, ref_labels, spacing, challenge="GLI", regions=None, crop=False):
     """All regions of one case. crop=True first cuts both volumes to the bounding box of every labelled voxel,
     which changes no result (dilation and matching never need voxels outside it) and skips the empty brain."""
     dilation, threshold = CHALLENGES[challenge]
@@ -201,23 +228,34 @@ def evaluate_case(pred_labels, ref_labels, spacing, challenge='GLI', regions=Non
         labels = sorted({v for vs in regions.values() for v in vs})
         both = np.isin(pred_labels, labels) | np.isin(ref_labels, labels)
         if both.any():
-            box = tuple(slice(int(np.flatnonzero(both.any(axis=tuple(a for a in range(3) if a != ax))).min()),
-                              int(np.flatnonzero(both.any(axis=tuple(a for a in range(3) if a != ax))).max()) + 1)
-                        for ax in range(3))
+            box = tuple(
+                slice(
+                    int(np.flatnonzero(both.any(axis=tuple(a for a in range(3) if a != ax))).min()),
+                    int(np.flatnonzero(both.any(axis=tuple(a for a in range(3) if a != ax))).max()) + 1,
+                )
+                for ax in range(3)
+            )
             total = pred_labels.size
             pred_labels, ref_labels = pred_labels[box], ref_labels[box]
-    return {name: evaluate_region(np.isin(pred_labels, labels), np.isin(ref_labels, labels), spacing, dilation, threshold, total)
-            for name, labels in regions.items()}
+    return {
+        name: evaluate_region(
+            np.isin(pred_labels, labels), np.isin(ref_labels, labels), spacing, dilation, threshold, total
+        )
+        for name, labels in regions.items()
+    }
 
 
 def load_pair(pair):
-    if 'dims' in pair:
-        shape = tuple(pair['dims'])
-        read = lambda p: np.fromfile(p, dtype=np.uint8).reshape(shape, order='F')  # x fastest
-        return read(pair['pred']), read(pair['ref']), tuple(float(s) for s in pair['spacing'])
+    if "dims" in pair:
+        shape = tuple(pair["dims"])
+
+        def read(p):
+            return np.fromfile(p, dtype=np.uint8).reshape(shape, order="F")  # x fastest
+
+        return read(pair["pred"]), read(pair["ref"]), tuple(float(s) for s in pair["spacing"])
     import nibabel as nib
 
-    pred_img, ref_img = nib.load(pair['pred']), nib.load(pair['ref'])
+    pred_img, ref_img = nib.load(pair["pred"]), nib.load(pair["ref"])
     spacing = tuple(float(z) for z in pred_img.header.get_zooms()[:3])  # the official code uses the prediction's zooms
     return np.asarray(pred_img.dataobj), np.asarray(ref_img.dataobj), spacing
 
@@ -226,7 +264,7 @@ def cmd_eval(args):
     with open(args.pairs) as f:
         pairs = json.load(f)
     regions = json.loads(args.regions) if args.regions else None
-    challenge = args.challenge.upper().replace('BRATS-', '')
+    challenge = args.challenge.upper().replace("BRATS-", "")
     surfel_areas((1.0, 1.0, 1.0))  # imports MONAI (seconds) outside the timed region
     results, seconds, best, cpu = [], [], [], []
     for pair in pairs:
@@ -241,46 +279,48 @@ def cmd_eval(args):
         seconds.append(float(np.median(times)))
         best.append(float(np.min(times)))
         cpu.append(float(np.median(cpu_times)))
-    json.dump({'results': results, 'seconds': seconds, 'seconds_min': best, 'cpu_seconds': cpu}, sys.stdout)
+    json.dump({"results": results, "seconds": seconds, "seconds_min": best, "cpu_seconds": cpu}, sys.stdout)
 
 
 def cmd_surfel_table(_args):
     normals = np.abs(surfel_normals()) * 8  # components are multiples of 1/8; the sign never reaches an area
-    entries = ['.'.join(''.join(str(int(v)) for v in n) for n in normals[c] if n.any()) for c in range(256)]
-    lines = [', '.join(f"'{e}'" for e in entries[i:i + 8]) + ',' for i in range(0, 256, 8)]
-    print('// Generated by `.venv/bin/python bench/metrics_ref.py surfel-table`; do not edit.')
-    print('// Surfel normals of the marching-cubes table of DeepMind surface-distance (Apache-2.0), as shipped in MONAI')
-    print('// (monai.metrics.utils). Entry c lists the triangles of neighbour code c, each as 8*|nx|, 8*|ny|, 8*|nz|.')
-    print('export const SURFEL_NORMALS_X8: readonly string[] = [')
+    entries = [".".join("".join(str(int(v)) for v in n) for n in normals[c] if n.any()) for c in range(256)]
+    lines = [", ".join(f"'{e}'" for e in entries[i : i + 8]) + "," for i in range(0, 256, 8)]
+    print("// Generated by `.venv/bin/python bench/metrics_ref.py surfel-table`; do not edit.")
+    print(
+        "// Surfel normals of the marching-cubes table of DeepMind surface-distance (Apache-2.0), as shipped in MONAI"
+    )
+    print("// (monai.metrics.utils). Entry c lists the triangles of neighbour code c, each as 8*|nx|, 8*|ny|, 8*|nz|.")
+    print("export const SURFEL_NORMALS_X8: readonly string[] = [")
     for line in lines:
-        print('  ' + line)
-    print('];')
+        print("  " + line)
+    print("];")
 
 
 def cmd_surfel_areas(args):
     if not args.spacing or len(args.spacing) % 3:
-        sys.exit('surfel-areas: give spacings as SX SY SZ triples')
-    triples = [tuple(args.spacing[i:i + 3]) for i in range(0, len(args.spacing), 3)]
+        sys.exit("surfel-areas: give spacings as SX SY SZ triples")
+    triples = [tuple(args.spacing[i : i + 3]) for i in range(0, len(args.spacing), 3)]
     json.dump([surfel_areas(t).tolist() for t in triples], sys.stdout)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest='cmd', required=True)
-    ev = sub.add_parser('eval')
-    ev.add_argument('--pairs', required=True)
-    ev.add_argument('--challenge', default='GLI')
-    ev.add_argument('--regions')
-    ev.add_argument('--repeat', type=int, default=1)
-    ev.add_argument('--crop', action='store_true', help='cut to the labelled bounding box first (same results, faster)')
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    ev = sub.add_parser("eval")
+    ev.add_argument("--pairs", required=True)
+    ev.add_argument("--challenge", default="GLI")
+    ev.add_argument("--regions")
+    ev.add_argument("--repeat", type=int, default=1)
+    ev.add_argument("--crop", action="store_true", help="cut to the labelled bounding box first (same results, faster)")
     ev.set_defaults(run=cmd_eval)
-    sub.add_parser('surfel-table').set_defaults(run=cmd_surfel_table)
-    sa = sub.add_parser('surfel-areas')
-    sa.add_argument('spacing', type=float, nargs='+')
+    sub.add_parser("surfel-table").set_defaults(run=cmd_surfel_table)
+    sa = sub.add_parser("surfel-areas")
+    sa.add_argument("spacing", type=float, nargs="+")
     sa.set_defaults(run=cmd_surfel_areas)
     args = parser.parse_args()
     args.run(args)
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     main()

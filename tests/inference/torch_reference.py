@@ -45,8 +45,17 @@ def run(task):
             return t * ramp
 
         with torch.no_grad():
-            y = sliding_window_inference(x, patch, 1, predictor, overlap=task["overlap"], mode=task.get("mode", "gaussian"),
-                                         sigma_scale=task["sigmaScale"], padding_mode="constant", cval=0.0)
+            y = sliding_window_inference(
+                x,
+                patch,
+                1,
+                predictor,
+                overlap=task["overlap"],
+                mode=task.get("mode", "gaussian"),
+                sigma_scale=task["sigmaScale"],
+                padding_mode="constant",
+                cval=0.0,
+            )
         y[0].numpy().astype(np.float32).tofile(task["output"])
     elif op == "sigmoid":
         torch.sigmoid(torch.from_numpy(load(task["input"], task["shape"]))).numpy().tofile(task["output"])
