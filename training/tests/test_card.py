@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from tumorwatch_train.card import SCHEMA, SCHEMA_V1, upgrade_card
 from tumorwatch_train.predict import InferenceSpec
 

@@ -12,6 +12,7 @@ import nibabel as nib
 import numpy as np
 import pytest
 from synthetic import write_cohort
+
 from tumorwatch_train.cli import main as cli_main
 
 TRAINING = Path(__file__).parents[1]

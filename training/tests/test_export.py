@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import onnxruntime as ort
 import torch
+
 from tumorwatch_train.export import parity_inputs
 from tumorwatch_train.model import StableGroupNorm, for_export
 

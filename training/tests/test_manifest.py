@@ -3,6 +3,7 @@ import json
 import numpy as np
 import pytest
 from synthetic import write_cohort
+
 from tumorwatch_train.manifest import load_manifest, to_product_labels, verify_case
 from tumorwatch_train.nifti_io import sha256_file
 from tumorwatch_train.pipeline import split_cases

@@ -1,6 +1,7 @@
 """The card's small-component step, on the same hand-built case as tests/inference/postprocess.test.ts (the TS port)."""
 
 import numpy as np
+
 from tumorwatch_train.predict import InferenceSpec, drop_small_components
 
 AFFINE = np.diag([-2.0, -1.0, 1.5, 1.0])  # 3 mm^3 voxels; signs do not matter

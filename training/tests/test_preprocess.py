@@ -5,6 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from synthetic import LPS, make_volumes
+
 from tumorwatch_train.orientation import from_ras, orientation_from_affine, to_ras
 from tumorwatch_train.preprocess import (
     crop_ras,

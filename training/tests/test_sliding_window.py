@@ -3,6 +3,7 @@ import pytest
 import torch
 from monai.data.utils import compute_importance_map, dense_patch_slices
 from monai.inferers import sliding_window_inference
+
 from tumorwatch_train.sliding_window import gaussian_importance, sliding_window, window_starts
 
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 from synthetic import write_cohort
+
 from tumorwatch_train.config import PRESETS
 from tumorwatch_train.data import PatchSampler, augment, cache_case
 from tumorwatch_train.manifest import load_manifest
