@@ -19,6 +19,13 @@ const config = [
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // components/viewer owns NiiVue (creation, loading, swaps, disposal, WebGL context loss): nothing else imports it.
+    ignores: ['components/viewer/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@niivue/*'], message: 'Use components/viewer (useNiivue, MaskViewer): it is the only NiiVue importer.' }] }],
+    },
+  },
+  {
     // Test helpers named use*() are vitest lifecycle helpers, not React hooks.
     files: ['tests/**', 'e2e/**', '**/*.test.ts'],
     rules: { 'react-hooks/rules-of-hooks': 'off' },

@@ -1,6 +1,7 @@
 'use client';
-import { useEffect, useRef, useState } from 'react';
-import { MaskViewer, type ViewerLayout } from '@/components/viewer/mask-viewer';
+import { useEffect, useReducer, useRef, useState } from 'react';
+import type { ViewerLayout } from '@/components/viewer/mask-viewer';
+import { useNiivue } from '@/components/viewer/useNiivue';
 import { WindowLevelInputs } from '@/components/viewer/WindowLevelInputs';
 import { LABEL_COLOURS } from '@/lib/labels';
 
@@ -15,7 +16,8 @@ export interface ViewerMask {
   sha256: string;
 }
 
-const blobUrl = (sha256: string) => `/api/blobs/${sha256}`;
+const fetchBlob = (sha256: string, what: string, signal?: AbortSignal) =>
+  fetch(`/api/blobs/${sha256}`, { signal }).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`${what}: ${r.status}`))));
 const MODALITY_NAMES: Record<string, string> = { T1N: 'T1', T1C: 'T1 + contrast', T2W: 'T2', T2F: 'FLAIR' };
 const LAYOUTS: { key: ViewerLayout; text: string }[] = [
   { key: 'multi', text: 'Multi-planar' },
@@ -26,9 +28,6 @@ const LAYOUTS: { key: ViewerLayout; text: string }[] = [
 /** Read-only case viewer: the four modalities in linked multi-planar views with a prediction overlay and legend. */
 export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks: ViewerMask[] }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const viewerRef = useRef<MaskViewer | null>(null);
-  const [ready, setReady] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [modality, setModality] = useState(volumes.find((v) => v.modality === 'T1C')?.modality ?? volumes[0]?.modality);
   // null = "the first mask", so a prediction that arrives while the page is open (RefreshWhile) is shown by itself;
   // '' = the user chose no overlay.
@@ -36,79 +35,60 @@ export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks:
   const maskId = chosenMaskId ?? masks[0]?.id ?? '';
   const [opacity, setOpacity] = useState(0.5);
   const [layout, setLayout] = useState<ViewerLayout>('multi');
+  const [maskError, setMaskError] = useState<string | null>(null);
+
+  // The volumes of a case never change while the page is open: all four are decoded once, then swapped instantly.
+  const { viewer, status, error: loadError, swap } = useNiivue<void>({
+    canvasRef,
+    open: async ({ create, live, signal }) => {
+      const v = await create();
+      const buffers = await live(Promise.all(volumes.map((x) => fetchBlob(x.sha256, x.modality, signal))));
+      for (const [i, x] of volumes.entries()) await live(v.addVolume(x.modality, buffers[i], x.modality === modality));
+    },
+  });
+  const ready = status === 'ready';
+  const error = status === 'lost' ? null : (loadError ?? maskError);
+
+  useEffect(() => {
+    if (viewer && modality) viewer.showModality(modality);
+  }, [viewer, modality]);
+  // The viewer holds each modality's display window: read it at render, re-render after changing it.
+  const [, windowChanged] = useReducer((n: number) => n + 1, 0);
+  const cal = viewer && modality ? viewer.intensity(modality) : null;
   /** [low, high] display window of the shown modality; null until its volume is decoded */
-  const [windowRange, setWindowRange] = useState<[number, number] | null>(null);
+  const windowRange: [number, number] | null = cal && [cal.calMin, cal.calMax];
 
-  useEffect(() => {
-    let cancelled = false;
-    (async () => {
-      const canvas = canvasRef.current;
-      if (!canvas) return;
-      const viewer = await MaskViewer.create(canvas);
-      if (cancelled) return viewer.destroy();
-      viewerRef.current = viewer;
-      const buffers = await Promise.all(volumes.map((v) => fetch(blobUrl(v.sha256)).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`${v.modality}: ${r.status}`))))));
-      if (cancelled) return;
-      for (const [i, v] of volumes.entries()) await viewer.addVolume(v.modality, buffers[i], v.modality === modality);
-      if (!cancelled) setReady(true);
-    })().catch((e) => !cancelled && setError(e instanceof Error ? e.message : String(e)));
-    return () => {
-      cancelled = true;
-      viewerRef.current?.destroy();
-      viewerRef.current = null;
-    };
-    // The volumes of a case never change while the page is open.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
-
-  useEffect(() => {
-    const viewer = viewerRef.current;
-    if (!ready || !modality || !viewer) return;
-    viewer.showModality(modality);
-    const info = viewer.intensity(modality);
-    setWindowRange(info ? [info.calMin, info.calMax] : null);
-  }, [ready, modality]);
-
-  useEffect(() => {
-    if (ready) viewerRef.current?.setLayout(layout);
-  }, [ready, layout]);
+  useEffect(() => viewer?.setLayout(layout), [viewer, layout]);
 
   function applyWindow(lo: number, hi: number) {
     if (!modality || !(hi > lo)) return;
-    viewerRef.current?.setWindow(modality, lo, hi);
-    setWindowRange([lo, hi]);
+    viewer?.setWindow(modality, lo, hi);
+    windowChanged();
   }
 
   function autoWindow() {
-    const info = modality ? viewerRef.current?.intensity(modality) : null;
+    const info = modality ? viewer?.intensity(modality) : null;
     if (info) applyWindow(info.robustMin, info.robustMax);
   }
 
   const maskSha = masks.find((m) => m.id === maskId)?.sha256;
   useEffect(() => {
-    const viewer = viewerRef.current;
-    if (!ready || !viewer) return;
-    let cancelled = false;
-    (async () => {
-      const mask = maskSha ? await viewer.decodeMask(await fetch(blobUrl(maskSha)).then((r) => r.arrayBuffer())) : new Uint8Array(viewer.grid().dims.reduce((a, b) => a * b, 1));
-      if (cancelled) return;
-      viewer.setMask(mask);
-      viewer.setLabelStyle({ colours: LABEL_COLOURS as never, visible: { 1: true, 2: true, 3: true }, opacity });
-      viewer.drawNow();
+    if (!viewer) return;
+    swap('mask', async (v, live) => {
+      const mask = maskSha ? await live(v.decodeMask(await live(fetchBlob(maskSha, 'mask')))) : new Uint8Array(v.grid().dims.reduce((a, b) => a * b, 1));
+      v.setMask(mask);
+      v.setLabelStyle({ colours: LABEL_COLOURS as never, visible: { 1: true, 2: true, 3: true }, opacity });
+      v.drawNow();
       canvasRef.current?.setAttribute('data-mask-loaded', maskSha ? maskId : '');
-    })().catch((e) => !cancelled && setError(e instanceof Error ? e.message : String(e)));
-    return () => {
-      cancelled = true;
-    };
+    }).catch((e: unknown) => setMaskError(e instanceof Error ? e.message : String(e)));
     // opacity is applied by its own effect; maskSha changes with maskId or when a prediction arrives
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ready, maskSha]);
+  }, [viewer, maskSha, swap]);
 
   useEffect(() => {
-    if (!ready) return;
-    viewerRef.current?.setLabelStyle({ colours: LABEL_COLOURS as never, visible: { 1: true, 2: true, 3: true }, opacity });
-    viewerRef.current?.drawNow();
-  }, [ready, opacity]);
+    viewer?.setLabelStyle({ colours: LABEL_COLOURS as never, visible: { 1: true, 2: true, 3: true }, opacity });
+    viewer?.drawNow();
+  }, [viewer, opacity]);
 
   return (
     <section aria-label="Case viewer" className="mb-6 rounded-lg border border-slate-200 bg-white p-3">
@@ -148,9 +128,10 @@ export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks:
             </li>
           ))}
         </ul>
-        {!ready && !error && <span className="text-slate-500">Loading volumes…</span>}
+        {status === 'loading' && !error && <span className="text-slate-500">Loading volumes…</span>}
       </div>
       {error && <p role="alert" className="text-red-700">Could not display the case: {error}</p>}
+      {status === 'lost' && <p role="status" className="text-amber-800">{loadError}</p>}
       {/* NiiVue sizes the canvas to its parent (style 100%), so the parent carries the height. */}
       <div className="h-[520px] w-full">
         <canvas ref={canvasRef} className="h-full w-full rounded bg-black" data-testid="case-viewer-canvas" data-ready={ready ? 'true' : 'false'} />

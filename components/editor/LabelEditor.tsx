@@ -72,15 +72,15 @@ export function LabelEditor({ caseId, volumes, initialState, user }: LabelEditor
     viewer.setLabelStyle({ colours: diff ? DIFF_STYLE_COLOURS : COLOURS, visible: diff ? { 1: true, 2: true, 3: true } : view.visible, opacity: view.opacity });
   }, [viewer, session, va.mode, view.visible, view.opacity]);
 
-  const { ensureModality } = load;
+  const { ensureModality, swap } = load;
   useEffect(() => {
     if (!viewer) return;
-    let current = true;
-    ensureModality(view.modality).then(() => current && viewer.showModality(view.modality), (e: Error) => notify(e.message));
-    return () => {
-      current = false;
-    };
-  }, [viewer, view.modality, ensureModality, notify]);
+    const modality = view.modality;
+    swap('modality', async (v, live) => {
+      await live(ensureModality(modality));
+      v.showModality(modality);
+    }).catch((e: Error) => notify(e.message));
+  }, [viewer, view.modality, ensureModality, swap, notify]);
 
   // Threshold painting reads the chosen modality's voxels: decode it as soon as it is chosen.
   useEffect(() => {
@@ -128,7 +128,7 @@ export function LabelEditor({ caseId, volumes, initialState, user }: LabelEditor
           <canvas ref={canvasRef} className={`h-full w-full ${editable && settings.tool !== 'navigate' ? 'cursor-crosshair' : ''}`} data-testid="viewer-canvas" />
           {load.status !== 'ready' && (
             <div className="absolute inset-0 flex items-center justify-center text-sm text-slate-200" role="status">
-              {load.status === 'error' ? `Could not open the images: ${load.error}` : 'Loading images…'}
+              {load.status === 'error' ? `Could not open the images: ${load.error}` : load.status === 'lost' ? load.error : 'Loading images…'}
             </div>
           )}
         </div>

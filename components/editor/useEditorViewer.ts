@@ -1,16 +1,10 @@
 'use client';
-import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
+import { useCallback, useRef, useState, type RefObject } from 'react';
 import { EditSession } from '@/lib/editor/session';
+import type { MaskGrid } from '@/lib/editor/types';
 import type { MaskViewer } from '@/components/viewer/mask-viewer';
+import { loadViewerCode, useNiivue, type OpenContext, type ViewerHandle, type ViewerStatus } from '@/components/viewer/useNiivue';
 import { fetchBlob } from './api';
-
-/**
- * NiiVue's code (the largest chunk of the editor) is requested as soon as this module is evaluated in the browser,
- * while React is still hydrating the page, rather than when the viewer's effect first runs.
- */
-let viewerCode: Promise<typeof import('@/components/viewer/mask-viewer')> | null = null;
-const loadViewerCode = () => (viewerCode ??= import('@/components/viewer/mask-viewer'));
-if (typeof window !== 'undefined') void loadViewerCode().catch(() => (viewerCode = null));
 
 export interface ViewerVolume {
   modality: string;
@@ -20,103 +14,105 @@ export interface ViewerVolume {
 export interface ViewerLoad {
   viewer: MaskViewer | null;
   session: EditSession | null;
-  status: 'loading' | 'ready' | 'error';
+  status: ViewerStatus;
   error: string | null;
   /** modalities decoded into the viewer (the first one renders before the others are even decoded) */
   loaded: string[];
   /** decodes a modality on first use (its bytes are prefetched in the background after the first frame) */
   ensureModality(modality: string): Promise<void>;
+  swap: ViewerHandle<Opened>['swap'];
+}
+
+interface Opened {
+  session: EditSession;
+  /** the viewer the session's changes are drawn on: a restored WebGL context brings a new one */
+  target: { viewer: MaskViewer; signal: AbortSignal };
 }
 
 /**
- * Creates the NiiVue viewer and shows the first modality with the starting mask as soon as both arrive (the first
- * frame). The other modalities are downloaded in the background but decoded only when first shown or used for
- * threshold painting: decoding a volume costs main-thread time the user would feel as a frozen brush.
- * Strict mode mounts effects twice: every await checks `cancelled`.
+ * Shows the first modality with the starting mask as soon as both arrive (the first frame). The other modalities are
+ * downloaded in the background but decoded only when first shown or used for threshold painting: decoding a volume
+ * costs main-thread time the user would feel as a frozen brush. The edit session outlives the viewer: after a lost
+ * WebGL context the new viewer shows the session's mask, so no edit is lost.
  */
 export function useEditorViewer(
   canvasRef: RefObject<HTMLCanvasElement | null>, volumes: ViewerVolume[], firstModality: string, maskSha256: string | null,
 ): ViewerLoad {
-  const [state, setState] = useState<Omit<ViewerLoad, 'ensureModality'>>({ viewer: null, session: null, status: 'loading', error: null, loaded: [] });
-  const args = useRef({ volumes, firstModality, maskSha256 });
+  const [loaded, setLoaded] = useState<string[]>([]);
   const pending = useRef(new Map<string, Promise<void>>());
   const prefetched = useRef(new Map<string, Promise<ArrayBuffer>>());
+  const caseVolumes = useRef(volumes); // the volumes of a case never change while the editor is open
 
-  useEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvas) return;
-    const { volumes, firstModality, maskSha256 } = args.current;
-    let cancelled = false;
-    let viewer: MaskViewer | null = null;
-    const abort = new AbortController();
-    (async () => {
-      const first = volumes.find((v) => v.modality === firstModality) ?? volumes[0];
-      if (!first) throw new Error('This case has no image volumes.');
-      // Start the downloads before NiiVue's code and WebGL context: the network is the long pole.
-      const volumeBytes = fetchBlob(first.sha256, abort.signal);
-      const maskBytes = maskSha256 ? fetchBlob(maskSha256, abort.signal) : Promise.resolve(null);
-      const { MaskViewer } = await loadViewerCode();
-      performance.mark('tw:viewer-code');
-      const decoded = MaskViewer.decodeVolume(first.modality, volumeBytes);
-      decoded.catch(() => {}); // awaited (and reported) by open()
-      viewer = await MaskViewer.create(canvas);
-      performance.mark('tw:viewer-created');
-      if (cancelled) return;
-      const mask = await viewer.open(decoded, maskBytes);
-      if (cancelled) return;
-      const grid = viewer.grid();
-      const v = viewer;
-      let renderQueued = false; // one texture upload per frame, however many mouse events arrive
-      const session = new EditSession(mask, grid, () => {
-        if (renderQueued) return;
-        renderQueued = true;
-        requestAnimationFrame(() => {
-          renderQueued = false;
-          if (!cancelled) v.refreshMask();
-        });
-      });
-      viewer.drawNow();
-      markFirstFrame(canvas);
-      pending.current.set(first.modality, Promise.resolve());
-      setState({ viewer, session, status: 'ready', error: null, loaded: [first.modality] });
-      for (const other of volumes.filter((x) => x !== first)) {
-        const bytes = fetchBlob(other.sha256, abort.signal);
-        bytes.catch(() => {}); // reported when the modality is first used
-        prefetched.current.set(other.modality, bytes);
-      }
-    })().catch((e: unknown) => {
-      if (cancelled) return;
-      setState((s) => ({ ...s, status: 'error', error: e instanceof Error ? e.message : String(e) }));
-    });
-    return () => {
-      cancelled = true;
-      abort.abort();
-      viewer?.destroy();
-    };
-  }, [canvasRef]);
+  const open = async ({ canvas, signal, create, live, previous }: OpenContext<Opened>): Promise<Opened> => {
+    const first = volumes.find((v) => v.modality === firstModality) ?? volumes[0];
+    if (!first) throw new Error('This case has no image volumes.');
+    // Start the downloads before NiiVue's code and WebGL context: the network is the long pole.
+    const volumeBytes = fetchBlob(first.sha256, signal);
+    const maskBytes = maskSha256 && !previous ? fetchBlob(maskSha256, signal) : Promise.resolve(null);
+    const { MaskViewer } = await live(loadViewerCode());
+    performance.mark('tw:viewer-code');
+    const decoded = MaskViewer.decodeVolume(first.modality, volumeBytes);
+    decoded.catch(() => {}); // awaited (and reported) by open()
+    const viewer = await create();
+    performance.mark('tw:viewer-created');
+    const mask = await live(viewer.open(decoded, maskBytes));
+    let opened = previous;
+    if (opened) viewer.setMask(opened.session.mask);
+    else {
+      const target = { viewer, signal };
+      opened = { session: newSession(mask, viewer.grid(), target), target };
+    }
+    opened.target.viewer = viewer;
+    opened.target.signal = signal;
+    viewer.drawNow();
+    if (!previous) markFirstFrame(canvas);
+    pending.current = new Map([[first.modality, Promise.resolve()]]);
+    setLoaded([first.modality]);
+    for (const other of volumes.filter((x) => x !== first)) {
+      const bytes = fetchBlob(other.sha256, signal);
+      bytes.catch(() => {}); // reported when the modality is first used
+      prefetched.current.set(other.modality, bytes);
+    }
+    return opened;
+  };
+  const nv = useNiivue<Opened>({ canvasRef, open });
+  const { viewer } = nv;
 
   const ensureModality = useCallback(
     (modality: string): Promise<void> => {
-      const viewer = state.viewer;
       if (!viewer) return Promise.reject(new Error('The viewer is not ready yet.'));
-      let p = pending.current.get(modality);
+      const forViewer = pending.current;
+      let p = forViewer.get(modality);
       if (!p) {
-        const v = args.current.volumes.find((x) => x.modality === modality);
+        const v = caseVolumes.current.find((x) => x.modality === modality);
         if (!v) return Promise.reject(new Error(`This case has no ${modality} volume.`));
         p = (async () => {
           const bytes = await (prefetched.current.get(modality) ?? fetchBlob(v.sha256));
           await viewer.addVolume(modality, bytes);
-          setState((s) => ({ ...s, loaded: [...s.loaded, modality] }));
+          if (pending.current === forViewer) setLoaded((s) => [...s, modality]);
         })();
-        p.catch(() => pending.current.delete(modality));
-        pending.current.set(modality, p);
+        p.catch(() => forViewer.delete(modality));
+        forViewer.set(modality, p);
       }
       return p;
     },
-    [state.viewer],
+    [viewer],
   );
 
-  return { ...state, ensureModality };
+  return { viewer, session: nv.data?.session ?? null, status: nv.status, error: nv.error, loaded, ensureModality, swap: nv.swap };
+}
+
+/** One texture upload per frame, however many mouse events change the mask, on whichever viewer is current. */
+function newSession(mask: Uint8Array, grid: MaskGrid, target: Opened['target']): EditSession {
+  let queued = false;
+  return new EditSession(mask, grid, () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      if (!target.signal.aborted) target.viewer.refreshMask();
+    });
+  });
 }
 
 /**
