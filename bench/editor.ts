@@ -10,6 +10,7 @@
  * Writes bench/results/editor.json.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,14 +20,14 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 const ROOT = path.resolve(__dirname, '..');
 const PORT = 3111;
 const BASE = `http://localhost:${PORT}`;
-const USER = { email: 'bench-radiologist@bench.local', password: 'bench-radiologist', name: 'Bench Radiologist' };
+const USER = { email: 'bench-radiologist@bench.local', password: 'bench radiologist passphrase', name: 'Bench Radiologist' };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
 function benchEnv(dir: string): NodeJS.ProcessEnv {
   return {
     ...process.env, DATABASE_URL: `file:${path.join(dir, 'bench.db')}`, BLOB_ROOT: path.join(dir, 'blobs'), NEXTAUTH_URL: BASE,
-    NEXTAUTH_SECRET: 'bench-secret-bench-secret-bench', WORKER_MODE: 'external', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' as const,
+    NEXTAUTH_SECRET: crypto.randomBytes(32).toString('hex'), WORKER_MODE: 'external', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' as const,
   };
 }
 
