@@ -14,6 +14,7 @@ import time
 import numpy as np
 import torch
 from monai.inferers import sliding_window_inference
+
 from tumorwatch_train.cases import load_images
 from tumorwatch_train.metrics import component_counts, volumes_ml
 from tumorwatch_train.predict import load_model_dir

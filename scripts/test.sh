@@ -12,6 +12,9 @@ bash scripts/python-env.sh
 
 step "Lint (ESLint)"
 npx eslint . --max-warnings=0
+step "Formatting (Prettier for TypeScript/JSON/CSS, ruff for training/)"
+npm run --silent format:check
+
 step "Type check (tsc --noEmit, against the SQLite client)"
 DATABASE_URL=file:./data/tumorwatch.db npm run --silent db:generate >/dev/null
 npx tsc --noEmit
