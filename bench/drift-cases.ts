@@ -34,7 +34,12 @@ export interface CaseOutcome {
   inferenceError: string | null;
 }
 
-export function syntheticCase(seed: string, index: number, shifts: string[], grid: { dims: [number, number, number]; spacing: [number, number, number] }): CaseInput {
+export function syntheticCase(
+  seed: string,
+  index: number,
+  shifts: string[],
+  grid: { dims: [number, number, number]; spacing: [number, number, number] },
+): CaseInput {
   const caseId = `SYN-bench-${seed}-${String(index).padStart(5, '0')}`;
   const gen = generateCase({ caseId, seed, domain: 'A', grid, shifts });
   const volumes: CaseInput['volumes'] = {};
@@ -43,17 +48,32 @@ export function syntheticCase(seed: string, index: number, shifts: string[], gri
     if (img) volumes[m] = { dims: gen.dims, affine: gen.affine, data: img, affineSource: 'sform' };
   }
   const s = gen.spec.site;
-  return { id: `${caseId}${shifts.length ? `+${shifts.join('+')}` : ''}`, volumes, meta: { datatype: 'int16', site: s.site, manufacturer: s.manufacturer, fieldStrengthT: s.fieldStrengthT } };
+  return {
+    id: `${caseId}${shifts.length ? `+${shifts.join('+')}` : ''}`,
+    volumes,
+    meta: { datatype: 'int16', site: s.site, manufacturer: s.manufacturer, fieldStrengthT: s.fieldStrengthT },
+  };
 }
 
 /** Cases of a cohort written by scripts/cohort.ts (cohort.json + per-case meta.json), read from disk. */
 export async function* cohortCases(dir: string, limit: number): AsyncGenerator<CaseInput> {
-  const cohort = JSON.parse(await readFile(path.join(dir, 'cohort.json'), 'utf8')) as { cases: { caseId: string; files: Partial<Record<Modality, string>> }[] };
+  const cohort = JSON.parse(await readFile(path.join(dir, 'cohort.json'), 'utf8')) as {
+    cases: { caseId: string; files: Partial<Record<Modality, string>> }[];
+  };
   for (const c of cohort.cases.slice(0, limit)) {
     const meta = JSON.parse(await readFile(path.join(dir, c.caseId, 'meta.json'), 'utf8'));
     const volumes: CaseInput['volumes'] = {};
     for (const m of MODALITIES) if (c.files[m]) volumes[m] = await readNiftiFile(path.join(dir, c.files[m]!));
-    yield { id: c.caseId, volumes, meta: { datatype: 'int16', site: meta.site ?? null, manufacturer: meta.scanner?.manufacturer ?? null, fieldStrengthT: meta.scanner?.fieldStrengthT ?? null } };
+    yield {
+      id: c.caseId,
+      volumes,
+      meta: {
+        datatype: 'int16',
+        site: meta.site ?? null,
+        manufacturer: meta.scanner?.manufacturer ?? null,
+        fieldStrengthT: meta.scanner?.fieldStrengthT ?? null,
+      },
+    };
   }
 }
 
@@ -73,7 +93,13 @@ export async function realCase(dir: string, id: string): Promise<CaseInput> {
 function metaOf(c: CaseInput): CaseMetadataStats {
   const present = MODALITIES.filter((m) => c.volumes[m]);
   const first = c.volumes.T1N ?? c.volumes[present[0]]!;
-  return { ...c.meta, modalities: present, dims: first.dims, spacingMm: spacingFromAffine(first.affine), orientation: orientationCode(first.affine) };
+  return {
+    ...c.meta,
+    modalities: present,
+    dims: first.dims,
+    spacingMm: spacingFromAffine(first.affine),
+    orientation: orientationCode(first.affine),
+  };
 }
 
 export async function runCase(c: CaseInput, model: LoadedModel, ref: DriftReference, settings: DriftSettings): Promise<CaseOutcome> {
@@ -93,7 +119,8 @@ export async function runCase(c: CaseInput, model: LoadedModel, ref: DriftRefere
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const meta = metaOf(c);
-  if (output && mask && meta.dims && meta.spacingMm) output.lesions = lesionCount(mask, meta.dims, meta.spacingMm.reduce((a, b) => a * b, 1) / 1000, lesionMinMl(ref, settings));
+  if (output && mask && meta.dims && meta.spacingMm)
+    output.lesions = lesionCount(mask, meta.dims, meta.spacingMm.reduce((a, b) => a * b, 1) / 1000, lesionMinMl(ref, settings));
   const verdict = evaluateCase({ meta, image: imageStats(c.volumes), output }, ref, settings);
   const checkMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);

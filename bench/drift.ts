@@ -62,7 +62,8 @@ function trainingGrid(card: { reference: { imageMetadata: { dims: { value: numbe
 function deepMerge(target: Record<string, unknown>, extra: Record<string, unknown>) {
   for (const [k, v] of Object.entries(extra)) {
     const t = target[k];
-    if (v && typeof v === 'object' && !Array.isArray(v) && t && typeof t === 'object' && !Array.isArray(t)) deepMerge(t as Record<string, unknown>, v as Record<string, unknown>);
+    if (v && typeof v === 'object' && !Array.isArray(v) && t && typeof t === 'object' && !Array.isArray(t))
+      deepMerge(t as Record<string, unknown>, v as Record<string, unknown>);
     else target[k] = v;
   }
 }
@@ -73,14 +74,17 @@ function log(msg: string) {
 
 async function main() {
   const opt = args();
-  if (!existsSync(path.join(opt.model, 'model-card.json'))) throw new Error(`${opt.model}/model-card.json not found: train or copy the model first (--model <dir>)`);
+  if (!existsSync(path.join(opt.model, 'model-card.json')))
+    throw new Error(`${opt.model}/model-card.json not found: train or copy the model first (--model <dir>)`);
   const cardJson = JSON.parse(readFileSync(path.join(opt.model, 'model-card.json'), 'utf8'));
   if (opt['card-extra']) deepMerge(cardJson, JSON.parse(readFileSync(opt['card-extra'], 'utf8')));
   const model = await loadModel(opt.model);
   const ref = driftReferenceFromCard(cardJson);
   const settings = parseDriftSettings(JSON.parse(opt.settings));
   const grid = trainingGrid(cardJson);
-  log(`model ${ref.model.name} ${ref.model.version}; grid ${grid.dims.join('x')} @ ${grid.spacing.join('x')} mm; ${opt.n} cases per domain`);
+  log(
+    `model ${ref.model.name} ${ref.model.version}; grid ${grid.dims.join('x')} @ ${grid.spacing.join('x')} mm; ${opt.n} cases per domain`,
+  );
 
   const outcomes = new Map<string, CaseOutcome[]>();
   const sources: { domain: string; cases: () => AsyncIterable<CaseInput> }[] = [
@@ -96,7 +100,9 @@ async function main() {
     for await (const c of cases()) {
       const o = await runCase(c, model, ref, settings);
       list.push(o);
-      log(`[${domain} ${list.length}] score ${o.verdict.score.toFixed(2)}${o.verdict.isDrifter ? ' DRIFTER' : ''} | ${o.verdict.reasons.slice(0, 2).join('; ')}`);
+      log(
+        `[${domain} ${list.length}] score ${o.verdict.score.toFixed(2)}${o.verdict.isDrifter ? ' DRIFTER' : ''} | ${o.verdict.reasons.slice(0, 2).join('; ')}`,
+      );
     }
     outcomes.set(domain, list);
   }
@@ -112,17 +118,34 @@ async function main() {
   console.log(`\n${'shift'.padEnd(18)} AUROC  TPR@5%FPR  drifters | baseline (features only): AUROC  TPR@5%FPR`);
   for (const shift of sources.slice(1).map((s) => s.domain)) {
     const pos = outcomes.get(shift)!;
-    const a = auroc(pos.map((o) => o.verdict.score), neg.map((o) => o.verdict.score));
-    const t = tprAtFpr(pos.map((o) => o.verdict.score), neg.map((o) => o.verdict.score), 0.05).tpr;
+    const a = auroc(
+      pos.map((o) => o.verdict.score),
+      neg.map((o) => o.verdict.score),
+    );
+    const t = tprAtFpr(
+      pos.map((o) => o.verdict.score),
+      neg.map((o) => o.verdict.score),
+      0.05,
+    ).tpr;
     const ba = auroc(pos.map(mahalanobisScore), neg.map(mahalanobisScore));
     const bt = tprAtFpr(pos.map(mahalanobisScore), neg.map(mahalanobisScore), 0.05).tpr;
     const rate = pos.filter((o) => o.verdict.isDrifter).length / pos.length;
-    Object.assign(result, { [`auroc.${shift}`]: round(a), [`tprAt5Fpr.${shift}`]: round(t), [`drifterRate.${shift}`]: round(rate), [`baselineAuroc.${shift}`]: round(ba), [`baselineTprAt5Fpr.${shift}`]: round(bt) });
+    Object.assign(result, {
+      [`auroc.${shift}`]: round(a),
+      [`tprAt5Fpr.${shift}`]: round(t),
+      [`drifterRate.${shift}`]: round(rate),
+      [`baselineAuroc.${shift}`]: round(ba),
+      [`baselineTprAt5Fpr.${shift}`]: round(bt),
+    });
     // no ratio where the baseline cannot score (no prediction, e.g. a missing sequence)
     if (ba > 0) result[`aurocOverBaseline.${shift}`] = round(a / ba);
-    console.log(`${shift.padEnd(18)} ${a.toFixed(3)}  ${t.toFixed(3)}      ${(rate * 100).toFixed(0).padStart(3)}%     |                           ${ba.toFixed(3)}  ${bt.toFixed(3)}`);
+    console.log(
+      `${shift.padEnd(18)} ${a.toFixed(3)}  ${t.toFixed(3)}      ${(rate * 100).toFixed(0).padStart(3)}%     |                           ${ba.toFixed(3)}  ${bt.toFixed(3)}`,
+    );
   }
-  console.log(`in-distribution drifter rate (false alarms at the configured thresholds): ${(Number(result.inDistributionDrifterRate) * 100).toFixed(1)}%`);
+  console.log(
+    `in-distribution drifter rate (false alarms at the configured thresholds): ${(Number(result.inDistributionDrifterRate) * 100).toFixed(1)}%`,
+  );
 
   const all = [...outcomes.values()].flat();
   const checkMs = all.map((o) => o.checkMs);
@@ -131,23 +154,47 @@ async function main() {
   const cpuMs = all.map((o) => o.checkCpuMs);
   const [cpu95, cpuMax] = quantiles(cpuMs, [0.95, 1]);
   Object.assign(result, {
-    checkMsMean: round(mean(checkMs), 1), checkMsP50: round(p50, 1), checkMsP95: round(p95, 1), checkMsMax: round(max, 1),
+    checkMsMean: round(mean(checkMs), 1),
+    checkMsP50: round(p50, 1),
+    checkMsP95: round(p95, 1),
+    checkMsMax: round(max, 1),
     // CPU time: what the checks cost without the other processes on a shared machine (wall time includes waiting)
-    checkCpuMsMean: round(mean(cpuMs), 1), checkCpuMsP95: round(cpu95, 1), checkCpuMsMax: round(cpuMax, 1), inferenceMsMean: round(mean(inferenceMs), 0),
+    checkCpuMsMean: round(mean(cpuMs), 1),
+    checkCpuMsP95: round(cpu95, 1),
+    checkCpuMsMax: round(cpuMax, 1),
+    inferenceMsMean: round(mean(inferenceMs), 0),
     checkOverInferenceRatio: round(mean(checkMs) / mean(inferenceMs), 4),
   });
-  console.log(`per-case check time (excl. inference): wall mean ${result.checkMsMean} ms, p95 ${result.checkMsP95} ms, max ${result.checkMsMax} ms; CPU mean ${result.checkCpuMsMean} ms, p95 ${result.checkCpuMsP95} ms; inference mean ${result.inferenceMsMean} ms (ratio ${result.checkOverInferenceRatio})`);
+  console.log(
+    `per-case check time (excl. inference): wall mean ${result.checkMsMean} ms, p95 ${result.checkMsP95} ms, max ${result.checkMsMax} ms; CPU mean ${result.checkCpuMsMean} ms, p95 ${result.checkCpuMsP95} ms; inference mean ${result.inferenceMsMean} ms (ratio ${result.checkOverInferenceRatio})`,
+  );
 
   if (!opt['no-real'] && existsSync(REAL_DIR)) {
     for (const id of ['TCGA-DU-7294', 'TCGA-FG-6692']) {
       const o = await runCase(await realCase(REAL_DIR, id), model, ref, settings);
-      Object.assign(result, { [`real.${id}.isDrifter`]: o.verdict.isDrifter, [`real.${id}.score`]: round(o.verdict.score), [`real.${id}.reasons`]: o.verdict.reasons.slice(0, 4).join('; '), [`real.${id}.checkMs`]: round(o.checkMs, 1) });
-      console.log(`real ${id}: ${o.verdict.isDrifter ? 'DRIFTER' : 'in distribution'} (score ${o.verdict.score.toFixed(2)}, checks ${o.checkMs.toFixed(0)} ms)\n  ${o.verdict.reasons.slice(0, 6).join('\n  ')}`);
+      Object.assign(result, {
+        [`real.${id}.isDrifter`]: o.verdict.isDrifter,
+        [`real.${id}.score`]: round(o.verdict.score),
+        [`real.${id}.reasons`]: o.verdict.reasons.slice(0, 4).join('; '),
+        [`real.${id}.checkMs`]: round(o.checkMs, 1),
+      });
+      console.log(
+        `real ${id}: ${o.verdict.isDrifter ? 'DRIFTER' : 'in distribution'} (score ${o.verdict.score.toFixed(2)}, checks ${o.checkMs.toFixed(0)} ms)\n  ${o.verdict.reasons.slice(0, 6).join('\n  ')}`,
+      );
     }
   }
   if (opt.dump) {
     const perCase = [...outcomes].flatMap(([domain, list]) =>
-      list.map((o) => ({ domain, id: o.id, score: o.verdict.score, checks: Object.fromEntries(o.verdict.checks.filter((c) => c.score != null || typeof c.value === 'number').map((c) => [c.kind, { value: c.value, score: c.score }])) })),
+      list.map((o) => ({
+        domain,
+        id: o.id,
+        score: o.verdict.score,
+        checks: Object.fromEntries(
+          o.verdict.checks
+            .filter((c) => c.score != null || typeof c.value === 'number')
+            .map((c) => [c.kind, { value: c.value, score: c.score }]),
+        ),
+      })),
     );
     writeFileSync(opt.dump, JSON.stringify(perCase, null, 1));
   }

@@ -26,8 +26,14 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 
 function benchEnv(dir: string): NodeJS.ProcessEnv {
   return {
-    ...process.env, DATABASE_URL: `file:${path.join(dir, 'bench.db')}`, BLOB_ROOT: path.join(dir, 'blobs'), NEXTAUTH_URL: BASE,
-    NEXTAUTH_SECRET: crypto.randomBytes(32).toString('hex'), WORKER_MODE: 'external', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' as const,
+    ...process.env,
+    DATABASE_URL: `file:${path.join(dir, 'bench.db')}`,
+    BLOB_ROOT: path.join(dir, 'blobs'),
+    NEXTAUTH_URL: BASE,
+    NEXTAUTH_SECRET: crypto.randomBytes(32).toString('hex'),
+    WORKER_MODE: 'external',
+    NEXT_TELEMETRY_DISABLED: '1',
+    NODE_ENV: 'production' as const,
   };
 }
 
@@ -35,7 +41,10 @@ function benchEnv(dir: string): NodeJS.ProcessEnv {
 function prepareData(env: NodeJS.ProcessEnv): string {
   const tsx = (args: string[]) => execFileSync('npx', ['tsx', '--conditions=react-server', ...args], { cwd: ROOT, env, encoding: 'utf8' });
   execFileSync('npx', ['tsx', '--conditions=react-server', 'scripts/db.ts', 'deploy'], { cwd: ROOT, env, stdio: 'ignore' });
-  tsx(['-e', `require('./lib/server/users').createUser({ kind: 'system' }, { email: '${USER.email}', name: '${USER.name}', role: 'RADIOLOGIST', password: '${USER.password}' }).then(() => process.exit(0))`]);
+  tsx([
+    '-e',
+    `require('./lib/server/users').createUser({ kind: 'system' }, { email: '${USER.email}', name: '${USER.name}', role: 'RADIOLOGIST', password: '${USER.password}' }).then(() => process.exit(0))`,
+  ]);
   // the seeded case's prediction is attributed to the production model, as in the demo
   tsx(['-e', `require('./prisma/seed-model').seedProductionModel().then(() => process.exit(0))`]);
   const out = tsx(['e2e/helpers/editor.ts', 'seed', `BENCH-${Date.now().toString(36)}`]);
@@ -45,7 +54,13 @@ function prepareData(env: NodeJS.ProcessEnv): string {
 async function startServer(env: NodeJS.ProcessEnv) {
   const server = spawn('npx', ['next', 'start', '-p', String(PORT)], { cwd: ROOT, env, stdio: 'ignore', detached: true });
   for (let i = 0; i < 120; i++) {
-    if (await fetch(`${BASE}/login`).then((r) => r.ok, () => false)) return server;
+    if (
+      await fetch(`${BASE}/login`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return server;
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error('the server did not start (did you run `next build`?)');
@@ -75,10 +90,29 @@ async function firstFrame(browser: Browser, caseId: string) {
   await page.goto(`${BASE}/cases/${caseId}/edit`);
   await page.locator('[data-testid=viewer-canvas][data-first-frame-ms]').waitFor({ timeout: 120_000 });
   const frameMs = Number(await page.getByTestId('viewer-canvas').getAttribute('data-first-frame-ms'));
-  const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('tw:')).map((m) => [m.name, m.startTime])));
+  const marks = await page.evaluate(() =>
+    Object.fromEntries(
+      performance
+        .getEntriesByType('mark')
+        .filter((m) => m.name.startsWith('tw:'))
+        .map((m) => [m.name, m.startTime]),
+    ),
+  );
   // The first-frame bytes: the blobs the page fetched before its first frame (first volume + mask).
-  const shas = await page.evaluate((t) => performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/blobs/') && r.startTime < t).map((r) => r.name.split('/').pop()!), frameMs);
-  const all = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/blobs/')).map((r) => r.name.split('/').pop()!));
+  const shas = await page.evaluate(
+    (t) =>
+      performance
+        .getEntriesByType('resource')
+        .filter((r) => r.name.includes('/api/blobs/') && r.startTime < t)
+        .map((r) => r.name.split('/').pop()!),
+    frameMs,
+  );
+  const all = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .filter((r) => r.name.includes('/api/blobs/'))
+      .map((r) => r.name.split('/').pop()!),
+  );
   await page.locator('[data-testid=label-editor][data-ready=true]').waitFor();
   const baseline = await fetchBaseline(page, shas);
   const allBytes = await fetchBaseline(page, [...new Set(all)]);
@@ -93,7 +127,8 @@ async function saveRoundTrips(browser: Browser, caseId: string, n: number) {
   await page.goto(`${BASE}/cases/${caseId}/edit`);
   await page.locator('[data-testid=label-editor][data-ready=true]').waitFor({ timeout: 120_000 });
   await page.waitForFunction(() => !!window.tumorwatchViewer, undefined, { polling: 100 });
-  const saves: number[] = [], baselines: number[] = [];
+  const saves: number[] = [],
+    baselines: number[] = [];
   for (let i = 0; i < n; i++) {
     const z = (await page.evaluate(() => window.tumorwatchViewer!.crosshair()))[2];
     const p = (await page.evaluate(([y, zz]) => window.tumorwatchViewer!.clientPoint([60, y, zz], 2), [80 + i * 8, z]))!;
@@ -104,7 +139,10 @@ async function saveRoundTrips(browser: Browser, caseId: string, n: number) {
     await page.locator('[data-testid=save-state][data-dirty=true]').waitFor();
     const t0 = await page.evaluate(() => performance.now());
     await page.keyboard.press('Control+s');
-    await page.getByTestId('editor-notice').filter({ hasText: /^Saved version/ }).waitFor();
+    await page
+      .getByTestId('editor-notice')
+      .filter({ hasText: /^Saved version/ })
+      .waitFor();
     saves.push((await page.evaluate(() => performance.now())) - t0);
     // Baseline: the same bytes (the version just saved, newest in the history) fetched plainly by the same page.
     const sha = await page.locator('[data-testid^=version-]').first().getAttribute('data-sha');
@@ -133,15 +171,29 @@ async function main() {
     const frameBase = median(loads.map((l) => l.baseline));
     const marks = loads[loads.length - 1].marks;
     const result = {
-      first_frame_ms: r1(frame), first_frame_fetch_baseline_ms: r1(frameBase), first_frame_ratio: r1(frame / frameBase),
-      first_frame_target_ms: 2000, first_frame_blobs: loads[0].blobs, all_blobs_fetch_ms: r1(median(loads.map((l) => l.allBytes))),
-      mark_viewer_code_ms: r1(marks['tw:viewer-code']), mark_webgl_ready_ms: r1(marks['tw:viewer-created']),
-      mark_volume_decoded_ms: r1(marks['tw:volume-decoded']), mark_mask_decoded_ms: r1(marks['tw:mask-decoded']),
-      save_round_trip_ms: r1(save.save), save_fetch_baseline_ms: r1(save.baseline), save_ratio: r1(save.save / save.baseline), save_target_ms: 1000,
-      loads: loads.length, saves: Number(values.saves), renderer: 'SwiftShader (software WebGL2)', cpus: os.cpus().length,
+      first_frame_ms: r1(frame),
+      first_frame_fetch_baseline_ms: r1(frameBase),
+      first_frame_ratio: r1(frame / frameBase),
+      first_frame_target_ms: 2000,
+      first_frame_blobs: loads[0].blobs,
+      all_blobs_fetch_ms: r1(median(loads.map((l) => l.allBytes))),
+      mark_viewer_code_ms: r1(marks['tw:viewer-code']),
+      mark_webgl_ready_ms: r1(marks['tw:viewer-created']),
+      mark_volume_decoded_ms: r1(marks['tw:volume-decoded']),
+      mark_mask_decoded_ms: r1(marks['tw:mask-decoded']),
+      save_round_trip_ms: r1(save.save),
+      save_fetch_baseline_ms: r1(save.baseline),
+      save_ratio: r1(save.save / save.baseline),
+      save_target_ms: 1000,
+      loads: loads.length,
+      saves: Number(values.saves),
+      renderer: 'SwiftShader (software WebGL2)',
+      cpus: os.cpus().length,
     };
     console.table(result);
-    console.log(`first frame ${result.first_frame_ms} ms = ${result.first_frame_ratio}x a plain fetch of its bytes; save ${result.save_round_trip_ms} ms = ${result.save_ratio}x a plain fetch`);
+    console.log(
+      `first frame ${result.first_frame_ms} ms = ${result.first_frame_ratio}x a plain fetch of its bytes; save ${result.save_round_trip_ms} ms = ${result.save_ratio}x a plain fetch`,
+    );
     fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
     fs.writeFileSync(path.join(ROOT, 'bench/results/editor.json'), JSON.stringify(result, null, 2) + '\n');
   } finally {

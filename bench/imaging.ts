@@ -42,12 +42,14 @@ function main() {
   }
   const caseMs: { wall: number; cpu: number }[] = [];
   for (let run = 0; run < 3; run++)
-    caseMs.push(time(() => {
-      const c = generateCase({ caseId: `BENCH-${run}`, seed: 'bench', domain: 'A' });
-      const gz = { level: 1, strategy: constants.Z_RLE }; // what scripts/cohort.ts writes with
-      for (const img of Object.values(c.images)) writeNifti({ dims: c.dims, affine: c.affine, data: img! }, gz);
-      writeNifti({ dims: c.dims, affine: c.affine, data: c.seg }, gz);
-    }));
+    caseMs.push(
+      time(() => {
+        const c = generateCase({ caseId: `BENCH-${run}`, seed: 'bench', domain: 'A' });
+        const gz = { level: 1, strategy: constants.Z_RLE }; // what scripts/cohort.ts writes with
+        for (const img of Object.values(c.images)) writeNifti({ dims: c.dims, affine: c.affine, data: img! }, gz);
+        writeNifti({ dims: c.dims, affine: c.affine, data: c.seg }, gz);
+      }),
+    );
   const med = (xs: { wall: number; cpu: number }[], k: 'wall' | 'cpu') => median(xs.map((x) => x[k]));
   const result = {
     realCaseGunzipCpuMs: round(med(gunzipMs, 'cpu')),
@@ -61,8 +63,12 @@ function main() {
     syntheticCaseWallSeconds: round(med(caseMs, 'wall') / 1000, 2),
     runs: RUNS,
   };
-  console.log(`real 4-modality case (CPU ms, median of ${RUNS}): gunzip ${result.realCaseGunzipCpuMs}, readNifti ${result.realCaseReadNiftiCpuMs}, ratio ${result.readNiftiOverGunzipRatio} (target < 1.2; wall ratio ${result.readNiftiOverGunzipWallRatio})`);
-  console.log(`synthetic 240x240x155 case (generate + gzip, 4 modalities + seg): ${result.syntheticCaseCpuSeconds} s CPU, ${result.syntheticCaseWallSeconds} s wall (target < 2 s)`);
+  console.log(
+    `real 4-modality case (CPU ms, median of ${RUNS}): gunzip ${result.realCaseGunzipCpuMs}, readNifti ${result.realCaseReadNiftiCpuMs}, ratio ${result.readNiftiOverGunzipRatio} (target < 1.2; wall ratio ${result.readNiftiOverGunzipWallRatio})`,
+  );
+  console.log(
+    `synthetic 240x240x155 case (generate + gzip, 4 modalities + seg): ${result.syntheticCaseCpuSeconds} s CPU, ${result.syntheticCaseWallSeconds} s wall (target < 2 s)`,
+  );
   mkdirSync(path.join(__dirname, 'results'), { recursive: true });
   writeFileSync(path.join(__dirname, 'results', 'imaging.json'), JSON.stringify(result, null, 2) + '\n');
   if (checksum === 0) throw new Error('nothing was read');

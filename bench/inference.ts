@@ -66,14 +66,30 @@ async function bareRunMs(model: LoadedModel, tensors: ort.Tensor[]): Promise<num
   return performance.now() - t0;
 }
 
-type TorchRun = { totalMs: number; preprocessMs: number; inferenceMs: number; postprocessMs: number; swBatch: number } & Record<string, number>;
+type TorchRun = { totalMs: number; preprocessMs: number; inferenceMs: number; postprocessMs: number; swBatch: number } & Record<
+  string,
+  number
+>;
 
 /** One call of the Python driver: one run per MONAI sw_batch_size in `batches`; the fastest is returned. */
 async function torchRun(fixture: { dir: string; backend: string }, images: string[], batches: number[]): Promise<TorchRun> {
   const { stdout } = await promisify(execFile)(
     PYTHON,
-    [path.join(REPO_ROOT, 'bench/inference_torch.py'), '--model', fixture.dir, '--case', ...images, '--repeat', '1',
-      '--threads', String(threads), '--backend', fixture.backend, '--sw-batches', batches.join(',')],
+    [
+      path.join(REPO_ROOT, 'bench/inference_torch.py'),
+      '--model',
+      fixture.dir,
+      '--case',
+      ...images,
+      '--repeat',
+      '1',
+      '--threads',
+      String(threads),
+      '--backend',
+      fixture.backend,
+      '--sw-batches',
+      batches.join(','),
+    ],
     { env: { ...process.env, PYTHONPATH: TRAINING_SRC }, timeout: 1_800_000, maxBuffer: 16 << 20 },
   );
   return JSON.parse(stdout.trim().split('\n').pop()!) as TorchRun;
@@ -118,7 +134,9 @@ async function main() {
     cpu.pipe = Math.min(cpu.pipe, pc);
     cpu.bare = Math.min(cpu.bare, bc);
     torches.push(await torchRun(fixture, images, torchBatches));
-    console.log(`round ${r + 1}/${repeat}: pipeline ${round(p.timingsMs.total)} ms (cpu ${round(pc)}), bare ${round(b)} ms (cpu ${round(bc)}), PyTorch ${round(torches[r].totalMs)} ms`);
+    console.log(
+      `round ${r + 1}/${repeat}: pipeline ${round(p.timingsMs.total)} ms (cpu ${round(pc)}), bare ${round(b)} ms (cpu ${round(bc)}), PyTorch ${round(torches[r].totalMs)} ms`,
+    );
   }
   const pipe = fastest(pipes, (p) => p.timingsMs.total);
   const bare = Math.min(...bares);
@@ -174,12 +192,24 @@ async function main() {
     casesPerHourWithRead: round(3_600_000 / (t.total + readMs), 0),
     peakRssMb: round(process.resourceUsage().maxRSS / 1024, 0),
   };
-  console.log(`case ${result.case}, ${result.model} (${result.modelKind}), ${result.windows} windows of ${result.patch}, ${threads} threads, load ${result.loadAvg1m} on ${result.cpus} CPUs`);
-  console.log(`TypeScript pipeline ${result.tsTotalMs} ms (preprocess ${result.tsPreprocessMs}, inference ${result.tsInferenceMs} of which session.run ${result.tsSessionRunInPipelineMs}, postprocess ${result.tsPostprocessMs})`);
-  console.log(`bare session.run    ${result.bareSessionRunMs} ms   -> overhead ratio ${result.overheadRatio} (target <= 1.15); in CPU time ${result.tsPipelineCpuMs} / ${result.bareSessionRunCpuMs} ms = ${result.overheadRatioCpu}`);
-  console.log(`PyTorch + MONAI     ${result.torchTotalMs} ms (sw_batch_size ${result.torchSwBatch}; preprocess ${result.torchPreprocessMs}, inference ${result.torchInferenceMs}, postprocess ${result.torchPostprocessMs})   -> TS / PyTorch ${result.tsVsTorchRatio} (target <= 0.7)`);
-  console.log(`onnxruntime alone   bare session.run / PyTorch ${result.bareVsTorchRatio} (its network time alone: ${result.bareVsTorchInferenceRatio}): the floor of TS / PyTorch`);
-  console.log(`one worker: ${result.casesPerHourPipeline} cases/hour (pipeline), ${result.casesPerHourWithRead} with NIfTI decoding (${result.readNiftiMs} ms)`);
+  console.log(
+    `case ${result.case}, ${result.model} (${result.modelKind}), ${result.windows} windows of ${result.patch}, ${threads} threads, load ${result.loadAvg1m} on ${result.cpus} CPUs`,
+  );
+  console.log(
+    `TypeScript pipeline ${result.tsTotalMs} ms (preprocess ${result.tsPreprocessMs}, inference ${result.tsInferenceMs} of which session.run ${result.tsSessionRunInPipelineMs}, postprocess ${result.tsPostprocessMs})`,
+  );
+  console.log(
+    `bare session.run    ${result.bareSessionRunMs} ms   -> overhead ratio ${result.overheadRatio} (target <= 1.15); in CPU time ${result.tsPipelineCpuMs} / ${result.bareSessionRunCpuMs} ms = ${result.overheadRatioCpu}`,
+  );
+  console.log(
+    `PyTorch + MONAI     ${result.torchTotalMs} ms (sw_batch_size ${result.torchSwBatch}; preprocess ${result.torchPreprocessMs}, inference ${result.torchInferenceMs}, postprocess ${result.torchPostprocessMs})   -> TS / PyTorch ${result.tsVsTorchRatio} (target <= 0.7)`,
+  );
+  console.log(
+    `onnxruntime alone   bare session.run / PyTorch ${result.bareVsTorchRatio} (its network time alone: ${result.bareVsTorchInferenceRatio}): the floor of TS / PyTorch`,
+  );
+  console.log(
+    `one worker: ${result.casesPerHourPipeline} cases/hour (pipeline), ${result.casesPerHourWithRead} with NIfTI decoding (${result.readNiftiMs} ms)`,
+  );
   if (Object.keys(extraBatches).length) console.log('bare session.run by batch:', JSON.stringify(extraBatches));
   mkdirSync(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
   writeFileSync(path.join(REPO_ROOT, 'bench/results/inference.json'), `${JSON.stringify(result, null, 2)}\n`);

@@ -87,7 +87,9 @@ export async function runPythonRef(
     if (opts.labelMap) args.push('--regions', JSON.stringify(opts.labelMap.regions));
     if (opts.crop) args.push('--crop');
     const stdout = await new Promise<string>((resolve, reject) =>
-      execFile(PYTHON, args, { maxBuffer: 64 << 20 }, (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out))),
+      execFile(PYTHON, args, { maxBuffer: 64 << 20 }, (err, out, errOut) =>
+        err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out),
+      ),
     );
     return JSON.parse(stdout) as PythonRun;
   } finally {

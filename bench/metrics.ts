@@ -17,7 +17,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluateCase, summarizeCase } from '@/lib/metrics';
 import {
-  loadPair, pythonAvailable, realDataAvailable, realPairs, REAL_LABEL_MAP, REPO_ROOT, runPythonRef, type PythonRun,
+  loadPair,
+  pythonAvailable,
+  realDataAvailable,
+  realPairs,
+  REAL_LABEL_MAP,
+  REPO_ROOT,
+  runPythonRef,
+  type PythonRun,
 } from './metrics-pairs';
 
 const median = (xs: number[]) => {

@@ -13,7 +13,8 @@ function acceptConfirmations(page: Page): string[] {
   return asked;
 }
 
-const userRow = (page: Page, email: string): Locator => page.getByRole('table', { name: 'Users' }).getByRole('row').filter({ hasText: email });
+const userRow = (page: Page, email: string): Locator =>
+  page.getByRole('table', { name: 'Users' }).getByRole('row').filter({ hasText: email });
 
 test('an administrator manages an account and its API token from the browser', async ({ page, browser, request }) => {
   const email = `e2e-admin-${Date.now().toString(36)}@hospital.test`;

@@ -4,7 +4,19 @@ import { enumerateAppRoutes, PUBLIC_HANDLER_PREFIXES, PUBLIC_PAGES, serverAction
 const { pages, handlers } = enumerateAppRoutes();
 
 test('the route enumeration finds the app', () => {
-  expect(pages).toEqual(expect.arrayContaining(['/cases', '/review', '/monitoring', '/datasets', '/models', '/runs', '/audit', '/admin/users', '/admin/tokens']));
+  expect(pages).toEqual(
+    expect.arrayContaining([
+      '/cases',
+      '/review',
+      '/monitoring',
+      '/datasets',
+      '/models',
+      '/runs',
+      '/audit',
+      '/admin/users',
+      '/admin/tokens',
+    ]),
+  );
 });
 
 for (const url of pages.filter((p) => !PUBLIC_PAGES.has(p))) {

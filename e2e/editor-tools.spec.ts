@@ -1,6 +1,18 @@
 import { expect, test, type Page } from '@playwright/test';
 import { login } from './helpers/auth';
-import { clickVoxel, drawSquare, expectCounts, labelCounts, labelHead, moveCrosshair, openEditor, plus, prepare, seedEditorCase, setBrushSize } from './helpers/editor';
+import {
+  clickVoxel,
+  drawSquare,
+  expectCounts,
+  labelCounts,
+  labelHead,
+  moveCrosshair,
+  openEditor,
+  plus,
+  prepare,
+  seedEditorCase,
+  setBrushSize,
+} from './helpers/editor';
 
 // The editor's 3D and intensity tools driven with the real mouse and keyboard on a real case; each expectation is
 // the exact voxel count the tool must change (brush shapes and interpolation are unit-tested in lib/editor).

@@ -1,7 +1,16 @@
 import { expect, test } from '@playwright/test';
 import { login } from './helpers/auth';
 import {
-  clickVoxel, drawSquare, expectCounts, labelCounts, labelHead, loginSecondRadiologist, openEditor, plus, prepare, seedEditorCase,
+  clickVoxel,
+  drawSquare,
+  expectCounts,
+  labelCounts,
+  labelHead,
+  loginSecondRadiologist,
+  openEditor,
+  plus,
+  prepare,
+  seedEditorCase,
 } from './helpers/editor';
 
 // A fresh real case per test (TCGA-DU-7294 with a production prediction), seeded through the server's own code; the
@@ -11,7 +20,9 @@ const seed = (name: string) => seedEditorCase(`E2E-EDITOR-${name}-${Date.now().t
 // A large viewport and the single axial layout give ~3 screen pixels per voxel, so the mouse lands on exact voxels.
 test.use({ viewport: { width: 1600, height: 1000 } });
 
-test('a radiologist paints, fills, erases, undoes and redoes with the mouse, saves, and the server stores exactly that', async ({ page }) => {
+test('a radiologist paints, fills, erases, undoes and redoes with the mouse, saves, and the server stores exactly that', async ({
+  page,
+}) => {
   const paint = seed('PAINT');
   await login(page, 'RADIOLOGIST');
   await prepare(page, paint);
@@ -45,7 +56,10 @@ test('a radiologist paints, fills, erases, undoes and redoes with the mouse, sav
 
   const stored = labelHead(paint.caseId);
   expect(stored).toMatchObject({ status: 'DRAFT', number: 2, voxelCounts: erased, recount: erased });
-  expect(stored.versions.map((v) => [v.number, v.source])).toEqual([[2, 'EDIT'], [1, 'MODEL']]);
+  expect(stored.versions.map((v) => [v.number, v.source])).toEqual([
+    [2, 'EDIT'],
+    [1, 'MODEL'],
+  ]);
   expect(stored.versions[1].voxelCounts).toEqual(start); // version 1 is the prediction, exactly as opened
 
   await page.reload();
@@ -180,6 +194,8 @@ test('a physician is refused the editor page and the save route', async ({ page 
   await login(page, 'PHYSICIAN');
   await page.goto(`/cases/${paint.caseId}/edit`);
   await expect(page).toHaveURL(/\/forbidden$/);
-  const res = await page.request.post(`/api/cases/${paint.caseId}/labels`, { multipart: { parentVersionId: '', mask: { name: 'm.nii.gz', mimeType: 'application/octet-stream', buffer: Buffer.from([1, 2, 3]) } } });
+  const res = await page.request.post(`/api/cases/${paint.caseId}/labels`, {
+    multipart: { parentVersionId: '', mask: { name: 'm.nii.gz', mimeType: 'application/octet-stream', buffer: Buffer.from([1, 2, 3]) } },
+  });
   expect(res.status()).toBe(403);
 });

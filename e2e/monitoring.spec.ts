@@ -17,7 +17,8 @@ async function openCase(page: Page, externalId: string) {
   await expect(page.getByRole('heading', { level: 1 })).toContainText(externalId);
 }
 
-const queueRow = (page: Page, externalId: string) => page.getByRole('table', { name: 'Review queue' }).getByRole('row').filter({ hasText: externalId });
+const queueRow = (page: Page, externalId: string) =>
+  page.getByRole('table', { name: 'Review queue' }).getByRole('row').filter({ hasText: externalId });
 
 test('a physician flags an in-distribution case and it appears in the review queue', async ({ page }) => {
   await login(page, 'PHYSICIAN');
@@ -70,14 +71,44 @@ test('the monitoring page renders its charts', async ({ page }) => {
 test('a thick-slice case ingested through the API becomes a drifter with reasons', async ({ page }) => {
   test.setTimeout(300_000);
   const out = path.resolve('data/e2e/cohort-thick');
-  execFileSync('npx', ['tsx', '--conditions=react-server', 'scripts/cohort.ts', '--domain', 'A', '--seed', 'e2e-shift', '--n', '1', '--shift', 'thick-slices', '--out', out], { stdio: 'inherit' });
-  const cohort = JSON.parse(fs.readFileSync(path.join(out, 'cohort.json'), 'utf8')) as { cases: { caseId: string; files: Record<string, string> }[] };
+  execFileSync(
+    'npx',
+    [
+      'tsx',
+      '--conditions=react-server',
+      'scripts/cohort.ts',
+      '--domain',
+      'A',
+      '--seed',
+      'e2e-shift',
+      '--n',
+      '1',
+      '--shift',
+      'thick-slices',
+      '--out',
+      out,
+    ],
+    { stdio: 'inherit' },
+  );
+  const cohort = JSON.parse(fs.readFileSync(path.join(out, 'cohort.json'), 'utf8')) as {
+    cases: { caseId: string; files: Record<string, string> }[];
+  };
   const c = cohort.cases[0];
-  const file = (key: string) => ({ name: path.basename(c.files[key]), mimeType: 'application/gzip', buffer: fs.readFileSync(path.join(out, c.files[key])) });
+  const file = (key: string) => ({
+    name: path.basename(c.files[key]),
+    mimeType: 'application/gzip',
+    buffer: fs.readFileSync(path.join(out, c.files[key])),
+  });
 
   await login(page, 'PHYSICIAN');
   const res = await page.request.post('/api/cases', {
-    multipart: { metadata: JSON.stringify({ caseId: c.caseId, site: 'e2e-thick' }), t1n: file('T1N'), t1c: file('T1C'), t2w: file('T2W'), t2f: file('T2F') },
+    multipart: {
+      metadata: JSON.stringify({ caseId: c.caseId, site: 'e2e-thick' }),
+      t1n: file('T1N'),
+      t1c: file('T1C'),
+      t2w: file('T2W'),
+      t2f: file('T2F'),
+    },
   });
   expect([200, 201]).toContain(res.status());
 

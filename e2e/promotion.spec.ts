@@ -24,14 +24,19 @@ interface Seeded {
 
 function helper<T>(...args: string[]): T {
   const out = execFileSync('npx', ['tsx', '--conditions=react-server', 'e2e/helpers/promotion.ts', ...args], {
-    env: { ...process.env, ...E2E_ENV }, encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...E2E_ENV },
+    encoding: 'utf8',
+    timeout: 600_000,
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   return JSON.parse(out.trim().split('\n').at(-1)!) as T;
 }
 
 /** Server action ids from the production build, by the file and name that define them. */
 function actionId(file: string, name: string): string {
-  const manifest = JSON.parse(fs.readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as { node: Record<string, { filename?: string; exportedName?: string }> };
+  const manifest = JSON.parse(fs.readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as {
+    node: Record<string, { filename?: string; exportedName?: string }>;
+  };
   const hit = Object.entries(manifest.node).find(([, a]) => a.filename === file && a.exportedName === name);
   if (!hit) throw new Error(`server action ${file}:${name} is not in the build manifest`);
   return hit[0];
@@ -80,7 +85,8 @@ for (const role of ['RADIOLOGIST', 'PHYSICIAN'] as DemoRole[]) {
       ['lib/actions/models.ts', 'getComparisonCaseAction', { evaluationId: seed.evaluation.evaluationId, caseId: 'x' }],
       ['lib/actions/criteria.ts', 'saveCriteriaAction', { config: {}, reason: 'let me' }],
     ];
-    for (const [file, name, arg] of calls) expect(await callAction(page.request, file, name, arg), `${file}:${name}`).toContain('FORBIDDEN');
+    for (const [file, name, arg] of calls)
+      expect(await callAction(page.request, file, name, arg), `${file}:${name}`).toContain('FORBIDDEN');
     for (const step of ['preview', 'production']) {
       expect((await page.request.get(`/api/models/${seed.candidate}/evidence?step=${step}`)).status()).toBe(403);
     }
@@ -98,7 +104,9 @@ test('a failing candidate cannot enter shadow', async ({ page }) => {
   await expect(stage(page)).toHaveAttribute('data-stage', 'CANDIDATE');
 });
 
-test('an ML engineer compares, walks the candidate through shadow, canary and production, reads the evidence, and rolls back', async ({ page }) => {
+test('an ML engineer compares, walks the candidate through shadow, canary and production, reads the evidence, and rolls back', async ({
+  page,
+}) => {
   await login(page, 'ML_ENGINEER');
   await page.goto(`/models/compare?candidate=${seed.candidate}`);
   await expect(page.getByTestId('overall-verdict')).toContainText('PASS');
@@ -116,14 +124,20 @@ test('an ML engineer compares, walks the candidate through shadow, canary and pr
   await expect(page.getByTestId('report-shadow').getByTestId('cases-seen')).toHaveText('4');
   await expect(page.getByTestId('report-shadow')).toContainText('Disagreement cases for review (1)');
 
-  await step(page, 'Start canary deployment', { 'Traffic share (% of new cases the canary answers)': '20', 'Reason (kept in the audit trail)': 'shadow agrees with production' });
+  await step(page, 'Start canary deployment', {
+    'Traffic share (% of new cases the canary answers)': '20',
+    'Reason (kept in the audit trail)': 'shadow agrees with production',
+  });
   await expect(stage(page)).toHaveAttribute('data-stage', 'CANARY');
   helper('traffic', seed.candidate, 'CANARY', '4');
   await page.reload();
 
   // of 4 new cases the 20% canary answers those its hash picks: fewer than the rollback rule needs, so the server
   // refuses until the approver confirms a short canary
-  await step(page, 'Promote to production (signed)', { 'Reason (kept in the audit trail)': 'canary healthy', 'Your password (signs the approval)': 'not-my-password' });
+  await step(page, 'Promote to production (signed)', {
+    'Reason (kept in the audit trail)': 'canary healthy',
+    'Your password (signs the approval)': 'not-my-password',
+  });
   await expect(page.getByRole('alert').filter({ hasText: /answered \d of the 20 cases its automatic rollback rule needs/ })).toBeVisible();
   const signing = page.getByRole('form', { name: 'Promote to production (signed)' });
   await signing.getByRole('checkbox', { name: /Short canary: it has answered \d of the 20 cases/ }).check();
@@ -137,7 +151,8 @@ test('an ML engineer compares, walks the candidate through shadow, canary and pr
   const res = await page.goto(evidence);
   expect(res?.status()).toBe(200);
   const html = await page.content();
-  for (const id of ['summary', 'trigger', 'lineage', 'training', 'metrics', 'shadow', 'canary', 'approval']) expect(html).toContain(`<section id="${id}">`);
+  for (const id of ['summary', 'trigger', 'lineage', 'training', 'metrics', 'shadow', 'canary', 'approval'])
+    expect(html).toContain(`<section id="${id}">`);
   const text = await page.locator('body').innerText();
   expect(text).toContain(seed.snapshotSha256);
   expect(text).toContain(seed.expected.wtDifference);

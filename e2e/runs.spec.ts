@@ -5,7 +5,10 @@ import { login } from './helpers/auth';
 
 // Three small approved training cases (tests/workflows/e2e-training-data.ts) keep the tiny run to well under a minute.
 test.beforeAll(() => {
-  execFileSync('npx', ['tsx', '--conditions=react-server', 'tests/workflows/e2e-training-data.ts'], { env: { ...process.env, ...E2E_ENV }, stdio: 'inherit' });
+  execFileSync('npx', ['tsx', '--conditions=react-server', 'tests/workflows/e2e-training-data.ts'], {
+    env: { ...process.env, ...E2E_ENV },
+    stdio: 'inherit',
+  });
 });
 
 async function fillStartForm(page: import('@playwright/test').Page) {

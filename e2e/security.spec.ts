@@ -11,7 +11,10 @@ import { login } from './helpers/auth';
 const PASSWORD = 'e2e account passphrase';
 
 function account(...args: string[]) {
-  execFileSync('npx', ['tsx', '--conditions=react-server', 'tests/auth/e2e-accounts.ts', ...args], { env: { ...process.env, ...E2E_ENV }, stdio: 'inherit' });
+  execFileSync('npx', ['tsx', '--conditions=react-server', 'tests/auth/e2e-accounts.ts', ...args], {
+    env: { ...process.env, ...E2E_ENV },
+    stdio: 'inherit',
+  });
 }
 
 async function signIn(page: Page, email: string, password = PASSWORD) {
@@ -43,7 +46,9 @@ async function replayAfter(browser: Browser, email: string, change: (page: Page)
 test.describe('security headers and caching', () => {
   test('pages send CSP, frame and sniffing protections; the case viewer renders under the CSP', async ({ page }) => {
     const violations: string[] = [];
-    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
     const res = await page.goto('/login');
     const h = res!.headers();
     expect(h['content-security-policy']).toContain("frame-ancestors 'none'");
@@ -99,15 +104,27 @@ test('repeated wrong passwords lock the account, even against the right one', as
 
 test('production refuses to start with a guessable NEXTAUTH_SECRET, saying why', async () => {
   const child = spawn('npx', ['next', 'start', '-p', '3199'], {
-    env: { ...process.env, ...E2E_ENV, NODE_ENV: 'production', NEXTAUTH_SECRET: 'tumorwatch-secret-2026', NEXTAUTH_URL: 'http://localhost:3199' },
+    env: {
+      ...process.env,
+      ...E2E_ENV,
+      NODE_ENV: 'production',
+      NEXTAUTH_SECRET: 'tumorwatch-secret-2026',
+      NEXTAUTH_URL: 'http://localhost:3199',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const code = await new Promise<number | null>((resolve) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(null); }, 90_000);
-    child.on('exit', (c) => { clearTimeout(timer); resolve(c); });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve(null);
+    }, 90_000);
+    child.on('exit', (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
   });
   expect(output).toContain('TumorWatch cannot start');
   expect(output).toContain('NEXTAUTH_SECRET');

@@ -48,7 +48,9 @@ async function canvasPixels(page: Page, canvas: Locator, name: string): Promise<
 
 test.use({ viewport: { width: 1400, height: 1000 } });
 
-test('a case uploaded through the form appears in the worklist, is segmented, and opens in the viewer with its overlay drawn', async ({ page }) => {
+test('a case uploaded through the form appears in the worklist, is segmented, and opens in the viewer with its overlay drawn', async ({
+  page,
+}) => {
   const externalId = `E2E-UPLOAD-${Date.now().toString(36)}`;
   await login(page, 'PHYSICIAN');
   await page.goto('/cases');

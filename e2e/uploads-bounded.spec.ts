@@ -33,7 +33,10 @@ const RSS_BUDGET = 150e6;
 const MiB = 1024 * 1024;
 const BOUNDARY = 'tw-e2e-upload-boundary';
 const MULTIPART = `multipart/form-data; boundary=${BOUNDARY}`;
-const filePart = (field: string) => Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${field}"; filename="${field}.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+const filePart = (field: string) =>
+  Buffer.from(
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${field}"; filename="${field}.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
 const closing = Buffer.from(`\r\n--${BOUNDARY}--\r\n`);
 
 let fx: Fixtures;
@@ -64,7 +67,14 @@ async function measured(upload: Omit<RawUpload, 'port'>) {
 async function warmUp(key: RouteKey) {
   const r = route(key);
   const body = Buffer.concat([filePart(r.field), Buffer.from('x'), closing]);
-  const res = await rawUpload({ port: PORT, path: r.path, headers: { Authorization: `Bearer ${r.token}`, 'Content-Type': MULTIPART }, prefix: body, total: body.length, contentLength: body.length });
+  const res = await rawUpload({
+    port: PORT,
+    path: r.path,
+    headers: { Authorization: `Bearer ${r.token}`, 'Content-Type': MULTIPART },
+    prefix: body,
+    total: body.length,
+    contentLength: body.length,
+  });
   expect(res.status).toBeLessThan(500);
 }
 
@@ -72,7 +82,11 @@ test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  const out = execFileSync('npx', ['tsx', '--conditions=react-server', 'tests/http/e2e-upload-fixtures.ts'], { env: { ...process.env, ...E2E_ENV }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('npx', ['tsx', '--conditions=react-server', 'tests/http/e2e-upload-fixtures.ts'], {
+    env: { ...process.env, ...E2E_ENV },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   fx = JSON.parse(out.trim().split('\n').at(-1)!) as Fixtures;
   serverPid = listeningPid(PORT);
 });
@@ -81,9 +95,18 @@ for (const key of ['case', 'label', 'artefacts'] as const) {
   test(`${key}: a 1.3 GB chunked body is refused with 413 at the file limit while it streams, the server's memory flat`, async () => {
     await warmUp(key);
     const r = route(key);
-    const { res, growth } = await measured({ path: r.path, headers: { Authorization: `Bearer ${r.token}`, 'Content-Type': MULTIPART }, prefix: filePart(r.field), total: BIG, suffix: closing });
+    const { res, growth } = await measured({
+      path: r.path,
+      headers: { Authorization: `Bearer ${r.token}`, 'Content-Type': MULTIPART },
+      prefix: filePart(r.field),
+      total: BIG,
+      suffix: closing,
+    });
     expect(res.status).toBe(413);
-    expect(JSON.parse(res.body).error).toEqual({ code: 'TOO_LARGE', message: expect.stringContaining(`The file "${r.field}" is larger than`) });
+    expect(JSON.parse(res.body).error).toEqual({
+      code: 'TOO_LARGE',
+      message: expect.stringContaining(`The file "${r.field}" is larger than`),
+    });
     expect(res.sentBytes).toBeLessThan(fx.limits[key].maxFileBytes + 64 * MiB); // answered at the limit, not at the end
     expect(growth).toBeLessThan(RSS_BUDGET);
   });
@@ -96,7 +119,13 @@ for (const key of ['case', 'label', 'artefacts'] as const) {
     expect(small.res.status).toBe(400);
     expect(small.growth).toBeLessThan(RSS_BUDGET);
     // Declared over the request limit: refused before reading.
-    const big = await measured({ path: r.path, headers, prefix: filePart(r.field), total: BIG, contentLength: fx.limits[key].maxRequestBytes + 1 });
+    const big = await measured({
+      path: r.path,
+      headers,
+      prefix: filePart(r.field),
+      total: BIG,
+      contentLength: fx.limits[key].maxRequestBytes + 1,
+    });
     expect(big.res.status).toBe(413);
     expect(big.res.sentBytes).toBeLessThan(64 * MiB);
   });
@@ -104,7 +133,14 @@ for (const key of ['case', 'label', 'artefacts'] as const) {
   test(`${key}: a well-formed upload with a file one byte over the per-file limit is refused with 413`, async () => {
     const r = route(key);
     const total = filePart(r.field).length + fx.limits[key].maxFileBytes + 1 + closing.length;
-    const { res, growth } = await measured({ path: r.path, headers: { Authorization: `Bearer ${r.token}`, 'Content-Type': MULTIPART }, prefix: filePart(r.field), total, suffix: closing, contentLength: total });
+    const { res, growth } = await measured({
+      path: r.path,
+      headers: { Authorization: `Bearer ${r.token}`, 'Content-Type': MULTIPART },
+      prefix: filePart(r.field),
+      total,
+      suffix: closing,
+      contentLength: total,
+    });
     expect(res.status).toBe(413);
     expect(JSON.parse(res.body).error.message).toContain(`The file "${r.field}" is larger than`);
     expect(growth).toBeLessThan(RSS_BUDGET);
@@ -112,14 +148,24 @@ for (const key of ['case', 'label', 'artefacts'] as const) {
 }
 
 test('an anonymous 1.3 GB chunked body is refused (401) without the server reading it into memory', async () => {
-  const { res, growth } = await measured({ path: '/api/cases', headers: { 'Content-Type': MULTIPART }, prefix: filePart('t1n'), total: BIG });
+  const { res, growth } = await measured({
+    path: '/api/cases',
+    headers: { 'Content-Type': MULTIPART },
+    prefix: filePart('t1n'),
+    total: BIG,
+  });
   expect(res.status).toBe(401);
   expect(growth).toBeLessThan(RSS_BUDGET);
 });
 
 test('the sign-in endpoint, open to anyone, reads at most 64 KiB of a body', async () => {
   const form = 'application/x-www-form-urlencoded';
-  const { res, growth } = await measured({ path: '/api/auth/callback/credentials', headers: { 'Content-Type': form }, prefix: Buffer.from('email='), total: BIG });
+  const { res, growth } = await measured({
+    path: '/api/auth/callback/credentials',
+    headers: { 'Content-Type': form },
+    prefix: Buffer.from('email='),
+    total: BIG,
+  });
   expect(res.status).toBe(413);
   expect(res.sentBytes).toBeLessThan(64 * MiB);
   expect(growth).toBeLessThan(RSS_BUDGET);
@@ -134,7 +180,12 @@ async function signIn(role: 'RADIOLOGIST') {
   const csrf = await fetch(url('/api/auth/csrf'));
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const body = new URLSearchParams({ csrfToken, email: user.email, password: user.password, callbackUrl: url('/cases'), json: 'true' });
-  const res = await fetch(url('/api/auth/callback/credentials'), { method: 'POST', body, redirect: 'manual', headers: { Cookie: cookiesOf(csrf).join('; ') } });
+  const res = await fetch(url('/api/auth/callback/credentials'), {
+    method: 'POST',
+    body,
+    redirect: 'manual',
+    headers: { Cookie: cookiesOf(csrf).join('; ') },
+  });
   expect(res.status).toBe(200);
   const cookies = [...cookiesOf(csrf), ...cookiesOf(res)];
   expect(cookies.some((c) => c.startsWith('next-auth.session-token='))).toBe(true);
@@ -144,8 +195,13 @@ async function signIn(role: 'RADIOLOGIST') {
 test('normal uploads still work: a case (API token), its label (radiologist session), a runner artefact upload parsed', async () => {
   const caseForm = new FormData();
   caseForm.set('metadata', JSON.stringify({ caseId: `E2E-BOUNDED-${Date.now().toString(36)}`, site: 'e2e-limits' }));
-  for (const f of fx.case.files.filter((x) => x.field !== 'mask')) caseForm.append(f.field, new Blob([fs.readFileSync(f.path)]), f.filename);
-  const created = await fetch(url('/api/cases'), { method: 'POST', body: caseForm, headers: { Authorization: `Bearer ${fx.physicianToken}` } });
+  for (const f of fx.case.files.filter((x) => x.field !== 'mask'))
+    caseForm.append(f.field, new Blob([fs.readFileSync(f.path)]), f.filename);
+  const created = await fetch(url('/api/cases'), {
+    method: 'POST',
+    body: caseForm,
+    headers: { Authorization: `Bearer ${fx.physicianToken}` },
+  });
   expect(created.status).toBe(201);
   const { caseId } = (await created.json()) as { caseId: string };
 
@@ -156,7 +212,11 @@ test('normal uploads still work: a case (API token), its label (radiologist sess
   labelForm.set('labelMap', 'brats2023');
   labelForm.set('message', 'e2e: imported through the bounded upload route');
   labelForm.append('mask', new Blob([fs.readFileSync(mask.path)]), mask.filename);
-  const saved = await fetch(url(`/api/cases/${caseId}/labels`), { method: 'POST', body: labelForm, headers: { Cookie: await signIn('RADIOLOGIST') } });
+  const saved = await fetch(url(`/api/cases/${caseId}/labels`), {
+    method: 'POST',
+    body: labelForm,
+    headers: { Cookie: await signIn('RADIOLOGIST') },
+  });
   expect(saved.status).toBe(201);
   expect(((await saved.json()) as { version: { source: string } }).version.source).toBe('IMPORT');
 
@@ -165,7 +225,11 @@ test('normal uploads still work: a case (API token), its label (radiologist sess
   const artefacts = new FormData();
   artefacts.append('model.onnx', new Blob([new Uint8Array(4096)]), 'model.onnx');
   artefacts.append('model-card.json', new Blob(['{}']), 'model-card.json');
-  const refused = await fetch(url(`/api/runs/${fx.runId}/artefacts`), { method: 'POST', body: artefacts, headers: { Authorization: `Bearer ${fx.runToken}` } });
+  const refused = await fetch(url(`/api/runs/${fx.runId}/artefacts`), {
+    method: 'POST',
+    body: artefacts,
+    headers: { Authorization: `Bearer ${fx.runToken}` },
+  });
   expect(refused.status).toBe(409);
   expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(`Run ${fx.runId} is CANCELLED.`);
 });

@@ -11,7 +11,13 @@ import { generateCohort } from '../lib/server/imaging/cohort';
 import { SYSTEM } from '../lib/server/auth/actor';
 
 export const REAL_DATA_DIR = path.resolve(__dirname, '../../shared/data/real');
-const REAL_FILES = { t1n: 'images/t1.nii.gz', t1c: 'images/t1c.nii.gz', t2w: 'images/t2.nii.gz', t2f: 'images/flair.nii.gz', mask: 'masks/fusion-mav.nii.gz' };
+const REAL_FILES = {
+  t1n: 'images/t1.nii.gz',
+  t1c: 'images/t1c.nii.gz',
+  t2w: 'images/t2.nii.gz',
+  t2f: 'images/flair.nii.gz',
+  mask: 'masks/fusion-mav.nii.gz',
+};
 
 export async function seedRealCases(): Promise<number> {
   if (!fs.existsSync(REAL_DATA_DIR)) {
@@ -19,7 +25,10 @@ export async function seedRealCases(): Promise<number> {
     return 0;
   }
   let n = 0;
-  for (const id of fs.readdirSync(REAL_DATA_DIR).filter((d) => d.startsWith('TCGA-')).sort()) {
+  for (const id of fs
+    .readdirSync(REAL_DATA_DIR)
+    .filter((d) => d.startsWith('TCGA-'))
+    .sort()) {
     const files: UploadedFile[] = Object.entries(REAL_FILES).map(([field, rel]) => ({
       field,
       filename: path.basename(rel),

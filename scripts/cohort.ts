@@ -10,7 +10,8 @@ import { PRESETS } from '@/lib/server/imaging/cohort/presets';
 
 function triple(text: string, what: string): [number, number, number] {
   const v = text.split(',').map(Number);
-  if (v.length !== 3 || v.some((x) => !(x > 0))) throw new Error(`--${what} needs three positive numbers, e.g. 240,240,155 (got "${text}")`);
+  if (v.length !== 3 || v.some((x) => !(x > 0)))
+    throw new Error(`--${what} needs three positive numbers, e.g. 240,240,155 (got "${text}")`);
   return v as [number, number, number];
 }
 
@@ -30,22 +31,41 @@ async function main() {
     },
   });
   if (values.help || !values.out) {
-    console.log('usage: scripts/cohort.ts --out <dir> [--domain A] [--n 10] [--seed 1] [--size 240,240,155] [--spacing 1,1,1] [--shift p1,p2:arg] [--start 0] [--level 1]');
+    console.log(
+      'usage: scripts/cohort.ts --out <dir> [--domain A] [--n 10] [--seed 1] [--size 240,240,155] [--spacing 1,1,1] [--shift p1,p2:arg] [--start 0] [--level 1]',
+    );
     console.log(`presets: ${PRESETS.map((p) => p.name).join(', ')}`);
     process.exit(values.help ? 0 : 2);
   }
   const n = Number(values.n);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--n must be a positive integer (got "${values.n}")`);
-  const shifts = values.shift ? values.shift.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  const shifts = values.shift
+    ? values.shift
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
   const t0 = performance.now();
   const { cohortFile, cases } = await generateCohort({
-    domain: values.domain, n, seed: values.seed, out: values.out, shifts,
+    domain: values.domain,
+    n,
+    seed: values.seed,
+    out: values.out,
+    shifts,
     grid: { dims: triple(values.size, 'size'), spacing: triple(values.spacing, 'spacing') },
-    start: Number(values.start), level: Number(values.level),
+    start: Number(values.start),
+    level: Number(values.level),
     onCase: (c, i) => console.error(`[${i + 1}/${n}] ${c.caseId} WT ${c.volumesMl.WT} mL TC ${c.volumesMl.TC} mL ET ${c.volumesMl.ET} mL`),
   });
   const secs = (performance.now() - t0) / 1000;
-  console.log(JSON.stringify({ cohort: cohortFile, cases: cases.length, seconds: Math.round(secs * 10) / 10, perCaseSeconds: Math.round((secs / n) * 100) / 100 }));
+  console.log(
+    JSON.stringify({
+      cohort: cohortFile,
+      cases: cases.length,
+      seconds: Math.round(secs * 10) / 10,
+      perCaseSeconds: Math.round((secs / n) * 100) / 100,
+    }),
+  );
 }
 
 main().catch((err) => {

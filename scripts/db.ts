@@ -23,7 +23,10 @@ function prisma(...args: string[]) {
 /** A temporary copy of the provider's migrations folder that ends at the migration named `until`. */
 function migrationsUntil(until: string): string {
   const source = path.resolve(__dirname, '..', provider === 'sqlite' ? 'prisma/migrations' : 'prisma/postgres/migrations');
-  const names = fs.readdirSync(source).filter((d) => /^\d{14}_/.test(d)).sort();
+  const names = fs
+    .readdirSync(source)
+    .filter((d) => /^\d{14}_/.test(d))
+    .sort();
   const end = names.findIndex((n) => n === until || n.slice(15) === until);
   if (end < 0) throw new Error(`no migration named ${until} in ${source}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tw-migrations-'));

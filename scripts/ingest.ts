@@ -16,7 +16,10 @@ import { isAppError } from '../lib/server/errors';
 
 /** The queue is over its limit: nothing was stored; the same case may be sent again after `retryAfterS`. */
 class QueueFull extends Error {
-  constructor(readonly retryAfterS: number, message: string) {
+  constructor(
+    readonly retryAfterS: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -59,11 +62,17 @@ async function sendWaiting<T>(send: () => Promise<T>, caseId: string, maxWaitMs:
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { site: { type: 'string' }, url: { type: 'string' }, token: { type: 'string' }, 'max-wait-min': { type: 'string', default: '30' } },
+    options: {
+      site: { type: 'string' },
+      url: { type: 'string' },
+      token: { type: 'string' },
+      'max-wait-min': { type: 'string', default: '30' },
+    },
   });
   const maxWaitMs = Number(values['max-wait-min']) * 60_000;
   if (!(maxWaitMs >= 0)) throw new Error('--max-wait-min must be a number of minutes');
-  if (positionals.length !== 1) throw new Error('usage: npm run ingest -- <folder> [--site S] [--url URL --token TOKEN] [--max-wait-min 30]');
+  if (positionals.length !== 1)
+    throw new Error('usage: npm run ingest -- <folder> [--site S] [--url URL --token TOKEN] [--max-wait-min 30]');
   let failures = 0;
   for (const dir of await findCaseFolders(positionals[0])) {
     try {

@@ -27,7 +27,8 @@ async function read(file: string, what: string): Promise<NiftiVolume | string> {
   try {
     return await readNiftiFile(file);
   } catch (err) {
-    const reason = err instanceof NiftiError ? err.message : (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err);
+    const reason =
+      err instanceof NiftiError ? err.message : (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err);
     return `cannot read ${what} ${file}: ${reason}`;
   }
 }

@@ -83,7 +83,9 @@ async function score(model: LoadedModel, c: CaseForScoring): Promise<CaseScores>
 
 function meanScores(rows: CaseScores[]): CaseScores {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  return Object.fromEntries(REGIONS.map((g) => [g, Object.fromEntries(METRICS.map((m) => [m, round(mean(rows.map((r) => r[g][m])))]))])) as CaseScores;
+  return Object.fromEntries(
+    REGIONS.map((g) => [g, Object.fromEntries(METRICS.map((m) => [m, round(mean(rows.map((r) => r[g][m])))]))]),
+  ) as CaseScores;
 }
 
 async function main() {
@@ -91,11 +93,27 @@ async function main() {
   const cardFile = path.join(o.model, 'model-card.json');
   const model = await loadModel(o.model);
   const sets: { key: string; description: string; cases: () => AsyncIterable<CaseForScoring> | Iterable<CaseForScoring> }[] = [
-    { key: 'domainA', description: `synthetic domain A, held out (cohort --domain A --seed ${o.seed} --n ${o.n})`, cases: () => syntheticCases('A', o.seed, o.n, []) },
-    ...o.shifts.map((s, i) => ({ key: `shift:${s}`, description: `synthetic shifted domain (cohort --domain S${i} --seed ${o.seed} --n ${o.nShifted} --shift ${s.replace('+', ',')})`, cases: () => syntheticCases(`S${i}`, o.seed, o.nShifted, s.split('+')) })),
-    ...(o['no-real'] ? [] : [{ key: 'real', description: 'real TCGA cases of ../shared/data/real, reference fusion-mav (4 -> 3)', cases: async function* () {
-      for (const id of REAL_CASES) yield await realForScoring(id);
-    } }]),
+    {
+      key: 'domainA',
+      description: `synthetic domain A, held out (cohort --domain A --seed ${o.seed} --n ${o.n})`,
+      cases: () => syntheticCases('A', o.seed, o.n, []),
+    },
+    ...o.shifts.map((s, i) => ({
+      key: `shift:${s}`,
+      description: `synthetic shifted domain (cohort --domain S${i} --seed ${o.seed} --n ${o.nShifted} --shift ${s.replace('+', ',')})`,
+      cases: () => syntheticCases(`S${i}`, o.seed, o.nShifted, s.split('+')),
+    })),
+    ...(o['no-real']
+      ? []
+      : [
+          {
+            key: 'real',
+            description: 'real TCGA cases of ../shared/data/real, reference fusion-mav (4 -> 3)',
+            cases: async function* () {
+              for (const id of REAL_CASES) yield await realForScoring(id);
+            },
+          },
+        ]),
   ];
   const quality: Record<string, QualitySet> = {};
   const flat: Record<string, number | string | boolean> = { model: `${model.card.name} ${model.card.version}` };
@@ -104,7 +122,9 @@ async function main() {
     for await (const c of set.cases()) {
       rows.push(await score(model, c));
       const d = rows.at(-1)!;
-      process.stderr.write(`[${set.key} ${rows.length}] ${c.id}: Dice WT ${d.WT.dice.toFixed(3)} TC ${d.TC.dice.toFixed(3)} ET ${d.ET.dice.toFixed(3)}\n`);
+      process.stderr.write(
+        `[${set.key} ${rows.length}] ${c.id}: Dice WT ${d.WT.dice.toFixed(3)} TC ${d.TC.dice.toFixed(3)} ET ${d.ET.dice.toFixed(3)}\n`,
+      );
     }
     const m = meanScores(rows);
     quality[set.key] = { n: rows.length, description: set.description, ...m };
@@ -119,8 +139,12 @@ async function main() {
   console.log(`\n${model.card.name} ${model.card.version}: mean per case (Dice | lesion-wise Dice | lesion F1)`);
   console.log(`${'set'.padEnd(20)} ${'n'.padStart(3)}  ${REGIONS.map((g) => g.padEnd(20)).join(' ')}`);
   for (const [key, q] of Object.entries(quality))
-    console.log(`${key.padEnd(20)} ${String(q.n).padStart(3)}  ${REGIONS.map((g) => `${q[g].dice.toFixed(3)} ${q[g].lw_dice.toFixed(3)} ${q[g].lesion_f1.toFixed(3)}`.padEnd(20)).join(' ')}`);
-  console.log(`quality bar on domain A (WT >= ${QUALITY_BAR.WT}, TC >= ${QUALITY_BAR.TC}, ET >= ${QUALITY_BAR.ET}): ${flat.meetsQualityBar ? 'met' : 'NOT met'}`);
+    console.log(
+      `${key.padEnd(20)} ${String(q.n).padStart(3)}  ${REGIONS.map((g) => `${q[g].dice.toFixed(3)} ${q[g].lw_dice.toFixed(3)} ${q[g].lesion_f1.toFixed(3)}`.padEnd(20)).join(' ')}`,
+    );
+  console.log(
+    `quality bar on domain A (WT >= ${QUALITY_BAR.WT}, TC >= ${QUALITY_BAR.TC}, ET >= ${QUALITY_BAR.ET}): ${flat.meetsQualityBar ? 'met' : 'NOT met'}`,
+  );
 
   mkdirSync(path.dirname(o.out), { recursive: true });
   writeFileSync(o.out, `${JSON.stringify(flat, null, 2)}\n`);

@@ -39,6 +39,8 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(err instanceof ImagingValidationError ? `invalid NIfTI (${err.status}): ${err.message}` : `error: ${(err as Error).message}`);
+  console.error(
+    err instanceof ImagingValidationError ? `invalid NIfTI (${err.status}): ${err.message}` : `error: ${(err as Error).message}`,
+  );
   process.exit(1);
 });

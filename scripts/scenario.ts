@@ -58,7 +58,8 @@ async function main() {
   writeResult(out, result);
   console.log(`\nfigures written to ${path.relative(root, out)}; app log ${path.relative(root, path.join(dataDir, 'server.log'))}`);
   const rejectedAndKeptOut = o.acceptRejection && result.rejection?.keptOut === true;
-  if (rejectedAndKeptOut) console.log('accepted (--accept-rejection): the gate rejected the candidate and production kept the model it had.');
+  if (rejectedAndKeptOut)
+    console.log('accepted (--accept-rejection): the gate rejected the candidate and production kept the model it had.');
   process.exit(result.promotedCandidate || rejectedAndKeptOut ? 0 : 1);
 }
 

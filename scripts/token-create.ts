@@ -14,14 +14,20 @@ const USAGE = `usage: npm run --silent token:create -- --user <email> --name <na
 
 async function main() {
   const { values } = parseArgs({
-    options: { user: { type: 'string' }, name: { type: 'string' }, scope: { type: 'string', default: 'INGEST' }, 'expires-days': { type: 'string' } },
+    options: {
+      user: { type: 'string' },
+      name: { type: 'string' },
+      scope: { type: 'string', default: 'INGEST' },
+      'expires-days': { type: 'string' },
+    },
   });
   const scope = values.scope.toUpperCase();
   if (!values.user || !values.name || !(TOKEN_SCOPES as readonly string[]).includes(scope)) throw new Error(USAGE);
   let expiresAt: Date | null = null;
   if (values['expires-days'] !== undefined) {
     const days = Number(values['expires-days']);
-    if (!Number.isInteger(days) || days < 1) throw new Error(`--expires-days must be a whole number of days (1 or more), not "${values['expires-days']}"`);
+    if (!Number.isInteger(days) || days < 1)
+      throw new Error(`--expires-days must be a whole number of days (1 or more), not "${values['expires-days']}"`);
     expiresAt = new Date(Date.now() + days * 86_400_000);
   }
   const email = values.user.trim().toLowerCase();
@@ -29,7 +35,9 @@ async function main() {
   if (!owner) throw new Error(`no user with email ${email} (create one with npm run user:create)`);
   const token = await createApiToken(owner.id, values.name, { scope: scope as TokenScope, expiresAt, actor: SYSTEM });
   process.stdout.write(`${token}\n`);
-  console.error(`token "${values.name.trim()}" for ${email}: scope ${scope}, ${expiresAt ? `expires ${expiresAt.toISOString()}` : 'no expiry'}. Shown once: store it now.`);
+  console.error(
+    `token "${values.name.trim()}" for ${email}: scope ${scope}, ${expiresAt ? `expires ${expiresAt.toISOString()}` : 'no expiry'}. Shown once: store it now.`,
+  );
 }
 
 main()

@@ -16,7 +16,13 @@ async function main() {
   const rows = tokens.map((t) => [t.id, t.name, t.owner, t.scope, t.status, day(t.expiresAt, 'never'), day(t.lastUsedAt, 'never')]);
   const header = ['id', 'name', 'owner', 'scope', 'status', 'expires', 'last used'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const r of [header, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+  for (const r of [header, ...rows])
+    console.log(
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    );
 }
 
 main()

@@ -17,7 +17,10 @@ async function tokenId(values: { id?: string; name?: string; user?: string }): P
   const email = values.user.trim().toLowerCase();
   const matches = (await listApiTokens()).filter((t) => t.owner === email && t.name === values.name!.trim() && t.status !== 'revoked');
   if (matches.length === 0) throw new Error(`no live token named "${values.name}" for ${email}`);
-  if (matches.length > 1) throw new Error(`${matches.length} live tokens are named "${values.name}" for ${email}; revoke one with --id (${matches.map((t) => t.id).join(', ')})`);
+  if (matches.length > 1)
+    throw new Error(
+      `${matches.length} live tokens are named "${values.name}" for ${email}; revoke one with --id (${matches.map((t) => t.id).join(', ')})`,
+    );
   return matches[0].id;
 }
 

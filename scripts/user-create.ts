@@ -19,10 +19,15 @@ async function readPassword(): Promise<string> {
 
 async function main() {
   if (process.argv.some((a) => a === '--password' || a.startsWith('--password='))) {
-    throw new Error('--password is not accepted (a command line is visible to other users and kept in shell history): set TUMORWATCH_PASSWORD or answer the prompt');
+    throw new Error(
+      '--password is not accepted (a command line is visible to other users and kept in shell history): set TUMORWATCH_PASSWORD or answer the prompt',
+    );
   }
   const { values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } } });
-  if (!values.email || !values.role) throw new Error('usage: npm run user:create -- --email <email> --role <RADIOLOGIST|PHYSICIAN|ML_ENGINEER|ADMIN> [--name <name>] (password: TUMORWATCH_PASSWORD or prompted)');
+  if (!values.email || !values.role)
+    throw new Error(
+      'usage: npm run user:create -- --email <email> --role <RADIOLOGIST|PHYSICIAN|ML_ENGINEER|ADMIN> [--name <name>] (password: TUMORWATCH_PASSWORD or prompted)',
+    );
   const password = await readPassword();
   const user = await createUser(SYSTEM, { email: values.email, name: values.name ?? values.email, role: values.role as never, password });
   console.log(JSON.stringify(user));

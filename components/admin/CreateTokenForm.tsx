@@ -36,13 +36,22 @@ export function CreateTokenForm({ options }: { options: TokenFormOptions }) {
   return (
     <>
       {secret && <TokenSecret token={secret} onDismiss={() => setSecret(null)} />}
-      <form ref={form} onSubmit={onSubmit} aria-label="Create an API token" className="mb-8 grid max-w-4xl grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-4">
+      <form
+        ref={form}
+        onSubmit={onSubmit}
+        aria-label="Create an API token"
+        className="mb-8 grid max-w-4xl grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-4"
+      >
         <h2 className="col-span-full text-lg font-semibold">Create an API token</h2>
         <Field label="Owner" errors={fieldErrors.userId}>
           {(p) => (
             <select {...p} name="userId" defaultValue="" className={inputClass}>
               <option value="">Choose a user…</option>
-              {options.owners.map((o) => <option key={o.id} value={o.id}>{o.label}</option>)}
+              {options.owners.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.label}
+                </option>
+              ))}
             </select>
           )}
         </Field>
@@ -52,19 +61,29 @@ export function CreateTokenForm({ options }: { options: TokenFormOptions }) {
         <Field label="Scope" errors={fieldErrors.scope}>
           {(p) => (
             <select {...p} name="scope" defaultValue="INGEST" className={inputClass}>
-              {options.scopes.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+              {options.scopes.map((s) => (
+                <option key={s.value} value={s.value}>
+                  {s.label}
+                </option>
+              ))}
             </select>
           )}
         </Field>
         <Field label="Expires after" errors={fieldErrors.expiresDays}>
           {(p) => (
             <select {...p} name="expiresDays" defaultValue="90" className={inputClass}>
-              {EXPIRY.map((x) => <option key={x.value} value={x.value}>{x.label}</option>)}
+              {EXPIRY.map((x) => (
+                <option key={x.value} value={x.value}>
+                  {x.label}
+                </option>
+              ))}
             </select>
           )}
         </Field>
         <div className="col-span-full flex items-center gap-4">
-          <button type="submit" disabled={pending} className={primaryButton}>{pending ? 'Creating…' : 'Create token'}</button>
+          <button type="submit" disabled={pending} className={primaryButton}>
+            {pending ? 'Creating…' : 'Create token'}
+          </button>
           <span className="text-xs text-slate-500">The token acts as its owner; a deactivated owner&apos;s tokens stop working.</span>
         </div>
         <FeedbackLine feedback={feedback} className="col-span-full text-sm" />

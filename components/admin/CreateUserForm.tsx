@@ -13,12 +13,20 @@ export function CreateUserForm() {
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const input = Object.fromEntries(new FormData(e.currentTarget).entries());
-    const created = await submit(() => createUserAction(input), (d) => `Created ${d.email}.`);
+    const created = await submit(
+      () => createUserAction(input),
+      (d) => `Created ${d.email}.`,
+    );
     if (created) form.current?.reset();
   }
 
   return (
-    <form ref={form} onSubmit={onSubmit} aria-label="Create a user" className="mb-8 grid max-w-4xl grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-4">
+    <form
+      ref={form}
+      onSubmit={onSubmit}
+      aria-label="Create a user"
+      className="mb-8 grid max-w-4xl grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-4"
+    >
       <h2 className="col-span-full text-lg font-semibold">Create a user</h2>
       <Field label="Email" errors={fieldErrors.email}>
         {(p) => <input {...p} name="email" type="email" required autoComplete="off" className={inputClass} />}
@@ -29,7 +37,11 @@ export function CreateUserForm() {
       <Field label="Role" errors={fieldErrors.role}>
         {(p) => (
           <select {...p} name="role" defaultValue="RADIOLOGIST" className={inputClass}>
-            {ROLES.map((r) => <option key={r} value={r}>{ROLE_LABELS[r]}</option>)}
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
           </select>
         )}
       </Field>
@@ -37,7 +49,9 @@ export function CreateUserForm() {
         {(p) => <input {...p} name="password" type="password" required autoComplete="new-password" className={inputClass} />}
       </Field>
       <div className="col-span-full flex items-center gap-4">
-        <button type="submit" disabled={pending} className={primaryButton}>{pending ? 'Creating…' : 'Create user'}</button>
+        <button type="submit" disabled={pending} className={primaryButton}>
+          {pending ? 'Creating…' : 'Create user'}
+        </button>
         <span className="text-xs text-slate-500">At least 12 characters and not a common password.</span>
       </div>
       <FeedbackLine feedback={feedback} className="col-span-full text-sm" />

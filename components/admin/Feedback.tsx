@@ -19,7 +19,11 @@ export function FeedbackLine({ feedback, className = '' }: { feedback: Feedback;
 /** The errors of one field, under it. */
 export function FieldError({ errors, id }: { errors?: string[]; id?: string }) {
   if (!errors?.length) return null;
-  return <span id={id} className="text-xs text-red-700">{errors.join(' ')}</span>;
+  return (
+    <span id={id} className="text-xs text-red-700">
+      {errors.join(' ')}
+    </span>
+  );
 }
 
 export interface ControlProps {
@@ -32,7 +36,17 @@ export interface ControlProps {
  * A labelled control with its errors under it. The label points at the control (not around it), so the control's
  * accessible name is the label alone and its errors are its description.
  */
-export function Field({ label, errors, className = 'text-sm', children }: { label: React.ReactNode; errors?: string[]; className?: string; children: (props: ControlProps) => React.ReactNode }) {
+export function Field({
+  label,
+  errors,
+  className = 'text-sm',
+  children,
+}: {
+  label: React.ReactNode;
+  errors?: string[];
+  className?: string;
+  children: (props: ControlProps) => React.ReactNode;
+}) {
   const id = useId();
   const invalid = !!errors?.length;
   return (

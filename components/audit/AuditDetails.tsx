@@ -2,7 +2,9 @@ import { auditFields, type AuditValue } from './fields';
 
 function Value({ value }: { value: AuditValue }) {
   return value.mono ? (
-    <code className="rounded bg-slate-100 px-1 font-mono text-xs text-slate-700" title={value.title}>{value.text}</code>
+    <code className="rounded bg-slate-100 px-1 font-mono text-xs text-slate-700" title={value.title}>
+      {value.text}
+    </code>
   ) : (
     <span title={value.title}>{value.text}</span>
   );
@@ -18,7 +20,9 @@ export function AuditDetails({ data }: { data: unknown }) {
         <div key={`${f.label}-${i}`} className="contents">
           <dt className="text-slate-500">{f.label}</dt>
           <dd className="flex flex-wrap items-baseline gap-1 text-slate-800">
-            {f.values.map((v, j) => <Value key={j} value={v} />)}
+            {f.values.map((v, j) => (
+              <Value key={j} value={v} />
+            ))}
             {f.more > 0 && <span className="text-slate-400">+{f.more} more</span>}
           </dd>
         </div>

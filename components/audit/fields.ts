@@ -27,7 +27,10 @@ const ID_KEY = /(^id|Id|Ids|Key|sha256|Sha256)$/;
 /** previousProductionId -> "Previous production id"; WT and "1" stay as they are. */
 export function humanise(key: string): string {
   const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ');
-  const lower = words.split(' ').map((w) => (/^[A-Z0-9]+$/.test(w) ? w : w.toLowerCase())).join(' ');
+  const lower = words
+    .split(' ')
+    .map((w) => (/^[A-Z0-9]+$/.test(w) ? w : w.toLowerCase()))
+    .join(' ');
   return lower.charAt(0).toUpperCase() + lower.slice(1);
 }
 

@@ -38,7 +38,12 @@ export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks:
   const [maskError, setMaskError] = useState<string | null>(null);
 
   // The volumes of a case never change while the page is open: all four are decoded once, then swapped instantly.
-  const { viewer, status, error: loadError, swap } = useNiivue<void>({
+  const {
+    viewer,
+    status,
+    error: loadError,
+    swap,
+  } = useNiivue<void>({
     canvasRef,
     open: async ({ create, live, signal }) => {
       const v = await create();
@@ -75,7 +80,9 @@ export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks:
   useEffect(() => {
     if (!viewer) return;
     swap('mask', async (v, live) => {
-      const mask = maskSha ? await live(v.decodeMask(await live(fetchBlob(maskSha, 'mask')))) : new Uint8Array(v.grid().dims.reduce((a, b) => a * b, 1));
+      const mask = maskSha
+        ? await live(v.decodeMask(await live(fetchBlob(maskSha, 'mask'))))
+        : new Uint8Array(v.grid().dims.reduce((a, b) => a * b, 1));
       v.setMask(mask);
       v.setLabelStyle({ colours: LABEL_COLOURS as never, visible: { 1: true, 2: true, 3: true }, opacity });
       v.drawNow();
@@ -95,7 +102,13 @@ export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks:
       <div className="mb-2 flex flex-wrap items-center gap-3 text-sm">
         <div role="group" aria-label="Modality" className="flex gap-1">
           {volumes.map((v) => (
-            <button key={v.modality} type="button" aria-pressed={modality === v.modality} onClick={() => setModality(v.modality)} className={`rounded px-2 py-1 ${modality === v.modality ? 'bg-slate-900 text-white' : 'bg-slate-100'}`}>
+            <button
+              key={v.modality}
+              type="button"
+              aria-pressed={modality === v.modality}
+              onClick={() => setModality(v.modality)}
+              className={`rounded px-2 py-1 ${modality === v.modality ? 'bg-slate-900 text-white' : 'bg-slate-100'}`}
+            >
               {MODALITY_NAMES[v.modality] ?? v.modality}
             </button>
           ))}
@@ -103,22 +116,48 @@ export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks:
         {masks.length > 0 && (
           <label className="flex items-center gap-1">
             Mask
-            <select value={maskId} onChange={(e) => setMaskId(e.target.value)} className="rounded border border-slate-300 px-1 py-0.5" aria-label="Mask shown">
-              {masks.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
+            <select
+              value={maskId}
+              onChange={(e) => setMaskId(e.target.value)}
+              className="rounded border border-slate-300 px-1 py-0.5"
+              aria-label="Mask shown"
+            >
+              {masks.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.label}
+                </option>
+              ))}
               <option value="">none</option>
             </select>
           </label>
         )}
         <label className="flex items-center gap-1">
           View
-          <select value={layout} onChange={(e) => setLayout(e.target.value as ViewerLayout)} className="rounded border border-slate-300 px-1 py-0.5" aria-label="View">
-            {LAYOUTS.map((l) => <option key={l.key} value={l.key}>{l.text}</option>)}
+          <select
+            value={layout}
+            onChange={(e) => setLayout(e.target.value as ViewerLayout)}
+            className="rounded border border-slate-300 px-1 py-0.5"
+            aria-label="View"
+          >
+            {LAYOUTS.map((l) => (
+              <option key={l.key} value={l.key}>
+                {l.text}
+              </option>
+            ))}
           </select>
         </label>
         {windowRange && <WindowLevelInputs range={windowRange} onChange={applyWindow} onAuto={autoWindow} />}
         <label className="flex items-center gap-1">
           Overlay
-          <input type="range" min={0} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.target.value))} aria-label="Overlay opacity" />
+          <input
+            type="range"
+            min={0}
+            max={1}
+            step={0.05}
+            value={opacity}
+            onChange={(e) => setOpacity(Number(e.target.value))}
+            aria-label="Overlay opacity"
+          />
         </label>
         <ul className="flex gap-3" aria-label="Legend">
           {(['NCR', 'ED', 'ET'] as const).map((name, i) => (
@@ -130,11 +169,24 @@ export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks:
         </ul>
         {status === 'loading' && !error && <span className="text-slate-500">Loading volumes…</span>}
       </div>
-      {error && <p role="alert" className="text-red-700">Could not display the case: {error}</p>}
-      {status === 'lost' && <p role="status" className="text-amber-800">{loadError}</p>}
+      {error && (
+        <p role="alert" className="text-red-700">
+          Could not display the case: {error}
+        </p>
+      )}
+      {status === 'lost' && (
+        <p role="status" className="text-amber-800">
+          {loadError}
+        </p>
+      )}
       {/* NiiVue sizes the canvas to its parent (style 100%), so the parent carries the height. */}
       <div className="h-[520px] w-full">
-        <canvas ref={canvasRef} className="h-full w-full rounded bg-black" data-testid="case-viewer-canvas" data-ready={ready ? 'true' : 'false'} />
+        <canvas
+          ref={canvasRef}
+          className="h-full w-full rounded bg-black"
+          data-testid="case-viewer-canvas"
+          data-ready={ready ? 'true' : 'false'}
+        />
       </div>
     </section>
   );

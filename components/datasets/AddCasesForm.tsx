@@ -11,10 +11,16 @@ export function AddCasesForm({ datasets }: { datasets: { id: string; name: strin
     const form = e.currentTarget;
     const data = new FormData(form);
     setPending(true);
-    const r = await addCasesToDatasetAction({ datasetId: String(data.get('datasetId')), externalIds: String(data.get('externalIds') ?? '') });
+    const r = await addCasesToDatasetAction({
+      datasetId: String(data.get('datasetId')),
+      externalIds: String(data.get('externalIds') ?? ''),
+    });
     setPending(false);
     if (r.ok) {
-      setMessage({ ok: true, text: `Added ${r.data.added} case(s)${r.data.alreadyMembers ? `; ${r.data.alreadyMembers} were already members` : ''}.` });
+      setMessage({
+        ok: true,
+        text: `Added ${r.data.added} case(s)${r.data.alreadyMembers ? `; ${r.data.alreadyMembers} were already members` : ''}.`,
+      });
       form.reset();
     } else setMessage({ ok: false, text: r.error.fieldErrors?.externalIds?.join(', ') ?? r.error.message });
   }
@@ -24,15 +30,25 @@ export function AddCasesForm({ datasets }: { datasets: { id: string; name: strin
       <label className="flex flex-col gap-1 text-sm">
         Dataset
         <select name="datasetId" className="rounded border border-slate-300 px-2 py-1">
-          {datasets.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
+          {datasets.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
         </select>
       </label>
       <label className="flex flex-1 flex-col gap-1 text-sm">
         Case ids
         <input name="externalIds" placeholder="CASE-001, CASE-002" className="rounded border border-slate-300 px-2 py-1" />
       </label>
-      <button type="submit" disabled={pending} className="rounded bg-blue-700 px-3 py-1.5 text-sm text-white disabled:opacity-50">Add</button>
-      {message && <p role={message.ok ? 'status' : 'alert'} className={`w-full text-sm ${message.ok ? 'text-emerald-700' : 'text-red-700'}`}>{message.text}</p>}
+      <button type="submit" disabled={pending} className="rounded bg-blue-700 px-3 py-1.5 text-sm text-white disabled:opacity-50">
+        Add
+      </button>
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} className={`w-full text-sm ${message.ok ? 'text-emerald-700' : 'text-red-700'}`}>
+          {message.text}
+        </p>
+      )}
     </form>
   );
 }

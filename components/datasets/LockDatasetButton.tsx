@@ -14,10 +14,19 @@ export function LockDatasetButton({ datasetId, name }: { datasetId: string; name
   }
   return (
     <span className="inline-flex items-center gap-2">
-      <button type="button" onClick={onClick} disabled={pending} className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-50 disabled:opacity-50">
+      <button
+        type="button"
+        onClick={onClick}
+        disabled={pending}
+        className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-50 disabled:opacity-50"
+      >
         {pending ? 'Locking…' : 'Lock'}
       </button>
-      {error && <span role="alert" className="text-xs text-red-700">{error}</span>}
+      {error && (
+        <span role="alert" className="text-xs text-red-700">
+          {error}
+        </span>
+      )}
     </span>
   );
 }

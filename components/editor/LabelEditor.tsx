@@ -9,7 +9,16 @@ import { ReviewPanel } from './ReviewPanel';
 import { ConflictNotice, DraftOffer, SaveBar } from './SaveBar';
 import { ModeBanner } from './ModeBanner';
 import { ImportMask } from './ImportMask';
-import { COLOURS, DEFAULT_SETTINGS, DEFAULT_VIEW, DIFF_STYLE_COLOURS, MODALITIES, type Modality, type ToolSettings, type ViewSettings } from './settings';
+import {
+  COLOURS,
+  DEFAULT_SETTINGS,
+  DEFAULT_VIEW,
+  DIFF_STYLE_COLOURS,
+  MODALITIES,
+  type Modality,
+  type ToolSettings,
+  type ViewSettings,
+} from './settings';
 import { useEditorViewer } from './useEditorViewer';
 import { useCanvasTools } from './useCanvasTools';
 import { useDrafts } from './useDrafts';
@@ -30,12 +39,18 @@ const noop = () => () => {};
 export function LabelEditor({ caseId, volumes, initialState, user }: LabelEditorProps) {
   const head = initialState.versions.find((v) => v.isHead) ?? null;
   const start = useMemo(() => ({ base: head?.id ?? null, maskSha: head?.sha256 ?? initialState.prediction?.sha256 ?? null }), []); // eslint-disable-line react-hooks/exhaustive-deps
-  const firstModality = volumes.some((v) => v.modality === DEFAULT_VIEW.modality) ? DEFAULT_VIEW.modality : (volumes[0]?.modality as Modality);
+  const firstModality = volumes.some((v) => v.modality === DEFAULT_VIEW.modality)
+    ? DEFAULT_VIEW.modality
+    : (volumes[0]?.modality as Modality);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const containerRef = useRef<HTMLDivElement>(null);
   const load = useEditorViewer(canvasRef, volumes, firstModality, start.maskSha);
   const { viewer, session } = load;
-  const snap = useSyncExternalStore(session?.subscribe ?? noop, () => session?.getSnapshot() ?? null, () => null);
+  const snap = useSyncExternalStore(
+    session?.subscribe ?? noop,
+    () => session?.getSnapshot() ?? null,
+    () => null,
+  );
   const [settings, setSettingsState] = useState<ToolSettings>(DEFAULT_SETTINGS);
   const [view, setView] = useState<ViewSettings>({ ...DEFAULT_VIEW, modality: firstModality });
   // Drafts record the version the edits started from; the ref follows the base as saves and reloads move it.
@@ -54,7 +69,12 @@ export function LabelEditor({ caseId, volumes, initialState, user }: LabelEditor
     setView((v) => ({ ...v, modality: available[(available.indexOf(v.modality) + 1) % available.length] ?? v.modality }));
   }, [available]);
   const cmd = useEditorCommands({
-    viewer, session, settings, setSettings, editable, notify,
+    viewer,
+    session,
+    settings,
+    setSettings,
+    editable,
+    notify,
     onSave: () => (session?.getSnapshot().dirty ? void va.save() : notify('Nothing to save: no edits since the last save.')),
     onNextModality: nextModality,
     onOpacity: (d) => setView((v) => ({ ...v, opacity: Math.min(1, Math.max(0, Math.round((v.opacity + d * 0.1) * 10) / 10)) })),
@@ -69,7 +89,11 @@ export function LabelEditor({ caseId, volumes, initialState, user }: LabelEditor
     const m = va.mode;
     viewer.setMask(m.kind === 'edit' ? session.mask : m.mask);
     const diff = m.kind === 'diff';
-    viewer.setLabelStyle({ colours: diff ? DIFF_STYLE_COLOURS : COLOURS, visible: diff ? { 1: true, 2: true, 3: true } : view.visible, opacity: view.opacity });
+    viewer.setLabelStyle({
+      colours: diff ? DIFF_STYLE_COLOURS : COLOURS,
+      visible: diff ? { 1: true, 2: true, 3: true } : view.visible,
+      opacity: view.opacity,
+    });
   }, [viewer, session, va.mode, view.visible, view.opacity]);
 
   const { ensureModality, swap } = load;
@@ -109,7 +133,13 @@ export function LabelEditor({ caseId, volumes, initialState, user }: LabelEditor
     <div className="flex flex-col gap-3 lg:flex-row" data-testid="label-editor" data-ready={load.status === 'ready'}>
       <div className="flex min-w-0 flex-1 flex-col gap-2">
         {offer && (
-          <DraftOffer savedAt={offer.savedAt} basedOn={offer.parentVersionId ? `v${va.state.versions.find((v) => v.id === offer.parentVersionId)?.number ?? '?'}` : 'the model prediction'}
+          <DraftOffer
+            savedAt={offer.savedAt}
+            basedOn={
+              offer.parentVersionId
+                ? `v${va.state.versions.find((v) => v.id === offer.parentVersionId)?.number ?? '?'}`
+                : 'the model prediction'
+            }
             onRestore={() => {
               try {
                 const r = drafts.restore();
@@ -118,39 +148,118 @@ export function LabelEditor({ caseId, volumes, initialState, user }: LabelEditor
                 notify('The draft does not fit this case any more (its grid changed); it was not restored.');
               }
             }}
-            onDiscard={() => void drafts.discard()} />
+            onDiscard={() => void drafts.discard()}
+          />
         )}
-        {va.conflict && <ConflictNotice message={va.conflict.message} of={va.conflict.of} busy={va.busy} onBranch={() => void va.save(true)} onTakeOver={() => void va.save(false, true)} onReload={() => void va.reloadLatest()} onDismiss={() => va.setConflict(null)} />}
-        <Toolbar settings={settings} onChange={setSettings} snapshot={snap} disabled={!editable} modalities={available}
-          onUndo={() => session?.undo()} onRedo={() => session?.redo()} onInterpolate={cmd.interpolate} onRemoveIslands={cmd.removeIslands} onSuggestThreshold={cmd.suggestThreshold} />
+        {va.conflict && (
+          <ConflictNotice
+            message={va.conflict.message}
+            of={va.conflict.of}
+            busy={va.busy}
+            onBranch={() => void va.save(true)}
+            onTakeOver={() => void va.save(false, true)}
+            onReload={() => void va.reloadLatest()}
+            onDismiss={() => va.setConflict(null)}
+          />
+        )}
+        <Toolbar
+          settings={settings}
+          onChange={setSettings}
+          snapshot={snap}
+          disabled={!editable}
+          modalities={available}
+          onUndo={() => session?.undo()}
+          onRedo={() => session?.redo()}
+          onInterpolate={cmd.interpolate}
+          onRemoveIslands={cmd.removeIslands}
+          onSuggestThreshold={cmd.suggestThreshold}
+        />
         <ModeBanner mode={va.mode} onBack={() => va.setMode({ kind: 'edit' })} />
         <div ref={containerRef} className="relative h-[70vh] min-h-96 overflow-hidden rounded bg-black">
-          <canvas ref={canvasRef} className={`h-full w-full ${editable && settings.tool !== 'navigate' ? 'cursor-crosshair' : ''}`} data-testid="viewer-canvas" />
+          <canvas
+            ref={canvasRef}
+            className={`h-full w-full ${editable && settings.tool !== 'navigate' ? 'cursor-crosshair' : ''}`}
+            data-testid="viewer-canvas"
+          />
           {load.status !== 'ready' && (
             <div className="absolute inset-0 flex items-center justify-center text-sm text-slate-200" role="status">
-              {load.status === 'error' ? `Could not open the images: ${load.error}` : load.status === 'lost' ? load.error : 'Loading images…'}
+              {load.status === 'error'
+                ? `Could not open the images: ${load.error}`
+                : load.status === 'lost'
+                  ? load.error
+                  : 'Loading images…'}
             </div>
           )}
         </div>
-        <SaveBar baseText={va.base ? `based on v${baseVersion?.number ?? '?'}` : 'based on the model prediction'} dirty={!!snap?.dirty} saving={va.busy}
-          disabled={!session} message={va.message} lastDraftAt={drafts.lastDraftAt} draftCurrent={drafts.draftRevision === snap?.revision} onMessage={va.setMessage} onSave={() => void va.save()} />
-        {va.notice && <p className="text-sm text-slate-700" role="status" data-testid="editor-notice">{va.notice}</p>}
+        <SaveBar
+          baseText={va.base ? `based on v${baseVersion?.number ?? '?'}` : 'based on the model prediction'}
+          dirty={!!snap?.dirty}
+          saving={va.busy}
+          disabled={!session}
+          message={va.message}
+          lastDraftAt={drafts.lastDraftAt}
+          draftCurrent={drafts.draftRevision === snap?.revision}
+          onMessage={va.setMessage}
+          onSave={() => void va.save()}
+        />
+        {va.notice && (
+          <p className="text-sm text-slate-700" role="status" data-testid="editor-notice">
+            {va.notice}
+          </p>
+        )}
       </div>
       <aside className="flex w-full flex-col gap-4 lg:w-80">
-        <section><h2 className="mb-1 text-sm font-semibold">Labels</h2>
-          <LabelPanel counts={snap?.counts ?? null} spacing={session?.grid.spacing ?? null} active={settings.label} visible={view.visible}
-            onActive={(label) => setSettings({ label })} onVisible={(l, on) => setView((v) => ({ ...v, visible: { ...v.visible, [l]: on } }))} />
+        <section>
+          <h2 className="mb-1 text-sm font-semibold">Labels</h2>
+          <LabelPanel
+            counts={snap?.counts ?? null}
+            spacing={session?.grid.spacing ?? null}
+            active={settings.label}
+            visible={view.visible}
+            onActive={(label) => setSettings({ label })}
+            onVisible={(l, on) => setView((v) => ({ ...v, visible: { ...v.visible, [l]: on } }))}
+          />
         </section>
-        <section><h2 className="mb-1 text-sm font-semibold">View</h2>
-          <ViewPanel layout={view.layout} onLayout={(layout) => setView((v) => ({ ...v, layout }))} modality={view.modality} available={available} loaded={load.loaded} window={shownWindow} opacity={view.opacity}
-            onModality={(m) => setView((v) => ({ ...v, modality: m }))} onWindow={setWindow} onAutoWindow={autoWindow} onOpacity={(o) => setView((v) => ({ ...v, opacity: o }))} />
+        <section>
+          <h2 className="mb-1 text-sm font-semibold">View</h2>
+          <ViewPanel
+            layout={view.layout}
+            onLayout={(layout) => setView((v) => ({ ...v, layout }))}
+            modality={view.modality}
+            available={available}
+            loaded={load.loaded}
+            window={shownWindow}
+            opacity={view.opacity}
+            onModality={(m) => setView((v) => ({ ...v, modality: m }))}
+            onWindow={setWindow}
+            onAutoWindow={autoWindow}
+            onOpacity={(o) => setView((v) => ({ ...v, opacity: o }))}
+          />
         </section>
-        <section><h2 className="mb-1 text-sm font-semibold">Review</h2>
-          <ReviewPanel state={va.state} userId={user.id} onHead={onHead} busy={va.busy} onSubmit={() => void va.submit()} onApprove={() => void va.approve()} onReturn={(c) => void va.giveBack(c)} />
+        <section>
+          <h2 className="mb-1 text-sm font-semibold">Review</h2>
+          <ReviewPanel
+            state={va.state}
+            userId={user.id}
+            onHead={onHead}
+            busy={va.busy}
+            onSubmit={() => void va.submit()}
+            onApprove={() => void va.approve()}
+            onReturn={(c) => void va.giveBack(c)}
+          />
         </section>
-        <section><h2 className="mb-1 text-sm font-semibold">History</h2>
+        <section>
+          <h2 className="mb-1 text-sm font-semibold">History</h2>
           <ImportMask disabled={va.busy || !!snap?.dirty || !session} onImport={(f, m) => void va.importFile(f, m)} />
-          <HistoryPanel versions={va.state.versions} baseVersionId={va.base} dirty={!!snap?.dirty} busy={va.busy} onView={(v) => void va.view(v)} onCompare={(a, b) => void va.compare(a, b)} onRestore={(v) => void va.restore(v)} />
+          <HistoryPanel
+            versions={va.state.versions}
+            baseVersionId={va.base}
+            dirty={!!snap?.dirty}
+            busy={va.busy}
+            onView={(v) => void va.view(v)}
+            onCompare={(a, b) => void va.compare(a, b)}
+            onRestore={(v) => void va.restore(v)}
+          />
         </section>
       </aside>
     </div>

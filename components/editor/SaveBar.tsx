@@ -18,9 +18,20 @@ export interface SaveBarProps {
 export function SaveBar(p: SaveBarProps) {
   return (
     <div className="flex flex-wrap items-center gap-2 rounded border border-slate-200 bg-white p-2 text-sm">
-      <input aria-label="Version message" className="min-w-48 flex-1 rounded border border-slate-300 px-2 py-1" placeholder="What did you change?" value={p.message}
-        onChange={(e) => p.onMessage(e.target.value)} />
-      <button type="button" className="rounded bg-slate-900 px-3 py-1 text-white disabled:opacity-40" disabled={p.disabled || p.saving || !p.dirty} onClick={p.onSave} title="Save a new version (Ctrl+S)">
+      <input
+        aria-label="Version message"
+        className="min-w-48 flex-1 rounded border border-slate-300 px-2 py-1"
+        placeholder="What did you change?"
+        value={p.message}
+        onChange={(e) => p.onMessage(e.target.value)}
+      />
+      <button
+        type="button"
+        className="rounded bg-slate-900 px-3 py-1 text-white disabled:opacity-40"
+        disabled={p.disabled || p.saving || !p.dirty}
+        onClick={p.onSave}
+        title="Save a new version (Ctrl+S)"
+      >
         {p.saving ? 'Saving…' : 'Save version'}
       </button>
       <span className="text-xs text-slate-500" data-testid="save-state" data-dirty={p.dirty} data-draft-current={p.dirty && p.draftCurrent}>
@@ -51,11 +62,34 @@ export function ConflictNotice(p: ConflictProps) {
     <div role="alertdialog" aria-label="Save conflict" className="rounded border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950">
       <p className="font-medium">{save ? 'Not saved' : p.of === 'import' ? 'Not imported' : 'Not restored'}: someone else saved first</p>
       <p className="mt-1">{p.message}</p>
-      {!save && <p className="mt-1">Nothing was stored: load the latest version, then {p.of === 'import' ? 'import the file' : 'restore the version'} again if it is still needed.</p>}
+      {!save && (
+        <p className="mt-1">
+          Nothing was stored: load the latest version, then {p.of === 'import' ? 'import the file' : 'restore the version'} again if it is
+          still needed.
+        </p>
+      )}
       <div className="mt-2 flex flex-wrap gap-2">
-        {save && <button type="button" className="rounded bg-amber-700 px-3 py-1 text-white disabled:opacity-40" disabled={p.busy} onClick={p.onBranch}>Save mine as a branch</button>}
-        <button type="button" className="rounded border border-amber-700 px-3 py-1 disabled:opacity-40" disabled={p.busy} onClick={p.onReload}>{save ? 'Discard mine and load the latest' : 'Load the latest'}</button>
-        <button type="button" className="rounded px-3 py-1 underline" onClick={p.onDismiss}>{save ? 'Keep editing' : 'Dismiss'}</button>
+        {save && (
+          <button
+            type="button"
+            className="rounded bg-amber-700 px-3 py-1 text-white disabled:opacity-40"
+            disabled={p.busy}
+            onClick={p.onBranch}
+          >
+            Save mine as a branch
+          </button>
+        )}
+        <button
+          type="button"
+          className="rounded border border-amber-700 px-3 py-1 disabled:opacity-40"
+          disabled={p.busy}
+          onClick={p.onReload}
+        >
+          {save ? 'Discard mine and load the latest' : 'Load the latest'}
+        </button>
+        <button type="button" className="rounded px-3 py-1 underline" onClick={p.onDismiss}>
+          {save ? 'Keep editing' : 'Dismiss'}
+        </button>
       </div>
     </div>
   );
@@ -68,8 +102,17 @@ function ClaimNotice(p: ConflictProps) {
       <p className="font-medium">Not saved: this case is claimed by another radiologist</p>
       <p className="mt-1">{p.message}</p>
       <div className="mt-2 flex flex-wrap gap-2">
-        <button type="button" className="rounded bg-amber-700 px-3 py-1 text-white disabled:opacity-40" disabled={p.busy} onClick={p.onTakeOver}>Take over the case and save</button>
-        <button type="button" className="rounded px-3 py-1 underline" onClick={p.onDismiss}>Keep editing</button>
+        <button
+          type="button"
+          className="rounded bg-amber-700 px-3 py-1 text-white disabled:opacity-40"
+          disabled={p.busy}
+          onClick={p.onTakeOver}
+        >
+          Take over the case and save
+        </button>
+        <button type="button" className="rounded px-3 py-1 underline" onClick={p.onDismiss}>
+          Keep editing
+        </button>
       </div>
     </div>
   );
@@ -85,10 +128,14 @@ export interface DraftOfferProps {
 export function DraftOffer(p: DraftOfferProps) {
   return (
     <div role="alert" aria-label="Unsaved draft" className="rounded border border-blue-300 bg-blue-50 p-3 text-sm text-blue-950">
-      Unsaved edits from {new Date(p.savedAt).toLocaleString()} (based on {p.basedOn}) were kept in this browser.
-      Autosave waits until you restore or discard them.
-      <button type="button" className="ml-2 rounded bg-blue-800 px-2 py-0.5 text-white" onClick={p.onRestore}>Restore draft</button>
-      <button type="button" className="ml-2 underline" onClick={p.onDiscard}>Discard</button>
+      Unsaved edits from {new Date(p.savedAt).toLocaleString()} (based on {p.basedOn}) were kept in this browser. Autosave waits until you
+      restore or discard them.
+      <button type="button" className="ml-2 rounded bg-blue-800 px-2 py-0.5 text-white" onClick={p.onRestore}>
+        Restore draft
+      </button>
+      <button type="button" className="ml-2 underline" onClick={p.onDiscard}>
+        Discard
+      </button>
     </div>
   );
 }

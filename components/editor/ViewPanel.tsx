@@ -29,23 +29,51 @@ export function ViewPanel(p: ViewPanelProps) {
     <div className="flex flex-col gap-2 text-sm">
       <div className="flex flex-wrap gap-1" role="radiogroup" aria-label="Layout">
         {LAYOUTS.map((l) => (
-          <button key={l.key} type="button" role="radio" aria-checked={p.layout === l.key} onClick={() => p.onLayout(l.key)}
-            className={`rounded border px-2 py-1 ${p.layout === l.key ? 'border-slate-900 bg-slate-900 text-white' : 'border-slate-300 bg-white'}`}>{l.text}</button>
+          <button
+            key={l.key}
+            type="button"
+            role="radio"
+            aria-checked={p.layout === l.key}
+            onClick={() => p.onLayout(l.key)}
+            className={`rounded border px-2 py-1 ${p.layout === l.key ? 'border-slate-900 bg-slate-900 text-white' : 'border-slate-300 bg-white'}`}
+          >
+            {l.text}
+          </button>
         ))}
       </div>
       <div className="flex flex-wrap gap-1" role="radiogroup" aria-label="Modality">
         {MODALITIES.filter((m) => p.available.includes(m)).map((m) => (
-          <button key={m} type="button" role="radio" aria-checked={p.modality === m}
+          <button
+            key={m}
+            type="button"
+            role="radio"
+            aria-checked={p.modality === m}
             className={`rounded border px-2 py-1 ${p.modality === m ? 'border-slate-900 bg-slate-900 text-white' : 'border-slate-300 bg-white'}`}
-            title={`${MODALITY_NAMES[m]} (M cycles)`} onClick={() => p.onModality(m)}>{m}{p.modality === m && !p.loaded.includes(m) ? '…' : ''}</button>
+            title={`${MODALITY_NAMES[m]} (M cycles)`}
+            onClick={() => p.onModality(m)}
+          >
+            {m}
+            {p.modality === m && !p.loaded.includes(m) ? '…' : ''}
+          </button>
         ))}
       </div>
       <WindowLevelInputs range={p.window ?? [0, 0]} onChange={(lo, hi) => p.onWindow([lo, hi])} onAuto={p.onAutoWindow} />
-      <label className="flex items-center gap-2">Mask opacity
-        <input type="range" min={0} max={1} step={0.05} value={p.opacity} aria-label="Mask opacity" onChange={(e) => p.onOpacity(Number(e.target.value))} />
+      <label className="flex items-center gap-2">
+        Mask opacity
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={p.opacity}
+          aria-label="Mask opacity"
+          onChange={(e) => p.onOpacity(Number(e.target.value))}
+        />
         <span className="w-10 tabular-nums">{Math.round(p.opacity * 100)}%</span>
       </label>
-      <p className="text-xs text-slate-500">Scroll: change slice · Ctrl+click or Navigate (N): move the crosshair · right-drag a box: contrast from that region.</p>
+      <p className="text-xs text-slate-500">
+        Scroll: change slice · Ctrl+click or Navigate (N): move the crosshair · right-drag a box: contrast from that region.
+      </p>
     </div>
   );
 }

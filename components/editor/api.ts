@@ -5,7 +5,11 @@ import type { LabelVersionDto } from '@/lib/server/labels/store';
 /** Every network call the editor makes for binary data, in one place (actions cover the rest). */
 
 export class ApiError extends Error {
-  constructor(readonly code: string, message: string, readonly status: number) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
   }
 }

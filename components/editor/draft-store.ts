@@ -48,7 +48,14 @@ export function draftKey(userId: string, caseId: string, parentVersionId: string
 }
 
 export async function writeDraft(userId: string, caseId: string, parentVersionId: string | null, mask: Uint8Array): Promise<void> {
-  const draft: Draft = { key: draftKey(userId, caseId, parentVersionId), userId, caseId, parentVersionId, savedAt: Date.now(), rle: encodeRle(mask) };
+  const draft: Draft = {
+    key: draftKey(userId, caseId, parentVersionId),
+    userId,
+    caseId,
+    parentVersionId,
+    savedAt: Date.now(),
+    rle: encodeRle(mask),
+  };
   await run('readwrite', (s) => s.put(draft));
 }
 

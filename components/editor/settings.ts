@@ -66,7 +66,13 @@ export interface ViewSettings {
   windows: Partial<Record<Modality, [number, number]>>;
 }
 
-export const DEFAULT_VIEW: ViewSettings = { layout: 'multi', modality: 'T1C', opacity: 0.6, visible: { 1: true, 2: true, 3: true }, windows: {} };
+export const DEFAULT_VIEW: ViewSettings = {
+  layout: 'multi',
+  modality: 'T1C',
+  opacity: 0.6,
+  visible: { 1: true, 2: true, 3: true },
+  windows: {},
+};
 
 /** Colours of the diff overlay: added green, removed red, relabelled orange. */
 export const DIFF_STYLE_COLOURS: Record<EditLabel, [number, number, number]> = { 1: [40, 220, 90], 2: [240, 50, 50], 3: [255, 150, 0] };

@@ -17,7 +17,11 @@ export interface ToolHandlers {
  * contrast, crosshair).
  */
 export function useCanvasTools(
-  containerRef: RefObject<HTMLDivElement | null>, viewer: MaskViewer | null, session: EditSession | null, enabled: boolean, handlers: RefObject<ToolHandlers>,
+  containerRef: RefObject<HTMLDivElement | null>,
+  viewer: MaskViewer | null,
+  session: EditSession | null,
+  enabled: boolean,
+  handlers: RefObject<ToolHandlers>,
 ) {
   useEffect(() => {
     const el = containerRef.current;

@@ -34,7 +34,11 @@ export function useDrafts(userId: string, caseId: string, session: EditSession |
     offered.current = offer;
   }, [offer]);
   const noop = useCallback(() => () => {}, []);
-  const snap = useSyncExternalStore(session?.subscribe ?? noop, () => session?.getSnapshot() ?? null, () => null);
+  const snap = useSyncExternalStore(
+    session?.subscribe ?? noop,
+    () => session?.getSnapshot() ?? null,
+    () => null,
+  );
 
   useEffect(() => {
     if (!session) return;

@@ -25,22 +25,33 @@ export function useEditorCommands(d: Deps) {
   const { viewer, session, settings, editable, notify } = d;
   const intensities = useRef(new Map<string, Float32Array>());
 
-  const valuesFor = useCallback((modality: Modality): Float32Array | null => {
-    let v = intensities.current.get(modality);
-    if (!v) {
-      v = viewer?.rasIntensities(modality) ?? undefined;
-      if (v) intensities.current.set(modality, v);
-    }
-    return v ?? null;
-  }, [viewer]);
+  const valuesFor = useCallback(
+    (modality: Modality): Float32Array | null => {
+      let v = intensities.current.get(modality);
+      if (!v) {
+        v = viewer?.rasIntensities(modality) ?? undefined;
+        if (v) intensities.current.set(modality, v);
+      }
+      return v ?? null;
+    },
+    [viewer],
+  );
 
-  const toolSpec = useCallback((s: ToolSettings): ToolSpec => {
-    const values = s.threshold.enabled ? valuesFor(s.threshold.modality) : null;
-    return {
-      kind: s.tool === 'eraser' ? 'eraser' : 'brush', label: s.label, sizeMm: s.sizeMm, sphere: s.sphere, protection: s.protection,
-      eraseAnyLabel: s.eraseAnyLabel, range: values ? { values, lo: s.threshold.lo, hi: s.threshold.hi } : null,
-    };
-  }, [valuesFor]);
+  const toolSpec = useCallback(
+    (s: ToolSettings): ToolSpec => {
+      const values = s.threshold.enabled ? valuesFor(s.threshold.modality) : null;
+      return {
+        kind: s.tool === 'eraser' ? 'eraser' : 'brush',
+        label: s.label,
+        sizeMm: s.sizeMm,
+        sphere: s.sphere,
+        protection: s.protection,
+        eraseAnyLabel: s.eraseAnyLabel,
+        range: values ? { values, lo: s.threshold.lo, hi: s.threshold.hi } : null,
+      };
+    },
+    [valuesFor],
+  );
 
   // Mouse listeners are bound once; they read the latest settings through this ref.
   const handlers = useRef<ToolHandlers>({ active: () => null, onFillResult: () => {} });
@@ -50,10 +61,16 @@ export function useEditorCommands(d: Deps) {
         if (!editable || settings.tool === 'navigate') return null;
         const spec = toolSpec(settings);
         // Never paint unconstrained while the threshold modality is still being decoded.
-        if (settings.threshold.enabled && !spec.range) return void notify(`Loading ${settings.threshold.modality} for threshold painting…`), null;
+        if (settings.threshold.enabled && !spec.range)
+          return (void notify(`Loading ${settings.threshold.modality} for threshold painting…`), null);
         return { kind: settings.tool === 'fill' ? 'fill' : 'stroke', spec, fill3d: settings.fill3d };
       },
-      onFillResult: (n) => notify(n < 0 ? 'Fill stopped: the region is larger than 5 million voxels (is the outline closed?). Nothing changed.' : `Filled ${n.toLocaleString()} voxels.`),
+      onFillResult: (n) =>
+        notify(
+          n < 0
+            ? 'Fill stopped: the region is larger than 5 million voxels (is the outline closed?). Nothing changed.'
+            : `Filled ${n.toLocaleString()} voxels.`,
+        ),
     };
   });
 
@@ -67,7 +84,11 @@ export function useEditorCommands(d: Deps) {
   const interpolate = useCallback(() => {
     if (!session || !editable) return;
     const r = session.interpolate(settings.label, settings.protection.mode === 'any' ? { mode: 'background' } : settings.protection);
-    notify(r.filledSlices ? `Filled ${r.filledSlices} slices (${r.changedVoxels.toLocaleString()} voxels).` : 'No gap to fill: draw the label on two slices with empty slices between them.');
+    notify(
+      r.filledSlices
+        ? `Filled ${r.filledSlices} slices (${r.changedVoxels.toLocaleString()} voxels).`
+        : 'No gap to fill: draw the label on two slices with empty slices between them.',
+    );
   }, [session, editable, settings.label, settings.protection, notify]);
 
   const removeIslands = useCallback(() => {
@@ -76,27 +97,43 @@ export function useEditorCommands(d: Deps) {
     notify(`Removed ${r.removedComponents} island(s) (${r.removedVoxels.toLocaleString()} voxels); kept ${r.keptComponents}.`);
   }, [session, editable, settings.islandsMinMl, settings.islandsScope, settings.label, notify]);
 
-  const run = useCallback((c: EditorCommand) => {
-    switch (c.kind) {
-      case 'tool': return d.setSettings({ tool: c.tool });
-      case 'label': return d.setSettings({ label: c.label });
-      case 'size': return d.setSettings({ sizeMm: nextSize(settings.sizeMm, c.delta) });
-      case 'toggleSphere': return d.setSettings({ sphere: !settings.sphere });
-      case 'toggleThreshold': return d.setSettings({ threshold: { ...settings.threshold, enabled: !settings.threshold.enabled } });
-      case 'cycleProtection': {
-        const i = PROTECTIONS.findIndex((p) => p.key === protectionKey(settings.protection));
-        return d.setSettings({ protection: PROTECTIONS[(i + 1) % PROTECTIONS.length].rule });
+  const run = useCallback(
+    (c: EditorCommand) => {
+      switch (c.kind) {
+        case 'tool':
+          return d.setSettings({ tool: c.tool });
+        case 'label':
+          return d.setSettings({ label: c.label });
+        case 'size':
+          return d.setSettings({ sizeMm: nextSize(settings.sizeMm, c.delta) });
+        case 'toggleSphere':
+          return d.setSettings({ sphere: !settings.sphere });
+        case 'toggleThreshold':
+          return d.setSettings({ threshold: { ...settings.threshold, enabled: !settings.threshold.enabled } });
+        case 'cycleProtection': {
+          const i = PROTECTIONS.findIndex((p) => p.key === protectionKey(settings.protection));
+          return d.setSettings({ protection: PROTECTIONS[(i + 1) % PROTECTIONS.length].rule });
+        }
+        case 'toggleLabelVisibility':
+          return d.onToggleVisible(c.label);
+        case 'interpolate':
+          return interpolate();
+        case 'removeIslands':
+          return removeIslands();
+        case 'undo':
+          return void (editable && session?.undo());
+        case 'redo':
+          return void (editable && session?.redo());
+        case 'save':
+          return d.onSave();
+        case 'nextModality':
+          return d.onNextModality();
+        case 'opacity':
+          return d.onOpacity(c.delta);
       }
-      case 'toggleLabelVisibility': return d.onToggleVisible(c.label);
-      case 'interpolate': return interpolate();
-      case 'removeIslands': return removeIslands();
-      case 'undo': return void (editable && session?.undo());
-      case 'redo': return void (editable && session?.redo());
-      case 'save': return d.onSave();
-      case 'nextModality': return d.onNextModality();
-      case 'opacity': return d.onOpacity(c.delta);
-    }
-  }, [d, settings, interpolate, removeIslands, editable, session]);
+    },
+    [d, settings, interpolate, removeIslands, editable, session],
+  );
 
   const runRef = useRef(run);
   useLayoutEffect(() => {

@@ -36,7 +36,10 @@ interface Opened {
  * WebGL context the new viewer shows the session's mask, so no edit is lost.
  */
 export function useEditorViewer(
-  canvasRef: RefObject<HTMLCanvasElement | null>, volumes: ViewerVolume[], firstModality: string, maskSha256: string | null,
+  canvasRef: RefObject<HTMLCanvasElement | null>,
+  volumes: ViewerVolume[],
+  firstModality: string,
+  maskSha256: string | null,
 ): ViewerLoad {
   const [loaded, setLoaded] = useState<string[]>([]);
   const pending = useRef(new Map<string, Promise<void>>());

@@ -20,7 +20,10 @@ const STYLE = {
 
 /** Centre of the labelled voxels (RAS drawing grid): where the crosshair starts, so the tumour is in view. */
 function centroid(mask: Uint8Array, dims: readonly number[]): [number, number, number] | null {
-  let n = 0, sx = 0, sy = 0, sz = 0;
+  let n = 0,
+    sx = 0,
+    sy = 0,
+    sz = 0;
   const [nx, ny] = dims;
   for (let i = 0; i < mask.length; i++) {
     if (!mask[i]) continue;
@@ -42,10 +45,18 @@ function volumeFor(info: ComparisonCaseDto, modality: string) {
 }
 
 /** One pane: the case image with one mask; a new modality is decoded into the same viewer and swapped in. */
-function usePane(canvasRef: RefObject<HTMLCanvasElement | null>, info: ComparisonCaseDto | null, which: MaskWhich, modality: string, volumeBytes: VolumeBytes): Pane {
+function usePane(
+  canvasRef: RefObject<HTMLCanvasElement | null>,
+  info: ComparisonCaseDto | null,
+  which: MaskWhich,
+  modality: string,
+  volumeBytes: VolumeBytes,
+): Pane {
   const url = info?.masks[which] ?? null;
   const pane = useNiivue<Uint8Array>({
-    canvasRef, openKey: info, enabled: !!url,
+    canvasRef,
+    openKey: info,
+    enabled: !!url,
     open: async ({ create, live, signal }) => {
       const volume = volumeFor(info!, modality);
       const image = volumeBytes(volume.url);
@@ -113,8 +124,15 @@ export function CompareViewer({ evaluationId, caseId }: { evaluationId: string; 
   const candidate = usePane(candidateCanvas, info, 'candidate', modality, volumeBytes);
   const panes = [reference, baseline, candidate];
   const failed = infoError ?? panes.find((p) => p.error && p.status !== 'lost')?.error ?? null;
-  const status = failed ? 'error' : !info ? 'loading' : panes.some((p) => p.status === 'lost') ? 'lost'
-    : panes.every((p) => p.status === 'ready' || p.status === 'idle') ? 'ready' : 'loading';
+  const status = failed
+    ? 'error'
+    : !info
+      ? 'loading'
+      : panes.some((p) => p.status === 'lost')
+        ? 'lost'
+        : panes.every((p) => p.status === 'ready' || p.status === 'idle')
+          ? 'ready'
+          : 'loading';
   const message = failed ?? panes.find((p) => p.status === 'lost')?.error;
 
   const ready = status === 'ready';
@@ -139,24 +157,46 @@ export function CompareViewer({ evaluationId, caseId }: { evaluationId: string; 
   }, [ready, reference.viewer, baseline.viewer, candidate.viewer]);
 
   return (
-    <section aria-label="Side-by-side viewer" data-testid="compare-viewer" data-status={status} className="rounded-lg border border-slate-200 bg-white p-3">
+    <section
+      aria-label="Side-by-side viewer"
+      data-testid="compare-viewer"
+      data-status={status}
+      className="rounded-lg border border-slate-200 bg-white p-3"
+    >
       <div className="mb-2 flex items-center gap-3 text-sm">
         <span className="font-medium">{info?.externalId ?? 'Loading case…'}</span>
         <label className="flex items-center gap-1">
           Image
           <select value={modality} onChange={(e) => setModality(e.target.value)} className="rounded border border-slate-300 px-1 py-0.5">
-            {(info?.volumes ?? [{ modality: 'T1C' }]).map((v) => <option key={v.modality} value={v.modality}>{v.modality}</option>)}
+            {(info?.volumes ?? [{ modality: 'T1C' }]).map((v) => (
+              <option key={v.modality} value={v.modality}>
+                {v.modality}
+              </option>
+            ))}
           </select>
         </label>
         {status === 'loading' && <span className="text-slate-500">loading…</span>}
-        {status === 'error' && <span role="alert" className="text-red-700">{message}</span>}
-        {status === 'lost' && <span role="status" className="text-amber-800">{message}</span>}
+        {status === 'error' && (
+          <span role="alert" className="text-red-700">
+            {message}
+          </span>
+        )}
+        {status === 'lost' && (
+          <span role="status" className="text-amber-800">
+            {message}
+          </span>
+        )}
       </div>
       <div className="grid gap-2 md:grid-cols-3">
         {PANES.map((p, i) => (
           <figure key={p.which} className="flex flex-col" data-pane={p.which}>
-            <figcaption className="mb-1 text-xs font-medium text-slate-600">{p.title}{info && !info.masks[p.which] ? ' — none' : ''}</figcaption>
-            <div className="h-80 bg-black"><canvas ref={canvases[i]} /></div>
+            <figcaption className="mb-1 text-xs font-medium text-slate-600">
+              {p.title}
+              {info && !info.masks[p.which] ? ' — none' : ''}
+            </figcaption>
+            <div className="h-80 bg-black">
+              <canvas ref={canvases[i]} />
+            </div>
           </figure>
         ))}
       </div>

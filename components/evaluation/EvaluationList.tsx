@@ -23,7 +23,14 @@ export function EvaluationList({ rows }: { rows: EvaluationRowDto[] }) {
         { header: 'Finished', cell: (e) => formatDateTime(e.finishedAt) },
         {
           header: 'Compare',
-          cell: (e) => (e.finishedAt ? <Link className="text-blue-700 underline" href={`/models/compare?candidate=${e.candidate.id}&evaluation=${e.id}`}>open</Link> : '—'),
+          cell: (e) =>
+            e.finishedAt ? (
+              <Link className="text-blue-700 underline" href={`/models/compare?candidate=${e.candidate.id}&evaluation=${e.id}`}>
+                open
+              </Link>
+            ) : (
+              '—'
+            ),
         },
       ]}
     />

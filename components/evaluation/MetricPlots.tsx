@@ -16,7 +16,9 @@ export function MetricPlots({ rows, region }: { rows: ComparisonRowDto[]; region
     if (g.baseline !== null) out.push({ set: r.setName, model: 'production', dice: g.baseline, case: r.externalId });
     return out;
   });
-  const diffs = rows.filter((r) => r.regions[region].diff !== null).map((r) => ({ set: r.setName, diff: r.regions[region].diff!, case: r.externalId }));
+  const diffs = rows
+    .filter((r) => r.regions[region].diff !== null)
+    .map((r) => ({ set: r.setName, diff: r.regions[region].diff!, case: r.externalId }));
   // One row per set and model ("set · model"), so long set names sit on the left axis instead of clipped facet labels.
   const rowOf = (d: { set: string; model: string }) => `${d.set} · ${d.model}`;
   const boxes = usePlot(
@@ -29,7 +31,13 @@ export function MetricPlots({ rows, region }: { rows: ComparisonRowDto[]; region
         color: { domain: ['production', 'candidate'], range: ['#94a3b8', '#2563eb'], legend: true },
         marks: [
           Plot.boxX(long, { x: 'dice', y: rowOf, stroke: 'model', fill: 'model', fillOpacity: 0.15 }),
-          Plot.dot(long, { x: 'dice', y: rowOf, fill: 'model', r: 2.5, title: (d: { case: string; dice: number }) => `${d.case}: ${d.dice.toFixed(3)}` }),
+          Plot.dot(long, {
+            x: 'dice',
+            y: rowOf,
+            fill: 'model',
+            r: 2.5,
+            title: (d: { case: string; dice: number }) => `${d.case}: ${d.dice.toFixed(3)}`,
+          }),
         ],
       }),
     [rows, region],
@@ -45,7 +53,13 @@ export function MetricPlots({ rows, region }: { rows: ComparisonRowDto[]; region
             y: { label: null },
             marks: [
               Plot.ruleX([0], { stroke: '#0f172a' }),
-              Plot.dot(diffs, { x: 'diff', y: 'set', fill: (d: { diff: number }) => (d.diff < 0 ? '#b91c1c' : '#047857'), r: 3, title: (d: { case: string; diff: number }) => `${d.case}: ${d.diff.toFixed(3)}` }),
+              Plot.dot(diffs, {
+                x: 'diff',
+                y: 'set',
+                fill: (d: { diff: number }) => (d.diff < 0 ? '#b91c1c' : '#047857'),
+                r: 3,
+                title: (d: { case: string; diff: number }) => `${d.case}: ${d.diff.toFixed(3)}`,
+              }),
             ],
           }),
     [rows, region],

@@ -12,7 +12,8 @@ export function FlagList({ flags }: { flags: FlagDto[] }) {
           <div className="flex flex-wrap items-center gap-2">
             <Badge tone="bad">{FLAG_REASON_LABELS[f.reason]}</Badge>
             <span className="text-slate-600">
-              {f.author.name} ({f.author.role.toLowerCase().replace('_', ' ')}), <time dateTime={f.createdAt}>{new Date(f.createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC</time>
+              {f.author.name} ({f.author.role.toLowerCase().replace('_', ' ')}),{' '}
+              <time dateTime={f.createdAt}>{new Date(f.createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC</time>
             </span>
             {f.model && <span className="text-xs text-slate-500">on {f.model}</span>}
           </div>

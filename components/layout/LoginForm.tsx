@@ -31,10 +31,24 @@ export function LoginForm() {
       </label>
       <label className="block text-sm">
         <span className="mb-1 block font-medium">Password</span>
-        <input name="password" type="password" required autoComplete="current-password" className="w-full rounded border border-slate-300 px-3 py-2" />
+        <input
+          name="password"
+          type="password"
+          required
+          autoComplete="current-password"
+          className="w-full rounded border border-slate-300 px-3 py-2"
+        />
       </label>
-      {error && <p role="alert" className="text-sm text-red-700">{error}</p>}
-      <button type="submit" disabled={pending} className="w-full rounded bg-slate-900 px-3 py-2 text-sm font-medium text-white disabled:opacity-50">
+      {error && (
+        <p role="alert" className="text-sm text-red-700">
+          {error}
+        </p>
+      )}
+      <button
+        type="submit"
+        disabled={pending}
+        className="w-full rounded bg-slate-900 px-3 py-2 text-sm font-medium text-white disabled:opacity-50"
+      >
         {pending ? 'Signing in…' : 'Sign in'}
       </button>
     </form>

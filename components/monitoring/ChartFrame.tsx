@@ -1,5 +1,15 @@
 /** Title, caption and a box for a chart; `testId` lets tests find the figure. */
-export function ChartFrame({ title, caption, testId, children }: { title: string; caption?: string; testId: string; children: React.ReactNode }) {
+export function ChartFrame({
+  title,
+  caption,
+  testId,
+  children,
+}: {
+  title: string;
+  caption?: string;
+  testId: string;
+  children: React.ReactNode;
+}) {
   return (
     <figure className="rounded-lg border border-slate-200 bg-white p-4" data-testid={testId}>
       <figcaption className="mb-2">

@@ -22,7 +22,12 @@ function histogramRows(production: number[], reference: number[]) {
   const width = (Math.max(...all) - lo) / BINS || 1;
   const edges = Array.from({ length: BINS - 1 }, (_, i) => lo + (i + 1) * width);
   return (['reference', 'production'] as const).flatMap((source) =>
-    binShares(source === 'reference' ? reference : production, edges).map((share, i) => ({ source, x1: lo + i * width, x2: lo + (i + 1) * width, share })),
+    binShares(source === 'reference' ? reference : production, edges).map((share, i) => ({
+      source,
+      x1: lo + i * width,
+      x2: lo + (i + 1) * width,
+      share,
+    })),
   );
 }
 
@@ -40,7 +45,10 @@ export function DistributionOverlay({ kind, label, unit, production, reference }
         y: { label: 'share of cases', grid: true },
         color: COLORS,
         // explicit y1/y2: the two histograms overlap instead of stacking
-        marks: [Plot.rectY(histogramRows(production, reference), { x1: 'x1', x2: 'x2', y1: 0, y2: 'share', fill: 'source', fillOpacity: 0.5 }), Plot.ruleY([0])],
+        marks: [
+          Plot.rectY(histogramRows(production, reference), { x1: 'x1', x2: 'x2', y1: 0, y2: 'share', fill: 'source', fillOpacity: 0.5 }),
+          Plot.ruleY([0]),
+        ],
       }),
     [production, reference, label, unit],
   );
@@ -58,7 +66,11 @@ export function DistributionOverlay({ kind, label, unit, production, reference }
     });
   }, [production, reference, label, unit]);
   return (
-    <ChartFrame title={label} caption={`${production.length} production cases vs the model card's training reference`} testId={`overlay-${kind}`}>
+    <ChartFrame
+      title={label}
+      caption={`${production.length} production cases vs the model card's training reference`}
+      testId={`overlay-${kind}`}
+    >
       <div className="grid gap-2 md:grid-cols-2">
         <div ref={hist} data-testid={`histogram-${kind}`} />
         <div ref={cdf} data-testid={`ecdf-${kind}`} />

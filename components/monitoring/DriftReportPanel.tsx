@@ -17,7 +17,8 @@ function show(v: CheckResult['value'], unit?: string): string {
 }
 
 function referenceText(c: CheckResult): string {
-  const r = c.reference as { median?: number; low?: number; high?: number; quantile?: number; population?: string } | string | unknown[] | null;
+  const r = c.reference as
+    { median?: number; low?: number; high?: number; quantile?: number; population?: string } | string | unknown[] | null;
   if (typeof r === 'string') return r;
   if (Array.isArray(r)) return r.map((x) => (Array.isArray(x) ? x.join('×') : String(x))).join(', ');
   if (r && typeof r === 'object' && r.median != null && r.low != null && r.high != null)
@@ -27,7 +28,8 @@ function referenceText(c: CheckResult): string {
 
 /** The per-case drift report: the verdict, its reasons, and every check by family (value, reference, verdict). */
 export function DriftReportPanel({ report }: { report: CaseDriftReportDto | null }) {
-  if (!report) return <p className="text-sm text-slate-500">No drift report yet: it is written after the production model segments the case.</p>;
+  if (!report)
+    return <p className="text-sm text-slate-500">No drift report yet: it is written after the production model segments the case.</p>;
   return (
     <section aria-label="Drift report" className="space-y-3 text-sm">
       <p>
@@ -47,11 +49,19 @@ export function DriftReportPanel({ report }: { report: CaseDriftReportDto | null
         return (
           <details key={f.key} open={checks.some((c) => c.verdict === 'fail')} className="rounded border border-slate-200 bg-white">
             <summary className="cursor-pointer px-3 py-2 font-medium">
-              {f.title} <span className="text-xs text-slate-500">({checks.filter((c) => c.verdict === 'fail').length} failed of {checks.length})</span>
+              {f.title}{' '}
+              <span className="text-xs text-slate-500">
+                ({checks.filter((c) => c.verdict === 'fail').length} failed of {checks.length})
+              </span>
             </summary>
             <table className="w-full text-left text-xs">
               <thead className="bg-slate-50 text-slate-500">
-                <tr><th className="px-3 py-1">Check</th><th className="px-3 py-1">Value</th><th className="px-3 py-1">Reference</th><th className="px-3 py-1">Verdict</th></tr>
+                <tr>
+                  <th className="px-3 py-1">Check</th>
+                  <th className="px-3 py-1">Value</th>
+                  <th className="px-3 py-1">Reference</th>
+                  <th className="px-3 py-1">Verdict</th>
+                </tr>
               </thead>
               <tbody>
                 {checks.map((c) => (
@@ -59,7 +69,9 @@ export function DriftReportPanel({ report }: { report: CaseDriftReportDto | null
                     <td className="px-3 py-1">{c.label}</td>
                     <td className="px-3 py-1">{show(c.value, c.unit)}</td>
                     <td className="px-3 py-1 text-slate-500">{referenceText(c)}</td>
-                    <td className="px-3 py-1"><Badge tone={TONE[c.verdict]}>{c.verdict}</Badge></td>
+                    <td className="px-3 py-1">
+                      <Badge tone={TONE[c.verdict]}>{c.verdict}</Badge>
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -9,7 +9,8 @@ const pval = (p: number | null) => (p == null ? '—' : p < 1e-4 ? p.toExponenti
 
 /** Windows whose tracked quantities drifted from the reference (alerts first, then warnings). */
 export function AlertTable({ alerts }: { alerts: AlertRow[] }) {
-  if (alerts.length === 0) return <EmptyState title="No drift alerts">Every tracked quantity is within its training reference in every window.</EmptyState>;
+  if (alerts.length === 0)
+    return <EmptyState title="No drift alerts">Every tracked quantity is within its training reference in every window.</EmptyState>;
   return (
     <DataTable<AlertRow>
       label="Drift alerts"
@@ -25,7 +26,8 @@ export function AlertTable({ alerts }: { alerts: AlertRow[] }) {
 
 /** PSI, KS p-value and Wasserstein distance of each tracked quantity in the latest window. */
 export function QuantityTable({ rows }: { rows: QuantityRow[] }) {
-  if (rows.length === 0) return <EmptyState title="No windows yet">Drift statistics appear once production cases have drift reports.</EmptyState>;
+  if (rows.length === 0)
+    return <EmptyState title="No windows yet">Drift statistics appear once production cases have drift reports.</EmptyState>;
   return (
     <DataTable<QuantityRow>
       label="Latest window"

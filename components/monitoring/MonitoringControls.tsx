@@ -19,7 +19,9 @@ export function MonitoringControls({ window, split }: { window: string; split: s
           <option value="scanner">scanner</option>
         </select>
       </label>
-      <button type="submit" className="rounded bg-slate-800 px-3 py-1 text-white">Show</button>
+      <button type="submit" className="rounded bg-slate-800 px-3 py-1 text-white">
+        Show
+      </button>
     </form>
   );
 }

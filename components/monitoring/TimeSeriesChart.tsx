@@ -33,7 +33,16 @@ export function TimeSeriesChart({ title, caption, testId, points, yLabel, percen
       color: { legend: true },
       marks: [
         Plot.line(points, { x: 'index', y: 'value', fy: 'series', stroke: 'segment', marker: 'circle' }),
-        Plot.tip(points, Plot.pointer({ x: 'index', y: 'value', fy: 'series', title: (p: TimeSeriesPoint) => `${p.window} (${p.segment})\n${p.series}: ${percent ? `${(p.value * 100).toFixed(1)}%` : p.value.toPrecision(3)}` })),
+        Plot.tip(
+          points,
+          Plot.pointer({
+            x: 'index',
+            y: 'value',
+            fy: 'series',
+            title: (p: TimeSeriesPoint) =>
+              `${p.window} (${p.segment})\n${p.series}: ${percent ? `${(p.value * 100).toFixed(1)}%` : p.value.toPrecision(3)}`,
+          }),
+        ),
       ],
     });
   }, [points, yLabel, percent]);

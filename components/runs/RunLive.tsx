@@ -31,20 +31,40 @@ export function RunLive({ initial, canCancel }: { initial: RunStatusDto; canCanc
     <section aria-label="Run progress" className="space-y-4">
       <div className="flex items-center gap-3">
         <span>Status:</span>
-        <span data-testid="run-status"><RunStatusBadge status={run.status} /></span>
+        <span data-testid="run-status">
+          <RunStatusBadge status={run.status} />
+        </span>
         {canCancel && isLive(run.status) && <CancelButton runId={run.id} />}
       </div>
       <ProgressBar value={run.progress} label="Training progress" />
-      {run.error && <p role="alert" className="text-red-700">{run.error}</p>}
+      {run.error && (
+        <p role="alert" className="text-red-700">
+          {run.error}
+        </p>
+      )}
       {run.resultModel && (
         <p>
-          Registered model <Link className="text-blue-700 underline" href="/models">{run.resultModel.name}@{run.resultModel.version}</Link>{' '}
+          Registered model{' '}
+          <Link className="text-blue-700 underline" href="/models">
+            {run.resultModel.name}@{run.resultModel.version}
+          </Link>{' '}
           ({run.resultModel.stage}); evaluation queued.
         </p>
       )}
-      {run.externalUrl && <p>External run: <a className="text-blue-700 underline" href={run.externalUrl} target="_blank" rel="noreferrer">{run.externalUrl}</a></p>}
+      {run.externalUrl && (
+        <p>
+          External run:{' '}
+          <a className="text-blue-700 underline" href={run.externalUrl} target="_blank" rel="noreferrer">
+            {run.externalUrl}
+          </a>
+        </p>
+      )}
       <LogView text={run.logTail} />
-      {run.hasLog && <a className="text-sm text-blue-700 underline" href={`/api/runs/${run.id}/log`}>Download the full log</a>}
+      {run.hasLog && (
+        <a className="text-sm text-blue-700 underline" href={`/api/runs/${run.id}/log`}>
+          Download the full log
+        </a>
+      )}
     </section>
   );
 }
@@ -56,7 +76,11 @@ function LogView({ text }: { text: string }) {
     if (el) el.scrollTop = el.scrollHeight; // follow the newest lines
   }, [text]);
   return (
-    <pre ref={ref} className="max-h-96 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-4 text-xs text-slate-100" aria-label="Run log">
+    <pre
+      ref={ref}
+      className="max-h-96 overflow-auto whitespace-pre-wrap rounded bg-slate-900 p-4 text-xs text-slate-100"
+      aria-label="Run log"
+    >
       {text || 'No output yet.'}
     </pre>
   );
@@ -74,10 +98,19 @@ function CancelButton({ runId }: { runId: string }) {
   }
   return (
     <>
-      <button type="button" onClick={onClick} disabled={pending} className="rounded border border-red-300 px-3 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-50">
+      <button
+        type="button"
+        onClick={onClick}
+        disabled={pending}
+        className="rounded border border-red-300 px-3 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-50"
+      >
         {pending ? 'Cancelling…' : 'Cancel run'}
       </button>
-      {error && <span role="alert" className="text-sm text-red-700">{error}</span>}
+      {error && (
+        <span role="alert" className="text-sm text-red-700">
+          {error}
+        </span>
+      )}
     </>
   );
 }

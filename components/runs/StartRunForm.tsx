@@ -32,12 +32,18 @@ export function StartRunForm({ options }: { options: StartRunOptions }) {
 
   const p = options.production;
   return (
-    <form onSubmit={onSubmit} className="mb-8 grid max-w-3xl grid-cols-2 gap-4 rounded-lg border border-slate-200 bg-white p-4" aria-label="Start a training run">
+    <form
+      onSubmit={onSubmit}
+      className="mb-8 grid max-w-3xl grid-cols-2 gap-4 rounded-lg border border-slate-200 bg-white p-4"
+      aria-label="Start a training run"
+    >
       <h2 className="col-span-2 text-lg font-semibold">Start a training run</h2>
       <label className="flex flex-col gap-1 text-sm">
         Start from
         <select name="init" defaultValue={p ? 'production' : 'scratch'} className={field}>
-          <option value="production" disabled={!p}>{p ? `Production model ${p.name}@${p.version} (fine-tune)` : 'Production model (none yet)'}</option>
+          <option value="production" disabled={!p}>
+            {p ? `Production model ${p.name}@${p.version} (fine-tune)` : 'Production model (none yet)'}
+          </option>
           <option value="scratch">A new network (from scratch)</option>
         </select>
       </label>
@@ -45,7 +51,11 @@ export function StartRunForm({ options }: { options: StartRunOptions }) {
         Configuration preset
         <select name="config" defaultValue="" className={field}>
           <option value="">{p?.preset ? `As the parent (${p.preset}) or default` : 'default'}</option>
-          {options.configs.map((c) => <option key={c} value={c}>{c}</option>)}
+          {options.configs.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
         </select>
       </label>
       <label className="flex flex-col gap-1 text-sm">
@@ -60,14 +70,23 @@ export function StartRunForm({ options }: { options: StartRunOptions }) {
       <label className="flex flex-col gap-1 text-sm">
         Runner
         <select name="runner" defaultValue="LOCAL" className={field}>
-          {options.runners.map((r) => <option key={r.value} value={r.value} disabled={!r.available}>{r.label}{r.available ? '' : ' (not configured)'}</option>)}
+          {options.runners.map((r) => (
+            <option key={r.value} value={r.value} disabled={!r.available}>
+              {r.label}
+              {r.available ? '' : ' (not configured)'}
+            </option>
+          ))}
         </select>
       </label>
       <div className="col-span-2 flex items-center gap-4">
         <button type="submit" disabled={pending} className="rounded bg-blue-700 px-4 py-2 text-white disabled:opacity-50">
           {pending ? 'Starting…' : 'Start training'}
         </button>
-        {error && <p role="alert" className="text-red-700">{error}</p>}
+        {error && (
+          <p role="alert" className="text-red-700">
+            {error}
+          </p>
+        )}
       </div>
     </form>
   );

@@ -108,8 +108,12 @@ export class MaskViewer {
   /** Multiplanar (linked axial, coronal, sagittal: one crosshair), with or without the 3D render, or one large view. */
   setLayout(layout: ViewerLayout) {
     const types = {
-      multi: SLICE_TYPE.MULTIPLANAR, multi3d: SLICE_TYPE.MULTIPLANAR, axial: SLICE_TYPE.AXIAL, coronal: SLICE_TYPE.CORONAL,
-      sagittal: SLICE_TYPE.SAGITTAL, render: SLICE_TYPE.RENDER,
+      multi: SLICE_TYPE.MULTIPLANAR,
+      multi3d: SLICE_TYPE.MULTIPLANAR,
+      axial: SLICE_TYPE.AXIAL,
+      coronal: SLICE_TYPE.CORONAL,
+      sagittal: SLICE_TYPE.SAGITTAL,
+      render: SLICE_TYPE.RENDER,
     };
     this.nv.opts.multiplanarShowRender = layout === 'multi3d' ? SHOW_RENDER.ALWAYS : SHOW_RENDER.NEVER;
     this.nv.setSliceType(types[layout]);
@@ -132,7 +136,10 @@ export class MaskViewer {
   grid(): MaskGrid {
     const back = this.nv.back;
     if (!back?.dimsRAS || !back.pixDimsRAS) throw new Error('no volume loaded');
-    return { dims: [back.dimsRAS[1], back.dimsRAS[2], back.dimsRAS[3]], spacing: [back.pixDimsRAS[1], back.pixDimsRAS[2], back.pixDimsRAS[3]] };
+    return {
+      dims: [back.dimsRAS[1], back.dimsRAS[2], back.dimsRAS[3]],
+      spacing: [back.pixDimsRAS[1], back.pixDimsRAS[2], back.pixDimsRAS[3]],
+    };
   }
 
   /** Shows `mask` (owned by the caller and edited in place) as the drawing layer. */
@@ -176,8 +183,12 @@ export class MaskViewer {
     const v = this.byModality.get(modality);
     if (!v) return null;
     return {
-      calMin: v.cal_min ?? 0, calMax: v.cal_max ?? 1, robustMin: v.robust_min ?? 0, robustMax: v.robust_max ?? 1,
-      globalMin: v.global_min ?? 0, globalMax: v.global_max ?? 1,
+      calMin: v.cal_min ?? 0,
+      calMax: v.cal_max ?? 1,
+      robustMin: v.robust_min ?? 0,
+      robustMax: v.robust_max ?? 1,
+      globalMin: v.global_min ?? 0,
+      globalMax: v.global_max ?? 1,
     };
   }
 
@@ -194,7 +205,8 @@ export class MaskViewer {
     const v = this.byModality.get(modality);
     if (!v?.hdr) return null;
     const raw = v.img2RAS();
-    const slope = v.hdr.scl_slope || 1, inter = Number.isFinite(v.hdr.scl_inter) ? v.hdr.scl_inter : 0;
+    const slope = v.hdr.scl_slope || 1,
+      inter = Number.isFinite(v.hdr.scl_inter) ? v.hdr.scl_inter : 0;
     const out = new Float32Array(raw.length);
     for (let i = 0; i < raw.length; i++) out[i] = raw[i] * slope + inter;
     return out;
@@ -205,7 +217,8 @@ export class MaskViewer {
     const nv = this.nv;
     const pos = nv.getNoPaddingNoBorderCanvasRelativeMousePosition(e, nv.gl.canvas);
     if (!pos) return null;
-    const x = pos.x * nv.uiData.dpr!, y = pos.y * nv.uiData.dpr!;
+    const x = pos.x * nv.uiData.dpr!,
+      y = pos.y * nv.uiData.dpr!;
     const tile = nv.tileIndex(x, y);
     if (tile < 0 || nv.screenSlices[tile].axCorSag > SLICE_TYPE.SAGITTAL) return null;
     const frac = nv.screenXY2TextureFrac(x, y, tile);
@@ -263,4 +276,3 @@ export class MaskViewer {
     this.nv.cleanup();
   }
 }
-

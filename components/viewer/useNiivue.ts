@@ -117,7 +117,8 @@ export function useNiivue<T>({ canvasRef, open, openKey, enabled = true }: Niivu
         settle({ viewer, data, status: lost ? 'lost' : 'ready', error: lost ? LOST : null });
       },
       (e: unknown) => {
-        if (!signal.aborted) settle({ viewer: null, data: previous.current, status: lost ? 'lost' : 'error', error: lost ? LOST : message(e) });
+        if (!signal.aborted)
+          settle({ viewer: null, data: previous.current, status: lost ? 'lost' : 'error', error: lost ? LOST : message(e) });
       },
     );
     return () => {

@@ -35,7 +35,10 @@ export interface LabelHead {
 }
 
 function runScript(args: string[]): string {
-  return execFileSync('npx', ['tsx', '--conditions=react-server', __filename, ...args], { env: { ...process.env, ...E2E_ENV }, encoding: 'utf8' });
+  return execFileSync('npx', ['tsx', '--conditions=react-server', __filename, ...args], {
+    env: { ...process.env, ...E2E_ENV },
+    encoding: 'utf8',
+  });
 }
 
 function lastJson<T>(out: string): T {
@@ -73,7 +76,8 @@ export async function labelCounts(page: Page): Promise<Record<'1' | '2' | '3', n
 
 /** Waits until the label panel shows `expected` (counts update after each operation's render). */
 export async function expectCounts(page: Page, expected: Record<'1' | '2' | '3', number>) {
-  for (const l of ['1', '2', '3'] as const) await expect(page.getByTestId(`label-volume-${l}`)).toHaveAttribute('data-voxels', String(expected[l]));
+  for (const l of ['1', '2', '3'] as const)
+    await expect(page.getByTestId(`label-volume-${l}`)).toHaveAttribute('data-voxels', String(expected[l]));
 }
 
 export async function moveCrosshair(page: Page, vox: [number, number, number]) {
@@ -102,7 +106,12 @@ export const plus = (c: Record<'1' | '2' | '3', number>, l: '1' | '2' | '3', n: 
 
 /** A closed 21x21 square outline (80 voxels) of the active label on axial slice z, drawn with a 1 mm brush. */
 export async function drawSquare(page: Page, s: SeededCase, cx: number, cy: number, z = s.emptySlice) {
-  const c: V[] = [[cx - 10, cy - 10, z], [cx + 10, cy - 10, z], [cx + 10, cy + 10, z], [cx - 10, cy + 10, z]];
+  const c: V[] = [
+    [cx - 10, cy - 10, z],
+    [cx + 10, cy - 10, z],
+    [cx + 10, cy + 10, z],
+    [cx - 10, cy + 10, z],
+  ];
   for (let i = 0; i < 4; i++) await paintPath(page, [c[i], c[(i + 1) % 4]]);
 }
 
@@ -147,7 +156,18 @@ async function seed(externalId: string) {
     if (modality === 'T1C') reference = vol;
     const put = await blobs().put(bytes);
     await db().volume.create({
-      data: { caseId: c.id, modality: modality as keyof typeof files, blobKey: put.key, sha256: put.sha256, sizeBytes: put.size, dims: vol.dims, spacing: vol.spacing, affine: vol.affine, datatype: vol.datatype, orientation: orientationCode(vol.affine) },
+      data: {
+        caseId: c.id,
+        modality: modality as keyof typeof files,
+        blobKey: put.key,
+        sha256: put.sha256,
+        sizeBytes: put.size,
+        dims: vol.dims,
+        spacing: vol.spacing,
+        affine: vol.affine,
+        datatype: vol.datatype,
+        orientation: orientationCode(vol.affine),
+      },
     });
   }
   const legacy = readNifti(new Uint8Array(await fs.readFile(path.join(REAL, CASE, 'masks', 'hnfnetv1-20.nii.gz'))));
@@ -157,7 +177,16 @@ async function seed(externalId: string) {
   // PRODUCTION model and change what serving and monitoring see for every other spec).
   const model = await db().modelVersion.findFirstOrThrow({ where: { stage: 'PRODUCTION' } });
   await db().prediction.create({
-    data: { caseId: c.id, modelVersionId: model.id, role: 'PRODUCTION', returned: true, maskBlobKey: maskPut.key, maskSha256: maskPut.sha256, volumesMl: {}, latencyMs: 0 },
+    data: {
+      caseId: c.id,
+      modelVersionId: model.id,
+      role: 'PRODUCTION',
+      returned: true,
+      maskBlobKey: maskPut.key,
+      maskSha256: maskPut.sha256,
+      volumesMl: {},
+      latencyMs: 0,
+    },
   });
   const importFile = path.join(REAL, CASE, 'masks', 'fusion-mav.nii.gz');
   const { countLabels } = await import('../../lib/editor/stats');
@@ -210,7 +239,12 @@ async function head(caseId: string) {
 
 if (require.main === module) {
   const [cmd, arg] = process.argv.slice(2);
-  (cmd === 'seed' ? seed(arg) : cmd === 'head' ? head(arg) : Promise.reject(new Error(`usage: editor.ts seed <externalId> | head <caseId>`))).catch((e) => {
+  (cmd === 'seed'
+    ? seed(arg)
+    : cmd === 'head'
+      ? head(arg)
+      : Promise.reject(new Error(`usage: editor.ts seed <externalId> | head <caseId>`))
+  ).catch((e) => {
     console.error(e);
     process.exit(1);
   });

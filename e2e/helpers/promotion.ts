@@ -67,18 +67,39 @@ async function makeCase(ext: string, mask: Uint8Array, label: boolean) {
   const image = { dims: DIMS, affine: AFFINE, data: Int16Array.from(mask, (v, i) => 200 + 150 * v + (i % 7) * 5) };
   for (const modality of ['T1N', 'T1C', 'T2W', 'T2F'] as const) {
     const put = await blobs().put(writeNifti(image));
-    await db().volume.create({ data: { caseId: c.id, modality, blobKey: put.key, sha256: put.sha256, sizeBytes: put.size, dims: DIMS, spacing: [1, 1, 1], affine: AFFINE, datatype: 'int16', orientation: 'LPS' } });
+    await db().volume.create({
+      data: {
+        caseId: c.id,
+        modality,
+        blobKey: put.key,
+        sha256: put.sha256,
+        sizeBytes: put.size,
+        dims: DIMS,
+        spacing: [1, 1, 1],
+        affine: AFFINE,
+        datatype: 'int16',
+        orientation: 'LPS',
+      },
+    });
   }
   if (!label) return { caseId: c.id, versionId: '' };
   // each step is one transaction, which SQLite refuses (rolled back) when the e2e server's worker committed meanwhile
   const author = await user(demo('RADIOLOGIST'));
-  const v = await retryBusy(() => saveLabelVersion({ actor: author, caseId: c.id, parentVersionId: null, mask, source: 'EDIT', message: 'e2e ground truth' }));
+  const v = await retryBusy(() =>
+    saveLabelVersion({ actor: author, caseId: c.id, parentVersionId: null, mask, source: 'EDIT', message: 'e2e ground truth' }),
+  );
   await retryBusy(() => submitForReview({ actor: author, caseId: c.id, versionId: v.id }));
   await retryBusy(async () => approveLabel({ actor: await user(demo('RADIOLOGIST', 1)), caseId: c.id, versionId: v.id }));
   return { caseId: c.id, versionId: v.id };
 }
 
-async function predict(caseId: string, modelVersionId: string, role: 'PRODUCTION' | 'SHADOW' | 'CANARY', mask: Uint8Array, returned: boolean) {
+async function predict(
+  caseId: string,
+  modelVersionId: string,
+  role: 'PRODUCTION' | 'SHADOW' | 'CANARY',
+  mask: Uint8Array,
+  returned: boolean,
+) {
   const put = await blobs().put(encodeMask(mask, await loadCaseGrid(db(), caseId)));
   return db().prediction.upsert({
     where: { caseId_modelVersionId_role: { caseId, modelVersionId, role } },
@@ -87,30 +108,83 @@ async function predict(caseId: string, modelVersionId: string, role: 'PRODUCTION
   });
 }
 
-async function register(version: (base: string) => string, stage: 'CANDIDATE' | 'PRODUCTION', lineage: { parentId?: string; snapshotId?: string; trainingRunId?: string } = {}) {
+async function register(
+  version: (base: string) => string,
+  stage: 'CANDIDATE' | 'PRODUCTION',
+  lineage: { parentId?: string; snapshotId?: string; trainingRunId?: string } = {},
+) {
   const { onnx, card } = await readModelDir((await resolveModel()).dir);
   const c = card as { version: string };
   return registerModelVersion(SYSTEM, { onnx, card: { ...c, version: version(c.version) }, stage, ...lineage });
 }
 
 async function seed() {
-  const production = (await db().modelVersion.findFirst({ where: { stage: 'PRODUCTION' }, orderBy: { stageChangedAt: 'desc' } })) ?? (await register((v) => v, 'PRODUCTION'));
-  const holdout = [], drifters = [], train = [];
-  for (let i = 0; i < 5; i++) holdout.push({ ...(await makeCase(`E2E-HOLD-${i}`, truth(i % 3), true)), mask: truth(i % 3), group: 'holdout' });
+  const production =
+    (await db().modelVersion.findFirst({ where: { stage: 'PRODUCTION' }, orderBy: { stageChangedAt: 'desc' } })) ??
+    (await register((v) => v, 'PRODUCTION'));
+  const holdout = [],
+    drifters = [],
+    train = [];
+  for (let i = 0; i < 5; i++)
+    holdout.push({ ...(await makeCase(`E2E-HOLD-${i}`, truth(i % 3), true)), mask: truth(i % 3), group: 'holdout' });
   for (let i = 0; i < 2; i++) drifters.push({ ...(await makeCase(`E2E-DRIFT-${i}`, truth(i), true)), mask: truth(i), group: 'drifter' });
   for (let i = 0; i < 3; i++) train.push({ ...(await makeCase(`E2E-TRAIN-${i}`, truth(i), true)), mask: truth(i), group: 'train' });
   const all = [...holdout, ...drifters, ...train];
   for (const c of all) await predict(c.caseId, production.id, 'PRODUCTION', erode(c.mask, c.group === 'drifter' ? 6 : 3), true);
   // what triggered the retraining: a drifter and a physician flag among the training cases
-  const prodOf = async (caseId: string) => (await db().prediction.findFirstOrThrow({ where: { caseId, modelVersionId: production.id } })).id;
-  await db().driftReport.create({ data: { caseId: train[0].caseId, predictionId: await prodOf(train[0].caseId), score: 2.7, isDrifter: true, reasons: ['T2F intensity above the training range'], checks: [{ family: 'intensity', kind: 'intensity.T2F.p99', label: 'T2F 99th percentile', verdict: 'fail' }] } });
-  await db().flag.create({ data: { caseId: train[1].caseId, predictionId: await prodOf(train[1].caseId), userId: (await user(demo('PHYSICIAN'))).id, reason: 'MISSED_LESION', note: 'e2e' } });
-  await db().dataset.create({ data: { name: `e2e-holdout-${tag}`, kind: 'HOLDOUT_INTERNAL', locked: true, lockedAt: new Date(), members: { create: holdout.map((c) => ({ caseId: c.caseId })) } } });
-  await db().dataset.create({ data: { name: `e2e-drifters-${tag}`, kind: 'DRIFTER', members: { create: drifters.map((c) => ({ caseId: c.caseId })) } } });
-  const snap = await db().datasetSnapshot.create({
-    data: { name: `e2e-retrain-${tag}`, sha256: crypto.randomBytes(32).toString('hex'), manifestBlobKey: 'none', caseCount: train.length, items: { create: train.map((c) => ({ caseId: c.caseId, labelVersionId: c.versionId, split: 'TRAIN' })) } },
+  const prodOf = async (caseId: string) =>
+    (await db().prediction.findFirstOrThrow({ where: { caseId, modelVersionId: production.id } })).id;
+  await db().driftReport.create({
+    data: {
+      caseId: train[0].caseId,
+      predictionId: await prodOf(train[0].caseId),
+      score: 2.7,
+      isDrifter: true,
+      reasons: ['T2F intensity above the training range'],
+      checks: [{ family: 'intensity', kind: 'intensity.T2F.p99', label: 'T2F 99th percentile', verdict: 'fail' }],
+    },
   });
-  const run = await db().workflowRun.create({ data: { kind: 'TRAINING', runner: 'LOCAL', status: 'SUCCEEDED', params: { trigger: 'e2e drifters and flags', config: 'tiny' }, snapshotId: snap.id, startedAt: new Date(), finishedAt: new Date() } });
+  await db().flag.create({
+    data: {
+      caseId: train[1].caseId,
+      predictionId: await prodOf(train[1].caseId),
+      userId: (await user(demo('PHYSICIAN'))).id,
+      reason: 'MISSED_LESION',
+      note: 'e2e',
+    },
+  });
+  await db().dataset.create({
+    data: {
+      name: `e2e-holdout-${tag}`,
+      kind: 'HOLDOUT_INTERNAL',
+      locked: true,
+      lockedAt: new Date(),
+      members: { create: holdout.map((c) => ({ caseId: c.caseId })) },
+    },
+  });
+  await db().dataset.create({
+    data: { name: `e2e-drifters-${tag}`, kind: 'DRIFTER', members: { create: drifters.map((c) => ({ caseId: c.caseId })) } },
+  });
+  const snap = await db().datasetSnapshot.create({
+    data: {
+      name: `e2e-retrain-${tag}`,
+      sha256: crypto.randomBytes(32).toString('hex'),
+      manifestBlobKey: 'none',
+      caseCount: train.length,
+      items: { create: train.map((c) => ({ caseId: c.caseId, labelVersionId: c.versionId, split: 'TRAIN' })) },
+    },
+  });
+  const run = await db().workflowRun.create({
+    data: {
+      kind: 'TRAINING',
+      runner: 'LOCAL',
+      status: 'SUCCEEDED',
+      params: { trigger: 'e2e drifters and flags', config: 'tiny' },
+      snapshotId: snap.id,
+      startedAt: new Date(),
+      finishedAt: new Date(),
+    },
+  });
   const lineage = { parentId: production.id, snapshotId: snap.id };
   const candidate = await register((v) => `${v.split('-')[0]}-e2e.${tag}.good`, 'CANDIDATE', { ...lineage, trainingRunId: run.id });
   const failing = await register((v) => `${v.split('-')[0]}-e2e.${tag}.bad`, 'CANDIDATE', lineage);
@@ -128,9 +202,18 @@ async function seed() {
   const agg = (await getEvaluation(good.evaluationId)).aggregate!;
   const hold = agg.sets.find((s) => s.name === `e2e-holdout-${tag}`)!;
   return {
-    production: production.id, candidate: candidate.id, failing: failing.id, candidateVersion: candidate.version, snapshotSha256: snap.sha256,
-    evaluation: good, failingEvaluation: bad,
-    expected: { holdoutName: hold.name, wtDifference: hold.regions!.WT.difference!.dice.estimate.toFixed(3), wtCandidate: hold.regions!.WT.candidate.dice.estimate.toFixed(3) },
+    production: production.id,
+    candidate: candidate.id,
+    failing: failing.id,
+    candidateVersion: candidate.version,
+    snapshotSha256: snap.sha256,
+    evaluation: good,
+    failingEvaluation: bad,
+    expected: {
+      holdoutName: hold.name,
+      wtDifference: hold.regions!.WT.difference!.dice.estimate.toFixed(3),
+      wtCandidate: hold.regions!.WT.candidate.dice.estimate.toFixed(3),
+    },
   };
 }
 
@@ -152,7 +235,12 @@ async function traffic(modelVersionId: string, role: 'SHADOW' | 'CANARY', n: num
 }
 
 const [cmd, ...args] = process.argv.slice(2);
-(cmd === 'seed' ? seed() : cmd === 'traffic' ? traffic(args[0], args[1] as 'SHADOW' | 'CANARY', Number(args[2] ?? 4)) : Promise.reject(new Error(`unknown command ${cmd}`)))
+(cmd === 'seed'
+  ? seed()
+  : cmd === 'traffic'
+    ? traffic(args[0], args[1] as 'SHADOW' | 'CANARY', Number(args[2] ?? 4))
+    : Promise.reject(new Error(`unknown command ${cmd}`))
+)
   .then((out) => console.log(JSON.stringify(out)))
   .catch((e) => {
     console.error(e);

@@ -46,7 +46,10 @@ export function rawUpload(o: RawUpload): Promise<RawResponse> {
       if (err || !res) reject(err ?? new Error('no answer'));
       else resolve({ ...res, sentBytes: sent, ms: Date.now() - started });
     };
-    const timer = setTimeout(() => finish(new Error(`no answer within ${o.timeoutMs ?? 60_000} ms (${sent} bytes sent)`)), o.timeoutMs ?? 60_000);
+    const timer = setTimeout(
+      () => finish(new Error(`no answer within ${o.timeoutMs ?? 60_000} ms (${sent} bytes sent)`)),
+      o.timeoutMs ?? 60_000,
+    );
     socket.on('data', (d: Buffer) => {
       received = Buffer.concat([received, d]);
       const res = parseResponse(received, false);
@@ -78,7 +81,8 @@ export function rawUpload(o: RawUpload): Promise<RawResponse> {
         if (socket.writableNeedDrain) await new Promise<void>((r) => (wake = r));
       };
       await write(o.prefix);
-      while (!done && sent + suffix.length < o.total) await write(FILLER.subarray(0, Math.min(FILLER.length, o.total - suffix.length - sent)));
+      while (!done && sent + suffix.length < o.total)
+        await write(FILLER.subarray(0, Math.min(FILLER.length, o.total - suffix.length - sent)));
       await write(suffix);
       if (!done && o.contentLength === undefined) socket.write('0\r\n\r\n');
     }
@@ -90,7 +94,9 @@ function parseResponse(buf: Buffer, ended: boolean): Omit<RawResponse, 'sentByte
   const end = buf.indexOf('\r\n\r\n');
   if (end < 0) return null;
   const [statusLine, ...lines] = buf.subarray(0, end).toString('latin1').split('\r\n');
-  const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+  const headers = Object.fromEntries(
+    lines.map((l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+  );
   const status = Number(statusLine.split(' ')[1]);
   const rest = buf.subarray(end + 4);
   if (headers['content-length'] !== undefined) {
@@ -99,7 +105,7 @@ function parseResponse(buf: Buffer, ended: boolean): Omit<RawResponse, 'sentByte
   }
   if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
     const parts: Buffer[] = [];
-    for (let at = 0; ; ) {
+    for (let at = 0; ;) {
       const eol = rest.indexOf('\r\n', at);
       if (eol < 0) return null;
       const size = parseInt(rest.subarray(at, eol).toString('latin1'), 16);

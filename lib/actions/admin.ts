@@ -37,7 +37,10 @@ export async function changeRoleAction(input: { userId: string; role: string }):
   });
 }
 
-export async function setUserActiveAction(input: { userId: string; active: boolean }): Promise<ActionResult<{ id: string; active: boolean }>> {
+export async function setUserActiveAction(input: {
+  userId: string;
+  active: boolean;
+}): Promise<ActionResult<{ id: string; active: boolean }>> {
   return runAction('user:manage', z.object({ userId: id, active: z.boolean() }), input, async (user, d) => {
     const out = await setUserActive(user, d);
     revalidatePath(USERS);
@@ -64,7 +67,10 @@ export async function clearLoginLockAction(input: { userId: string }): Promise<A
 
 /** Days from now, or 'none' for a token that does not expire. */
 const expiresDays = z
-  .union([z.literal('none'), z.coerce.number({ error: 'Choose an expiry.' }).int().min(1, 'At least one day.').max(3650, 'At most ten years.')])
+  .union([
+    z.literal('none'),
+    z.coerce.number({ error: 'Choose an expiry.' }).int().min(1, 'At least one day.').max(3650, 'At most ten years.'),
+  ])
   .transform((days) => (days === 'none' ? null : new Date(Date.now() + days * 86_400_000)));
 
 const createTokenSchema = z.object({

@@ -18,10 +18,18 @@ export async function lockDatasetAction(input: { datasetId: string }): Promise<A
 /** Case ids as typed by a person: pseudonymised external ids separated by commas, spaces or new lines. */
 const externalIds = z
   .string()
-  .transform((s) => s.split(/[\s,;]+/).map((x) => x.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(/[\s,;]+/)
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().max(64)).min(1, 'Enter at least one case id').max(1000));
 
-export async function addCasesToDatasetAction(input: { datasetId: string; externalIds: string }): Promise<ActionResult<MembershipChangeDto>> {
+export async function addCasesToDatasetAction(input: {
+  datasetId: string;
+  externalIds: string;
+}): Promise<ActionResult<MembershipChangeDto>> {
   return runAction('dataset:manage', z.object({ datasetId: id, externalIds }), input, async (user, d) => {
     const out = await addCasesToDataset(user, { datasetId: d.datasetId, externalIds: d.externalIds });
     revalidatePath('/datasets');

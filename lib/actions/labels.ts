@@ -3,8 +3,14 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { runAction } from '@/lib/server/actions';
 import {
-  approveLabel, getLabelState, restoreLabelVersion, returnLabel, submitForReview,
-  type LabelStateDto, type LabelStatusDto, type LabelVersionDto,
+  approveLabel,
+  getLabelState,
+  restoreLabelVersion,
+  returnLabel,
+  submitForReview,
+  type LabelStateDto,
+  type LabelStatusDto,
+  type LabelVersionDto,
 } from '@/lib/server/labels';
 import type { ActionResult } from '@/lib/action-result';
 
@@ -39,7 +45,11 @@ export async function approveLabelAction(input: { caseId: string; versionId: str
   });
 }
 
-export async function returnLabelAction(input: { caseId: string; versionId: string; comment: string }): Promise<ActionResult<LabelStatusDto>> {
+export async function returnLabelAction(input: {
+  caseId: string;
+  versionId: string;
+  comment: string;
+}): Promise<ActionResult<LabelStatusDto>> {
   const schema = decision.extend({ comment: z.string().trim().min(1, 'Say what needs to change').max(2000) });
   return runAction('label:review', schema, input, async (user, d) => {
     const out = await returnLabel({ actor: user, ...d });

@@ -26,33 +26,60 @@ async function after<T>(modelVersionId: string | undefined, p: Promise<T>): Prom
 }
 
 export async function promoteToShadowAction(input: { modelVersionId: string; reason: string }): Promise<ActionResult<StageChangeDto>> {
-  return runAction('model:promote', z.object({ modelVersionId: id, reason }), input, (user, d) => after(d.modelVersionId, promoteToShadow(user, d)));
+  return runAction('model:promote', z.object({ modelVersionId: id, reason }), input, (user, d) =>
+    after(d.modelVersionId, promoteToShadow(user, d)),
+  );
 }
 
-export async function promoteToCanaryAction(input: { modelVersionId: string; trafficPercent: number; reason: string }): Promise<ActionResult<StageChangeDto>> {
+export async function promoteToCanaryAction(input: {
+  modelVersionId: string;
+  trafficPercent: number;
+  reason: string;
+}): Promise<ActionResult<StageChangeDto>> {
   const schema = z.object({ modelVersionId: id, trafficPercent: z.coerce.number().int().min(1).max(50), reason });
   return runAction('model:promote', schema, input, (user, d) => after(d.modelVersionId, promoteToCanary(user, d)));
 }
 
-export async function promoteToProductionAction(input: { modelVersionId: string; password: string; reason: string; confirmShortCanary?: boolean }): Promise<ActionResult<StageChangeDto>> {
-  const schema = z.object({ modelVersionId: id, password: z.string().min(1, 'Enter your password to sign').max(200), reason, confirmShortCanary: z.boolean().optional() });
+export async function promoteToProductionAction(input: {
+  modelVersionId: string;
+  password: string;
+  reason: string;
+  confirmShortCanary?: boolean;
+}): Promise<ActionResult<StageChangeDto>> {
+  const schema = z.object({
+    modelVersionId: id,
+    password: z.string().min(1, 'Enter your password to sign').max(200),
+    reason,
+    confirmShortCanary: z.boolean().optional(),
+  });
   return runAction('model:promote', schema, input, (user, d) => after(d.modelVersionId, promoteToProduction(user, d)));
 }
 
-export async function rollbackProductionAction(input: { modelVersionId: string; reason: string }): Promise<ActionResult<{ rolledBack: StageChangeDto; restored: StageChangeDto }>> {
-  return runAction('model:promote', z.object({ modelVersionId: id, reason }), input, (user, d) => after(d.modelVersionId, rollbackProduction(user, d)));
+export async function rollbackProductionAction(input: {
+  modelVersionId: string;
+  reason: string;
+}): Promise<ActionResult<{ rolledBack: StageChangeDto; restored: StageChangeDto }>> {
+  return runAction('model:promote', z.object({ modelVersionId: id, reason }), input, (user, d) =>
+    after(d.modelVersionId, rollbackProduction(user, d)),
+  );
 }
 
 export async function rollbackCanaryAction(input: { modelVersionId: string; reason: string }): Promise<ActionResult<StageChangeDto>> {
-  return runAction('model:promote', z.object({ modelVersionId: id, reason }), input, (user, d) => after(d.modelVersionId, rollbackCanary(user, d)));
+  return runAction('model:promote', z.object({ modelVersionId: id, reason }), input, (user, d) =>
+    after(d.modelVersionId, rollbackCanary(user, d)),
+  );
 }
 
 export async function rejectModelAction(input: { modelVersionId: string; reason: string }): Promise<ActionResult<StageChangeDto>> {
-  return runAction('model:promote', z.object({ modelVersionId: id, reason }), input, (user, d) => after(d.modelVersionId, rejectModel(user, d)));
+  return runAction('model:promote', z.object({ modelVersionId: id, reason }), input, (user, d) =>
+    after(d.modelVersionId, rejectModel(user, d)),
+  );
 }
 
 export async function requestEvaluationAction(input: { modelVersionId: string }): Promise<ActionResult<{ jobId: string }>> {
-  return runAction('model:promote', z.object({ modelVersionId: id }), input, (user, d) => after(d.modelVersionId, requestEvaluation(user, d.modelVersionId)));
+  return runAction('model:promote', z.object({ modelVersionId: id }), input, (user, d) =>
+    after(d.modelVersionId, requestEvaluation(user, d.modelVersionId)),
+  );
 }
 
 export async function getComparisonCaseAction(input: { evaluationId: string; caseId: string }): Promise<ActionResult<ComparisonCaseDto>> {

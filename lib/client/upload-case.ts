@@ -23,7 +23,13 @@ export function uploadCase(form: FormData, onProgress: (fraction: number) => voi
         /* non-JSON error page */
       }
       const ok = xhr.status >= 200 && xhr.status < 300;
-      resolve({ ok, status: xhr.status, caseId: body.caseId, created: body.created, message: ok ? undefined : body.error?.message ?? `Upload failed (${xhr.status})` });
+      resolve({
+        ok,
+        status: xhr.status,
+        caseId: body.caseId,
+        created: body.created,
+        message: ok ? undefined : (body.error?.message ?? `Upload failed (${xhr.status})`),
+      });
     };
     xhr.onerror = () => resolve({ ok: false, status: 0, message: 'Network error: the upload did not reach the server.' });
     xhr.send(form);
@@ -34,6 +40,17 @@ export function uploadCase(form: FormData, onProgress: (fraction: number) => voi
 export function guessField(filename: string): string | null {
   const m = filename.toLowerCase().match(/(?:^|[-_])([a-z0-9]+)\.nii(\.gz)?$/);
   const suffix = m?.[1] ?? '';
-  const map: Record<string, string> = { t1n: 't1n', t1: 't1n', t1c: 't1c', t1ce: 't1c', t2w: 't2w', t2: 't2w', t2f: 't2f', flair: 't2f', seg: 'mask', mask: 'mask' };
+  const map: Record<string, string> = {
+    t1n: 't1n',
+    t1: 't1n',
+    t1c: 't1c',
+    t1ce: 't1c',
+    t2w: 't2w',
+    t2: 't2w',
+    t2f: 't2f',
+    flair: 't2f',
+    seg: 'mask',
+    mask: 'mask',
+  };
   return map[suffix] ?? null;
 }

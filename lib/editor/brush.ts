@@ -1,4 +1,14 @@
-import { inBounds, inRange, ruleAllows, type Axis, type Dims, type IntensityRange, type OverwriteRule, type Spacing, type Vec3 } from './types';
+import {
+  inBounds,
+  inRange,
+  ruleAllows,
+  type Axis,
+  type Dims,
+  type IntensityRange,
+  type OverwriteRule,
+  type Spacing,
+  type Vec3,
+} from './types';
 import type { ChangeRecorder } from './history';
 
 /**
@@ -50,10 +60,13 @@ export function canWrite(spec: PaintSpec, current: number, index: number): boole
 /** Stamps the brush once at a voxel centre; returns the number of voxels changed. */
 export function stamp(rec: ChangeRecorder, mask: Uint8Array, dims: Dims, centre: Vec3, offsets: Int32Array, spec: PaintSpec): number {
   const [cx, cy, cz] = centre.map(Math.round);
-  const nx = dims[0], nxy = dims[0] * dims[1];
+  const nx = dims[0],
+    nxy = dims[0] * dims[1];
   let changed = 0;
   for (let i = 0; i < offsets.length; i += 3) {
-    const x = cx + offsets[i], y = cy + offsets[i + 1], z = cz + offsets[i + 2];
+    const x = cx + offsets[i],
+      y = cy + offsets[i + 1],
+      z = cz + offsets[i + 2];
     if (!inBounds(dims, x, y, z)) continue;
     const idx = x + y * nx + z * nxy;
     if (canWrite(spec, mask[idx], idx) && rec.set(idx, spec.value)) changed++;
@@ -82,7 +95,13 @@ export function strokePoints(a: Vec3, b: Vec3): Vec3[] {
 
 /** Paints a drag segment; the recorder gathers the whole stroke into one undo step. */
 export function paintSegment(
-  rec: ChangeRecorder, mask: Uint8Array, dims: Dims, from: Vec3, to: Vec3, offsets: Int32Array, spec: PaintSpec,
+  rec: ChangeRecorder,
+  mask: Uint8Array,
+  dims: Dims,
+  from: Vec3,
+  to: Vec3,
+  offsets: Int32Array,
+  spec: PaintSpec,
 ): number {
   let changed = 0;
   for (const p of strokePoints(from, to)) changed += stamp(rec, mask, dims, p, offsets, spec);

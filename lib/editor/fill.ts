@@ -18,7 +18,8 @@ export interface FillOptions {
 export function floodFill(rec: ChangeRecorder, mask: Uint8Array, dims: Dims, seed: Vec3, spec: PaintSpec, opts: FillOptions): number {
   const [sx, sy, sz] = seed.map(Math.round);
   if (!inBounds(dims, sx, sy, sz)) return 0;
-  const nx = dims[0], nxy = dims[0] * dims[1];
+  const nx = dims[0],
+    nxy = dims[0] * dims[1];
   const start = sx + sy * nx + sz * nxy;
   const target = mask[start];
   if (!canWrite(spec, target, start)) return 0;
@@ -29,14 +30,28 @@ export function floodFill(rec: ChangeRecorder, mask: Uint8Array, dims: Dims, see
   return changed;
 }
 
-function collectRegion(mask: Uint8Array, dims: Dims, start: number, target: number, spec: PaintSpec, opts: FillOptions): Uint32Array | null {
+function collectRegion(
+  mask: Uint8Array,
+  dims: Dims,
+  start: number,
+  target: number,
+  spec: PaintSpec,
+  opts: FillOptions,
+): Uint32Array | null {
   const [nx, ny, nz] = dims;
   const nxy = nx * ny;
   const max = opts.maxVoxels ?? Infinity;
   const visited = new Uint8Array(mask.length);
   const stack = new IndexStack();
   const out: number[] = [];
-  const moves: [number, number, number][] = [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]];
+  const moves: [number, number, number][] = [
+    [1, 0, 0],
+    [-1, 0, 0],
+    [0, 1, 0],
+    [0, -1, 0],
+    [0, 0, 1],
+    [0, 0, -1],
+  ];
   const allowed = opts.scope === 'volume' ? moves : moves.filter((m) => m[opts.scope as Axis] === 0);
   stack.push(start);
   visited[start] = 1;
@@ -44,9 +59,13 @@ function collectRegion(mask: Uint8Array, dims: Dims, start: number, target: numb
     const idx = stack.pop();
     out.push(idx);
     if (out.length > max) return null;
-    const z = Math.floor(idx / nxy), y = Math.floor((idx - z * nxy) / nx), x = idx - z * nxy - y * nx;
+    const z = Math.floor(idx / nxy),
+      y = Math.floor((idx - z * nxy) / nx),
+      x = idx - z * nxy - y * nx;
     for (const [dx, dy, dz] of allowed) {
-      const X = x + dx, Y = y + dy, Z = z + dz;
+      const X = x + dx,
+        Y = y + dy,
+        Z = z + dz;
       if (X < 0 || Y < 0 || Z < 0 || X >= nx || Y >= ny || Z >= nz) continue;
       const n = X + Y * nx + Z * nxy;
       if (visited[n] || mask[n] !== target || !canWrite(spec, mask[n], n)) continue;

@@ -23,7 +23,8 @@ export function interpolateSlices(rec: ChangeRecorder, mask: Uint8Array, grid: M
   for (let s = 0; s < plane.count; s++) if (sliceHas(mask, plane, s, opts.label)) present.push(s);
   const result: InterpolateResult = { filledSlices: 0, changedVoxels: 0 };
   for (let k = 0; k + 1 < present.length; k++) {
-    const s0 = present[k], s1 = present[k + 1];
+    const s0 = present[k],
+      s1 = present[k + 1];
     if (s1 - s0 < 2) continue;
     const d0 = signedDistance(sliceMask(mask, plane, s0, opts.label), plane);
     const d1 = signedDistance(sliceMask(mask, plane, s1, opts.label), plane);
@@ -57,7 +58,8 @@ function slicePlane(grid: MaskGrid, axis: Axis): Plane {
   const [nx, ny, nz] = grid.dims;
   const [ax, ay] = ([0, 1, 2] as Axis[]).filter((a) => a !== axis);
   const strides = [1, nx, nx * ny];
-  const w = grid.dims[ax], h = grid.dims[ay];
+  const w = grid.dims[ax],
+    h = grid.dims[ay];
   return {
     count: [nx, ny, nz][axis],
     w,

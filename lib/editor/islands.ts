@@ -36,7 +36,9 @@ export function removeIslands(rec: ChangeRecorder, mask: Uint8Array, grid: MaskG
     while (stack.size > 0) {
       const idx = stack.pop();
       component.push(idx);
-      const z = Math.floor(idx / nxy), y = Math.floor((idx - z * nxy) / nx), x = idx - z * nxy - y * nx;
+      const z = Math.floor(idx / nxy),
+        y = Math.floor((idx - z * nxy) / nx),
+        x = idx - z * nxy - y * nx;
       for (let dz = -1; dz <= 1; dz++) {
         const Z = z + dz;
         if (Z < 0 || Z >= nz) continue;

@@ -24,7 +24,8 @@ export function parseMaskNifti(raw: Uint8Array): MaskFile | null {
   const dims: [number, number, number] = [i16(42), i16(44), ndim >= 3 ? i16(46) : 1];
   for (let d = 4; d <= ndim && d <= 7; d++) if (i16(40 + 2 * d) > 1) return null;
   if (i16(70) !== 2 || i16(72) !== 8) return null; // uint8 only
-  const slope = f32(112), inter = f32(116);
+  const slope = f32(112),
+    inter = f32(116);
   if (Number.isFinite(slope) && slope !== 0 && (slope !== 1 || (Number.isFinite(inter) && inter !== 0))) return null;
   const offset = Math.round(f32(108));
   const n = dims[0] * dims[1] * dims[2];

@@ -41,10 +41,13 @@ export function decodeRle(bytes: Uint8Array): Uint8Array {
   if (bytes.length < 8 || MAGIC.some((b, k) => bytes[k] !== b)) throw new Error('not a run-length coded mask');
   const total = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
   const mask = new Uint8Array(total);
-  let pos = 8, at = 0;
+  let pos = 8,
+    at = 0;
   while (pos < bytes.length) {
     const v = bytes[pos++];
-    let run = 0, scale = 1, byte: number;
+    let run = 0,
+      scale = 1,
+      byte: number;
     do {
       if (pos >= bytes.length) throw new Error('truncated run-length mask');
       byte = bytes[pos++];

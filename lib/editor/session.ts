@@ -51,7 +51,11 @@ export class EditSession {
   private listeners = new Set<() => void>();
   private snapshot: SessionSnapshot;
 
-  constructor(readonly mask: Uint8Array, readonly grid: MaskGrid, private readonly onRender: () => void = () => {}) {
+  constructor(
+    readonly mask: Uint8Array,
+    readonly grid: MaskGrid,
+    private readonly onRender: () => void = () => {},
+  ) {
     this.counts = countLabels(mask);
     this.snapshot = this.makeSnapshot();
   }
@@ -170,8 +174,14 @@ export class EditSession {
 
   private makeSnapshot(): SessionSnapshot {
     return {
-      counts: this.counts, revision: this.revision, dirty: this.revision !== this.savedRevision, canUndo: this.history.canUndo,
-      canRedo: this.history.canRedo, undoLabel: this.history.undoLabel, redoLabel: this.history.redoLabel, lastAxis: this.lastAxis,
+      counts: this.counts,
+      revision: this.revision,
+      dirty: this.revision !== this.savedRevision,
+      canUndo: this.history.canUndo,
+      canRedo: this.history.canRedo,
+      undoLabel: this.history.undoLabel,
+      redoLabel: this.history.redoLabel,
+      lastAxis: this.lastAxis,
     };
   }
 }

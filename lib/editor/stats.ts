@@ -48,17 +48,21 @@ export function regionDice(a: ArrayLike<number>, b: ArrayLike<number>): Record<R
   if (a.length !== b.length) throw new Error(`masks differ in size (${a.length} vs ${b.length})`);
   const joint = new Float64Array(16);
   for (let i = 0; i < a.length; i++) {
-    const x = a[i], y = b[i];
+    const x = a[i],
+      y = b[i];
     if (x > MAX_LABEL || y > MAX_LABEL) throw new Error(`label ${Math.max(x, y)} is not a product label`);
     joint[x * 4 + y]++;
   }
   const out = {} as Record<RegionName, number>;
   for (const [name, labels] of Object.entries(REGIONS) as [RegionName, readonly number[]][]) {
-    let inter = 0, na = 0, nb = 0;
+    let inter = 0,
+      na = 0,
+      nb = 0;
     for (let x = 0; x < 4; x++)
       for (let y = 0; y < 4; y++) {
         const n = joint[x * 4 + y];
-        const ia = labels.includes(x), ib = labels.includes(y);
+        const ia = labels.includes(x),
+          ib = labels.includes(y);
         if (ia) na += n;
         if (ib) nb += n;
         if (ia && ib) inter += n;
@@ -83,11 +87,13 @@ export const DIFF_RELABELLED = 3;
 
 export function diffMasks(from: ArrayLike<number>, to: ArrayLike<number>): { diff: LabelDiff; overlay: Uint8Array } {
   if (from.length !== to.length) throw new Error(`masks differ in size (${from.length} vs ${to.length})`);
-  const added = emptyCounts(), removed = emptyCounts();
+  const added = emptyCounts(),
+    removed = emptyCounts();
   const overlay = new Uint8Array(from.length);
   let changed = 0;
   for (let i = 0; i < from.length; i++) {
-    const a = from[i], b = to[i];
+    const a = from[i],
+      b = to[i];
     if (a === b) continue;
     changed++;
     if (a !== 0) removed[String(a) as keyof LabelCounts]++;

@@ -5,7 +5,9 @@
 
 /** Robust intensity percentiles over non-zero voxels (skull-stripped volumes are zero outside the brain). */
 export function percentiles(values: ArrayLike<number>, ps: number[], bins = 4096): number[] {
-  let min = Infinity, max = -Infinity, n = 0;
+  let min = Infinity,
+    max = -Infinity,
+    n = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === 0 || !Number.isFinite(v)) continue;

@@ -15,7 +15,10 @@ export function seededRng(seed: number): Rng {
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
     return (z ^ (z >>> 16)) >>> 0;
   };
-  let a = splitmix(), b = splitmix(), c = splitmix(), d = splitmix();
+  let a = splitmix(),
+    b = splitmix(),
+    c = splitmix(),
+    d = splitmix();
   return () => {
     const t = (((a + b) >>> 0) + d) >>> 0;
     d = (d + 1) >>> 0;
@@ -101,5 +104,8 @@ export function bootstrapPairedDifferenceCI(a: readonly number[], b: readonly nu
   if (a.length !== b.length) throw new Error(`bootstrap: paired samples differ in length (${a.length} vs ${b.length})`);
   checkSample(a, 'first sample');
   checkSample(b, 'second sample');
-  return bootstrapMeanCI(a.map((v, i) => v - b[i]), opts);
+  return bootstrapMeanCI(
+    a.map((v, i) => v - b[i]),
+    opts,
+  );
 }

@@ -18,12 +18,8 @@ export function squaredEdt(features: Uint8Array, dims: Dims, spacing: Spacing): 
   const fv = new Float64Array(longest);
   const z = new Float64Array(longest + 1);
   const g = new Float64Array(longest);
-  if (ny > 1)
-    for (let k = 0; k < nz; k++)
-      for (let i = 0; i < nx; i++) envelope(d, i + k * nx * ny, nx, ny, spacing[1], v, fv, z, g);
-  if (nz > 1)
-    for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++) envelope(d, i + j * nx, nx * ny, nz, spacing[2], v, fv, z, g);
+  if (ny > 1) for (let k = 0; k < nz; k++) for (let i = 0; i < nx; i++) envelope(d, i + k * nx * ny, nx, ny, spacing[1], v, fv, z, g);
+  if (nz > 1) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) envelope(d, i + j * nx, nx * ny, nz, spacing[2], v, fv, z, g);
   return d;
 }
 
@@ -61,8 +57,15 @@ function passX(f: Uint8Array, d: Float64Array, nx: number, rows: number, sx: num
  * so that each intersection costs one subtraction and one division.
  */
 function envelope(
-  f: Float64Array, base: number, stride: number, n: number, s: number,
-  v: Int32Array, fv: Float64Array, z: Float64Array, g: Float64Array,
+  f: Float64Array,
+  base: number,
+  stride: number,
+  n: number,
+  s: number,
+  v: Int32Array,
+  fv: Float64Array,
+  z: Float64Array,
+  g: Float64Array,
 ): void {
   const s2 = s * s;
   let k = -1;

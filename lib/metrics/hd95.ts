@@ -4,7 +4,12 @@ import type { Dims, Spacing } from './types';
 /** Bounding box of the nonzero voxels of a or b, or null when both are empty. */
 function unionBox(a: ArrayLike<number>, b: ArrayLike<number>, dims: Dims): [number, number, number, number, number, number] | null {
   const [nx, ny, nz] = dims;
-  let x0 = nx, y0 = ny, z0 = nz, x1 = -1, y1 = -1, z1 = -1;
+  let x0 = nx,
+    y0 = ny,
+    z0 = nz,
+    x1 = -1,
+    y1 = -1,
+    z1 = -1;
   for (let z = 0, i = 0; z < nz; z++)
     for (let y = 0; y < ny; y++)
       for (let x = 0; x < nx; x++, i++)

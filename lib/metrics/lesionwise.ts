@@ -36,13 +36,19 @@ export function lesionWise(refRuns: Runs, predRuns: Runs, opts: LesionWiseOption
     const predVoxels = sum(matched.map((p) => s.pred.voxels[p]));
     const box = unionBoxes(comps.map((c) => s.refBoxes[c]))!;
     const wholeCase = comps.length === s.ref.count && matched.length === s.pred.count;
-    const hd = matched.length === 0 ? Infinity
-      : wholeCase && opts.plainHd95 !== undefined ? opts.plainHd95
-      : hd95OfRuns(
-          refRuns, (i) => s.lesionOfRef[s.ref.runLabel[i]] === l,
-          predRuns, (i) => s.matchedLesions[s.pred.runLabel[i]].includes(l),
-          unionBoxes([box, ...matched.map((p) => s.predBoxes[p])])!, opts.spacing,
-        );
+    const hd =
+      matched.length === 0
+        ? Infinity
+        : wholeCase && opts.plainHd95 !== undefined
+          ? opts.plainHd95
+          : hd95OfRuns(
+              refRuns,
+              (i) => s.lesionOfRef[s.ref.runLabel[i]] === l,
+              predRuns,
+              (i) => s.matchedLesions[s.pred.runLabel[i]].includes(l),
+              unionBoxes([box, ...matched.map((p) => s.predBoxes[p])])!,
+              opts.spacing,
+            );
     lesions.push({
       id: l,
       status: matched.length > 0 ? 'TP' : 'FN',

@@ -1,7 +1,9 @@
 /** Voxel confusion counts of two masks on the same grid (nonzero = inside). */
 export function confusion(pred: ArrayLike<number>, ref: ArrayLike<number>): { tp: number; fp: number; fn: number; tn: number } {
   if (pred.length !== ref.length) throw new Error(`masks differ in size (${pred.length} vs ${ref.length})`);
-  let tp = 0, fp = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0;
   for (let i = 0; i < pred.length; i++) {
     const p = pred[i] !== 0;
     const r = ref[i] !== 0;

@@ -10,13 +10,25 @@ export function pairwiseSum(a: Float64Array, lo = 0, n = a.length - lo): number 
     return s;
   }
   if (n <= 128) {
-    let r0 = a[lo], r1 = a[lo + 1], r2 = a[lo + 2], r3 = a[lo + 3];
-    let r4 = a[lo + 4], r5 = a[lo + 5], r6 = a[lo + 6], r7 = a[lo + 7];
+    let r0 = a[lo],
+      r1 = a[lo + 1],
+      r2 = a[lo + 2],
+      r3 = a[lo + 3];
+    let r4 = a[lo + 4],
+      r5 = a[lo + 5],
+      r6 = a[lo + 6],
+      r7 = a[lo + 7];
     const whole = n - (n % 8);
     let i = 8;
     for (; i < whole; i += 8) {
-      r0 += a[lo + i]; r1 += a[lo + i + 1]; r2 += a[lo + i + 2]; r3 += a[lo + i + 3];
-      r4 += a[lo + i + 4]; r5 += a[lo + i + 5]; r6 += a[lo + i + 6]; r7 += a[lo + i + 7];
+      r0 += a[lo + i];
+      r1 += a[lo + i + 1];
+      r2 += a[lo + i + 2];
+      r3 += a[lo + i + 3];
+      r4 += a[lo + i + 4];
+      r5 += a[lo + i + 5];
+      r6 += a[lo + i + 6];
+      r7 += a[lo + i + 7];
     }
     let res = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
     for (; i < n; i++) res += a[lo + i];

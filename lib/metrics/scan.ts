@@ -47,7 +47,8 @@ export function scanRegionRuns(labels: Uint8Array, dims: Dims, lut: Uint8Array, 
       }
       const bits = lut[labels[base + x]];
       if (bits === prev) continue;
-      if (bits & INVALID) throw new MetricsInputError(`${what} contains label ${labels[base + x]}, which label map "${mapName}" does not define`);
+      if (bits & INVALID)
+        throw new MetricsInputError(`${what} contains label ${labels[base + x]}, which label map "${mapName}" does not define`);
       for (let r = 0; r < REGIONS.length; r++) {
         const m = 1 << r;
         if (bits & m && !(prev & m)) start[r] = x;

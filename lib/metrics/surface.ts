@@ -101,14 +101,16 @@ function surfels(mask: Uint8Array, dims: Dims): Surfels {
       const r00 = j + k * (ny + 2);
       const r01 = r00 + ny + 2;
       if (!(rowAny[r00] | rowAny[r01] | rowAny[r00 + 1] | rowAny[r01 + 1])) continue;
-      const b00 = rowAny[r00] ? ((j - 1) + (k - 1) * ny) * nx : -1;
-      const b01 = rowAny[r01] ? ((j - 1) + k * ny) * nx : -1;
+      const b00 = rowAny[r00] ? (j - 1 + (k - 1) * ny) * nx : -1;
+      const b01 = rowAny[r01] ? (j - 1 + k * ny) * nx : -1;
       const b10 = rowAny[r00 + 1] ? (j + (k - 1) * ny) * nx : -1;
       const b11 = rowAny[r01 + 1] ? (j + k * ny) * nx : -1;
       for (let x = 0; x < nx; x++)
         yz[x] =
-          (b00 >= 0 ? mask[b00 + x] << 3 : 0) | (b01 >= 0 ? mask[b01 + x] << 2 : 0) |
-          (b10 >= 0 ? mask[b10 + x] << 1 : 0) | (b11 >= 0 ? mask[b11 + x] : 0);
+          (b00 >= 0 ? mask[b00 + x] << 3 : 0) |
+          (b01 >= 0 ? mask[b01 + x] << 2 : 0) |
+          (b10 >= 0 ? mask[b10 + x] << 1 : 0) |
+          (b11 >= 0 ? mask[b11 + x] : 0);
       const row = (j + k * (ny + 1)) * cx;
       let prev = 0;
       for (let i = 0; i <= nx; i++) {

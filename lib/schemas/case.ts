@@ -14,7 +14,12 @@ export const caseMetadataSchema = z
     scannerModel: z.string().trim().max(100).optional(),
     fieldStrength: z.coerce.number().min(0.1).max(12).optional(),
     acquisitionDate: z.iso.date().optional(),
-    patientPseudonym: z.string().trim().max(64).regex(/^[A-Za-z0-9._-]*$/, 'pseudonym: letters, digits, ".", "-", "_"').optional(),
+    patientPseudonym: z
+      .string()
+      .trim()
+      .max(64)
+      .regex(/^[A-Za-z0-9._-]*$/, 'pseudonym: letters, digits, ".", "-", "_"')
+      .optional(),
     /** Label convention of the optional reference mask (lib/labels.ts); BraTS 2020 masks use 4 for ET. */
     maskLabelMap: z.enum(['brats2023', 'brats2020', 'brats2024']).default('brats2023'),
   })

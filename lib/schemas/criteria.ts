@@ -54,7 +54,14 @@ export const criteriaConfigSchema = z.strictObject({
   }),
   /** Locked hold-out sets with no approved case are "not evaluated"; at least this many sets must be evaluated. */
   holdouts: z.strictObject({ minEvaluatedSets: z.number().int().min(0).max(20) }),
-  bootstrap: z.strictObject({ resamples: z.number().int().min(200).max(20_000), seed: z.number().int().min(0).max(2 ** 31 - 1) }),
+  bootstrap: z.strictObject({
+    resamples: z.number().int().min(200).max(20_000),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
+  }),
   /** Shadow report: a case is listed for review when its agreement with production is below this in any region. */
   shadow: z.strictObject({ disagreementDice: unit }),
   /** Automatic canary rollback, checked after each canary case. */

@@ -17,7 +17,10 @@ export function blobs(): BlobStore {
         region: e.S3_REGION,
         bucket: e.S3_BUCKET,
         forcePathStyle: e.S3_FORCE_PATH_STYLE,
-        credentials: e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,
+        credentials:
+          e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+            ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+            : undefined,
       };
     });
     configured = true;

@@ -31,9 +31,7 @@ export function environmentProblem(): string | null {
   }
 }
 
-const bool = z
-  .enum(['true', 'false', '1', '0', ''])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0', '']).transform((v) => v === 'true' || v === '1');
 
 const schema = z
   .object({
@@ -60,18 +58,34 @@ const schema = z
      */
     LOGIN_ADDRESS_FAILURES: z.coerce.number().int().min(1).default(50),
     QUEUE_LIMIT: z.coerce.number().int().min(1).default(200),
-    INGEST_MAX_FILE_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),
-    INGEST_MAX_INFLATED_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
+    INGEST_MAX_FILE_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(200 * 1024 * 1024),
+    INGEST_MAX_INFLATED_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(512 * 1024 * 1024),
     /**
      * Upload bodies are counted as they arrive and refused (413) at these limits, Content-Length or not. A request
      * limit left unset follows its file limit (lib/server/http/limits.ts): a case is up to five files.
      */
     INGEST_MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).optional(),
     /** A saved or imported label mask (gzipped NIfTI); a uint8 512^3 grid is 128 MiB raw, tens of kB gzipped. */
-    LABEL_MAX_FILE_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+    LABEL_MAX_FILE_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024 * 1024),
     LABEL_MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).optional(),
     /** Each artefact a remote runner uploads (model.onnx, checkpoint.pt, train.log, ...). */
-    RUN_ARTEFACT_MAX_FILE_BYTES: z.coerce.number().int().min(1024).default(256 * 1024 * 1024),
+    RUN_ARTEFACT_MAX_FILE_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(256 * 1024 * 1024),
     RUN_ARTEFACT_MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).optional(),
     PYTHON: z.string().default('.venv/bin/python'),
     MODELS_DIR: z.string().default('models'),

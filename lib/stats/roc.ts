@@ -11,7 +11,7 @@ export function auroc(positives: ArrayLike<number>, negatives: ArrayLike<number>
   const all = [...Array.from(positives, (v) => ({ v, pos: true })), ...Array.from(negatives, (v) => ({ v, pos: false }))];
   all.sort((a, b) => a.v - b.v);
   let rankSumPos = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let j = i;
     while (j < all.length && all[j].v === all[i].v) j++;
     const avgRank = (i + 1 + j) / 2; // 1-based ranks i+1..j share their mean
@@ -25,7 +25,11 @@ export function auroc(positives: ArrayLike<number>, negatives: ArrayLike<number>
  * Highest TPR over thresholds t (flag when score >= t) whose FPR is at most maxFpr. Thresholds are the observed
  * scores plus +infinity, so with few negatives a 5% budget may allow no false positive at all.
  */
-export function tprAtFpr(positives: ArrayLike<number>, negatives: ArrayLike<number>, maxFpr: number): { tpr: number; fpr: number; threshold: number } {
+export function tprAtFpr(
+  positives: ArrayLike<number>,
+  negatives: ArrayLike<number>,
+  maxFpr: number,
+): { tpr: number; fpr: number; threshold: number } {
   const pos = sortedCopy(positives);
   const neg = sortedCopy(negatives);
   const atOrAbove = (s: Float64Array, t: number) => {

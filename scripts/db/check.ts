@@ -17,18 +17,24 @@ export async function schemaDrift(postgresUrl: string): Promise<string[]> {
   const [sqlite, postgres] = layouts(postgresUrl);
   // Names are compared without their timestamps: the first migrations were stamped a second apart, and renaming an
   // applied migration would orphan it in every existing database.
-  const names = [sqlite, postgres].map((l) => migrationNames(l.migrations).map((n) => n.slice(15)).join(', '));
+  const names = [sqlite, postgres].map((l) =>
+    migrationNames(l.migrations)
+      .map((n) => n.slice(15))
+      .join(', '),
+  );
   if (names[0] !== names[1]) problems.push(`the migration folders differ:\n  sqlite:     ${names[0]}\n  postgresql: ${names[1]}`);
   // adapter-pg 6.19.3 runs a migration by splitting it at every ';', comments included: a ';' in a comment breaks it.
   for (const name of migrationNames(postgres.migrations)) {
     const sql = fs.readFileSync(path.join(root, postgres.migrations, name, 'migration.sql'), 'utf8');
-    if (/--[^\n]*;/.test(sql)) problems.push(`${postgres.migrations}/${name}: a comment holds a ';', which Prisma's PostgreSQL adapter splits on.`);
+    if (/--[^\n]*;/.test(sql))
+      problems.push(`${postgres.migrations}/${name}: a comment holds a ';', which Prisma's PostgreSQL adapter splits on.`);
   }
   const replay = (await postgresAnswers(postgresUrl)) ? [sqlite, postgres] : [sqlite];
   if (replay.length === 1) console.log(`NOTICE: no PostgreSQL server at ${postgresUrl}: the PostgreSQL migrations were not replayed.`);
   for (const layout of replay) {
     const sql = migrationDiff(layout);
-    if (sql) problems.push(`${layout.migrations} does not build ${layout.schema}; missing:\n${sql}\nRun \`npm run db:migration -- <name>\`.`);
+    if (sql)
+      problems.push(`${layout.migrations} does not build ${layout.schema}; missing:\n${sql}\nRun \`npm run db:migration -- <name>\`.`);
   }
   return problems;
 }

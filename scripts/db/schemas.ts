@@ -20,7 +20,12 @@ export interface ProviderLayout {
 
 export function layouts(postgresUrl: string): ProviderLayout[] {
   return [
-    { provider: 'sqlite', schema: 'prisma/schema.prisma', migrations: 'prisma/migrations', url: `file:${path.join(os.tmpdir(), 'tumorwatch-migrate-diff.db')}` },
+    {
+      provider: 'sqlite',
+      schema: 'prisma/schema.prisma',
+      migrations: 'prisma/migrations',
+      url: `file:${path.join(os.tmpdir(), 'tumorwatch-migrate-diff.db')}`,
+    },
     { provider: 'postgresql', schema: 'prisma/postgres/schema.prisma', migrations: 'prisma/postgres/migrations', url: postgresUrl },
   ];
 }
@@ -31,7 +36,10 @@ export function postgresSchemaText(source = fs.readFileSync(path.join(root, 'pri
   return source
     .replace('provider = "sqlite"', 'provider = "postgresql"')
     .replace('output     = "../lib/server/db/generated"', 'output     = "../../lib/server/db/generated"')
-    .replace(/^\/\/ Source schema[^\n]*\n(\/\/[^\n]*\n)*/, '// GENERATED from prisma/schema.prisma by `npm run db:sync-schemas`: do not edit.\n');
+    .replace(
+      /^\/\/ Source schema[^\n]*\n(\/\/[^\n]*\n)*/,
+      '// GENERATED from prisma/schema.prisma by `npm run db:sync-schemas`: do not edit.\n',
+    );
 }
 
 export function writePostgresSchema(): void {
@@ -42,7 +50,12 @@ export function writePostgresSchema(): void {
 
 export function migrationNames(dir: string): string[] {
   const abs = path.join(root, dir);
-  return fs.existsSync(abs) ? fs.readdirSync(abs).filter((d) => /^\d{14}_/.test(d)).sort() : [];
+  return fs.existsSync(abs)
+    ? fs
+        .readdirSync(abs)
+        .filter((d) => /^\d{14}_/.test(d))
+        .sort()
+    : [];
 }
 
 /**

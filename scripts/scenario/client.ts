@@ -7,7 +7,11 @@ import type { CaseFolder } from '@/lib/server/cases/folder';
 
 export class HttpError extends Error {
   /** `retried`: the request was sent again after a connection error, so a refusal may answer its own first try */
-  constructor(readonly status: number, message: string, readonly retried = false) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly retried = false,
+  ) {
     super(message);
   }
 }
@@ -81,6 +85,8 @@ export async function postLabelVersion(
   form.set('parentVersionId', input.parentVersionId ?? '');
   form.set('message', input.message);
   form.set('source', input.source);
-  const body = (await send(new URL(`/api/cases/${encodeURIComponent(input.caseId)}/labels`, baseUrl).toString(), token, form)) as { version: SavedVersion };
+  const body = (await send(new URL(`/api/cases/${encodeURIComponent(input.caseId)}/labels`, baseUrl).toString(), token, form)) as {
+    version: SavedVersion;
+  };
   return body.version;
 }

@@ -30,7 +30,12 @@ export function cohortDir(cacheDir: string, spec: CohortSpec): string {
 }
 
 /** Cases index 0..n-1 of the cohort, generating the ones not cached yet. Returns how many were generated. */
-export async function ensureCohort(cacheDir: string, spec: CohortSpec, n: number, log: (m: string) => void): Promise<{ cases: CaseRef[]; generated: number }> {
+export async function ensureCohort(
+  cacheDir: string,
+  spec: CohortSpec,
+  n: number,
+  log: (m: string) => void,
+): Promise<{ cases: CaseRef[]; generated: number }> {
   const out = cohortDir(cacheDir, spec);
   fs.mkdirSync(out, { recursive: true });
   const cases: CaseRef[] = [];
@@ -40,7 +45,13 @@ export async function ensureCohort(cacheDir: string, spec: CohortSpec, n: number
     const dir = path.join(out, caseId);
     // meta.json is written last (writeCase), so its presence means the case is complete
     if (!fs.existsSync(path.join(dir, 'meta.json'))) {
-      const gen = generateCase({ caseId, seed: spec.seed, domain: spec.domain, grid: { dims: spec.size, spacing: [1, 1, 1] }, shifts: spec.shifts });
+      const gen = generateCase({
+        caseId,
+        seed: spec.seed,
+        domain: spec.domain,
+        grid: { dims: spec.size, spacing: [1, 1, 1] },
+        shifts: spec.shifts,
+      });
       await writeCase(out, gen, 1);
       generated++;
       if (generated % 10 === 0) log(`generated ${generated} ${spec.domain} cases`);
@@ -69,5 +80,11 @@ export async function groundTruth(ref: CaseRef): Promise<GroundTruth> {
   const file = path.join(ref.dir, `${ref.caseId}-seg.nii.gz`);
   const vol = await readNiftiFile(file);
   const meta = JSON.parse(fs.readFileSync(path.join(ref.dir, 'meta.json'), 'utf8')) as { volumesMl: { WT: number } };
-  return { mask: Uint8Array.from(vol.data as ArrayLike<number>), dims: vol.dims, bytes: new Uint8Array(fs.readFileSync(file)), like: vol, wtMl: meta.volumesMl.WT };
+  return {
+    mask: Uint8Array.from(vol.data as ArrayLike<number>),
+    dims: vol.dims,
+    bytes: new Uint8Array(fs.readFileSync(file)),
+    like: vol,
+    wtMl: meta.volumesMl.WT,
+  };
 }

@@ -14,7 +14,13 @@ export async function streamCases(arrivals: Arrival[]): Promise<StreamCase[]> {
   const byCase = new Map(reports.map((r) => [r.caseId, r]));
   return arrivals.map((a) => {
     const r = byCase.get(a.caseId);
-    return { index: a.index, shifted: a.ref.domain === 'B', sentAt: a.sentAt, isDrifter: r ? r.isDrifter : null, reportedAt: r ? r.createdAt.getTime() : null };
+    return {
+      index: a.index,
+      shifted: a.ref.domain === 'B',
+      sentAt: a.sentAt,
+      isDrifter: r ? r.isDrifter : null,
+      reportedAt: r ? r.createdAt.getTime() : null,
+    };
   });
 }
 

@@ -48,7 +48,10 @@ export async function gateFigures(evaluationId: string, known: Map<string, CaseR
     verdict: ev.verdict,
     failed: ev.criteria.results
       .filter((r) => r.status === 'FAIL' || (r.status === 'NOT_EVALUATED' && r.blocking))
-      .map((r) => `${r.rule}: ${r.value === null ? r.status.toLowerCase() : r.value.toFixed(3)}${r.ci ? ` [${r.ci.lower.toFixed(3)}, ${r.ci.upper.toFixed(3)}]` : ''} (${r.detail})`),
+      .map(
+        (r) =>
+          `${r.rule}: ${r.value === null ? r.status.toLowerCase() : r.value.toFixed(3)}${r.ci ? ` [${r.ci.lower.toFixed(3)}, ${r.ci.upper.toFixed(3)}]` : ''} (${r.detail})`,
+      ),
     domainA,
     shifted: compareOnCases(shifted, bs),
     shiftedGain: meanDiceGain(shifted, bs),
@@ -91,8 +94,16 @@ export async function shadowFigures(modelVersionId: string) {
 }
 
 export async function enterCanary(cast: Cast, modelVersionId: string, trafficPercent: number, shadow: DeploymentFigures): Promise<void> {
-  const agree = Object.entries(shadow.agreement).map(([g, v]) => `${g} ${v === null ? 'n/a' : v.toFixed(3)}`).join(', ');
-  await retryBusy(() => promoteToCanary(cast.mlEngineer, { modelVersionId, trafficPercent, reason: `Shadow agreement with production on ${shadow.cases} cases: ${agree}.` }));
+  const agree = Object.entries(shadow.agreement)
+    .map(([g, v]) => `${g} ${v === null ? 'n/a' : v.toFixed(3)}`)
+    .join(', ');
+  await retryBusy(() =>
+    promoteToCanary(cast.mlEngineer, {
+      modelVersionId,
+      trafficPercent,
+      reason: `Shadow agreement with production on ${shadow.cases} cases: ${agree}.`,
+    }),
+  );
 }
 
 export async function canaryFigures(modelVersionId: string) {
@@ -114,12 +125,19 @@ export async function promote(cast: Cast, modelVersionId: string, dataDir: strin
   const confirmShortCanary = canary.cases < config.canary.minCases;
   const short = confirmShortCanary ? ` (short canary: the rollback rule needs ${config.canary.minCases})` : '';
   const reason = `Canary served ${canary.cases} cases${short}; drifter rate ${canary.drifterRate ?? 'n/a'} vs production ${canary.productionDrifterRate ?? 'n/a'}; no rollback.`;
-  const changed = await retryBusy(() => promoteToProduction(cast.mlEngineer, { modelVersionId, password: cast.mlEngineerPassword, reason, confirmShortCanary }));
+  const changed = await retryBusy(() =>
+    promoteToProduction(cast.mlEngineer, { modelVersionId, password: cast.mlEngineerPassword, reason, confirmShortCanary }),
+  );
   const evidence = await evidenceFile(modelVersionId, 'production', 'html');
   const file = path.join(dataDir, evidence.filename);
   fs.writeFileSync(file, evidence.body);
   const now = await productionModel();
-  return { stage: changed.stage, productionId: now?.id ?? null, productionModel: now ? `${now.name}@${now.version}` : null, evidenceHtml: file };
+  return {
+    stage: changed.stage,
+    productionId: now?.id ?? null,
+    productionModel: now ? `${now.name}@${now.version}` : null,
+    evidenceHtml: file,
+  };
 }
 
 export interface RejectionOutcome {
@@ -137,7 +155,9 @@ export async function rejectionFigures(candidateId: string, productionBefore: st
   const deployments = (await activeDeployments(db(), candidateId)).length;
   const now = await productionModel();
   return {
-    candidateStage: candidate?.stage ?? null, activeDeployments: deployments, productionModel: now ? `${now.name}@${now.version}` : null,
+    candidateStage: candidate?.stage ?? null,
+    activeDeployments: deployments,
+    productionModel: now ? `${now.name}@${now.version}` : null,
     keptOut: candidate?.stage === 'CANDIDATE' && deployments === 0 && now?.id === productionBefore,
   };
 }

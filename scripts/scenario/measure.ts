@@ -41,7 +41,11 @@ export interface DriftDetection {
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
 export function driftDetection(cases: StreamCase[]): DriftDetection {
-  let tp = 0, fp = 0, fn = 0, tn = 0, unreported = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0,
+    tn = 0,
+    unreported = 0;
   for (const c of cases) {
     if (c.isDrifter === null) unreported++;
     const flagged = c.isDrifter === true;
@@ -54,11 +58,17 @@ export function driftDetection(cases: StreamCase[]): DriftDetection {
   const firstShifted = byIndex.find((c) => c.shifted) ?? null;
   const alerts = cases.filter((c) => c.shifted && c.isDrifter && c.reportedAt !== null).sort((a, b) => a.reportedAt! - b.reportedAt!);
   const first = alerts[0] ?? null;
-  const falseAlarms = first ? cases.filter((c) => !c.shifted && c.isDrifter && c.reportedAt !== null && c.reportedAt < first.reportedAt!).length : 0;
+  const falseAlarms = first
+    ? cases.filter((c) => !c.shifted && c.isDrifter && c.reportedAt !== null && c.reportedAt < first.reportedAt!).length
+    : 0;
   return {
     cases: cases.length,
     shifted: tp + fn,
-    tp, fp, fn, tn, unreported,
+    tp,
+    fp,
+    fn,
+    tn,
+    unreported,
     precision: ratio(tp, tp + fp),
     recall: ratio(tp, tp + fn),
     inDistributionDrifterRate: ratio(fp, fp + tn),
@@ -95,7 +105,11 @@ export interface RegionComparison {
 
 export type SetComparison = { n: number } & Record<Region, Record<Metric, RegionComparison>>;
 
-const iv = (ci: { estimate: number; lower: number; upper: number }): Interval => ({ estimate: ci.estimate, lower: ci.lower, upper: ci.upper });
+const iv = (ci: { estimate: number; lower: number; upper: number }): Interval => ({
+  estimate: ci.estimate,
+  lower: ci.lower,
+  upper: ci.upper,
+});
 
 /** Candidate and production means with CIs, and the paired difference, per region and metric; null without cases. */
 export function compareOnCases(records: PairedRecord[], bs: BootstrapOptions): SetComparison | null {
@@ -132,7 +146,9 @@ export const MIN_CASES_FOR_SIGNIFICANCE = 5;
 export function meanDiceGain(records: PairedRecord[], bs: BootstrapOptions): (Interval & { n: number; significant: boolean }) | null {
   const paired = records.filter((r) => r.baseline !== null);
   if (paired.length === 0) return null;
-  const perCase = paired.map((r) => REGIONS.reduce((s, g) => s + r.candidate.metrics[g].dice - r.baseline!.metrics[g].dice, 0) / REGIONS.length);
+  const perCase = paired.map(
+    (r) => REGIONS.reduce((s, g) => s + r.candidate.metrics[g].dice - r.baseline!.metrics[g].dice, 0) / REGIONS.length,
+  );
   const ci = iv(bootstrapMeanCI(perCase, bs));
   return { ...ci, n: paired.length, significant: paired.length >= MIN_CASES_FOR_SIGNIFICANCE && ci.lower > 0 };
 }

@@ -77,7 +77,8 @@ function fraction(v: string | undefined, name: string, fallback: number): number
 
 function triple(v: string): [number, number, number] {
   const t = v.split(',').map(Number);
-  if (t.length !== 3 || t.some((x) => !Number.isInteger(x) || x < 16)) throw new Error(`--size needs three integers, e.g. 240,240,155 (got "${v}")`);
+  if (t.length !== 3 || t.some((x) => !Number.isInteger(x) || x < 16))
+    throw new Error(`--size needs three integers, e.g. 240,240,155 (got "${v}")`);
   return t as [number, number, number];
 }
 
@@ -92,12 +93,27 @@ export function parseScenarioArgs(argv: string[]): ScenarioOptions {
     options: {
       small: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
-      'data-dir': { type: 'string' }, 'cache-dir': { type: 'string' }, seed: { type: 'string' }, shift: { type: 'string' },
-      size: { type: 'string' }, 'holdout-a': { type: 'string' }, 'train-a': { type: 'string' }, 'n-stream': { type: 'string' },
-      'shift-start': { type: 'string' }, 'shift-share': { type: 'string' }, 'flag-rate': { type: 'string' },
-      'retrain-n': { type: 'string' }, 'holdout-fraction': { type: 'string' }, epochs: { type: 'string' },
-      'n-shadow': { type: 'string' }, 'n-canary': { type: 'string' }, 'canary-percent': { type: 'string' },
-      port: { type: 'string' }, out: { type: 'string' }, 'model-dir': { type: 'string' }, criteria: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'cache-dir': { type: 'string' },
+      seed: { type: 'string' },
+      shift: { type: 'string' },
+      size: { type: 'string' },
+      'holdout-a': { type: 'string' },
+      'train-a': { type: 'string' },
+      'n-stream': { type: 'string' },
+      'shift-start': { type: 'string' },
+      'shift-share': { type: 'string' },
+      'flag-rate': { type: 'string' },
+      'retrain-n': { type: 'string' },
+      'holdout-fraction': { type: 'string' },
+      epochs: { type: 'string' },
+      'n-shadow': { type: 'string' },
+      'n-canary': { type: 'string' },
+      'canary-percent': { type: 'string' },
+      port: { type: 'string' },
+      out: { type: 'string' },
+      'model-dir': { type: 'string' },
+      criteria: { type: 'string' },
       'accept-rejection': { type: 'boolean', default: false },
     },
   });
@@ -111,7 +127,10 @@ export function parseScenarioArgs(argv: string[]): ScenarioOptions {
     dataDir: values['data-dir'] ?? 'data/scenario',
     cacheDir: values['cache-dir'] ?? 'data/scenario-cache',
     seed: values.seed ?? '11',
-    shift: (values.shift ?? 'scanner,motion').split(',').map((s) => s.trim()).filter(Boolean),
+    shift: (values.shift ?? 'scanner,motion')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     size: triple(values.size ?? '240,240,155'),
     holdoutA: int(values['holdout-a'], 'holdout-a', p.holdoutA, 2),
     trainA: int(values['train-a'], 'train-a', p.trainA, 0),

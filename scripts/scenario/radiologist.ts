@@ -31,11 +31,17 @@ export interface LabelOutcome {
 
 /** Readers alternate, so each one authors some cases and second-reads the other's. */
 function readers(cast: Cast, n: number): { author: UserActor; reviewer: UserActor } {
-  return n % 2 === 0 ? { author: cast.radiologist, reviewer: cast.secondReader } : { author: cast.secondReader, reviewer: cast.radiologist };
+  return n % 2 === 0
+    ? { author: cast.radiologist, reviewer: cast.secondReader }
+    : { author: cast.secondReader, reviewer: cast.radiologist };
 }
 
 export async function labelCase(
-  cast: Cast, baseUrl: string, caseId: string, ref: CaseRef, opts: { mode: 'edit' | 'import'; seed: string; turn: number },
+  cast: Cast,
+  baseUrl: string,
+  caseId: string,
+  ref: CaseRef,
+  opts: { mode: 'edit' | 'import'; seed: string; turn: number },
 ): Promise<LabelOutcome> {
   const { author, reviewer } = readers(cast, opts.turn);
   const token = cast.editorTokens.get(author.id)!;
@@ -52,7 +58,13 @@ export async function labelCase(
     mask = writeNiftiMask(edit.mask, gt.like, { level: 1 });
     message = 'Corrected the model segmentation';
   }
-  const version = await saveVersion(baseUrl, token, author, { caseId, parentVersionId: parent, mask, message, source: opts.mode === 'import' ? 'IMPORT' : 'EDIT' });
+  const version = await saveVersion(baseUrl, token, author, {
+    caseId,
+    parentVersionId: parent,
+    mask,
+    message,
+    source: opts.mode === 'import' ? 'IMPORT' : 'EDIT',
+  });
   await retryBusy(() => submitForReview({ actor: author, caseId, versionId: version.id }));
   const approved = await retryBusy(() => approveLabel({ actor: reviewer, caseId, versionId: version.id }));
   return { caseId, versionId: version.id, changedVoxels: version.changedVoxels, retraining: approved.retraining };
@@ -63,7 +75,12 @@ export async function labelCase(
  * stored (409: the parent is no longer the head); the new head is then ours if it is this author's version with this
  * message on this parent, and is taken as the result.
  */
-async function saveVersion(baseUrl: string, token: string, author: UserActor, input: Parameters<typeof postLabelVersion>[2]): Promise<SavedVersion> {
+async function saveVersion(
+  baseUrl: string,
+  token: string,
+  author: UserActor,
+  input: Parameters<typeof postLabelVersion>[2],
+): Promise<SavedVersion> {
   try {
     return await postLabelVersion(baseUrl, token, input);
   } catch (e) {
@@ -100,7 +117,14 @@ export interface ReadingRoom {
  * the cases whose queue membership is final), only cases all of whose predecessors are settled are taken, in
  * arrival order: a first-come-first-served reading room whose choices do not depend on timing.
  */
-export async function workQueue(cast: Cast, baseUrl: string, known: Map<string, CaseRef>, seed: string, room: ReadingRoom, settled?: Map<string, number>): Promise<void> {
+export async function workQueue(
+  cast: Cast,
+  baseUrl: string,
+  known: Map<string, CaseRef>,
+  seed: string,
+  room: ReadingRoom,
+  settled?: Map<string, number>,
+): Promise<void> {
   const queue = inArrivalOrder(await listReviewQueue({ assignment: 'unassigned' }), settled);
   for (const item of queue) {
     if (room.trigger?.triggered) return;

@@ -14,7 +14,14 @@ export interface ScenarioResult {
   totalSeconds: number;
   throughput: Throughput | null;
   drift: DriftDetection | null;
-  retrain: { triggered: boolean; approvedLabels: number; train: number; holdout: number; runStatus: string | null; candidate: string | null } | null;
+  retrain: {
+    triggered: boolean;
+    approvedLabels: number;
+    train: number;
+    holdout: number;
+    runStatus: string | null;
+    candidate: string | null;
+  } | null;
   gate: GateFigures | null;
   shadow: DeploymentFigures | null;
   canary: DeploymentFigures | null;
@@ -47,8 +54,14 @@ export function flatten(value: unknown, prefix = '', out: Flat = {}): Flat {
 export function resultJson(r: ScenarioResult): Flat {
   const { gate, ...rest } = r;
   const slim = gate && {
-    verdict: gate.verdict, failed: gate.failed, domainAWorstLower: gate.domainAWorstLower, shiftedGain: gate.shiftedGain,
-    drifterHoldoutN: gate.drifterHoldout?.n ?? 0, triggeringN: gate.triggering?.n ?? 0, domainA: gate.domainA, shifted: gate.shifted,
+    verdict: gate.verdict,
+    failed: gate.failed,
+    domainAWorstLower: gate.domainAWorstLower,
+    shiftedGain: gate.shiftedGain,
+    drifterHoldoutN: gate.drifterHoldout?.n ?? 0,
+    triggeringN: gate.triggering?.n ?? 0,
+    domainA: gate.domainA,
+    shifted: gate.shifted,
   };
   return flatten({ ...rest, gate: slim });
 }
@@ -76,33 +89,65 @@ function comparisonLines(title: string, c: SetComparison | null): string[] {
 
 export function summary(r: ScenarioResult): string {
   const out: string[] = ['', '=== TumorWatch closed-loop scenario ==='];
-  out.push(`config: ${Object.entries(r.config).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  out.push(
+    `config: ${Object.entries(r.config)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
   if (r.drift) {
     const d = r.drift;
     out.push('', `drift detection on the stream (${d.cases} cases, ${d.shifted} shifted):`);
-    out.push(`  precision ${f3(d.precision)}  recall ${f3(d.recall)}  (tp ${d.tp}, fp ${d.fp}, fn ${d.fn}, tn ${d.tn}; in-distribution drifter rate ${pct(d.inDistributionDrifterRate)})`);
-    out.push(`  first alert: ${d.firstAlertCases ?? 'none'} case(s) and ${f3(d.firstAlertSeconds)} s after the first shifted case (${d.falseAlarmsBeforeAlert} false alarm(s) before it)`);
+    out.push(
+      `  precision ${f3(d.precision)}  recall ${f3(d.recall)}  (tp ${d.tp}, fp ${d.fp}, fn ${d.fn}, tn ${d.tn}; in-distribution drifter rate ${pct(d.inDistributionDrifterRate)})`,
+    );
+    out.push(
+      `  first alert: ${d.firstAlertCases ?? 'none'} case(s) and ${f3(d.firstAlertSeconds)} s after the first shifted case (${d.falseAlarmsBeforeAlert} false alarm(s) before it)`,
+    );
   }
   if (r.throughput) {
     const t = r.throughput;
-    out.push(`  throughput: ${t.casesPerHour.toFixed(0)} cases/hour through ingestion + inference + drift (median latency ${f3(t.medianLatencyS)} s, inference ${f3(t.medianInferenceS)} s)`);
+    out.push(
+      `  throughput: ${t.casesPerHour.toFixed(0)} cases/hour through ingestion + inference + drift (median latency ${f3(t.medianLatencyS)} s, inference ${f3(t.medianInferenceS)} s)`,
+    );
   }
-  if (r.retrain) out.push('', `retraining: ${r.retrain.approvedLabels} labels approved; ${r.retrain.train} train / ${r.retrain.holdout} drifter hold-out; run ${r.retrain.runStatus}; candidate ${r.retrain.candidate}`);
+  if (r.retrain)
+    out.push(
+      '',
+      `retraining: ${r.retrain.approvedLabels} labels approved; ${r.retrain.train} train / ${r.retrain.holdout} drifter hold-out; run ${r.retrain.runStatus}; candidate ${r.retrain.candidate}`,
+    );
   if (r.gate) {
     const g = r.gate;
     out.push('', `evaluation gate: ${g.verdict}${g.failed.length ? ` (failed: ${g.failed.join('; ')})` : ''}`);
     out.push(...comparisonLines('shifted-domain cases of the drifter hold-out', g.shifted));
-    if ((g.drifterHoldout?.n ?? 0) !== (g.shifted?.n ?? 0)) out.push(...comparisonLines('whole drifter hold-out (shifted and in-distribution)', g.drifterHoldout));
-    if (g.shiftedGain) out.push(`    mean Dice gain over WT/TC/ET on the shifted cases ${ci(g.shiftedGain)} (n=${g.shiftedGain.n}) -> ${g.shiftedGain.significant ? 'significant' : 'NOT significant'}`);
+    if ((g.drifterHoldout?.n ?? 0) !== (g.shifted?.n ?? 0))
+      out.push(...comparisonLines('whole drifter hold-out (shifted and in-distribution)', g.drifterHoldout));
+    if (g.shiftedGain)
+      out.push(
+        `    mean Dice gain over WT/TC/ET on the shifted cases ${ci(g.shiftedGain)} (n=${g.shiftedGain.n}) -> ${g.shiftedGain.significant ? 'significant' : 'NOT significant'}`,
+      );
     out.push(...comparisonLines('domain-A locked hold-out', g.domainA));
     out.push(`    worst lower CI bound of the difference ${f3(g.domainAWorstLower)} (regression margin -0.010)`);
   }
-  if (r.shadow) out.push('', `shadow: ${r.shadow.cases} cases, agreement WT ${f3(r.shadow.agreement.WT)} TC ${f3(r.shadow.agreement.TC)} ET ${f3(r.shadow.agreement.ET)}`);
-  if (r.canary) out.push(`canary: ${r.canary.cases} cases answered, drifter rate ${pct(r.canary.drifterRate)} vs production ${pct(r.canary.productionDrifterRate)}, rollback ${r.canary.rollback}`);
+  if (r.shadow)
+    out.push(
+      '',
+      `shadow: ${r.shadow.cases} cases, agreement WT ${f3(r.shadow.agreement.WT)} TC ${f3(r.shadow.agreement.TC)} ET ${f3(r.shadow.agreement.ET)}`,
+    );
+  if (r.canary)
+    out.push(
+      `canary: ${r.canary.cases} cases answered, drifter rate ${pct(r.canary.drifterRate)} vs production ${pct(r.canary.productionDrifterRate)}, rollback ${r.canary.rollback}`,
+    );
   if (r.promotion) out.push(`promotion: production is now ${r.promotion.productionModel}; evidence ${r.promotion.evidenceHtml}`);
   out.push('', 'wall time per stage (s):', ...Object.entries(r.stages).map(([k, v]) => `  ${k.padEnd(12)} ${v.toFixed(1)}`));
   out.push(`  ${'total'.padEnd(12)} ${r.totalSeconds.toFixed(1)}`);
-  if (r.rejection) out.push('', `rejected candidate: stage ${r.rejection.candidateStage}, ${r.rejection.activeDeployments} active deployment(s); production ${r.rejection.productionModel} -> ${r.rejection.keptOut ? 'kept out of production' : 'NOT KEPT OUT'}`);
-  out.push('', r.promotedCandidate ? 'LOOP CLOSED: the retrained candidate serves production.' : `LOOP NOT CLOSED${r.error ? `: ${r.error}` : ''}`);
+  if (r.rejection)
+    out.push(
+      '',
+      `rejected candidate: stage ${r.rejection.candidateStage}, ${r.rejection.activeDeployments} active deployment(s); production ${r.rejection.productionModel} -> ${r.rejection.keptOut ? 'kept out of production' : 'NOT KEPT OUT'}`,
+    );
+  out.push(
+    '',
+    r.promotedCandidate ? 'LOOP CLOSED: the retrained candidate serves production.' : `LOOP NOT CLOSED${r.error ? `: ${r.error}` : ''}`,
+  );
   return out.join('\n');
 }

@@ -24,12 +24,37 @@ import { waitEvaluation, waitRun } from './waits';
 
 const MIN = 60_000;
 
-export async function runScenario(o: ScenarioOptions, root: string, env: Record<string, string | undefined>, log: (m: string) => void): Promise<ScenarioResult> {
+export async function runScenario(
+  o: ScenarioOptions,
+  root: string,
+  env: Record<string, string | undefined>,
+  log: (m: string) => void,
+): Promise<ScenarioResult> {
   const t0 = Date.now();
   const r: ScenarioResult = {
-    config: { small: o.small, shift: o.shift.join('+'), nStream: o.nStream, retrainN: o.retrainN, epochs: o.epochs, holdoutA: o.holdoutA, trainA: o.trainA, seed: o.seed, size: o.size.join('x') },
-    stages: {}, totalSeconds: 0, throughput: null, drift: null, retrain: null, gate: null, shadow: null, canary: null, promotion: null,
-    promotedCandidate: false, rejection: null, error: null,
+    config: {
+      small: o.small,
+      shift: o.shift.join('+'),
+      nStream: o.nStream,
+      retrainN: o.retrainN,
+      epochs: o.epochs,
+      holdoutA: o.holdoutA,
+      trainA: o.trainA,
+      seed: o.seed,
+      size: o.size.join('x'),
+    },
+    stages: {},
+    totalSeconds: 0,
+    throughput: null,
+    drift: null,
+    retrain: null,
+    gate: null,
+    shadow: null,
+    canary: null,
+    promotion: null,
+    promotedCandidate: false,
+    rejection: null,
+    error: null,
   };
   const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const s = Date.now();
@@ -56,7 +81,12 @@ export async function runScenario(o: ScenarioOptions, root: string, env: Record<
     const needB = [...stream, ...later].filter((d) => d === 'shifted').length;
     const { a, b } = await stage('cohorts', async () => {
       const a = await ensureCohort(path.resolve(root, o.cacheDir), { domain: 'A', seed: o.seed, shifts: [], size: o.size }, needA, log);
-      const b = await ensureCohort(path.resolve(root, o.cacheDir), { domain: 'B', seed: o.seed, shifts: o.shift, size: o.size }, needB, log);
+      const b = await ensureCohort(
+        path.resolve(root, o.cacheDir),
+        { domain: 'B', seed: o.seed, shifts: o.shift, size: o.size },
+        needB,
+        log,
+      );
       log(`cohorts: ${needA} domain-A and ${needB} shifted cases (${a.generated + b.generated} generated, the rest cached)`);
       return { a: a.cases, b: b.cases };
     });
@@ -66,7 +96,9 @@ export async function runScenario(o: ScenarioOptions, root: string, env: Record<
       return (plan: ('A' | 'shifted')[]): CaseRef[] => plan.map((d) => (d === 'A' ? a[ia++] : b[ib++]));
     })();
 
-    server = await stage('server', () => startAppServer({ root, env, logFile: path.join(dataDir, 'server.log'), port: o.port ?? undefined }));
+    server = await stage('server', () =>
+      startAppServer({ root, env, logFile: path.join(dataDir, 'server.log'), port: o.port ?? undefined }),
+    );
     const ctx: StreamContext = { baseUrl: server.url, cast, seed: o.seed, flagRate: o.flagRate, known: new Map(), log };
 
     await stage('holdout', async () => {
@@ -74,7 +106,10 @@ export async function runScenario(o: ScenarioOptions, root: string, env: Record<
       const holdout = sets.find((d) => d.kind === 'HOLDOUT_INTERNAL' && !d.locked);
       const train = sets.find((d) => d.kind === 'TRAIN');
       if (!holdout || !train) throw new Error('the seed created no internal hold-out or training dataset');
-      const groups = [{ refs: a.slice(0, o.holdoutA), set: holdout }, { refs: a.slice(o.holdoutA, o.holdoutA + o.trainA), set: train }];
+      const groups = [
+        { refs: a.slice(0, o.holdoutA), set: holdout },
+        { refs: a.slice(o.holdoutA, o.holdoutA + o.trainA), set: train },
+      ];
       let turn = 0;
       for (const g of groups) {
         if (!g.refs.length) continue;
@@ -106,8 +141,18 @@ export async function runScenario(o: ScenarioOptions, root: string, env: Record<
     r.drift = driftDetection(cases);
     r.throughput = await throughput(arrivals, cases);
     const trig = room.trigger;
-    r.retrain = { triggered: !!trig?.triggered, approvedLabels: room.approved, train: trig?.triggered ? trig.train : 0, holdout: trig?.triggered ? trig.holdout : 0, runStatus: null, candidate: null };
-    if (!trig?.triggered) throw new Error(`retraining did not trigger: ${trig?.pending ?? room.approved} of ${o.retrainN} cases pending after the stream (raise --n-stream or lower --retrain-n)`);
+    r.retrain = {
+      triggered: !!trig?.triggered,
+      approvedLabels: room.approved,
+      train: trig?.triggered ? trig.train : 0,
+      holdout: trig?.triggered ? trig.holdout : 0,
+      runStatus: null,
+      candidate: null,
+    };
+    if (!trig?.triggered)
+      throw new Error(
+        `retraining did not trigger: ${trig?.pending ?? room.approved} of ${o.retrainN} cases pending after the stream (raise --n-stream or lower --retrain-n)`,
+      );
 
     const run = await stage('training', () => waitRun(trig.runId, 60 * MIN, log));
     r.retrain.runStatus = run.status;

@@ -58,7 +58,12 @@ async function waitUntilUp(url: string, child: ChildProcess, logFile: string, ti
   throw new Error(`the app did not answer at ${url} within ${timeoutMs / 1000} s; see ${logFile}`);
 }
 
-export async function startAppServer(opts: { root: string; env: Record<string, string | undefined>; logFile: string; port?: number }): Promise<AppServer> {
+export async function startAppServer(opts: {
+  root: string;
+  env: Record<string, string | undefined>;
+  logFile: string;
+  port?: number;
+}): Promise<AppServer> {
   const port = opts.port ?? (await freePort());
   const url = `http://localhost:${port}`;
   const log = fs.openSync(opts.logFile, 'a');

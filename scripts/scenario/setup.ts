@@ -36,7 +36,9 @@ function runCli(root: string, args: string[], env: Record<string, string | undef
   const log = fs.openSync(logFile, 'a');
   try {
     execFileSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), '--conditions=react-server', ...args], {
-      cwd: root, env: env as NodeJS.ProcessEnv, stdio: ['ignore', log, log],
+      cwd: root,
+      env: env as NodeJS.ProcessEnv,
+      stdio: ['ignore', log, log],
     });
   } catch (e) {
     throw new Error(`${args.join(' ')} failed (${e instanceof Error ? e.message.split('\n')[0] : e}); see ${logFile}`);
@@ -62,7 +64,8 @@ async function deployModelDir(dir: string) {
   const model = await readModelDir(dir);
   const card = model.card as { name?: string; version?: string };
   // Fine-tuning finds the parent's checkpoint at MODELS_DIR/<name>-<version>/checkpoint.pt (lib/server/workflows/parent.ts).
-  if (path.basename(dir) !== `${card.name}-${card.version}`) throw new Error(`--model-dir must be named ${card.name}-${card.version} (its card's name and version)`);
+  if (path.basename(dir) !== `${card.name}-${card.version}`)
+    throw new Error(`--model-dir must be named ${card.name}-${card.version} (its card's name and version)`);
   if (!fs.existsSync(path.join(dir, 'checkpoint.pt'))) throw new Error(`${dir} has no checkpoint.pt: fine-tuning needs it`);
   await registerModelVersion(SYSTEM, { ...model, stage: 'PRODUCTION' });
 }

@@ -48,12 +48,18 @@ async function physicianReview(ctx: StreamContext, a: Arrival): Promise<void> {
   if (!shown) return;
   const gt = await groundTruth(a.ref);
   const reason = flagReasonFor(shown.volumesMl.WT ?? 0, gt.wtMl);
-  await retryBusy(() => createFlag(ctx.cast.physician, { caseId: a.caseId, predictionId: shown.id, reason, note: 'Flagged during reporting (scenario).' }));
+  await retryBusy(() =>
+    createFlag(ctx.cast.physician, { caseId: a.caseId, predictionId: shown.id, reason, note: 'Flagged during reporting (scenario).' }),
+  );
   a.flagged = true;
 }
 
 /** Posts `refs` in order, keeping at most `inFlight` unserved; resolves when every case is served and reviewed. */
-export async function runStream(ctx: StreamContext, refs: CaseRef[], opts: { inFlight: number; timeoutMs: number; firstIndex?: number }): Promise<Arrival[]> {
+export async function runStream(
+  ctx: StreamContext,
+  refs: CaseRef[],
+  opts: { inFlight: number; timeoutMs: number; firstIndex?: number },
+): Promise<Arrival[]> {
   const arrivals: Arrival[] = [];
   const open: Arrival[] = [];
   const deadline = Date.now() + opts.timeoutMs;
@@ -80,7 +86,8 @@ export async function runStream(ctx: StreamContext, refs: CaseRef[], opts: { inF
       await physicianReview(ctx, a);
       ctx.settled?.set(a.caseId, a.index);
     }
-    if (Date.now() > deadline) throw new Error(`stream not served within ${opts.timeoutMs / 1000} s (${open.length} cases open); see server.log`);
+    if (Date.now() > deadline)
+      throw new Error(`stream not served within ${opts.timeoutMs / 1000} s (${open.length} cases open); see server.log`);
     if (open.length >= opts.inFlight || next >= refs.length) await sleep(500);
   }
   return arrivals;

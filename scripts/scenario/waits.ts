@@ -30,7 +30,10 @@ export async function waitServed(caseIds: string[], timeoutMs: number): Promise<
       if (s === 'done') open.delete(id);
     }
     if (!open.size) return;
-    if (Date.now() > deadline) throw new Error(`${open.size} case(s) still not served after ${timeoutMs / 1000} s (is the app's inline worker running? see server.log)`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${open.size} case(s) still not served after ${timeoutMs / 1000} s (is the app's inline worker running? see server.log)`,
+      );
     await sleep(POLL_MS);
   }
 }
@@ -49,13 +52,26 @@ export async function waitRun(runId: string, timeoutMs: number, log: (m: string)
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
-    const run = await db().workflowRun.findUnique({ where: { id: runId }, include: { resultModel: { select: { id: true, name: true, version: true } } } });
+    const run = await db().workflowRun.findUnique({
+      where: { id: runId },
+      include: { resultModel: { select: { id: true, name: true, version: true } } },
+    });
     if (!run) throw new Error(`run ${runId} vanished`);
-    const line = `${run.status} ${(run.progress * 100).toFixed(0)}% ${(run.logTail ?? '').split('\n').filter(Boolean).pop() ?? ''}`.slice(0, 160);
+    const line = `${run.status} ${(run.progress * 100).toFixed(0)}% ${(run.logTail ?? '').split('\n').filter(Boolean).pop() ?? ''}`.slice(
+      0,
+      160,
+    );
     if (line !== last) log(`training run: ${line}`);
     last = line;
     if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status)) {
-      return { status: run.status, error: run.error, modelVersionId: run.resultModel?.id ?? null, model: run.resultModel ? `${run.resultModel.name}@${run.resultModel.version}` : null, startedAt: run.startedAt, finishedAt: run.finishedAt };
+      return {
+        status: run.status,
+        error: run.error,
+        modelVersionId: run.resultModel?.id ?? null,
+        model: run.resultModel ? `${run.resultModel.name}@${run.resultModel.version}` : null,
+        startedAt: run.startedAt,
+        finishedAt: run.finishedAt,
+      };
     }
     if (Date.now() > deadline) throw new Error(`training run ${runId} not finished after ${timeoutMs / 1000} s (last: ${line})`);
     await sleep(5 * POLL_MS);
@@ -74,7 +90,9 @@ export async function waitEvaluation(modelVersionId: string, timeoutMs: number, 
     const job = await db().job.findUnique({ where: { idempotencyKey: `evaluation.run:${modelVersionId}` } });
     if (job?.status === 'FAILED') throw new Error(`evaluation job failed: ${job.error}`);
     if (!ev && job?.status === 'QUEUED' && Date.now() > pickupDeadline) {
-      throw new Error('the evaluation.run job was queued but no worker took it within 2 minutes: is its handler registered in worker/handlers.ts?');
+      throw new Error(
+        'the evaluation.run job was queued but no worker took it within 2 minutes: is its handler registered in worker/handlers.ts?',
+      );
     }
     const line = ev ? `${((ev.run?.progress ?? 0) * 100).toFixed(0)}% ${ev.run?.logTail ?? ''}` : `job ${job?.status ?? 'not queued yet'}`;
     if (line !== last) log(`evaluation: ${line}`);

@@ -41,7 +41,11 @@ beforeAll(async () => {
 describe('import graph', () => {
   it('is really built: relative and @/ imports resolve to files', () => {
     const files = Object.keys(graph);
-    for (const dir of SOURCE_DIRS) expect(files.some((f) => f.startsWith(`${dir}/`)), dir).toBe(true);
+    for (const dir of SOURCE_DIRS)
+      expect(
+        files.some((f) => f.startsWith(`${dir}/`)),
+        dir,
+      ).toBe(true);
     // app/ reaches lib/ only through the @/ alias: an unresolved alias would silently empty the graph of those edges.
     expect(files.some((f) => f.startsWith('app/') && graph[f].some((d) => d.startsWith('lib/')))).toBe(true);
     // Anything local madge could not resolve is an edge the cycle check would miss (the generated client is left out

@@ -82,7 +82,12 @@ describe('audit catalogue', () => {
   it('every catalogue action is used by the product (no dead entries)', () => {
     const product = scanned.filter((f) => PRODUCT_DIRS.some((d) => f.startsWith(`${d}/`)));
     const code = product.map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8')).join('\n');
-    const pendingLiterals = new Set(product.filter(isPending).flatMap(literalsIn).map((hit) => hit.literal));
+    const pendingLiterals = new Set(
+      product
+        .filter(isPending)
+        .flatMap(literalsIn)
+        .map((hit) => hit.literal),
+    );
     const unused = Object.entries(AUDIT)
       .filter(([key, action]) => !new RegExp(`\\bAUDIT\\.${key}\\b`).test(code) && !pendingLiterals.has(action))
       .map(([key, action]) => `AUDIT.${key} ('${action}')`);
@@ -90,7 +95,9 @@ describe('audit catalogue', () => {
   });
 
   it('each temporary allow-list entry still spells an action (remove it once converted)', () => {
-    const converted = PENDING.filter((p) => !scanned.some((f) => (p.endsWith('/') ? f.startsWith(p) : f === p) && literalsIn(f).length > 0));
+    const converted = PENDING.filter(
+      (p) => !scanned.some((f) => (p.endsWith('/') ? f.startsWith(p) : f === p) && literalsIn(f).length > 0),
+    );
     expect(converted).toEqual([]);
   });
 });

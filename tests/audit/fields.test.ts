@@ -3,7 +3,10 @@ import { auditFields, humanise } from '@/components/audit/fields';
 
 const cuid = 'cmabc123def456ghi789jkl0';
 const sha = 'a'.repeat(64);
-const line = (data: unknown) => auditFields(data).map((f) => `${f.label}: ${f.values.map((v) => (v.mono ? `[${v.text}]` : v.text)).join(', ')}${f.more ? ` +${f.more}` : ''}`);
+const line = (data: unknown) =>
+  auditFields(data).map(
+    (f) => `${f.label}: ${f.values.map((v) => (v.mono ? `[${v.text}]` : v.text)).join(', ')}${f.more ? ` +${f.more}` : ''}`,
+  );
 
 describe('audit data as readable fields', () => {
   it('labels keys in words and keeps region and label names', () => {
@@ -21,7 +24,11 @@ describe('audit data as readable fields', () => {
 
   it('flattens nested objects into lines and formats scalars', () => {
     expect(line({ reason: 'worse ET', automatic: false, dice: { WT: 0.91234, ET: 0.5 }, previousProductionId: null })).toEqual([
-      'Reason: worse ET', 'Automatic: no', 'Dice › WT: 0.912', 'Dice › ET: 0.5', 'Previous production id: —',
+      'Reason: worse ET',
+      'Automatic: no',
+      'Dice › WT: 0.912',
+      'Dice › ET: 0.5',
+      'Previous production id: —',
     ]);
   });
 

@@ -54,10 +54,17 @@ describe('reading audit data', () => {
   });
 
   it('narrows mixed events by action, and finds the reason where an action records one', () => {
-    const event = parseAuditEvent({ action: AUDIT.modelRestore, data: { reason: 'rollback', from: 'ARCHIVED', to: 'PRODUCTION', replacedId: 'm2' } });
+    const event = parseAuditEvent({
+      action: AUDIT.modelRestore,
+      data: { reason: 'rollback', from: 'ARCHIVED', to: 'PRODUCTION', replacedId: 'm2' },
+    });
     expect(event?.action === AUDIT.modelRestore && event.data.replacedId).toBe('m2');
     expect(parseAuditEvent({ action: 'case.create', data: {} })).toBeNull();
-    expect(auditReason({ action: AUDIT.modelReject, data: { reason: 'worse ET', from: 'SHADOW', to: 'REJECTED', deploymentIds: [] } })).toBe('worse ET');
-    expect(auditReason({ action: AUDIT.modelRegister, data: { name: 'n', version: '1', stage: 'CANDIDATE', sha256: 's', waitingCases: 0 } })).toBeNull();
+    expect(
+      auditReason({ action: AUDIT.modelReject, data: { reason: 'worse ET', from: 'SHADOW', to: 'REJECTED', deploymentIds: [] } }),
+    ).toBe('worse ET');
+    expect(
+      auditReason({ action: AUDIT.modelRegister, data: { name: 'n', version: '1', stage: 'CANDIDATE', sha256: 's', waitingCases: 0 } }),
+    ).toBeNull();
   });
 });

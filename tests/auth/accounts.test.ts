@@ -37,8 +37,10 @@ describe('password policy', () => {
   });
 
   it('applies to created users and resets, as a field error that changes nothing', async () => {
-    await expect(createUser(admin, { email: 'weak@acc.test', name: 'W', role: 'ADMIN', password: 'password' }))
-      .rejects.toMatchObject({ code: 'INVALID_INPUT', details: { fieldErrors: { password: [expect.stringMatching(/12/)] } } });
+    await expect(createUser(admin, { email: 'weak@acc.test', name: 'W', role: 'ADMIN', password: 'password' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { fieldErrors: { password: [expect.stringMatching(/12/)] } },
+    });
     expect(await db().user.count({ where: { email: 'weak@acc.test' } })).toBe(0);
   });
 });
@@ -75,7 +77,9 @@ describe('sessions end when the account changes', () => {
     expect(await sessionUser(sessionId, user.id)).toBeNull();
     await setUserActive(admin, { userId: user.id, active: true });
     expect(await sessionUser(sessionId, user.id)).toBeNull();
-    expect(await db().auditEvent.count({ where: { entityId: user.id, action: { in: [AUDIT.userDeactivate, AUDIT.userReactivate] } } })).toBe(2);
+    expect(
+      await db().auditEvent.count({ where: { entityId: user.id, action: { in: [AUDIT.userDeactivate, AUDIT.userReactivate] } } }),
+    ).toBe(2);
   });
 
   it('a password reset revokes sessions and sets the new password, under the policy', async () => {
@@ -96,6 +100,11 @@ describe('sessions end when the account changes', () => {
 
   it('lists users with their live sessions', async () => {
     const { user } = await userWithSession('listed@acc.test');
-    expect((await listUsers()).find((u) => u.id === user.id)).toMatchObject({ email: 'listed@acc.test', active: true, sessions: 1, lockedUntil: null });
+    expect((await listUsers()).find((u) => u.id === user.id)).toMatchObject({
+      email: 'listed@acc.test',
+      active: true,
+      sessions: 1,
+      lockedUntil: null,
+    });
   });
 });

@@ -12,17 +12,39 @@ const ROOT = path.resolve(__dirname, '../..');
 useTestDb();
 
 const npm = (script: string, args: string[], env: Record<string, string> = {}) =>
-  promisify(execFile)('npm', ['run', '--silent', script, '--', ...args], { cwd: ROOT, timeout: 120_000, env: { ...process.env, ...env } })
-    .then((r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
+  promisify(execFile)('npm', ['run', '--silent', script, '--', ...args], {
+    cwd: ROOT,
+    timeout: 120_000,
+    env: { ...process.env, ...env },
+  }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
 
 let ownerId = '';
 beforeAll(async () => {
-  ownerId = (await createUser(SYSTEM, { email: 'bridge@hospital.test', name: 'PACS bridge', role: 'ML_ENGINEER', password: 'a-long-bridge-passphrase' })).id;
+  ownerId = (
+    await createUser(SYSTEM, {
+      email: 'bridge@hospital.test',
+      name: 'PACS bridge',
+      role: 'ML_ENGINEER',
+      password: 'a-long-bridge-passphrase',
+    })
+  ).id;
 });
 
 describe('npm run token:create', () => {
   it('prints only the secret, which authenticates as the owner with the asked scope and expiry', async () => {
-    const r = await npm('token:create', ['--user', 'Bridge@hospital.test', '--name', 'pacs-bridge', '--scope', 'INGEST', '--expires-days', '30']);
+    const r = await npm('token:create', [
+      '--user',
+      'Bridge@hospital.test',
+      '--name',
+      'pacs-bridge',
+      '--scope',
+      'INGEST',
+      '--expires-days',
+      '30',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^tw_[\w-]{43}\n$/);
     const actor = await actorForToken(r.stdout.trim());
@@ -76,7 +98,9 @@ describe('npm run user:create', () => {
     const weak = await npm('user:create', ['--email', 'y@hospital.test', '--role', 'PHYSICIAN'], { TUMORWATCH_PASSWORD: 'short' });
     expect(weak.code).toBe(1);
     expect(weak.stderr).toContain('at least 12 characters');
-    const ok = await npm('user:create', ['--email', 'y@hospital.test', '--role', 'PHYSICIAN'], { TUMORWATCH_PASSWORD: 'a-long-physician-passphrase' });
+    const ok = await npm('user:create', ['--email', 'y@hospital.test', '--role', 'PHYSICIAN'], {
+      TUMORWATCH_PASSWORD: 'a-long-physician-passphrase',
+    });
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ email: 'y@hospital.test', role: 'PHYSICIAN' });
   }, 120_000);

@@ -14,7 +14,11 @@ import { createUser } from '@/lib/server/users';
 const jwt = vi.hoisted(() => ({ session: null as null | { user: { id: string; sessionId: string } }, authorization: '' }));
 vi.mock('next-auth', () => ({ getServerSession: async () => jwt.session }));
 vi.mock('next/headers', () => ({ headers: async () => new Headers(jwt.authorization ? { authorization: jwt.authorization } : {}) }));
-vi.mock('next/navigation', () => ({ redirect: (to: string) => { throw new Error(`redirect:${to}`); } }));
+vi.mock('next/navigation', () => ({
+  redirect: (to: string) => {
+    throw new Error(`redirect:${to}`);
+  },
+}));
 const { currentUser, requireActionUser, requirePageUser, requireRouteActor } = await import('@/lib/server/auth/session');
 
 useTestDb();
@@ -33,15 +37,20 @@ describe('permission denials are audited', () => {
     await expect(requireActionUser('label:edit')).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(requireRouteActor('run:view')).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect((await denials()).map((e) => [e.actorId, e.entityId, (e.data as { via: string }).via])).toEqual([
-      [physician.id, 'model:promote', 'page'], [physician.id, 'label:edit', 'action'], [physician.id, 'run:view', 'route'],
+      [physician.id, 'model:promote', 'page'],
+      [physician.id, 'label:edit', 'action'],
+      [physician.id, 'run:view', 'route'],
     ]);
   });
 
-  it('a token outside its scope is refused and recorded, though its owner\'s role would allow it', async () => {
+  it("a token outside its scope is refused and recorded, though its owner's role would allow it", async () => {
     jwt.authorization = `Bearer ${await createApiToken(physician.id, 'ingest bridge', { scope: 'INGEST' })}`;
     try {
       expect(await requireRouteActor('case:ingest')).toMatchObject({ kind: 'token', scope: 'INGEST' });
-      await expect(requireRouteActor('case:view')).rejects.toMatchObject({ code: 'FORBIDDEN', userMessage: expect.stringContaining('scope') });
+      await expect(requireRouteActor('case:view')).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        userMessage: expect.stringContaining('scope'),
+      });
       expect((await denials()).at(-1)).toMatchObject({ entityId: 'case:view', actorKind: 'api-token:ingest bridge' });
     } finally {
       jwt.authorization = '';

@@ -33,7 +33,9 @@ describe('sign-in', () => {
   it('accepts the right password and refuses a wrong one, auditing the failure', async () => {
     expect(await authenticate('Rad@Login.test ', PASSWORD, '10.0.0.1')).toMatchObject({ ok: true, user: { id: rad.id } });
     expect(await authenticate('rad@login.test', 'wrong password!', '10.0.0.1')).toEqual({ ok: false, reason: 'invalid' });
-    expect((await failures('rad@login.test')).map((e) => e.data)).toEqual([{ email: 'rad@login.test', address: '10.0.0.1', reason: 'bad-password' }]);
+    expect((await failures('rad@login.test')).map((e) => e.data)).toEqual([
+      { email: 'rad@login.test', address: '10.0.0.1', reason: 'bad-password' },
+    ]);
   });
 
   it('does one bcrypt comparison for an unknown email as for a known one (no account enumeration by timing)', async () => {

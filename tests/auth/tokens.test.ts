@@ -15,8 +15,17 @@ let admin: { kind: 'user'; id: string; email: string; name: string; role: 'ADMIN
 let bridge: Awaited<ReturnType<typeof createUser>>;
 
 beforeAll(async () => {
-  admin = { kind: 'user', ...(await createUser(SYSTEM, { email: 'admin@tok.test', name: 'A', role: 'ADMIN', password: 'admin passphrase long' })), role: 'ADMIN' };
-  bridge = await createUser(admin, { email: 'pacs@tok.test', name: 'PACS bridge', role: 'ML_ENGINEER', password: 'bridge passphrase long' });
+  admin = {
+    kind: 'user',
+    ...(await createUser(SYSTEM, { email: 'admin@tok.test', name: 'A', role: 'ADMIN', password: 'admin passphrase long' })),
+    role: 'ADMIN',
+  };
+  bridge = await createUser(admin, {
+    email: 'pacs@tok.test',
+    name: 'PACS bridge',
+    role: 'ML_ENGINEER',
+    password: 'bridge passphrase long',
+  });
 });
 
 describe('API tokens', () => {
@@ -43,7 +52,9 @@ describe('API tokens', () => {
   });
 
   it('an expired token is refused, and no expiry in the past is accepted', async () => {
-    await expect(createApiToken(bridge.id, 'stale', { expiresAt: new Date(Date.now() - 1000) })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(createApiToken(bridge.id, 'stale', { expiresAt: new Date(Date.now() - 1000) })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
     const token = await createApiToken(bridge.id, 'short-lived', { expiresAt: new Date(Date.now() + 60_000) });
     expect(await actorForToken(token)).not.toBeNull();
     await db().apiToken.updateMany({ where: { name: 'short-lived' }, data: { expiresAt: new Date(Date.now() - 1) } });
@@ -59,7 +70,11 @@ describe('API tokens', () => {
     expect(await actorForToken(token)).toBeNull();
     await expect(revokeApiToken(admin, id)).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await db().auditEvent.count({ where: { action: AUDIT.tokenRevoke, entityId: id } })).toBe(1);
-    expect((await listApiTokens()).find((t) => t.id === id)).toMatchObject({ status: 'revoked', owner: 'pacs@tok.test', lastUsedAt: expect.any(String) });
+    expect((await listApiTokens()).find((t) => t.id === id)).toMatchObject({
+      status: 'revoked',
+      owner: 'pacs@tok.test',
+      lastUsedAt: expect.any(String),
+    });
   });
 
   it("a deactivated owner's tokens stop working, and none can be issued to them", async () => {

@@ -18,8 +18,14 @@ export async function createUser(email: string, role: UserActor['role']): Promis
 }
 
 export async function createDefaultDatasets() {
-  const make = (name: string, kind: 'TRAIN' | 'HOLDOUT_INTERNAL' | 'HOLDOUT_EXTERNAL' | 'DRIFTER') => db().dataset.create({ data: { name, kind } });
-  return { train: await make('train', 'TRAIN'), internal: await make('holdout-internal', 'HOLDOUT_INTERNAL'), external: await make('holdout-external', 'HOLDOUT_EXTERNAL'), drifter: await make('drifter-holdout', 'DRIFTER') };
+  const make = (name: string, kind: 'TRAIN' | 'HOLDOUT_INTERNAL' | 'HOLDOUT_EXTERNAL' | 'DRIFTER') =>
+    db().dataset.create({ data: { name, kind } });
+  return {
+    train: await make('train', 'TRAIN'),
+    internal: await make('holdout-internal', 'HOLDOUT_INTERNAL'),
+    external: await make('holdout-external', 'HOLDOUT_EXTERNAL'),
+    drifter: await make('drifter-holdout', 'DRIFTER'),
+  };
 }
 
 /** The model the drift report and flag point at (any model will do: only the case-level facts matter here). */
@@ -47,7 +53,18 @@ export async function createSmallCase(externalId: string, opts: SmallCaseOptions
     const data = new Int16Array(N).map((_, v) => (v * (i + 3) + seed * 7) % 400);
     const put = await blobs().put(writeNifti({ dims: DIMS, affine: AFFINE, data }));
     await db().volume.create({
-      data: { caseId: c.id, modality, blobKey: put.key, sha256: put.sha256, sizeBytes: put.size, dims: DIMS, spacing: [2, 2, 2], affine: AFFINE, datatype: 'int16', orientation: 'LPS' },
+      data: {
+        caseId: c.id,
+        modality,
+        blobKey: put.key,
+        sha256: put.sha256,
+        sizeBytes: put.size,
+        dims: DIMS,
+        spacing: [2, 2, 2],
+        affine: AFFINE,
+        datatype: 'int16',
+        orientation: 'LPS',
+      },
     });
   }
   if (opts.label !== null) await addLabel(c.id, opts.label ?? 'APPROVED', seed);
@@ -59,10 +76,21 @@ async function addLabel(caseId: string, status: 'APPROVED' | 'IN_REVIEW' | 'DRAF
   const mask = new Uint8Array(N);
   for (let v = 0; v < N; v++) if ((v + seed) % 9 === 0) mask[v] = 1 + ((v + seed) % 3);
   const put = await blobs().put(writeNiftiMask(mask, { dims: DIMS, affine: AFFINE, data: mask }));
-  const author = (await db().user.findFirst({ where: { role: 'RADIOLOGIST' } })) ?? (await db().user.create({ data: { email: `rad-${caseId}@test`, name: 'rad', role: 'RADIOLOGIST', passwordHash: 'x' } }));
+  const author =
+    (await db().user.findFirst({ where: { role: 'RADIOLOGIST' } })) ??
+    (await db().user.create({ data: { email: `rad-${caseId}@test`, name: 'rad', role: 'RADIOLOGIST', passwordHash: 'x' } }));
   const label = await db().label.create({ data: { caseId, status, approvedAt: status === 'APPROVED' ? new Date() : null } });
   const version = await db().labelVersion.create({
-    data: { labelId: label.id, number: 1, authorId: author.id, blobKey: put.key, sha256: put.sha256, source: 'EDIT', voxelCounts: {}, changedVoxels: 0 },
+    data: {
+      labelId: label.id,
+      number: 1,
+      authorId: author.id,
+      blobKey: put.key,
+      sha256: put.sha256,
+      source: 'EDIT',
+      voxelCounts: {},
+      changedVoxels: 0,
+    },
   });
   await db().label.update({ where: { id: label.id }, data: { headVersionId: version.id } });
 }
@@ -72,11 +100,23 @@ export async function addSignals(caseId: string, opts: Pick<SmallCaseOptions, 'd
   const model = await anyModel();
   const mask = await blobs().put(new Uint8Array([1, 2, 3, caseId.length]));
   const prediction = await db().prediction.create({
-    data: { caseId, modelVersionId: model.id, role: 'PRODUCTION', returned: true, maskBlobKey: mask.key, maskSha256: mask.sha256, volumesMl: {}, latencyMs: 1 },
+    data: {
+      caseId,
+      modelVersionId: model.id,
+      role: 'PRODUCTION',
+      returned: true,
+      maskBlobKey: mask.key,
+      maskSha256: mask.sha256,
+      volumesMl: {},
+      latencyMs: 1,
+    },
   });
-  if (opts.drifter) await db().driftReport.create({ data: { caseId, predictionId: prediction.id, checks: [], score: 3, isDrifter: true, reasons: [] } });
+  if (opts.drifter)
+    await db().driftReport.create({ data: { caseId, predictionId: prediction.id, checks: [], score: 3, isDrifter: true, reasons: [] } });
   if (opts.flagged) {
-    const physician = (await db().user.findFirst({ where: { role: 'PHYSICIAN' } })) ?? (await db().user.create({ data: { email: `phys-${caseId}@test`, name: 'phys', role: 'PHYSICIAN', passwordHash: 'x' } }));
+    const physician =
+      (await db().user.findFirst({ where: { role: 'PHYSICIAN' } })) ??
+      (await db().user.create({ data: { email: `phys-${caseId}@test`, name: 'phys', role: 'PHYSICIAN', passwordHash: 'x' } }));
     await db().flag.create({ data: { caseId, predictionId: prediction.id, userId: physician.id, reason: 'BOUNDARY' } });
   }
 }

@@ -26,7 +26,10 @@ let radiologist: Awaited<ReturnType<typeof createUser>>;
 const ids: Record<string, string> = {};
 
 async function refused(p: Promise<unknown>, code: string, message: RegExp) {
-  const err = await p.then(() => null, (e) => e);
+  const err = await p.then(
+    () => null,
+    (e) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   expect((err as AppError).code).toBe(code);
   expect((err as AppError).userMessage).toMatch(message);
@@ -37,8 +40,14 @@ beforeAll(async () => {
   radiologist = await createUser('rad@test', 'RADIOLOGIST');
   sets = await createDefaultDatasets();
   for (const [name, opts] of Object.entries({
-    T1: { site: 'A' }, T2: { site: 'B' }, T3: { site: 'A', label: 'IN_REVIEW' as const }, H1: { site: 'C' }, H2: { site: 'C' }, D1: { site: 'A' },
-  })) ids[name] = await createSmallCase(`SNAP-${name}`, opts);
+    T1: { site: 'A' },
+    T2: { site: 'B' },
+    T3: { site: 'A', label: 'IN_REVIEW' as const },
+    H1: { site: 'C' },
+    H2: { site: 'C' },
+    D1: { site: 'A' },
+  }))
+    ids[name] = await createSmallCase(`SNAP-${name}`, opts);
   await addCasesToDataset(ml, { datasetId: sets.train.id, caseIds: [ids.T1, ids.T2, ids.T3] });
   await addCasesToDataset(ml, { datasetId: sets.internal.id, caseIds: [ids.H1, ids.H2] });
   await addCasesToDataset(ml, { datasetId: sets.drifter.id, caseIds: [ids.D1] });
@@ -46,7 +55,11 @@ beforeAll(async () => {
 
 describe('immutable snapshots', () => {
   it('records only approved labels, with file hashes and splits, under the sha256 of its canonical manifest', async () => {
-    const snap = await createSnapshot(ml, { name: 's1', purpose: 'TRAINING', sources: [{ datasetId: sets.train.id }, { datasetId: sets.drifter.id }] });
+    const snap = await createSnapshot(ml, {
+      name: 's1',
+      purpose: 'TRAINING',
+      sources: [{ datasetId: sets.train.id }, { datasetId: sets.drifter.id }],
+    });
     expect(snap).toMatchObject({ caseCount: 3, created: true, splits: { TRAIN: 2, DRIFTER: 1 } });
     expect(snap.skipped).toEqual([{ caseId: ids.T3, reason: 'no approved label' }]);
     const row = await db().datasetSnapshot.findUniqueOrThrow({ where: { id: snap.id } });
@@ -61,11 +74,21 @@ describe('immutable snapshots', () => {
     const vols = await db().volume.findMany({ where: { caseId: ids.T1 } });
     expect(Object.values(t1.images).sort()).toEqual(vols.map((v) => v.sha256).sort());
     const items = await db().snapshotItem.findMany({ where: { snapshotId: snap.id } });
-    expect(items.map((i) => [i.caseId, i.split]).sort()).toEqual([[ids.D1, 'DRIFTER'], [ids.T1, 'TRAIN'], [ids.T2, 'TRAIN']].sort());
+    expect(items.map((i) => [i.caseId, i.split]).sort()).toEqual(
+      [
+        [ids.D1, 'DRIFTER'],
+        [ids.T1, 'TRAIN'],
+        [ids.T2, 'TRAIN'],
+      ].sort(),
+    );
   });
 
   it('returns the existing snapshot for identical content instead of a second one', async () => {
-    const again = await createSnapshot(ml, { name: 'other name', purpose: 'TRAINING', sources: [{ datasetId: sets.train.id }, { datasetId: sets.drifter.id }] });
+    const again = await createSnapshot(ml, {
+      name: 'other name',
+      purpose: 'TRAINING',
+      sources: [{ datasetId: sets.train.id }, { datasetId: sets.drifter.id }],
+    });
     expect(again.created).toBe(false);
     expect(await db().datasetSnapshot.count()).toBe(1);
   });
@@ -99,7 +122,8 @@ describe('locked hold-outs', () => {
   it('no training snapshot may read a locked set', async () => {
     await refused(
       createSnapshot(ml, { name: 'leak', purpose: 'TRAINING', sources: [{ datasetId: sets.train.id }, { datasetId: sets.internal.id }] }),
-      'CONFLICT', /locked hold-out: no training run may read it/,
+      'CONFLICT',
+      /locked hold-out: no training run may read it/,
     );
   });
 
@@ -108,7 +132,11 @@ describe('locked hold-outs', () => {
     // Simulate the leak path the services refuse: a row written behind their back must still be caught at training time.
     await db().datasetMember.create({ data: { datasetId: sets.external.id, caseId: ids.T2 } });
     await refused(trainingManifest(snap.id), 'CONFLICT', /SNAP-T2 is now in the hold-out/);
-    await refused(createSnapshot(ml, { name: 'x', purpose: 'TRAINING', sources: [{ datasetId: sets.train.id }] }), 'CONFLICT', /SNAP-T2 is in the hold-out/);
+    await refused(
+      createSnapshot(ml, { name: 'x', purpose: 'TRAINING', sources: [{ datasetId: sets.train.id }] }),
+      'CONFLICT',
+      /SNAP-T2 is in the hold-out/,
+    );
     await db().datasetMember.deleteMany({ where: { datasetId: sets.external.id } });
   });
 
@@ -120,7 +148,10 @@ describe('locked hold-outs', () => {
     expect(evalSnap.splits).toEqual({ HOLDOUT_INTERNAL: 2 });
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tw-export-'));
     await exportSnapshot(ml, { snapshotId: evalSnap.id, format: 'monai', outDir: out });
-    const reads = await db().auditEvent.findMany({ where: { entityId: sets.internal.id, action: AUDIT.datasetRead }, orderBy: { createdAt: 'asc' } });
+    const reads = await db().auditEvent.findMany({
+      where: { entityId: sets.internal.id, action: AUDIT.datasetRead },
+      orderBy: { createdAt: 'asc' },
+    });
     expect(reads.length - before).toBe(3);
     expect(reads.slice(-3).map((r) => (r.data as { purpose: string }).purpose)).toEqual(['LIST', 'EVALUATION', 'EXPORT']);
     // Reading an unlocked set is not logged as a hold-out read.
@@ -141,7 +172,12 @@ describe('exports', () => {
     expect(list('labelsTr')).toEqual(['SNAP-T1.nii.gz', 'SNAP-T2.nii.gz']);
     expect(list('imagesTs')).toHaveLength(4);
     const ds = JSON.parse(fs.readFileSync(path.join(r.dir, 'dataset.json'), 'utf8'));
-    expect(ds).toMatchObject({ channel_names: { 0: 'T1N', 1: 'T1C', 2: 'T2W', 3: 'T2F' }, labels: { background: 0, NCR: 1, ED: 2, ET: 3 }, numTraining: 2, file_ending: '.nii.gz' });
+    expect(ds).toMatchObject({
+      channel_names: { 0: 'T1N', 1: 'T1C', 2: 'T2W', 3: 'T2F' },
+      labels: { background: 0, NCR: 1, ED: 2, ET: 3 },
+      numTraining: 2,
+      file_ending: '.nii.gz',
+    });
     // Files are the snapshot's bytes: channel 1 of SNAP-T1 is its T1C volume.
     const t1c = await db().volume.findFirstOrThrow({ where: { caseId: ids.T1, modality: 'T1C' } });
     const bytes = fs.readFileSync(path.join(r.dir, 'imagesTr', 'SNAP-T1_0001.nii.gz'));

@@ -44,8 +44,20 @@ describe('seeded, site-stratified hold-out split', () => {
     expect(holdoutCount(2, 0.2)).toBe(1);
     expect(holdoutCount(3, 0.9)).toBe(2);
     expect(holdoutCount(1, 0.5)).toBe(0);
-    expect(splitHoldout(cases(5, () => 'A'), 0, 's').holdout).toEqual([]);
-    expect(() => splitHoldout(cases(5, () => 'A'), 1, 's')).toThrow(RangeError);
+    expect(
+      splitHoldout(
+        cases(5, () => 'A'),
+        0,
+        's',
+      ).holdout,
+    ).toEqual([]);
+    expect(() =>
+      splitHoldout(
+        cases(5, () => 'A'),
+        1,
+        's',
+      ),
+    ).toThrow(RangeError);
   });
 
   it('ranks by the key when one is given: the same cases under other database ids split alike', () => {

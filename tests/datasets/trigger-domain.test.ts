@@ -39,14 +39,23 @@ async function drifterInReview(externalId: string) {
   const caseId = await createCase(externalId);
   const prediction = await db().prediction.findFirstOrThrow({ where: { caseId } });
   await db().driftReport.create({ data: { caseId, predictionId: prediction.id, checks: [], score: 3, isDrifter: true, reasons: [] } });
-  const v = await saveLabelVersion({ actor: users.rad1, caseId, parentVersionId: null, mask: predictionMask(), source: 'EDIT', message: 'checked' });
+  const v = await saveLabelVersion({
+    actor: users.rad1,
+    caseId,
+    parentVersionId: null,
+    mask: predictionMask(),
+    source: 'EDIT',
+    message: 'checked',
+  });
   await submitForReview({ actor: users.rad1, caseId, versionId: v.id });
   return { caseId, versionId: v.id };
 }
 
 const runs = () => db().workflowRun.count({ where: { kind: 'TRAINING' } });
 const trainMembers = async () =>
-  (await db().datasetMember.findMany({ where: { datasetId: sets.train.id }, include: { case: true } })).map((m) => m.case.externalId).sort();
+  (await db().datasetMember.findMany({ where: { datasetId: sets.train.id }, include: { case: true } }))
+    .map((m) => m.case.externalId)
+    .sort();
 
 describe('retraining trigger after domain state changes', () => {
   it('approveLabel, called directly, starts retraining on the approval that reaches N, and says so', async () => {

@@ -24,7 +24,14 @@ beforeAll(async () => {
   await setSetting('retrain.n', 5);
   await setSetting('retrain.holdoutFraction', 0.2);
   production = await db().modelVersion.create({
-    data: { name: 'tumorwatch-seg', version: '1.0.0', blobKey: 'k', sha256: 's', card: { training: { config: { name: 'tiny', seed: 1 } } }, stage: 'PRODUCTION' },
+    data: {
+      name: 'tumorwatch-seg',
+      version: '1.0.0',
+      blobKey: 'k',
+      sha256: 's',
+      card: { training: { config: { name: 'tiny', seed: 1 } } },
+      stage: 'PRODUCTION',
+    },
   });
   // Earlier training data and a locked hold-out, both of which the trigger must leave as they are.
   oldTrain = await createSmallCase('OLD-TRAIN', { site: 'A' });
@@ -37,7 +44,18 @@ beforeAll(async () => {
   await createSmallCase('UNAPPROVED-1', { site: 'A', drifter: true, label: 'IN_REVIEW' });
   // Not pending either: the drifter verdict is on production's hidden mask of a case the canary answered (shown: no drift)
   const hidden = await createSmallCase('HIDDEN-DRIFT-1', { site: 'A' });
-  const mask = await db().prediction.create({ data: { caseId: hidden, modelVersionId: production.id, role: 'PRODUCTION', returned: false, maskBlobKey: 'k', maskSha256: 'hidden', volumesMl: {}, latencyMs: 1 } });
+  const mask = await db().prediction.create({
+    data: {
+      caseId: hidden,
+      modelVersionId: production.id,
+      role: 'PRODUCTION',
+      returned: false,
+      maskBlobKey: 'k',
+      maskSha256: 'hidden',
+      volumesMl: {},
+      latencyMs: 1,
+    },
+  });
   await db().driftReport.create({ data: { caseId: hidden, predictionId: mask.id, checks: [], score: 3, isDrifter: true, reasons: [] } });
 });
 
@@ -58,7 +76,8 @@ describe('retraining trigger', () => {
     if (!r.triggered) throw new Error(`not triggered: ${JSON.stringify(r)}`);
     expect(r).toMatchObject({ pending: 6, train: 5, holdout: 1 });
 
-    const members = async (datasetId: string) => (await db().datasetMember.findMany({ where: { datasetId }, include: { case: true } })).map((m) => m.case.externalId).sort();
+    const members = async (datasetId: string) =>
+      (await db().datasetMember.findMany({ where: { datasetId }, include: { case: true } })).map((m) => m.case.externalId).sort();
     const train = await members(sets.train.id);
     const drifter = await members(sets.drifter.id);
     expect(train).toHaveLength(6);
@@ -67,13 +86,23 @@ describe('retraining trigger', () => {
     expect(await members(sets.internal.id)).toEqual(['LOCKED-1']);
 
     const items = await db().snapshotItem.findMany({ where: { snapshotId: r.snapshotId }, include: { case: true } });
-    const bySplit = (s: string) => items.filter((i) => i.split === s).map((i) => i.case.externalId).sort();
+    const bySplit = (s: string) =>
+      items
+        .filter((i) => i.split === s)
+        .map((i) => i.case.externalId)
+        .sort();
     expect(bySplit('TRAIN')).toEqual(train);
     expect(bySplit('DRIFTER')).toEqual(drifter);
     expect(items.some((i) => i.caseId === lockedCase)).toBe(false);
 
     const run = await db().workflowRun.findUniqueOrThrow({ where: { id: r.runId } });
-    expect(run).toMatchObject({ kind: 'TRAINING', runner: 'LOCAL', status: 'QUEUED', snapshotId: r.snapshotId, parentModelId: production.id });
+    expect(run).toMatchObject({
+      kind: 'TRAINING',
+      runner: 'LOCAL',
+      status: 'QUEUED',
+      snapshotId: r.snapshotId,
+      parentModelId: production.id,
+    });
     expect(parseTrainingParams(run.params).input).toMatchObject({ config: 'tiny', init: 'parent', trigger: 'AUTO' });
     const job = await db().job.findUniqueOrThrow({ where: { idempotencyKey: `workflow.train:${run.id}` } });
     expect(job.payload).toEqual({ runId: run.id });

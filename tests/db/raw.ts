@@ -40,11 +40,26 @@ function sqliteDatabase(): RawDatabase {
     url: `file:${file}`,
     insert: async (table, row) => {
       const cols = Object.keys(row);
-      open().prepare(`INSERT INTO ${q(table)} (${cols.map(q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...cols.map((c) => encode(row[c], 'sqlite')));
+      open()
+        .prepare(`INSERT INTO ${q(table)} (${cols.map(q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
+        .run(...cols.map((c) => encode(row[c], 'sqlite')));
     },
-    exec: async (sql, params = []) => void open().prepare(sql).run(...params),
-    rows: async (table) => open().prepare(`SELECT * FROM ${q(table)} ORDER BY 1`).all() as Record<string, unknown>[],
-    tables: async () => (open().prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations' ORDER BY name`).all() as { name: string }[]).map((r) => r.name),
+    exec: async (sql, params = []) =>
+      void open()
+        .prepare(sql)
+        .run(...params),
+    rows: async (table) =>
+      open()
+        .prepare(`SELECT * FROM ${q(table)} ORDER BY 1`)
+        .all() as Record<string, unknown>[],
+    tables: async () =>
+      (
+        open()
+          .prepare(
+            `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations' ORDER BY name`,
+          )
+          .all() as { name: string }[]
+      ).map((r) => r.name),
     close: async () => {
       conn?.close();
       conn = null;
@@ -67,11 +82,21 @@ async function postgresDatabase(): Promise<RawDatabase> {
     url,
     insert: async (table, row) => {
       const cols = Object.keys(row);
-      await (await open()).query(`INSERT INTO ${q(table)} (${cols.map(q).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((c) => encode(row[c], 'postgresql')));
+      await (
+        await open()
+      ).query(
+        `INSERT INTO ${q(table)} (${cols.map(q).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
+        cols.map((c) => encode(row[c], 'postgresql')),
+      );
     },
     exec: async (sql, params = []) => void (await (await open()).query(sql, params)),
     rows: async (table) => (await (await open()).query(`SELECT * FROM ${q(table)} ORDER BY 1`)).rows,
-    tables: async () => (await (await open()).query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY tablename`)).rows.map((r) => r.tablename as string),
+    tables: async () =>
+      (
+        await (
+          await open()
+        ).query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY tablename`)
+      ).rows.map((r) => r.tablename as string),
     close: async () => {
       await conn?.end();
       conn = null;

@@ -29,7 +29,8 @@ describe('schema drift check', () => {
   it('reports a schema edit that has no migration, with the missing SQL', async () => {
     const [sqlite, postgres] = layouts(PG_ADMIN_URL);
     expect(migrationDiff(sqlite, editedCopy(sqlite.schema))).toContain('CREATE TABLE "DriftProbe"');
-    if (await postgresAnswers(PG_ADMIN_URL)) expect(migrationDiff(postgres, editedCopy(postgres.schema))).toContain('CREATE TABLE "DriftProbe"');
+    if (await postgresAnswers(PG_ADMIN_URL))
+      expect(migrationDiff(postgres, editedCopy(postgres.schema))).toContain('CREATE TABLE "DriftProbe"');
   });
 
   it('reports a PostgreSQL copy edited by hand', () => {

@@ -23,14 +23,21 @@ const before = new Map<string, Record<string, unknown>[]>();
 const after = new Map<string, Record<string, unknown>[]>();
 
 function migrate(url: string, ...args: string[]) {
-  execFileSync('npm', ['run', '--silent', 'db:migrate', '--', ...args], { cwd: root, env: { ...process.env, DATABASE_URL: url }, stdio: 'pipe' });
+  execFileSync('npm', ['run', '--silent', 'db:migrate', '--', ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: 'pipe',
+  });
 }
 
 beforeAll(async () => {
   raw = await createRawDatabase(provider);
   migrate(raw.url, '--until', 'init');
   for (const [table, rows] of v1Rows()) for (const row of rows) await raw.insert(table, row);
-  await raw.exec(`UPDATE "Label" SET "headVersionId" = ${provider === 'sqlite' ? '?' : '$1'} WHERE "id" = ${provider === 'sqlite' ? '?' : '$2'}`, [labelHead.headVersionId, labelHead.labelId]);
+  await raw.exec(
+    `UPDATE "Label" SET "headVersionId" = ${provider === 'sqlite' ? '?' : '$1'} WHERE "id" = ${provider === 'sqlite' ? '?' : '$2'}`,
+    [labelHead.headVersionId, labelHead.labelId],
+  );
   for (const table of await raw.tables()) before.set(table, await raw.rows(table));
   await raw.close();
   migrate(raw.url);
@@ -55,7 +62,10 @@ describe(`upgrading a first-migration database (${provider})`, () => {
     const counts: Record<string, string> = {};
     for (const [table, rows] of before) {
       const columns = Object.keys(rows[0] ?? {}).filter((c) => !REWRITTEN[table]?.includes(c));
-      expect(after.get(table)?.map((r) => pick(r, columns)), table).toEqual(rows.map((r) => pick(r, columns)));
+      expect(
+        after.get(table)?.map((r) => pick(r, columns)),
+        table,
+      ).toEqual(rows.map((r) => pick(r, columns)));
       counts[table] = `${rows.length} -> ${after.get(table)?.length}`;
     }
     const filled = v1Rows().map(([table]) => table);
@@ -76,10 +86,18 @@ describe(`upgrading a first-migration database (${provider})`, () => {
 
   it('moves the failed canary case into one serving failure with its attempts, and the canary report counts it', async () => {
     const failures = await db().servingFailure.findMany();
-    expect(failures.map(({ id: _id, ...f }) => f)).toEqual([{
-      caseId: 'c_3', modelVersionId: fixtureIds.candidate, role: 'CANARY', returned: true, error: failureEvents[1].data.error,
-      attempts: 2, firstFailedAt: failureEvents[0].createdAt, lastFailedAt: failureEvents[1].createdAt,
-    }]);
+    expect(failures.map(({ id: _id, ...f }) => f)).toEqual([
+      {
+        caseId: 'c_3',
+        modelVersionId: fixtureIds.candidate,
+        role: 'CANARY',
+        returned: true,
+        error: failureEvents[1].data.error,
+        attempts: 2,
+        firstFailedAt: failureEvents[0].createdAt,
+        lastFailedAt: failureEvents[1].createdAt,
+      },
+    ]);
     expect((await deploymentReport(fixtureIds.candidate, 'CANARY', 0.8)).failedCases).toBe(1);
   });
 

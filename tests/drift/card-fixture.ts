@@ -12,7 +12,12 @@ const SHA = 'a'.repeat(64);
 const dice = { n: 10, mean: 0.8, median: 0.8, min: 0.6, max: 0.9, std: 0.05 };
 
 function channelRef() {
-  return { pooledQuantiles: INTENSITY_LEVELS.map((l) => 800 * l), caseMedian: uniformQ(300, 500), caseP01: uniformQ(5, 20), caseP99: uniformQ(700, 900) };
+  return {
+    pooledQuantiles: INTENSITY_LEVELS.map((l) => 800 * l),
+    caseMedian: uniformQ(300, 500),
+    caseP01: uniformQ(5, 20),
+    caseP99: uniformQ(700, 900),
+  };
 }
 
 export function fixtureCard(extraReference: Record<string, unknown> = {}) {
@@ -35,27 +40,65 @@ export function fixtureCard(extraReference: Record<string, unknown> = {}) {
       steps: ['step'],
     },
     inference: {
-      patchSize: [64, 64, 64], overlap: 0.5, blending: 'gaussian', sigmaScale: 0.125, importanceMinimum: 0.001,
-      padding: 'constant-zero-symmetric', windowBatch: 1, featureAggregation: 'mean-over-windows', steps: ['step'],
+      patchSize: [64, 64, 64],
+      overlap: 0.5,
+      blending: 'gaussian',
+      sigmaScale: 0.125,
+      importanceMinimum: 0.001,
+      padding: 'constant-zero-symmetric',
+      windowBatch: 1,
+      featureAggregation: 'mean-over-windows',
+      steps: ['step'],
     },
     output: {
-      kind: 'softmax', labelMap: 'brats2023', logitsName: 'logits', featuresName: 'features', inputName: 'image', featureDim: dim, layout: 'NCXYZ (RAS)',
+      kind: 'softmax',
+      labelMap: 'brats2023',
+      logitsName: 'logits',
+      featuresName: 'features',
+      inputName: 'image',
+      featureDim: dim,
+      layout: 'NCXYZ (RAS)',
       classes: ['background', 'NCR', 'ED', 'ET'].map((name, index) => ({ index, name })),
       regions: { WT: [1, 2, 3], TC: [1, 3], ET: [3] },
     },
     postprocessing: { activation: 'softmax', resampleBack: 'probabilities-trilinear', argmax: 'first-maximum', steps: ['step'] },
     onnx: { file: 'model.onnx', sha256: SHA, opset: 18, parity: { maxAbsDiff: 1e-5 } },
     training: {
-      datasetSnapshot: { id: null, sha256: null }, manifestSha256: SHA, labelMap: 'brats2023', parent: null,
-      cases: { train: 80, val: 20 }, config: { name: 'fixture', seed: 1 }, learningRate: 0.001, bestEpoch: 1, steps: 10, durationS: 1,
+      datasetSnapshot: { id: null, sha256: null },
+      manifestSha256: SHA,
+      labelMap: 'brats2023',
+      parent: null,
+      cases: { train: 80, val: 20 },
+      config: { name: 'fixture', seed: 1 },
+      learningRate: 0.001,
+      bestEpoch: 1,
+      steps: 10,
+      durationS: 1,
       codeVersion: { package: '0.1.0', gitCommit: null, sourceSha256: SHA },
     },
     metrics: { validation: { n: 10, grid: 'native', dice: { WT: dice, TC: dice, ET: dice } }, validationTargetGrid: null },
     reference: {
-      intensity: { space: 'raw', levels: INTENSITY_LEVELS, channels: { T1N: channelRef(), T1C: channelRef(), T2W: channelRef(), T2F: channelRef() } },
-      imageMetadata: { n: 100, spacingMm: [{ value: [1, 1, 1], count: 100 }], dims: [{ value: [240, 240, 155], count: 100 }], orientations: [{ value: 'LPS', count: 100 }], dtypes: [{ value: 'int16', count: 100 }] },
+      intensity: {
+        space: 'raw',
+        levels: INTENSITY_LEVELS,
+        channels: { T1N: channelRef(), T1C: channelRef(), T2W: channelRef(), T2F: channelRef() },
+      },
+      imageMetadata: {
+        n: 100,
+        spacingMm: [{ value: [1, 1, 1], count: 100 }],
+        dims: [{ value: [240, 240, 155], count: 100 }],
+        orientations: [{ value: 'LPS', count: 100 }],
+        dtypes: [{ value: 'int16', count: 100 }],
+      },
       features: {
-        source: 'fixture', dim, n: 80, mean: [0, 0, 0, 0], covariance: eye, precision: eye, shrinkage: 0, estimator: 'ledoit-wolf',
+        source: 'fixture',
+        dim,
+        n: 80,
+        mean: [0, 0, 0, 0],
+        covariance: eye,
+        precision: eye,
+        shrinkage: 0,
+        estimator: 'ledoit-wolf',
         mahalanobis: { train: uniformQ(0.5, 3), val: uniformQ(1, 4) },
       },
       volumes: {

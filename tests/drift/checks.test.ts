@@ -27,7 +27,8 @@ describe('an in-distribution case', () => {
     expect(v.isDrifter).toBe(false);
     expect(v.reasons).toEqual([]);
     expect(v.score).toBeLessThan(0.5);
-    for (const fam of ['input', 'image', 'output'] as const) expect(v.checks.some((c) => c.family === fam && c.verdict === 'pass')).toBe(true);
+    for (const fam of ['input', 'image', 'output'] as const)
+      expect(v.checks.some((c) => c.family === fam && c.verdict === 'pass')).toBe(true);
     expect(v.checks.filter((c) => c.verdict === 'fail')).toEqual([]);
   });
 
@@ -84,7 +85,9 @@ describe('input metadata checks', () => {
     const narrow = driftReferenceFromCard(card);
     const scaled = (c: CaseStats) => (c.image!.intensity.T1N = c.image!.intensity.T1N!.map((x) => 1.25 * x));
     expect(check(run(scaled, narrow).checks, 'intensity.T1N.median').verdict).toBe('pass');
-    expect(check(run(scaled, narrow, parseDriftSettings({ intensityMinRelativeSpread: 0 })).checks, 'intensity.T1N.median').verdict).toBe('fail');
+    expect(check(run(scaled, narrow, parseDriftSettings({ intensityMinRelativeSpread: 0 })).checks, 'intensity.T1N.median').verdict).toBe(
+      'fail',
+    );
     const doubled = (c: CaseStats) => (c.image!.intensity.T1N = c.image!.intensity.T1N!.map((x) => 2 * x));
     expect(check(run(doubled, narrow).checks, 'intensity.T1N.median').verdict).toBe('fail');
   });
@@ -137,7 +140,10 @@ describe('image-based checks', () => {
   it('use the card shape-distance quantiles when the card has them', () => {
     const card = fixtureCard();
     for (const ch of Object.values(card.reference.intensity.channels)) Object.assign(ch, { shapeDistance: uniformQ(0, 0.01) });
-    const v = run((c) => (c.image!.intensity.T2F = c.image!.intensity.T2F!.map((x) => 800 * (x / 800) ** 1.2)), driftReferenceFromCard(card));
+    const v = run(
+      (c) => (c.image!.intensity.T2F = c.image!.intensity.T2F!.map((x) => 800 * (x / 800) ** 1.2)),
+      driftReferenceFromCard(card),
+    );
     expect(check(v.checks, 'intensity.T2F.shape').reference).toMatchObject({ population: 'training cases' });
     expect(check(v.checks, 'intensity.T2F.shape').verdict).toBe('fail');
   });
@@ -187,7 +193,11 @@ describe('output-based checks', () => {
 
   it('fail extra components when the card has counts of its own validation predictions', () => {
     const card = fixtureCard();
-    (card.reference.volumes as Record<string, unknown>).predictedComponents = { WT: uniformQ(1, 1), TC: uniformQ(1, 1), ET: uniformQ(1, 1) };
+    (card.reference.volumes as Record<string, unknown>).predictedComponents = {
+      WT: uniformQ(1, 1),
+      TC: uniformQ(1, 1),
+      ET: uniformQ(1, 1),
+    };
     const r = driftReferenceFromCard(card);
     expect(check(run(() => {}, r).checks, 'components.WT').verdict).toBe('pass');
     const v = run((c) => (c.output!.componentCounts!.WT = 2), r);

@@ -13,7 +13,16 @@ export async function createUserActor(role: RoleName, name = `${role.toLowerCase
 }
 
 export async function createModelVersion(card: unknown = fixtureCard(), stage: 'PRODUCTION' | 'CANDIDATE' = 'PRODUCTION') {
-  return db().modelVersion.create({ data: { name: 'tumorwatch-seg', version: `1.0.${++seq}`, blobKey: `model-${next()}`, sha256: 'a'.repeat(64), card: card as object, stage } });
+  return db().modelVersion.create({
+    data: {
+      name: 'tumorwatch-seg',
+      version: `1.0.${++seq}`,
+      blobKey: `model-${next()}`,
+      sha256: 'a'.repeat(64),
+      card: card as object,
+      stage,
+    },
+  });
 }
 
 export async function createCase(data: { site?: string; scannerManufacturer?: string; createdAt?: Date } = {}) {
@@ -23,7 +32,13 @@ export async function createCase(data: { site?: string; scannerManufacturer?: st
 export async function createPrediction(
   caseId: string,
   modelVersionId: string,
-  opts: { returned?: boolean; role?: 'PRODUCTION' | 'SHADOW'; volumesMl?: Record<string, number>; features?: number[]; maskBlobKey?: string } = {},
+  opts: {
+    returned?: boolean;
+    role?: 'PRODUCTION' | 'SHADOW';
+    volumesMl?: Record<string, number>;
+    features?: number[];
+    maskBlobKey?: string;
+  } = {},
 ) {
   return db().prediction.create({
     data: {
@@ -42,8 +57,21 @@ export async function createPrediction(
   });
 }
 
-export async function createDriftReport(caseId: string, predictionId: string, score: number, extra: { checks?: object[]; createdAt?: Date } = {}) {
+export async function createDriftReport(
+  caseId: string,
+  predictionId: string,
+  score: number,
+  extra: { checks?: object[]; createdAt?: Date } = {},
+) {
   return db().driftReport.create({
-    data: { caseId, predictionId, score, isDrifter: score > 1, reasons: score > 1 ? ['a reason'] : [], checks: extra.checks ?? [], createdAt: extra.createdAt },
+    data: {
+      caseId,
+      predictionId,
+      score,
+      isDrifter: score > 1,
+      reasons: score > 1 ? ['a reason'] : [],
+      checks: extra.checks ?? [],
+      createdAt: extra.createdAt,
+    },
   });
 }

@@ -15,7 +15,13 @@ describe('flags', () => {
     const shown = await createPrediction(c.id, (await createModelVersion(undefined, 'CANDIDATE')).id, { returned: true });
     const physician = await createUserActor('PHYSICIAN', 'Dr Flag');
     const f = await createFlag(physician, { caseId: c.id, reason: 'MISSED_LESION', note: '  lesion in the left temporal lobe  ' });
-    expect(f).toMatchObject({ caseId: c.id, predictionId: shown.id, reason: 'MISSED_LESION', note: 'lesion in the left temporal lobe', author: { name: 'Dr Flag', role: 'PHYSICIAN' } });
+    expect(f).toMatchObject({
+      caseId: c.id,
+      predictionId: shown.id,
+      reason: 'MISSED_LESION',
+      note: 'lesion in the left temporal lobe',
+      author: { name: 'Dr Flag', role: 'PHYSICIAN' },
+    });
     expect(f.model).toMatch(/^tumorwatch-seg 1\.0\.\d+$/);
     const audit = await db().auditEvent.findFirstOrThrow({ where: { entityId: c.id, action: AUDIT.caseFlag } });
     expect(audit.actorId).toBe(physician.id);

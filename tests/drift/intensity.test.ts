@@ -35,7 +35,9 @@ describe('imageStats', () => {
   it('computes per-channel quantiles and the non-zero (brain) volume of a real case like the trainer', async () => {
     const files = { T1N: 't1', T1C: 't1c', T2W: 't2', T2F: 'flair' } as const;
     const vols = Object.fromEntries(
-      await Promise.all(Object.entries(files).map(async ([m, f]) => [m, await readNiftiFile(path.join(REAL_DIR, `TCGA-DU-7294/images/${f}.nii.gz`))])),
+      await Promise.all(
+        Object.entries(files).map(async ([m, f]) => [m, await readNiftiFile(path.join(REAL_DIR, `TCGA-DU-7294/images/${f}.nii.gz`))]),
+      ),
     );
     const s = imageStats(vols);
     expect(s.brainVolumeMl).toBeCloseTo(1246.059, 6); // numpy: any(channel != 0).sum() * prod(zooms) / 1000
@@ -62,7 +64,12 @@ describe('histogram shape distance', () => {
   });
 
   it('ignores scale and offset (the model z-scores every channel)', () => {
-    expect(shapeDistance(base, base.map((v) => 2.5 * v - 40))).toBeCloseTo(0, 9);
+    expect(
+      shapeDistance(
+        base,
+        base.map((v) => 2.5 * v - 40),
+      ),
+    ).toBeCloseTo(0, 9);
   });
 
   it('grows with a contrast change and is symmetric', () => {

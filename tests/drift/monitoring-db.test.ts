@@ -22,8 +22,13 @@ describe('monitoring dashboard from stored drift reports', () => {
       const shifted = i >= 25;
       const c = await createCase({ site: shifted ? 'B' : 'A' });
       const et = (2 + 18 * rng()) * (shifted ? 3 : 1);
-      const p = await createPrediction(c.id, mv.id, { volumesMl: { NCR: 2 + 28 * rng(), ED: 10 + 90 * rng(), ET: et, TC: 30, WT: 20 + 130 * rng() } });
-      await createDriftReport(c.id, p.id, shifted ? 2 : 0.3, { createdAt: new Date(Date.UTC(2026, 0, 5, i)), checks: [{ kind: 'features.mahalanobis', value: 1 + 3 * rng() }] });
+      const p = await createPrediction(c.id, mv.id, {
+        volumesMl: { NCR: 2 + 28 * rng(), ED: 10 + 90 * rng(), ET: et, TC: 30, WT: 20 + 130 * rng() },
+      });
+      await createDriftReport(c.id, p.id, shifted ? 2 : 0.3, {
+        createdAt: new Date(Date.UTC(2026, 0, 5, i)),
+        checks: [{ kind: 'features.mahalanobis', value: 1 + 3 * rng() }],
+      });
       // shadow predictions are not the production population
       const s = await createPrediction(c.id, shadow.id, { role: 'SHADOW', returned: false, volumesMl: { ET: 500 } });
       await createDriftReport(c.id, s.id, 9);
@@ -31,7 +36,10 @@ describe('monitoring dashboard from stored drift reports', () => {
     }
     const d = (await getMonitoringDashboard({ window: 'cases', split: 'site', overlays: ['volume.ET', 'features.mahalanobis'] }))!;
     expect(d.cases).toBe(50);
-    expect(d.overlays.map((o) => [o.kind, o.production.length])).toEqual([['volume.ET', 50], ['features.mahalanobis', 50]]);
+    expect(d.overlays.map((o) => [o.kind, o.production.length])).toEqual([
+      ['volume.ET', 50],
+      ['features.mahalanobis', 50],
+    ]);
     const alerts = d.alerts.filter((a) => a.status === 'alert');
     expect(alerts.some((a) => a.kind === 'volume.ET' && a.segment === 'all cases' && a.window === 'cases 26-50')).toBe(true);
     expect(alerts.some((a) => a.kind === 'volume.ET' && a.segment === 'B')).toBe(true);

@@ -24,7 +24,13 @@ function cohort(n: number, seed: number, opts: { etScale?: number; site?: string
     isDrifter: false,
     score: 0.2,
     flagged: i % 10 === 0,
-    values: { 'volume.WT': u(20, 150), 'volume.NCR': u(2, 30), 'volume.ED': u(10, 100), 'volume.ET': u(2, 20) * (opts.etScale ?? 1), 'features.mahalanobis': u(1, 4) },
+    values: {
+      'volume.WT': u(20, 150),
+      'volume.NCR': u(2, 30),
+      'volume.ED': u(10, 100),
+      'volume.ET': u(2, 20) * (opts.etScale ?? 1),
+      'features.mahalanobis': u(1, 4),
+    },
   }));
 }
 
@@ -37,7 +43,11 @@ describe('windows', () => {
   });
 
   it('group by UTC day and ISO week (Monday start)', () => {
-    expect(makeWindows(rows, 'day', 25).map((w) => [w.key, w.rows.length])).toEqual([['2026-01-05', 24], ['2026-01-06', 24], ['2026-01-07', 12]]);
+    expect(makeWindows(rows, 'day', 25).map((w) => [w.key, w.rows.length])).toEqual([
+      ['2026-01-05', 24],
+      ['2026-01-06', 24],
+      ['2026-01-07', 12],
+    ]);
     const late = cohort(3, 2, { start: 24 * 6 }); // Sunday 2026-01-11: still the week of Monday the 5th
     expect(makeWindows([...rows, ...late], 'week', 25).map((w) => w.key)).toEqual(['2026-01-05']);
     const next = cohort(2, 3, { start: 24 * 7 });
@@ -73,7 +83,9 @@ describe('buildDashboard', () => {
   });
 
   it('splits rates and alerts by site, so a drifting site stands out', () => {
-    const rows = [...cohort(40, 7, { site: 'A' }), ...cohort(40, 8, { site: 'B', etScale: 3, start: 40 })].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const rows = [...cohort(40, 7, { site: 'A' }), ...cohort(40, 8, { site: 'B', etScale: 3, start: 40 })].sort((a, b) =>
+      a.createdAt.localeCompare(b.createdAt),
+    );
     const d = buildDashboard(rows, ref, settings, { window: 'cases', split: 'site', overlays: [] });
     expect(new Set(d.rates.map((p) => p.segment))).toEqual(new Set(['all cases', 'A', 'B']));
     const siteAlerts = d.alerts.filter((a) => a.status === 'alert' && a.kind === 'volume.ET').map((a) => a.segment);

@@ -10,7 +10,10 @@ import { createCase, createDriftReport, createModelVersion, createPrediction, cr
 useTestDb();
 
 /** A case with a returned production prediction, an optional drift report and optional flags. */
-async function queued(mv: string, opts: { site?: string; score?: number; flags?: ('MISSED_LESION' | 'BOUNDARY')[]; approved?: boolean } = {}) {
+async function queued(
+  mv: string,
+  opts: { site?: string; score?: number; flags?: ('MISSED_LESION' | 'BOUNDARY')[]; approved?: boolean } = {},
+) {
   const c = await createCase({ site: opts.site ?? 'A' });
   const p = await createPrediction(c.id, mv);
   if (opts.score != null) await createDriftReport(c.id, p.id, opts.score);
@@ -70,7 +73,11 @@ describe('assignment', () => {
 
   it('treats claiming a case one holds as a no-op and lets only the holder or an admin release it', async () => {
     const mv = (await createModelVersion()).id;
-    const [holder, other, admin] = [await createUserActor('RADIOLOGIST'), await createUserActor('RADIOLOGIST'), await createUserActor('ADMIN')];
+    const [holder, other, admin] = [
+      await createUserActor('RADIOLOGIST'),
+      await createUserActor('RADIOLOGIST'),
+      await createUserActor('ADMIN'),
+    ];
     const c = await queued(mv, { score: 3 });
     await assignToMe(holder, c.id);
     await assignToMe(holder, c.id);

@@ -19,7 +19,11 @@ const stored = (x: unknown) => JSON.parse(JSON.stringify(x), (_k, v) => (typeof 
 
 async function storedCase() {
   // the reference mask (fusion of five algorithms) stands in for the predicted mask
-  const r = await ingestCase(SYSTEM, { caseId: 'DRIFT-REAL-1', site: 'TCIA', scannerManufacturer: 'Siemens', maskLabelMap: 'brats2020' }, realCaseFiles('TCGA-DU-7294', true));
+  const r = await ingestCase(
+    SYSTEM,
+    { caseId: 'DRIFT-REAL-1', site: 'TCIA', scannerManufacturer: 'Siemens', maskLabelMap: 'brats2020' },
+    realCaseFiles('TCGA-DU-7294', true),
+  );
   const mask = await db().referenceMask.findUniqueOrThrow({ where: { caseId: r.caseId } });
   const mv = await createModelVersion();
   const p = await createPrediction(r.caseId, mv.id, { volumesMl: { NCR: 12, ED: 50, ET: 41, TC: 53, WT: 103 }, maskBlobKey: mask.blobKey });
@@ -31,7 +35,17 @@ describe('computeDriftReport', () => {
     const ids = await storedCase();
     const report = await computeDriftReport(ids);
     const kinds = report.checks.map((c) => c.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['modalities', 'spacing', 'intensity.T1C.median', 'intensity.T1C.shape', 'features.mahalanobis', 'volume.ET', 'components.WT']));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'modalities',
+        'spacing',
+        'intensity.T1C.median',
+        'intensity.T1C.shape',
+        'features.mahalanobis',
+        'volume.ET',
+        'components.WT',
+      ]),
+    );
     // statistics computed from the blobs as numpy does on the files (tests/drift/intensity.test.ts)
     expect(report.checks.find((c) => c.kind === 'intensity.T1C.median')!.value).toBe(351);
     expect(report.checks.find((c) => c.kind === 'spacing')!.verdict).toBe('pass');
@@ -53,7 +67,9 @@ describe('computeDriftReport', () => {
     const before = await db().driftReport.findUniqueOrThrow({ where: { predictionId: ids.id } });
     const files = { T1N: 't1', T1C: 't1c', T2W: 't2', T2F: 'flair' } as const;
     const volumes = Object.fromEntries(
-      await Promise.all(Object.entries(files).map(async ([m, f]) => [m, await readNiftiFile(path.join(REAL_DIR, 'TCGA-DU-7294/images', `${f}.nii.gz`))])),
+      await Promise.all(
+        Object.entries(files).map(async ([m, f]) => [m, await readNiftiFile(path.join(REAL_DIR, 'TCGA-DU-7294/images', `${f}.nii.gz`))]),
+      ),
     );
     const again = await computeDriftReport({ caseId: ids.caseId, predictionId: ids.id, volumes });
     expect(again.id).toBe(before.id);
@@ -65,7 +81,9 @@ describe('computeDriftReport', () => {
 
   it('applies thresholds from the drift.settings Setting', async () => {
     const ids = await db().prediction.findFirstOrThrow({ select: { id: true, caseId: true } });
-    await db().setting.create({ data: { key: DRIFT_SETTINGS_KEY, value: { failScore: 100, spacingTolerance: 100, shapeDistanceThreshold: 100 } } });
+    await db().setting.create({
+      data: { key: DRIFT_SETTINGS_KEY, value: { failScore: 100, spacingTolerance: 100, shapeDistanceThreshold: 100 } },
+    });
     try {
       const lenient = await computeDriftReport({ caseId: ids.caseId, predictionId: ids.id });
       expect(lenient.isDrifter).toBe(false);

@@ -23,7 +23,8 @@ describe('brushOffsets', () => {
     expect(n / ((4 / 3) * Math.PI * 10.5 ** 3)).toBeGreaterThan(0.95);
     expect(n / ((4 / 3) * Math.PI * 10.5 ** 3)).toBeLessThan(1.05);
     const aniso = brushOffsets({ diameterMm: 10, mode: 'sphere' }, [1, 1, 2.5]);
-    let maxZ = 0, maxX = 0;
+    let maxZ = 0,
+      maxX = 0;
     for (let i = 0; i < aniso.length; i += 3) {
       maxX = Math.max(maxX, Math.abs(aniso[i]));
       maxZ = Math.max(maxZ, Math.abs(aniso[i + 2]));
@@ -84,7 +85,10 @@ describe('painting', () => {
     expect(strokePoints([0, 0, 0], [10, 0, 0]).map((p) => p[0])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const mask = new Uint8Array(20 * 20 * 20);
     const rec = new ChangeRecorder(mask);
-    paintSegment(rec, mask, dims, [2, 3, 4], [15, 3, 4], brushOffsets({ diameterMm: 1, mode: 2 }, [1, 1, 1]), { value: 1, rule: { mode: 'any' } });
+    paintSegment(rec, mask, dims, [2, 3, 4], [15, 3, 4], brushOffsets({ diameterMm: 1, mode: 2 }, [1, 1, 1]), {
+      value: 1,
+      rule: { mode: 'any' },
+    });
     const entry = rec.finish('brush')!;
     expect(entry.indices.length).toBe(14);
     expect([...entry.before].every((v) => v === 0) && [...entry.after].every((v) => v === 1)).toBe(true);

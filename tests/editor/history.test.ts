@@ -55,7 +55,14 @@ describe('EditHistory', () => {
   it('evicts the oldest steps past its memory cap', () => {
     const mask = new Uint8Array(1000);
     const h = new EditHistory(100 * 6 * 3);
-    for (let s = 0; s < 5; s++) h.push(paint(mask, Array.from({ length: 100 }, (_, i) => i + s * 100), 1)!);
+    for (let s = 0; s < 5; s++)
+      h.push(
+        paint(
+          mask,
+          Array.from({ length: 100 }, (_, i) => i + s * 100),
+          1,
+        )!,
+      );
     expect(h.depth).toBe(3);
   });
 

@@ -19,7 +19,11 @@ describe('mask files in the browser', () => {
 
   it('declines what it does not handle (the caller then uses NiiVue)', () => {
     expect(parseMaskNifti(new Uint8Array(100))).toBeNull();
-    const bytes = new Uint8Array(gunzipSync(writeNiftiMask(new Uint8Array(24), { dims, affine: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], data: new Uint8Array(24) })));
+    const bytes = new Uint8Array(
+      gunzipSync(
+        writeNiftiMask(new Uint8Array(24), { dims, affine: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], data: new Uint8Array(24) }),
+      ),
+    );
     new DataView(bytes.buffer).setInt16(70, 4, true); // int16
     expect(parseMaskNifti(bytes)).toBeNull();
   });

@@ -4,7 +4,15 @@ import { countLabels } from '@/lib/editor/stats';
 import type { MaskGrid } from '@/lib/editor/types';
 
 const grid: MaskGrid = { dims: [32, 32, 8], spacing: [1, 1, 1] };
-const brush: ToolSpec = { kind: 'brush', label: 2, sizeMm: 3, sphere: false, protection: { mode: 'any' }, eraseAnyLabel: false, range: null };
+const brush: ToolSpec = {
+  kind: 'brush',
+  label: 2,
+  sizeMm: 3,
+  sphere: false,
+  protection: { mode: 'any' },
+  eraseAnyLabel: false,
+  range: null,
+};
 
 describe('EditSession', () => {
   it('makes each stroke one undo step, keeps counts exact, and tracks dirtiness against the last save', () => {

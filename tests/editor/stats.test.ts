@@ -34,7 +34,8 @@ describe('stats', () => {
 describe('rle drafts', () => {
   it('round-trips a realistic mask compactly and rejects corrupt input', () => {
     const mask = new Uint8Array(240 * 240 * 155);
-    for (let z = 60; z < 90; z++) for (let y = 100; y < 140; y++) mask.fill((z % 3) + 1, z * 57600 + y * 240 + 90, z * 57600 + y * 240 + 150);
+    for (let z = 60; z < 90; z++)
+      for (let y = 100; y < 140; y++) mask.fill((z % 3) + 1, z * 57600 + y * 240 + 90, z * 57600 + y * 240 + 150);
     const enc = encodeRle(mask);
     expect(enc.length).toBeLessThan(20_000);
     // Buffer.compare: deep-equality on 8.9M elements is what would be slow here, not the codec

@@ -27,7 +27,14 @@ describe('floodFill', () => {
 
   it('refuses a 3D fill that would exceed the cap, changing nothing', () => {
     const mask = new Uint8Array(16 ** 3);
-    const n = floodFill(new ChangeRecorder(mask), mask, grid.dims, [0, 0, 0], { value: 1, rule: { mode: 'any' } }, { scope: 'volume', maxVoxels: 100 });
+    const n = floodFill(
+      new ChangeRecorder(mask),
+      mask,
+      grid.dims,
+      [0, 0, 0],
+      { value: 1, rule: { mode: 'any' } },
+      { scope: 'volume', maxVoxels: 100 },
+    );
     expect(n).toBe(-1);
     expect(count(mask, 1)).toBe(0);
   });
@@ -37,7 +44,14 @@ describe('floodFill', () => {
     const values = new Float32Array(mask.length);
     for (let x = 2; x < 6; x++) for (let y = 2; y < 6; y++) for (let z = 2; z < 6; z++) values[at(x, y, z)] = 500;
     values[at(12, 12, 12)] = 500; // bright but disconnected
-    const n = floodFill(new ChangeRecorder(mask), mask, grid.dims, [3, 3, 3], { value: 3, rule: { mode: 'any' }, range: { values, lo: 400, hi: 600 } }, { scope: 'volume' });
+    const n = floodFill(
+      new ChangeRecorder(mask),
+      mask,
+      grid.dims,
+      [3, 3, 3],
+      { value: 3, rule: { mode: 'any' }, range: { values, lo: 400, hi: 600 } },
+      { scope: 'volume' },
+    );
     expect(n).toBe(64);
     expect(mask[at(12, 12, 12)]).toBe(0);
   });

@@ -31,7 +31,11 @@ describe('acceptance criteria versions', () => {
     expect(v2).toMatchObject({ version: 2, createdBy: 'ML_ENGINEER', config: { minimums: { ET: { dice: 0.55 } } } });
     expect((await getActiveCriteria()).id).toBe(v2.id);
     const ev = await db().auditEvent.findFirstOrThrow({ where: { entityId: v2.id } });
-    expect(ev).toMatchObject({ actorId: ml.id, action: AUDIT.criteriaCreate, data: { version: 2, previousVersion: 1, reason: 'ET target relaxed after review board' } });
+    expect(ev).toMatchObject({
+      actorId: ml.id,
+      action: AUDIT.criteriaCreate,
+      data: { version: 2, previousVersion: 1, reason: 'ET target relaxed after review board' },
+    });
     for (const role of ['RADIOLOGIST', 'PHYSICIAN'] as const) {
       await expect(saveCriteriaVersion(await user(role), { config, reason: 'sneaky change' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     }

@@ -6,10 +6,22 @@ import type { CaseFigures, EvalSetRef, PerCaseRecord } from '@/lib/server/evalua
 export type Dice3 = Record<RegionName, number>;
 
 export function region(dice: number, lesions: { tp?: number; fp?: number; fn?: number; lw?: number } = {}): RegionSummary {
-  const tp = lesions.tp ?? 1, fp = lesions.fp ?? 0, fn = lesions.fn ?? 0;
+  const tp = lesions.tp ?? 1,
+    fp = lesions.fp ?? 0,
+    fn = lesions.fn ?? 0;
   return {
-    dice, hd95: 3, lw_dice: lesions.lw ?? dice, lw_hd95: 3, tp, fp, fn,
-    lesion_f1: tp + fp + fn === 0 ? 1 : (2 * tp) / (2 * tp + fp + fn), sensitivity: dice, specificity: 1, ref_volume_ml: 10, pred_volume_ml: 10,
+    dice,
+    hd95: 3,
+    lw_dice: lesions.lw ?? dice,
+    lw_hd95: 3,
+    tp,
+    fp,
+    fn,
+    lesion_f1: tp + fp + fn === 0 ? 1 : (2 * tp) / (2 * tp + fp + fn),
+    sensitivity: dice,
+    specificity: 1,
+    ref_volume_ml: 10,
+    pred_volume_ml: 10,
   };
 }
 
@@ -25,7 +37,14 @@ export const add = (d: Dice3, delta: number | Partial<Dice3>): Dice3 => {
 
 export function record(setKey: string, caseId: string, cand: CaseFigures, base: CaseFigures | null): PerCaseRecord {
   const m = (metrics: CaseFigures) => ({ maskSha256: 'x', maskBlobKey: 'x', source: 'stored' as const, metrics });
-  return { setKey, caseId, externalId: `EXT-${caseId}`, reference: { labelVersionId: 'lv', sha256: 's', blobKey: 'k' }, candidate: m(cand), baseline: base ? m(base) : null };
+  return {
+    setKey,
+    caseId,
+    externalId: `EXT-${caseId}`,
+    reference: { labelVersionId: 'lv', sha256: 's', blobKey: 'k' },
+    candidate: m(cand),
+    baseline: base ? m(base) : null,
+  };
 }
 
 /** n cases with baseline Dice around `base` (deterministic spread) and the candidate at base + delta(i). */

@@ -11,7 +11,18 @@ import { runEvaluation } from '@/lib/server/evaluation/run';
 import { evaluationRunJob } from '@/lib/server/evaluation/jobs';
 import { getEvaluation, readPerCase } from '@/lib/server/evaluation/queries';
 import { evaluationHandlers } from '@/worker/handlers-evaluation';
-import { addPrediction, createModel, createWorldUsers, dataset, DIMS, erode, labelledCase, snapshot, truthMask, type WorldUsers } from '../registry/world';
+import {
+  addPrediction,
+  createModel,
+  createWorldUsers,
+  dataset,
+  DIMS,
+  erode,
+  labelledCase,
+  snapshot,
+  truthMask,
+  type WorldUsers,
+} from '../registry/world';
 
 useTestDb({ BLOB_ROOT: useTempBlobRoot() });
 
@@ -28,8 +39,13 @@ async function labelled(ext: string, shift: number): Promise<Labelled> {
 }
 
 /** Stored predictions of a model on every labelled case: `maskOf(truth, group)`. */
-async function predictAll(modelId: string, role: 'PRODUCTION' | 'SHADOW', maskOf: (truth: Uint8Array, group: keyof typeof cases) => Uint8Array) {
-  for (const group of Object.keys(cases) as (keyof typeof cases)[]) for (const c of cases[group]) await addPrediction(c.caseId, modelId, role, maskOf(c.truth, group));
+async function predictAll(
+  modelId: string,
+  role: 'PRODUCTION' | 'SHADOW',
+  maskOf: (truth: Uint8Array, group: keyof typeof cases) => Uint8Array,
+) {
+  for (const group of Object.keys(cases) as (keyof typeof cases)[])
+    for (const c of cases[group]) await addPrediction(c.caseId, modelId, role, maskOf(c.truth, group));
 }
 
 beforeAll(async () => {
@@ -37,9 +53,17 @@ beforeAll(async () => {
   for (let i = 0; i < 4; i++) cases.internal.push(await labelled(`EV-INT-${i}`, i % 3));
   for (let i = 0; i < 2; i++) cases.drifter.push(await labelled(`EV-DRIFT-${i}`, i));
   for (let i = 0; i < 3; i++) cases.train.push(await labelled(`EV-TRAIN-${i}`, i));
-  await dataset('holdout-internal', 'HOLDOUT_INTERNAL', cases.internal.map((c) => c.caseId));
+  await dataset(
+    'holdout-internal',
+    'HOLDOUT_INTERNAL',
+    cases.internal.map((c) => c.caseId),
+  );
   await dataset('holdout-external', 'HOLDOUT_EXTERNAL', []);
-  await dataset('drifter-holdout', 'DRIFTER', cases.drifter.map((c) => c.caseId));
+  await dataset(
+    'drifter-holdout',
+    'DRIFTER',
+    cases.drifter.map((c) => c.caseId),
+  );
   // an unlocked hold-out is no evidence: it must be ignored, and so must a case whose label is not approved
   draftHoldoutCase = (await labelled('EV-UNLOCKED', 0)).caseId;
   await dataset('holdout-draft', 'HOLDOUT_INTERNAL', [draftHoldoutCase], false);
@@ -47,10 +71,29 @@ beforeAll(async () => {
   // production misses tumour slices; worse on drifters (its known weakness)
   await predictAll(production.id, 'PRODUCTION', (t, g) => erode(t, g === 'drifter' ? 3 : 2));
   // training snapshot: the 3 train cases (one drifter, one flagged) plus the internal hold-out under its own split
-  const prodPreds = await db().prediction.findMany({ where: { modelVersionId: production.id, caseId: { in: cases.train.map((c) => c.caseId) } }, orderBy: { caseId: 'asc' } });
+  const prodPreds = await db().prediction.findMany({
+    where: { modelVersionId: production.id, caseId: { in: cases.train.map((c) => c.caseId) } },
+    orderBy: { caseId: 'asc' },
+  });
   const byCase = new Map(prodPreds.map((p) => [p.caseId, p.id]));
-  await db().driftReport.create({ data: { caseId: cases.train[0].caseId, predictionId: byCase.get(cases.train[0].caseId)!, checks: [], score: 2.5, isDrifter: true, reasons: ['test'] } });
-  await db().flag.create({ data: { caseId: cases.train[1].caseId, predictionId: byCase.get(cases.train[1].caseId)!, userId: users.physician.id, reason: 'MISSED_LESION' } });
+  await db().driftReport.create({
+    data: {
+      caseId: cases.train[0].caseId,
+      predictionId: byCase.get(cases.train[0].caseId)!,
+      checks: [],
+      score: 2.5,
+      isDrifter: true,
+      reasons: ['test'],
+    },
+  });
+  await db().flag.create({
+    data: {
+      caseId: cases.train[1].caseId,
+      predictionId: byCase.get(cases.train[1].caseId)!,
+      userId: users.physician.id,
+      reason: 'MISSED_LESION',
+    },
+  });
   const s = await snapshot('retrain-1', [
     ...cases.train.map((c) => ({ ...c, split: 'TRAIN' })),
     ...cases.internal.map((c) => ({ ...c, split: 'HOLDOUT_INTERNAL' })),
@@ -89,7 +132,9 @@ describe('evaluation.run end to end (stored predictions, real metrics)', () => {
     expect(rec.candidate.metrics.WT.dice).toBe(1);
     expect(rec.baseline!.source).toBe('stored');
     const wt = sets['holdout-internal'].regions!.WT;
-    const diffs = perCase.records.filter((r) => r.setKey === sets['holdout-internal'].key).map((r) => r.candidate.metrics.WT.dice - r.baseline!.metrics.WT.dice);
+    const diffs = perCase.records
+      .filter((r) => r.setKey === sets['holdout-internal'].key)
+      .map((r) => r.candidate.metrics.WT.dice - r.baseline!.metrics.WT.dice);
     expect(wt.difference!.dice.estimate).toBeCloseTo(diffs.reduce((a, b) => a + b) / diffs.length, 12);
     expect(perCase.records.some((r) => r.caseId === draftHoldoutCase)).toBe(false);
 
@@ -112,7 +157,10 @@ describe('evaluation.run end to end (stored predictions, real metrics)', () => {
   });
 
   it('fails the gate when a locked hold-out case was in the training split of the snapshot', async () => {
-    const leaky = await snapshot('leaky', [...cases.train, cases.internal[0]].map((c) => ({ ...c, split: 'TRAIN' })));
+    const leaky = await snapshot(
+      'leaky',
+      [...cases.train, cases.internal[0]].map((c) => ({ ...c, split: 'TRAIN' })),
+    );
     const m = await createModel('seg', '1.3.0', 'CANDIDATE', { snapshotId: leaky.id });
     await predictAll(m.id, 'SHADOW', (t) => t);
     const { evaluationId, verdict } = await runEvaluation(m.id);
@@ -133,7 +181,11 @@ describe('evaluation.run end to end (stored predictions, real metrics)', () => {
       expect((await queue.get(jobId))?.result).toMatchObject({ verdict: 'PASS' });
       // no stored prediction and no ONNX blob: inference cannot run, the run fails with the reason
       const broken = await createModel('seg', '1.5.0', 'CANDIDATE', { snapshotId });
-      const bad = await queue.enqueue(evaluationRunJob, { modelVersionId: broken.id }, { idempotencyKey: `t-${broken.id}`, maxAttempts: 1 });
+      const bad = await queue.enqueue(
+        evaluationRunJob,
+        { modelVersionId: broken.id },
+        { idempotencyKey: `t-${broken.id}`, maxAttempts: 1 },
+      );
       await vi.waitFor(async () => expect((await queue.get(bad.jobId))?.status).toBe('FAILED'), { timeout: 30_000, interval: 100 });
       const ev = await db().evaluation.findFirstOrThrow({ where: { modelVersionId: broken.id }, include: { run: true } });
       expect(ev.verdict).toBe('PENDING');

@@ -7,7 +7,10 @@ import { all, DRIFTER, EXTERNAL, figures, INTERNAL, pairedSet, PROBLEMATIC, reco
 
 const clone = (): CriteriaConfig => structuredClone(DEFAULT_CRITERIA);
 
-function gate(records: PerCaseRecord[], opts: { config?: CriteriaConfig; sets?: EvalSetRef[]; hasBaseline?: boolean; leaked?: string[] | null } = {}) {
+function gate(
+  records: PerCaseRecord[],
+  opts: { config?: CriteriaConfig; sets?: EvalSetRef[]; hasBaseline?: boolean; leaked?: string[] | null } = {},
+) {
   const config = opts.config ?? DEFAULT_CRITERIA;
   const agg = aggregateEvaluation(opts.sets ?? [INTERNAL, EXTERNAL, DRIFTER, PROBLEMATIC], records, config);
   const leakage = opts.leaked === null ? { checked: false, leaked: [] } : { checked: true, leaked: opts.leaked ?? [] };
@@ -58,7 +61,9 @@ describe('acceptance gate (pure)', () => {
 
   it('lesion F1 is pooled over the set and compared with its own minimum', () => {
     // WT dice fine, but each case has 1 TP, 2 FP, 1 FN lesions: pooled F1 = 2*10 / (2*10 + 20 + 10) = 0.4 < 0.6
-    const recs = Array.from({ length: 10 }, (_, i) => record('internal', `c${i}`, figures(all(0.9), { tp: 1, fp: 2, fn: 1 }), figures(all(0.9))));
+    const recs = Array.from({ length: 10 }, (_, i) =>
+      record('internal', `c${i}`, figures(all(0.9), { tp: 1, fp: 2, fn: 1 }), figures(all(0.9))),
+    );
     const { results } = gate(recs, { sets: [INTERNAL] });
     const f1 = byId(results, 'minimum:internal:WT:lesion_f1');
     expect(f1.value).toBeCloseTo(0.4, 12);
@@ -66,13 +71,19 @@ describe('acceptance gate (pure)', () => {
   });
 
   it('non-inferiority: a small loss within the margin passes, a larger one fails on the CI lower bound', () => {
-    const small = gate(pairedSet('internal', 20, 0.85, (i) => -0.005 + ((i % 2) - 0.5) * 0.002), { sets: [INTERNAL] });
+    const small = gate(
+      pairedSet('internal', 20, 0.85, (i) => -0.005 + ((i % 2) - 0.5) * 0.002),
+      { sets: [INTERNAL] },
+    );
     const r1 = byId(small.results, 'regression:internal:WT:dice');
     expect(r1.ci!.lower).toBeGreaterThan(-0.01);
     expect(r1.status).toBe('PASS');
-    const big = gate(pairedSet('internal', 20, 0.85, (i) => -0.02 + ((i % 3) - 1) * 0.01), { sets: [INTERNAL] });
+    const big = gate(
+      pairedSet('internal', 20, 0.85, (i) => -0.02 + ((i % 3) - 1) * 0.01),
+      { sets: [INTERNAL] },
+    );
     const r2 = byId(big.results, 'regression:internal:WT:dice');
-    expect(r2.value).toBeCloseTo(-0.02 + (-1 * 7 + 0 * 7 + 1 * 6) * 0.01 / 20, 10);
+    expect(r2.value).toBeCloseTo(-0.02 + ((-1 * 7 + 0 * 7 + 1 * 6) * 0.01) / 20, 10);
     expect(r2.ci!.lower).toBeLessThan(-0.01);
     expect(r2.status).toBe('FAIL');
     expect(big.verdict).toBe('FAIL');
@@ -144,9 +155,13 @@ describe('acceptance gate (pure)', () => {
 
   it('previously problematic cases: any region dropping by more than the limit fails and names the case', () => {
     const base = pairedSet('internal', 10, 0.85, () => 0.01);
-    const atLimit = gate([...base, ...pairedSet('problematic', 3, 0.7, (i) => (i === 1 ? { TC: -0.05 } : 0.02))], { sets: [INTERNAL, PROBLEMATIC] });
+    const atLimit = gate([...base, ...pairedSet('problematic', 3, 0.7, (i) => (i === 1 ? { TC: -0.05 } : 0.02))], {
+      sets: [INTERNAL, PROBLEMATIC],
+    });
     expect(byId(atLimit.results, 'problematic:cases').status).toBe('PASS');
-    const over = gate([...base, ...pairedSet('problematic', 3, 0.7, (i) => (i === 1 ? { TC: -0.06 } : 0.02))], { sets: [INTERNAL, PROBLEMATIC] });
+    const over = gate([...base, ...pairedSet('problematic', 3, 0.7, (i) => (i === 1 ? { TC: -0.06 } : 0.02))], {
+      sets: [INTERNAL, PROBLEMATIC],
+    });
     const p = byId(over.results, 'problematic:cases');
     expect(p.status).toBe('FAIL');
     expect(p.value).toBeCloseTo(0.06, 10);
@@ -154,7 +169,10 @@ describe('acceptance gate (pure)', () => {
     expect(over.verdict).toBe('FAIL');
     const config = clone();
     config.problematic.onEmpty = 'fail';
-    expect(byId(gate(base, { config, sets: [INTERNAL, PROBLEMATIC] }).results, 'problematic:cases')).toMatchObject({ status: 'NOT_EVALUATED', blocking: true });
+    expect(byId(gate(base, { config, sets: [INTERNAL, PROBLEMATIC] }).results, 'problematic:cases')).toMatchObject({
+      status: 'NOT_EVALUATED',
+      blocking: true,
+    });
   });
 
   it('without a production model, comparisons are not applicable and only the absolute criteria decide', () => {
@@ -166,7 +184,11 @@ describe('acceptance gate (pure)', () => {
   });
 
   it('hold-out leakage into the training snapshot fails the gate; an unknown snapshot is reported, not blocking', () => {
-    expect(byId(gate(good(), { leaked: ['EXT-7'] }).results, 'holdouts:leakage')).toMatchObject({ status: 'FAIL', value: 1, cases: ['EXT-7'] });
+    expect(byId(gate(good(), { leaked: ['EXT-7'] }).results, 'holdouts:leakage')).toMatchObject({
+      status: 'FAIL',
+      value: 1,
+      cases: ['EXT-7'],
+    });
     expect(gate(good(), { leaked: ['EXT-7'] }).verdict).toBe('FAIL');
     expect(byId(gate(good(), { leaked: null }).results, 'holdouts:leakage')).toMatchObject({ status: 'NOT_EVALUATED', blocking: false });
   });

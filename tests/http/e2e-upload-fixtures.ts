@@ -28,7 +28,14 @@ async function runWithToken() {
   return retryBusy(() =>
     db().$transaction(async (tx) => {
       const run = await tx.workflowRun.create({
-        data: { kind: 'TRAINING', runner: 'GITHUB_ACTIONS', status: 'CANCELLED', params: {}, error: 'e2e fixture: upload limits', finishedAt: new Date() },
+        data: {
+          kind: 'TRAINING',
+          runner: 'GITHUB_ACTIONS',
+          status: 'CANCELLED',
+          params: {},
+          error: 'e2e fixture: upload limits',
+          finishedAt: new Date(),
+        },
       });
       const { token } = await issueRunToken(tx, run.id);
       return { runId: run.id, runToken: token };

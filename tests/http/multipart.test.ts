@@ -32,11 +32,19 @@ type Part = { name: string; value: string | Uint8Array; filename?: string };
 const head = (p: Omit<Part, 'value'>) =>
   `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"\r\nContent-Type: application/octet-stream` : ''}\r\n\r\n`;
 const multipart = (parts: Part[], end = true) =>
-  Buffer.concat([...parts.flatMap((p) => [Buffer.from(head(p)), Buffer.from(p.value), Buffer.from('\r\n')]), Buffer.from(end ? `--${BOUNDARY}--\r\n` : '')]);
+  Buffer.concat([
+    ...parts.flatMap((p) => [Buffer.from(head(p)), Buffer.from(p.value), Buffer.from('\r\n')]),
+    Buffer.from(end ? `--${BOUNDARY}--\r\n` : ''),
+  ]);
 const contentType = `multipart/form-data; boundary=${BOUNDARY}`;
 
 function request(body: BodyInit, headers: Record<string, string> = {}) {
-  return new Request('http://app/upload', { method: 'POST', body, headers: { 'content-type': contentType, ...headers }, duplex: 'half' } as RequestInit);
+  return new Request('http://app/upload', {
+    method: 'POST',
+    body,
+    headers: { 'content-type': contentType, ...headers },
+    duplex: 'half',
+  } as RequestInit);
 }
 
 /**
@@ -85,24 +93,41 @@ describe('withMultipart', () => {
   it('writes file parts to temporary files, keeps text fields, and removes the files when the handler returns', async () => {
     const mask = new Uint8Array(300 * KiB).map((_, i) => i % 251);
     const paths: string[] = [];
-    const result = await accept(request(multipart([{ name: 'meta', value: '{"a":1}' }, { name: 'mask', value: mask, filename: 'm.nii.gz' }, { name: 'log', value: 'line', filename: 'train.log' }])), LIMITS, async (form) => {
-      paths.push(...form.files.map((f) => f.path));
-      for (const p of paths) expect(fs.existsSync(p)).toBe(true);
-      expect(form.fields).toEqual([['meta', '{"a":1}']]);
-      expect(form.files.map((f) => [f.field, f.filename, f.size])).toEqual([['mask', 'm.nii.gz', mask.length], ['log', 'train.log', 4]]);
-      expect(Buffer.from(await readFileBytes(form.file('mask')!)).equals(Buffer.from(mask))).toBe(true);
-      expect(await form.text('log')).toBe('line');
-      expect(await form.text('meta')).toBe('{"a":1}'); // a text field reads like a file
-      expect(await form.bytes('absent')).toBeNull();
-      return 'done';
-    });
+    const result = await accept(
+      request(
+        multipart([
+          { name: 'meta', value: '{"a":1}' },
+          { name: 'mask', value: mask, filename: 'm.nii.gz' },
+          { name: 'log', value: 'line', filename: 'train.log' },
+        ]),
+      ),
+      LIMITS,
+      async (form) => {
+        paths.push(...form.files.map((f) => f.path));
+        for (const p of paths) expect(fs.existsSync(p)).toBe(true);
+        expect(form.fields).toEqual([['meta', '{"a":1}']]);
+        expect(form.files.map((f) => [f.field, f.filename, f.size])).toEqual([
+          ['mask', 'm.nii.gz', mask.length],
+          ['log', 'train.log', 4],
+        ]);
+        expect(Buffer.from(await readFileBytes(form.file('mask')!)).equals(Buffer.from(mask))).toBe(true);
+        expect(await form.text('log')).toBe('line');
+        expect(await form.text('meta')).toBe('{"a":1}'); // a text field reads like a file
+        expect(await form.bytes('absent')).toBeNull();
+        return 'done';
+      },
+    );
     expect(result).toBe('done');
     expect(paths.every((p) => p.startsWith(tmp) && !fs.existsSync(p))).toBe(true);
     expect(leftovers()).toEqual([]);
   });
 
   it('accepts a file of exactly the per-file limit', async () => {
-    const sizes = (await accept(request(multipart([{ name: 'f', value: new Uint8Array(LIMITS.maxFileBytes), filename: 'f' }])), LIMITS, async (f) => f.files.map((x) => x.size))) as number[];
+    const sizes = (await accept(
+      request(multipart([{ name: 'f', value: new Uint8Array(LIMITS.maxFileBytes), filename: 'f' }])),
+      LIMITS,
+      async (f) => f.files.map((x) => x.size),
+    )) as number[];
     expect(sizes).toEqual([LIMITS.maxFileBytes]);
   });
 
@@ -137,23 +162,42 @@ describe('withMultipart', () => {
   it('refuses too many files, too many fields, and a field over its limit', async () => {
     const file = (i: number) => ({ name: `f${i}`, value: 'x', filename: `f${i}` });
     const field = (i: number) => ({ name: `v${i}`, value: 'x' });
-    expect(await refusal(accept(request(multipart([1, 2, 3, 4].map(file)))))).toMatchObject({ status: 413, message: 'The upload has more than 3 files.' });
-    expect(await refusal(accept(request(multipart([1, 2, 3, 4].map(field)))))).toMatchObject({ status: 413, message: 'The upload has more than 3 fields.' });
-    expect(await refusal(accept(request(multipart([{ name: 'v', value: 'y'.repeat(KiB + 1) }]))))).toMatchObject({ status: 413, message: 'The field "v" is longer than 1 KiB.' });
+    expect(await refusal(accept(request(multipart([1, 2, 3, 4].map(file)))))).toMatchObject({
+      status: 413,
+      message: 'The upload has more than 3 files.',
+    });
+    expect(await refusal(accept(request(multipart([1, 2, 3, 4].map(field)))))).toMatchObject({
+      status: 413,
+      message: 'The upload has more than 3 fields.',
+    });
+    expect(await refusal(accept(request(multipart([{ name: 'v', value: 'y'.repeat(KiB + 1) }]))))).toMatchObject({
+      status: 413,
+      message: 'The field "v" is longer than 1 KiB.',
+    });
     expect(leftovers()).toEqual([]);
   });
 
   it('answers 400 for a body that is not a well-formed form, and removes the partial file', async () => {
-    expect(await refusal(accept(request('a=1', { 'content-type': 'application/x-www-form-urlencoded' })))).toMatchObject({ status: 400, message: 'Send a form.' });
+    expect(await refusal(accept(request('a=1', { 'content-type': 'application/x-www-form-urlencoded' })))).toMatchObject({
+      status: 400,
+      message: 'Send a form.',
+    });
     expect(await refusal(accept(request('x', { 'content-type': 'multipart/form-data' })))).toMatchObject({ status: 400 }); // no boundary
     const truncated = multipart([{ name: 'f', value: new Uint8Array(200 * KiB), filename: 'f' }], false).subarray(0, 100 * KiB);
-    expect(await refusal(accept(request(truncated)))).toMatchObject({ code: 'INVALID_INPUT', status: 400, message: 'Send a form. (Unexpected end of form)' });
+    expect(await refusal(accept(request(truncated)))).toMatchObject({
+      code: 'INVALID_INPUT',
+      status: 400,
+      message: 'Send a form. (Unexpected end of form)',
+    });
     expect(leftovers()).toEqual([]);
   });
 
   it('removes the files of an upload aborted mid-file', async () => {
     const { stream } = endless(Buffer.from(head({ name: 'f', filename: 'f' })), 8 * MiB, 64 * KiB, { errorAfter: 512 * KiB });
-    expect(await refusal(accept(request(stream), { ...LIMITS, maxFileBytes: 100 * MiB, maxRequestBytes: 100 * MiB }))).toMatchObject({ status: 400, message: 'The upload was interrupted before its end.' });
+    expect(await refusal(accept(request(stream), { ...LIMITS, maxFileBytes: 100 * MiB, maxRequestBytes: 100 * MiB }))).toMatchObject({
+      status: 400,
+      message: 'The upload was interrupted before its end.',
+    });
     expect(leftovers()).toEqual([]);
   });
 

@@ -7,7 +7,8 @@ import { realImage, realMask } from './nifti-fixtures';
 
 const root = path.resolve(__dirname, '../..');
 const tsx = path.join(root, 'node_modules/.bin/tsx');
-const run = (script: string, args: string[]) => spawnSync(tsx, ['--conditions=react-server', path.join(root, 'scripts', script), ...args], { cwd: root, encoding: 'utf8' });
+const run = (script: string, args: string[]) =>
+  spawnSync(tsx, ['--conditions=react-server', path.join(root, 'scripts', script), ...args], { cwd: root, encoding: 'utf8' });
 const tmp = mkdtempSync(path.join(tmpdir(), 'imaging-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -17,7 +18,12 @@ describe('nifti-info', () => {
     expect(r.status).toBe(0);
     const info = JSON.parse(r.stdout);
     expect(info).toMatchObject({ dims: [240, 240, 155], spacing: [1, 1, 1], datatype: 'int16', orientation: 'LPS', min: -69, max: 837 });
-    expect(info.affine).toEqual([[-1, 0, 0, 0], [0, -1, 0, 239], [0, 0, 1, 0], [0, 0, 0, 1]]);
+    expect(info.affine).toEqual([
+      [-1, 0, 0, 0],
+      [0, -1, 0, 239],
+      [0, 0, 1, 0],
+      [0, 0, 0, 1],
+    ]);
   });
 
   it('reports a mask as uint8', () => {
@@ -40,7 +46,22 @@ describe('nifti-info', () => {
 describe('cohort CLI', () => {
   it('writes a small cohort with BraTS naming, meta.json and cohort.json', () => {
     const out = path.join(tmp, 'cohort');
-    const r = run('cohort.ts', ['--domain', 'B', '--n', '2', '--seed', '5', '--out', out, '--size', '100,110,70', '--spacing', '2,2,2', '--shift', 'scanner,missing-modality:T2W']);
+    const r = run('cohort.ts', [
+      '--domain',
+      'B',
+      '--n',
+      '2',
+      '--seed',
+      '5',
+      '--out',
+      out,
+      '--size',
+      '100,110,70',
+      '--spacing',
+      '2,2,2',
+      '--shift',
+      'scanner,missing-modality:T2W',
+    ]);
     expect(r.status).toBe(0);
     const cohort = JSON.parse(readFileSync(path.join(out, 'cohort.json'), 'utf8'));
     expect(cohort).toMatchObject({ domain: 'B', seed: '5', n: 2, shifts: ['scanner', 'missing-modality:T2W'] });

@@ -72,7 +72,10 @@ for n in ['ours.nii.gz', 'ours-mask.nii.gz']:
     r[n] = dict(q=h.get_qform().flatten().tolist(), s=h.get_sform().flatten().tolist(), codes=[int(h['qform_code']), int(h['sform_code'])],
                 dtype=str(h.get_data_dtype()), data=np.asarray(im.dataobj).flatten(order='F').tolist(), descrip=h['descrip'].tobytes().decode())
 print(json.dumps(r))`);
-    for (const [name, data] of [['ours.nii.gz', img], ['ours-mask.nii.gz', mask]] as const) {
+    for (const [name, data] of [
+      ['ours.nii.gz', img],
+      ['ours-mask.nii.gz', mask],
+    ] as const) {
       const r = got[name];
       r.s.forEach((x: number, i: number) => expect(x).toBeCloseTo(affine[i], 5));
       r.q.forEach((x: number, i: number) => expect(x).toBeCloseTo(affine[i], 4));

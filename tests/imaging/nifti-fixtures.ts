@@ -44,7 +44,11 @@ export function buildNifti(f: Fixture): Uint8Array {
   const out = new Uint8Array(voxOffset + f.data.length + (f.extraBytes ?? 0));
   const v = new DataView(out.buffer);
   const real = (at: number, x: number) => (v2 ? v.setFloat64(at, x, le) : v.setFloat32(at, x, le));
-  const str = (at: number, s: string) => out.set([...s].map((c) => c.charCodeAt(0)), at);
+  const str = (at: number, s: string) =>
+    out.set(
+      [...s].map((c) => c.charCodeAt(0)),
+      at,
+    );
   v.setInt32(0, hsize, le);
   const pixdim = f.pixdim ?? [1, 1, 1, 1, 0, 0, 0, 0];
   if (v2) {
@@ -109,7 +113,14 @@ export function smallInt16(dims: [number, number, number] = [8, 7, 6], opts: Par
   const n = dims[0] * dims[1] * dims[2];
   const data = Int16Array.from({ length: n }, (_, i) => (i * 7) % 300);
   return buildNifti({
-    dim: [3, ...dims, 1, 1, 1, 1], datatype: 4, bitpix: 16, pixdim: [1, 1, 1, 1, 0, 0, 0, 0], sformCode: 1,
-    srow: [-1, 0, 0, 0, 0, -1, 0, dims[1] - 1, 0, 0, 1, 0], data: voxelBytes(data), gzip: true, ...opts,
+    dim: [3, ...dims, 1, 1, 1, 1],
+    datatype: 4,
+    bitpix: 16,
+    pixdim: [1, 1, 1, 1, 0, 0, 0, 0],
+    sformCode: 1,
+    srow: [-1, 0, 0, 0, 0, -1, 0, dims[1] - 1, 0, 0, 1, 0],
+    data: voxelBytes(data),
+    gzip: true,
+    ...opts,
   });
 }

@@ -42,8 +42,12 @@ describe('readNifti on the real cases', () => {
   it('reads uncompressed bytes passed as a Node Buffer (Buffer.slice is a view, not a copy)', () => {
     const raw = gunzipSync(readFileSync(realImage('TCGA-DU-7294', 't1')));
     const v = readNifti(raw);
-    let min = Infinity, max = -Infinity;
-    for (const x of v.data) { min = Math.min(min, x); max = Math.max(max, x); }
+    let min = Infinity,
+      max = -Infinity;
+    for (const x of v.data) {
+      min = Math.min(min, x);
+      max = Math.max(max, x);
+    }
     expect([min, max]).toEqual([-69, 837]); // nibabel's values for this file
     expect(v.data.buffer).not.toBe(raw.buffer); // caller-owned input is copied, never aliased
   });

@@ -12,10 +12,18 @@ const diag = (x: number, y: number, z: number, t: number[] = [0, 0, 0]): Mat4 =>
 const permuted: Mat4 = [0, 0, -2, 10, 3, 0, 0, 0, 0, -1, 0, 5, 0, 0, 0, 1];
 
 function rotation(axis: 0 | 1 | 2, deg: number): Mat4 {
-  const c = Math.cos((deg * Math.PI) / 180), s = Math.sin((deg * Math.PI) / 180);
-  const [i, j] = [[1, 2], [0, 2], [0, 1]][axis];
+  const c = Math.cos((deg * Math.PI) / 180),
+    s = Math.sin((deg * Math.PI) / 180);
+  const [i, j] = [
+    [1, 2],
+    [0, 2],
+    [0, 1],
+  ][axis];
   const m = diag(1, 1, 1);
-  m[i * 4 + i] = c; m[i * 4 + j] = -s; m[j * 4 + i] = s; m[j * 4 + j] = c;
+  m[i * 4 + i] = c;
+  m[i * 4 + j] = -s;
+  m[j * 4 + i] = s;
+  m[j * 4 + j] = c;
   return m;
 }
 
@@ -31,7 +39,8 @@ describe('orientationCode', () => {
   ])('%j -> %s', (affine, code) => expect(orientationCode(affine)).toBe(code));
 
   it('reads LPS from every real image affine', async () => {
-    for (const m of ['t1', 't1c', 't2', 'flair'] as const) expect(orientationCode((await readNiftiFile(realImage('TCGA-DU-7294', m))).affine)).toBe('LPS');
+    for (const m of ['t1', 't1c', 't2', 'flair'] as const)
+      expect(orientationCode((await readNiftiFile(realImage('TCGA-DU-7294', m))).affine)).toBe('LPS');
   });
 
   it('refuses a singular affine', () => expect(() => orientationCode(diag(1, 0, 1))).toThrow(/singular/));
@@ -50,7 +59,8 @@ describe('toCanonical / fromCanonical', () => {
     const vol = { dims, spacing: [1, 1, 1] as [number, number, number], affine, data };
     const { volume: can, ornt, originalDims } = toCanonical(vol);
     expect(orientationCode(can.affine)).toBe('RAS');
-    const world = (a: Mat4, i: number, j: number, k: number) => [0, 1, 2].map((r) => a[r * 4] * i + a[r * 4 + 1] * j + a[r * 4 + 2] * k + a[r * 4 + 3]);
+    const world = (a: Mat4, i: number, j: number, k: number) =>
+      [0, 1, 2].map((r) => a[r * 4] * i + a[r * 4 + 1] * j + a[r * 4 + 2] * k + a[r * 4 + 3]);
     for (let k = 0; k < can.dims[2]; k++)
       for (let j = 0; j < can.dims[1]; j++)
         for (let i = 0; i < can.dims[0]; i++) {
@@ -68,7 +78,11 @@ describe('toCanonical / fromCanonical', () => {
     const v = await readNiftiFile(realImage('TCGA-FG-6692', 't2'));
     const { volume: can, ornt } = toCanonical(v);
     expect(can.affine.slice(0, 12).map((x) => x + 0)).toEqual([1, 0, 0, -239, 0, 1, 0, 0, 0, 0, 1, 0]);
-    expect(ornt).toEqual([{ axis: 0, flip: true }, { axis: 1, flip: true }, { axis: 2, flip: false }]);
+    expect(ornt).toEqual([
+      { axis: 0, flip: true },
+      { axis: 1, flip: true },
+      { axis: 2, flip: false },
+    ]);
     const back = fromCanonical(can.data as Int16Array, ornt, v.dims);
     expect(Buffer.compare(Buffer.from(back.buffer), Buffer.from(v.data.buffer, v.data.byteOffset, v.data.byteLength))).toBe(0);
   });
@@ -81,7 +95,8 @@ describe.skipIf(!existsSync(python))('agreement with nibabel.aff2axcodes', () =>
     let seed = 12345;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
     const affines = Array.from({ length: 200 }, () => [...Array.from({ length: 12 }, () => rand() * 3), 0, 0, 0, 1]);
-    const script = 'import sys,json,numpy as np,nibabel as nib\nA=json.load(sys.stdin)\nprint(json.dumps(["".join(nib.aff2axcodes(np.array(a).reshape(4,4))) for a in A]))';
+    const script =
+      'import sys,json,numpy as np,nibabel as nib\nA=json.load(sys.stdin)\nprint(json.dumps(["".join(nib.aff2axcodes(np.array(a).reshape(4,4))) for a in A]))';
     const expected = JSON.parse(execFileSync(python, ['-c', script], { input: JSON.stringify(affines) }).toString());
     expect(affines.map((a) => orientationCode(a))).toEqual(expected);
     expect(axisOrientation(affines[0])).toHaveLength(3);

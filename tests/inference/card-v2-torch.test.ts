@@ -34,9 +34,18 @@ describe.skipIf(!pythonAvailable())('card 2 options vs MONAI / torch', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'card-v2-torch-'));
     const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
-    write('sw.in', Float32Array.from({ length: size(SW.shape) }, (_, k) => Math.cos(k * 0.31) * 2));
-    write('sw.ramp', Float32Array.from({ length: size(SW.patch) }, (_, k) => 1 + k / 100));
-    write('sg.in', Float32Array.from({ length: 3000 }, (_, k) => Math.sin(k * 0.77) * 12));
+    write(
+      'sw.in',
+      Float32Array.from({ length: size(SW.shape) }, (_, k) => Math.cos(k * 0.31) * 2),
+    );
+    write(
+      'sw.ramp',
+      Float32Array.from({ length: size(SW.patch) }, (_, k) => 1 + k / 100),
+    );
+    write(
+      'sg.in',
+      Float32Array.from({ length: 3000 }, (_, k) => Math.sin(k * 0.77) * 12),
+    );
     write('img', image);
     const tasks = [
       { op: 'sliding-window', input: file('sw.in'), ramp: file('sw.ramp'), output: file('sw.out'), ...SW },
@@ -56,11 +65,17 @@ describe.skipIf(!pythonAvailable())('card 2 options vs MONAI / torch', () => {
     const ramp = read('sw.ramp');
     const [C, ...shape] = SW.shape;
     const pv = 512;
-    const res = await slidingWindow(x, C, shape as Vec3, { ...SW, importanceMinimum: 1e-3, classes: C, batch: 2, blending: 'constant' }, async (w, k) => {
-      const logits = new Float32Array(w.length);
-      for (let i = 0; i < w.length; i++) logits[i] = w[i] * ramp[i % pv];
-      return { logits, features: new Float32Array(k) };
-    });
+    const res = await slidingWindow(
+      x,
+      C,
+      shape as Vec3,
+      { ...SW, importanceMinimum: 1e-3, classes: C, batch: 2, blending: 'constant' },
+      async (w, k) => {
+        const logits = new Float32Array(w.length);
+        for (let i = 0; i < w.length; i++) logits[i] = w[i] * ramp[i % pv];
+        return { logits, features: new Float32Array(k) };
+      },
+    );
     expect(worst(res.logits, read('sw.out'))).toBeLessThan(1e-5);
   });
 
@@ -76,12 +91,24 @@ describe.skipIf(!pythonAvailable())('card 2 options vs MONAI / torch', () => {
   const apply = (t: ReturnType<typeof channelTransform>) => Float32Array.from(image, (v) => t.f(v));
 
   it('percentile-rescale (over the crop) equals ScaleIntensityRangePercentiles(clip=True)', () => {
-    const t = channelTransform(image, VOL, box, { kind: 'percentile-rescale', lowerPercentile: 5, upperPercentile: 95, targetRange: [0, 1], over: 'crop' });
+    const t = channelTransform(image, VOL, box, {
+      kind: 'percentile-rescale',
+      lowerPercentile: 5,
+      upperPercentile: 95,
+      targetRange: [0, 1],
+      over: 'crop',
+    });
     expect(worst(apply(t), read('pr.out'))).toBeLessThan(1e-6);
   });
 
   it('z-score in the non-zero mask and over the crop equal NormalizeIntensity(nonzero=True / False)', () => {
-    const masked = channelTransform(image, VOL, box, { kind: 'zscore', mask: 'nonzero-per-channel', std: 'population', epsilon: 1e-8, outside: 0 });
+    const masked = channelTransform(image, VOL, box, {
+      kind: 'zscore',
+      mask: 'nonzero-per-channel',
+      std: 'population',
+      epsilon: 1e-8,
+      outside: 0,
+    });
     expect(worst(apply(masked), read('zn.out'))).toBeLessThan(1e-5);
     const crop = channelTransform(image, VOL, box, { kind: 'zscore', mask: 'crop', std: 'population', epsilon: 1e-8 });
     expect(worst(apply(crop), read('zc.out'))).toBeLessThan(1e-5);

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { normalisedResample } from '@/lib/server/inference/crop-resample';
 import {
-  cropFileBox, cropShapeOf, nonzeroBoxFile, orientationFromAffine, rasCrop, rasShapeOf, rasToFileStrides, targetShape, type Geometry, type Vec3,
+  cropFileBox,
+  cropShapeOf,
+  nonzeroBoxFile,
+  orientationFromAffine,
+  rasCrop,
+  rasShapeOf,
+  rasToFileStrides,
+  targetShape,
+  type Geometry,
+  type Vec3,
 } from '@/lib/server/inference/geometry';
 
 const diag = (x: number, y: number, z: number) => [x, 0, 0, 0, 0, y, 0, 0, 0, 0, z, 0, 0, 0, 0, 1];
@@ -27,8 +36,18 @@ function geometryFor(affine: number[], dims: Vec3, lo?: Vec3, hi?: Vec3): Geomet
 
 describe('orientationFromAffine (orientation.py rule)', () => {
   it('reads RAS, LPS and permuted affines', () => {
-    expect(orientationFromAffine(diag(1, 1, 1))).toEqual({ perm: [0, 1, 2], flip: [false, false, false], spacingRas: [1, 1, 1], codes: 'RAS' });
-    expect(orientationFromAffine(diag(-1, -1, 2))).toMatchObject({ perm: [0, 1, 2], flip: [true, true, false], spacingRas: [1, 1, 2], codes: 'LPS' });
+    expect(orientationFromAffine(diag(1, 1, 1))).toEqual({
+      perm: [0, 1, 2],
+      flip: [false, false, false],
+      spacingRas: [1, 1, 1],
+      codes: 'RAS',
+    });
+    expect(orientationFromAffine(diag(-1, -1, 2))).toMatchObject({
+      perm: [0, 1, 2],
+      flip: [true, true, false],
+      spacingRas: [1, 1, 2],
+      codes: 'LPS',
+    });
     // voxel axes (A, S, L): a sagittal acquisition
     const o = orientationFromAffine(affineOf([1, 2, 0], [1, 1, -1], [0.5, 0.6, 3]));
     expect(o).toMatchObject({ perm: [2, 0, 1], flip: [true, false, false], codes: 'ASL' });
@@ -60,7 +79,8 @@ describe('crop and reorientation', () => {
     const data = new Float32Array(n);
     for (let z = 0; z < dims[2]; z++)
       for (let y = 0; y < dims[1]; y++)
-        for (let x = 0; x < dims[0]; x++) data[fileIndex(x, y, z)] = 100 * (world([x, y, z], 0) + 10) + 10 * (world([x, y, z], 1) + 5) + (world([x, y, z], 2) + 5) / 10;
+        for (let x = 0; x < dims[0]; x++)
+          data[fileIndex(x, y, z)] = 100 * (world([x, y, z], 0) + 10) + 10 * (world([x, y, z], 1) + 5) + (world([x, y, z], 2) + 5) / 10;
     const ras = extract([data], g);
     const [X, Y, Z] = g.rasShape;
     const at = (a: number, b: number, c: number) => ras[(a * Y + b) * Z + c];
@@ -72,7 +92,8 @@ describe('crop and reorientation', () => {
     const labels = new Uint8Array(X * Y * Z).map((_, i) => (i * 7) % 251);
     const file = new Uint8Array(n);
     const { base, step } = rasToFileStrides(g);
-    for (let a = 0, i = 0; a < X; a++) for (let b = 0; b < Y; b++) for (let c = 0; c < Z; c++, i++) file[base + a * step[0] + b * step[1] + c * step[2]] = labels[i];
+    for (let a = 0, i = 0; a < X; a++)
+      for (let b = 0; b < Y; b++) for (let c = 0; c < Z; c++, i++) file[base + a * step[0] + b * step[1] + c * step[2]] = labels[i];
     const back = extract([file], g);
     expect(Array.from(back)).toEqual(Array.from(labels));
   });
@@ -97,7 +118,11 @@ describe('crop and reorientation', () => {
     // the crop holds exactly the two non-zero voxels of channel a and b
     const crop = extract([a, b], g);
     expect(crop.filter((v) => v !== 0).length).toBe(2);
-    expect(Array.from(crop).filter((v: number) => v !== 0).sort()).toEqual([-1, 5]);
+    expect(
+      Array.from(crop)
+        .filter((v: number) => v !== 0)
+        .sort(),
+    ).toEqual([-1, 5]);
   });
 
   it('target shape: max(1, floor(n * round4(s) / t + 0.5)), spacing rounded to 1e-4 mm first', () => {

@@ -40,7 +40,10 @@ export interface ModelFixture {
 /** Runs `python -m tumorwatch_train ...`; returns the final JSON event of its stdout stream. */
 export async function trainerCli(args: string[], timeoutMs = 600_000): Promise<Record<string, unknown>> {
   const { stdout } = await run(PYTHON, ['-m', 'tumorwatch_train', ...args], {
-    cwd: REPO_ROOT, env: { ...process.env, PYTHONPATH: TRAINING_SRC }, timeout: timeoutMs, maxBuffer: 64 << 20,
+    cwd: REPO_ROOT,
+    env: { ...process.env, PYTHONPATH: TRAINING_SRC },
+    timeout: timeoutMs,
+    maxBuffer: 64 << 20,
   }).catch((e: { stderr?: string; stdout?: string; message: string }) => {
     throw new Error(`tumorwatch_train ${args[0]} failed: ${(e.stderr ?? '').slice(-2000) || e.message}`);
   });
@@ -53,7 +56,10 @@ export async function trainerCli(args: string[], timeoutMs = 600_000): Promise<R
 function trainerDigest(): string {
   const h = createHash('sha256');
   const dir = path.join(TRAINING_SRC, 'tumorwatch_train');
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.py')).sort()) h.update(f).update(readFileSync(path.join(dir, f)));
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.py'))
+    .sort())
+    h.update(f).update(readFileSync(path.join(dir, f)));
   return h.digest('hex').slice(0, 16);
 }
 
@@ -61,7 +67,8 @@ function trainerDigest(): string {
 export async function resolveModel(explicitDir?: string): Promise<ModelFixture> {
   const backend = (dir: string) => (existsSync(path.join(dir, 'checkpoint.pt')) ? 'torch' : 'onnx');
   if (explicitDir) return { dir: path.resolve(explicitDir), kind: 'explicit', backend: backend(explicitDir) };
-  if (existsSync(path.join(PRODUCTION_MODEL, 'model-card.json'))) return { dir: PRODUCTION_MODEL, kind: 'production', backend: backend(PRODUCTION_MODEL) };
+  if (existsSync(path.join(PRODUCTION_MODEL, 'model-card.json')))
+    return { dir: PRODUCTION_MODEL, kind: 'production', backend: backend(PRODUCTION_MODEL) };
   const root = path.join(os.tmpdir(), `tumorwatch-inference-tiny-${trainerDigest()}`);
   const out = path.join(root, 'model');
   if (!existsSync(path.join(out, 'model-card.json'))) await trainTiny(root);
@@ -80,7 +87,18 @@ async function trainTiny(root: string): Promise<void> {
   await generateCohort({ domain: 'A', n: 1, seed: '5', out: cohort, grid: { dims: [120, 120, 78], spacing: [2, 2, 2] } });
   const manifest = path.join(work, 'manifest.json');
   await trainerCli(['manifest-from-cohort', '--cohort', cohort, '--out', manifest, '--no-sha']);
-  await trainerCli(['train', '--manifest', manifest, '--out', path.join(work, 'model'), '--config', 'tiny', '--version', '0.0.1', '--no-verify']);
+  await trainerCli([
+    'train',
+    '--manifest',
+    manifest,
+    '--out',
+    path.join(work, 'model'),
+    '--config',
+    'tiny',
+    '--version',
+    '0.0.1',
+    '--no-verify',
+  ]);
   if (existsSync(path.join(root, 'model', 'model-card.json'))) await rm(work, { recursive: true, force: true });
   else {
     await rm(root, { recursive: true, force: true });

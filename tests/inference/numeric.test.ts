@@ -25,9 +25,19 @@ function directTrilinear(src: Float32Array, C: number, inS: Vec3, outS: Vec3): F
         for (let c = 0; c < outS[2]; c++, d++) {
           const [x, y, z] = [coord(a, inS[0], outS[0]), coord(b, inS[1], outS[1]), coord(c, inS[2], outS[2])];
           let v = 0;
-          for (const [xi, wx] of [[x.i0, 1 - x.w], [x.i1, x.w]])
-            for (const [yi, wy] of [[y.i0, 1 - y.w], [y.i1, y.w]])
-              for (const [zi, wz] of [[z.i0, 1 - z.w], [z.i1, z.w]]) v += wx * wy * wz * src[((ch * inS[0] + xi) * inS[1] + yi) * inS[2] + zi];
+          for (const [xi, wx] of [
+            [x.i0, 1 - x.w],
+            [x.i1, x.w],
+          ])
+            for (const [yi, wy] of [
+              [y.i0, 1 - y.w],
+              [y.i1, y.w],
+            ])
+              for (const [zi, wz] of [
+                [z.i0, 1 - z.w],
+                [z.i1, z.w],
+              ])
+                v += wx * wy * wz * src[((ch * inS[0] + xi) * inS[1] + yi) * inS[2] + zi];
           out[d] = v;
         }
   return out;
@@ -57,40 +67,55 @@ describe('channelStats and the fused crop + z-score + resampling', () => {
     ['ASL', 'int16', [0, 0, -2, 0, 1, 0, 0, 0, 0, 1.2, 0, 0, 0, 0, 0, 1], [1, 1, 0], [9, 5, 5], [4, 7, 3]],
     ['ASL', 'float32', [0, 0, -2, 0, 1, 0, 0, 0, 0, 1.2, 0, 0, 0, 0, 0, 1], [1, 1, 0], [9, 5, 5], [4, 7, 3]],
     ['SRA', 'int16', [0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1], [0, 1, 1], [5, 8, 6], [3, 5, 4]],
-  ] as [string, string, number[], Vec3, Vec3, Vec3][])('on %s (%s): bit for bit crop, then (x - mean) / std on non-zero voxels, then resampleTrilinear', (_, type, affine, lo, hi, target) => {
-    const dims: Vec3 = [6, 5, 9];
-    const r = random(7);
-    const ints = new Int16Array(6 * 5 * 9).map(() => (r() > -0.3 ? Math.round(r() * 500 + 600) : 0));
-    const vol = type === 'float32' ? Float32Array.from(ints, (v) => v * 0.37) : ints;
-    const orientation = orientationFromAffine(affine);
-    const rasShape = orientation.perm.map((j) => dims[j]) as Vec3;
-    const g: Geometry = { orientation, fileDims: dims, rasShape, cropLo: lo, cropHi: hi, resampledShape: target };
-    const stats = channelStats([vol, new Int16Array(vol.length)], dims, cropFileBox(g), 1e-8);
-    const got = normalisedResample([vol, new Int16Array(vol.length)], g, stats);
-    // the steps written out on the RAS grid: RAS voxel v is file voxel f with f[perm[k]] = flip[k] ? n - 1 - v[k] : v[k]
-    const [cx, cy, cz] = [0, 1, 2].map((k) => hi[k] - lo[k]);
-    const crop = new Float32Array(cx * cy * cz);
-    for (let a = 0; a < cx; a++)
-      for (let b = 0; b < cy; b++)
-        for (let c = 0; c < cz; c++) {
-          const f = [0, 0, 0];
-          [a + lo[0], b + lo[1], c + lo[2]].forEach((v, k) => (f[orientation.perm[k]] = orientation.flip[k] ? rasShape[k] - 1 - v : v));
-          const v = vol[f[0] + 6 * (f[1] + 5 * f[2])];
-          crop[(a * cy + b) * cz + c] = v !== 0 ? (Math.fround(v) - stats[0].mean) / stats[0].std : 0;
-        }
-    const want = resampleTrilinear(crop, 1, [cx, cy, cz], target);
-    const n = target[0] * target[1] * target[2];
-    expect(Array.from(got.subarray(0, n))).toEqual(Array.from(want));
-    expect(got.subarray(n).every((v) => v === 0)).toBe(true); // the all-zero channel
-  });
+  ] as [string, string, number[], Vec3, Vec3, Vec3][])(
+    'on %s (%s): bit for bit crop, then (x - mean) / std on non-zero voxels, then resampleTrilinear',
+    (_, type, affine, lo, hi, target) => {
+      const dims: Vec3 = [6, 5, 9];
+      const r = random(7);
+      const ints = new Int16Array(6 * 5 * 9).map(() => (r() > -0.3 ? Math.round(r() * 500 + 600) : 0));
+      const vol = type === 'float32' ? Float32Array.from(ints, (v) => v * 0.37) : ints;
+      const orientation = orientationFromAffine(affine);
+      const rasShape = orientation.perm.map((j) => dims[j]) as Vec3;
+      const g: Geometry = { orientation, fileDims: dims, rasShape, cropLo: lo, cropHi: hi, resampledShape: target };
+      const stats = channelStats([vol, new Int16Array(vol.length)], dims, cropFileBox(g), 1e-8);
+      const got = normalisedResample([vol, new Int16Array(vol.length)], g, stats);
+      // the steps written out on the RAS grid: RAS voxel v is file voxel f with f[perm[k]] = flip[k] ? n - 1 - v[k] : v[k]
+      const [cx, cy, cz] = [0, 1, 2].map((k) => hi[k] - lo[k]);
+      const crop = new Float32Array(cx * cy * cz);
+      for (let a = 0; a < cx; a++)
+        for (let b = 0; b < cy; b++)
+          for (let c = 0; c < cz; c++) {
+            const f = [0, 0, 0];
+            [a + lo[0], b + lo[1], c + lo[2]].forEach((v, k) => (f[orientation.perm[k]] = orientation.flip[k] ? rasShape[k] - 1 - v : v));
+            const v = vol[f[0] + 6 * (f[1] + 5 * f[2])];
+            crop[(a * cy + b) * cz + c] = v !== 0 ? (Math.fround(v) - stats[0].mean) / stats[0].std : 0;
+          }
+      const want = resampleTrilinear(crop, 1, [cx, cy, cz], target);
+      const n = target[0] * target[1] * target[2];
+      expect(Array.from(got.subarray(0, n))).toEqual(Array.from(want));
+      expect(got.subarray(n).every((v) => v === 0)).toBe(true); // the all-zero channel
+    },
+  );
 });
 
 describe('resampleTrilinear (align_corners=False)', () => {
   it.each([
-    [[9, 7, 5], [4, 3, 2]],
-    [[4, 3, 2], [9, 7, 5]],
-    [[13, 8, 6], [13, 5, 11]],
-    [[1, 5, 3], [2, 5, 1]],
+    [
+      [9, 7, 5],
+      [4, 3, 2],
+    ],
+    [
+      [4, 3, 2],
+      [9, 7, 5],
+    ],
+    [
+      [13, 8, 6],
+      [13, 5, 11],
+    ],
+    [
+      [1, 5, 3],
+      [2, 5, 1],
+    ],
   ] as [Vec3, Vec3][])('%j -> %j matches the direct 8-neighbour formula', (inS, outS) => {
     const r = random(inS[0] * 31 + outS[2]);
     const src = new Float32Array(2 * inS[0] * inS[1] * inS[2]).map(r);

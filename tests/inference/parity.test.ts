@@ -51,13 +51,18 @@ describe.skipIf(!pythonAvailable() || !haveData)('TypeScript pipeline vs the PyT
       perLabel[got.mask[i]]++;
     }
     const agreement = same / n;
-    console.info(`[parity] ${label} (${fixture.kind} model, ${fixture.backend} reference): ${(agreement * 100).toFixed(5)}% of ${n} voxels agree, ${n - same} differ; TS labels ${perLabel.join('/')}`);
+    console.info(
+      `[parity] ${label} (${fixture.kind} model, ${fixture.backend} reference): ${(agreement * 100).toFixed(5)}% of ${n} voxels agree, ${n - same} differ; TS labels ${perLabel.join('/')}`,
+    );
     expect(agreement).toBeGreaterThanOrEqual(0.999);
     expect(perLabel[0]).toBeLessThan(n); // a mask of only background would make the comparison vacuous
 
     const geometry = ref.geometry as Record<string, unknown>;
     expect(got.geometry).toMatchObject({
-      orientation: geometry.orientation, rasShape: geometry.rasShape, cropLo: geometry.cropLo, cropHi: geometry.cropHi,
+      orientation: geometry.orientation,
+      rasShape: geometry.rasShape,
+      cropLo: geometry.cropLo,
+      cropHi: geometry.cropHi,
       resampledShape: geometry.resampledShape,
     });
     const refFeatures = ref.features as number[];
@@ -66,14 +71,19 @@ describe.skipIf(!pythonAvailable() || !haveData)('TypeScript pipeline vs the PyT
     expect(featureDiff).toBeLessThan(1e-3); // the card's ONNX-vs-PyTorch tolerance
     const refVolumes = ref.volumesMl as Record<string, number>;
     const voxelMl = want.spacing.reduce((a, b) => a * b, 1) / 1000;
-    for (const [region, ml] of Object.entries(got.volumesMl)) expect(Math.abs(ml - refVolumes[region])).toBeLessThanOrEqual((n - same) * voxelMl + 1e-9);
+    for (const [region, ml] of Object.entries(got.volumesMl))
+      expect(Math.abs(ml - refVolumes[region])).toBeLessThanOrEqual((n - same) * voxelMl + 1e-9);
     return got;
   }
 
-  it.each(REAL_CASES)('%s: masks agree in >= 99.9% of voxels; features, volumes and geometry match', async (id) => {
-    const got = await compare(id, realCaseImages(id));
-    expect(got.geometry.orientation).toBe('LPS');
-  }, 300_000);
+  it.each(REAL_CASES)(
+    '%s: masks agree in >= 99.9% of voxels; features, volumes and geometry match',
+    async (id) => {
+      const got = await compare(id, realCaseImages(id));
+      expect(got.geometry.orientation).toBe('LPS');
+    },
+    300_000,
+  );
 
   it('the same on a permuted, flipped, anisotropic grid (TCGA-DU-7294 rewritten)', async () => {
     const images = await writeReorientedCase(realCaseImages(REAL_CASES[0]), tmp);

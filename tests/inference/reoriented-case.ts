@@ -26,8 +26,7 @@ function reorient(v: NiftiVolume): Pick<NiftiVolume, 'dims' | 'affine' | 'data'>
   const data = new (src.constructor as new (n: number) => typeof src)(src.length);
   // new (i, j, k) holds old (x = j, y = ny - 1 - k, z = nz - 1 - i)
   for (let k = 0, d = 0; k < ny; k++)
-    for (let j = 0; j < nx; j++)
-      for (let i = 0; i < nz; i++, d++) data[d] = src[j + nx * (ny - 1 - k + ny * (nz - 1 - i))];
+    for (let j = 0; j < nx; j++) for (let i = 0; i < nz; i++, d++) data[d] = src[j + nx * (ny - 1 - k + ny * (nz - 1 - i))];
   // new index -> old index, then the old affine; stretch the first new axis to 1.5 mm
   const newToOld = [0, 1, 0, 0, 0, 0, -1, ny - 1, -1, 0, 0, nz - 1, 0, 0, 0, 1];
   const affine = matmul4(v.affine, newToOld);

@@ -45,6 +45,8 @@ describe.skipIf(!pythonAvailable())('loadModel', () => {
     const tampered = onnxBytes.slice();
     tampered[tampered.length - 1] ^= 1;
     await expect(loadModel({ onnxBytes: tampered, card })).rejects.toBeInstanceOf(AppError);
-    await expect(loadModel({ onnxBytes, card: { ...card, inference: { ...card.inference, overlap: 1.5 } } })).rejects.toThrow(/model card is invalid/);
+    await expect(loadModel({ onnxBytes, card: { ...card, inference: { ...card.inference, overlap: 1.5 } } })).rejects.toThrow(
+      /model card is invalid/,
+    );
   });
 });

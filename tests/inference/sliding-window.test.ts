@@ -18,11 +18,20 @@ describe('window geometry (sliding_window.py, itself checked against MONAI)', ()
 
   it('refuses an axis shorter than the patch and orders windows x slowest', () => {
     expect(() => windowStarts(10, 16, 0.5)).toThrow(/pad it first/);
-    expect(windowGrid([6, 4, 6], [4, 4, 4], 0.5)).toEqual([[0, 0, 0], [0, 0, 2], [2, 0, 0], [2, 0, 2]]);
+    expect(windowGrid([6, 4, 6], [4, 4, 4], 0.5)).toEqual([
+      [0, 0, 0],
+      [0, 0, 2],
+      [2, 0, 0],
+      [2, 0, 2],
+    ]);
   });
 
   it('pads symmetrically, the odd voxel after', () => {
-    expect(padAmounts([20, 31, 64], [32, 32, 32])).toEqual([[6, 6], [0, 1], [0, 0]]);
+    expect(padAmounts([20, 31, 64], [32, 32, 32])).toEqual([
+      [6, 6],
+      [0, 1],
+      [0, 0],
+    ]);
   });
 
   it('gaussian importance: the product formula, peak at the centre, clamped below at 1e-3', () => {
@@ -39,12 +48,14 @@ describe('window geometry (sliding_window.py, itself checked against MONAI)', ()
 
 describe('slidingWindow', () => {
   /** logits = the input channels themselves: blending identical overlapping values must give the input back. */
-  const identity = (C: number, patch: Vec3, calls: number[]): Predictor => async (windows, n) => {
-    calls.push(n);
-    const pv = patch[0] * patch[1] * patch[2];
-    const features = new Float32Array(n).map((_, b) => windows[b * C * pv]); // first voxel of each window
-    return { logits: windows.slice(0, n * C * pv), features };
-  };
+  const identity =
+    (C: number, patch: Vec3, calls: number[]): Predictor =>
+    async (windows, n) => {
+      calls.push(n);
+      const pv = patch[0] * patch[1] * patch[2];
+      const features = new Float32Array(n).map((_, b) => windows[b * C * pv]); // first voxel of each window
+      return { logits: windows.slice(0, n * C * pv), features };
+    };
 
   it.each([
     [[9, 7, 6], [4, 4, 4], 1],
@@ -54,7 +65,13 @@ describe('slidingWindow', () => {
     const C = 2;
     const x = new Float32Array(C * shape[0] * shape[1] * shape[2]).map((_, i) => Math.sin(i * 0.7) * 3);
     const calls: number[] = [];
-    const res = await slidingWindow(x, C, shape, { patch, overlap: 0.5, sigmaScale: 0.125, importanceMinimum: 1e-3, classes: C, batch }, identity(C, patch, calls));
+    const res = await slidingWindow(
+      x,
+      C,
+      shape,
+      { patch, overlap: 0.5, sigmaScale: 0.125, importanceMinimum: 1e-3, classes: C, batch },
+      identity(C, patch, calls),
+    );
     expect(res.logits.length).toBe(x.length);
     const worst = Math.max(...Array.from(res.logits, (v, i) => Math.abs(v - x[i])));
     expect(worst).toBeLessThan(1e-5);
@@ -67,7 +84,13 @@ describe('slidingWindow', () => {
     const patch: Vec3 = [4, 4, 4];
     const x = new Float32Array(shape[0] * shape[1] * shape[2]).map((_, i) => (i % 17) - 3);
     const run = (batch: number) =>
-      slidingWindow(x, 1, shape, { patch, overlap: 0.5, sigmaScale: 0.125, importanceMinimum: 1e-3, classes: 1, batch }, identity(1, patch, []));
+      slidingWindow(
+        x,
+        1,
+        shape,
+        { patch, overlap: 0.5, sigmaScale: 0.125, importanceMinimum: 1e-3, classes: 1, batch },
+        identity(1, patch, []),
+      );
     const one = await run(1);
     const grid = windowGrid(shape, patch, 0.5);
     const firstVoxels = grid.map(([a, b, c]) => x[(a * shape[1] + b) * shape[2] + c]);

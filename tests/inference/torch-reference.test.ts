@@ -17,9 +17,31 @@ import { PYTHON, pythonAvailable } from './model-fixture';
  * same), so the tolerances below only leave room for a torch built without FMA.
  */
 
-const RESAMPLES: [number[], number[]][] = [[[2, 13, 17, 11], [2, 7, 9, 5]], [[2, 7, 9, 5], [2, 13, 17, 11]], [[1, 133, 40, 21], [1, 67, 20, 11]]];
-const GAUSSIANS: Vec3[] = [[32, 32, 32], [64, 48, 20]];
-const STARTS: [number, number, number][] = [[70, 64, 0.5], [100, 32, 0.25], [33, 16, 0.5], [83, 32, 0.5], [67, 64, 0.25]];
+const RESAMPLES: [number[], number[]][] = [
+  [
+    [2, 13, 17, 11],
+    [2, 7, 9, 5],
+  ],
+  [
+    [2, 7, 9, 5],
+    [2, 13, 17, 11],
+  ],
+  [
+    [1, 133, 40, 21],
+    [1, 67, 20, 11],
+  ],
+];
+const GAUSSIANS: Vec3[] = [
+  [32, 32, 32],
+  [64, 48, 20],
+];
+const STARTS: [number, number, number][] = [
+  [70, 64, 0.5],
+  [100, 32, 0.25],
+  [33, 16, 0.5],
+  [83, 32, 0.5],
+  [67, 64, 0.25],
+];
 const SW = { shape: [2, 19, 11, 7] as const, patch: [8, 8, 8] as Vec3, overlap: 0.5, sigmaScale: 0.125 };
 
 describe.skipIf(!pythonAvailable())('TypeScript steps vs torch / MONAI', () => {
@@ -51,7 +73,13 @@ describe.skipIf(!pythonAvailable())('TypeScript steps vs torch / MONAI', () => {
     STARTS.forEach(([n, p, overlap]) => tasks.push({ op: 'starts', n, p, overlap }));
     input('sw.in', size(SW.shape), (k) => Math.cos(k * 0.31) * 2);
     input('sw.ramp', size(SW.patch), (k) => 1 + k / 100);
-    tasks.push({ op: 'sliding-window', input: path.join(dir, 'sw.in'), ramp: path.join(dir, 'sw.ramp'), output: path.join(dir, 'sw.out'), ...SW });
+    tasks.push({
+      op: 'sliding-window',
+      input: path.join(dir, 'sw.in'),
+      ramp: path.join(dir, 'sw.ramp'),
+      output: path.join(dir, 'sw.out'),
+      ...SW,
+    });
     const tasksFile = path.join(dir, 'tasks.json');
     writeFileSync(tasksFile, JSON.stringify(tasks));
     const { stdout } = await promisify(execFile)(PYTHON, [path.join(__dirname, 'torch_reference.py'), tasksFile], { timeout: 120_000 });

@@ -8,7 +8,9 @@ import { createApiToken } from '@/lib/server/auth/tokens';
 
 /** The viewer's volume route: caching headers, byte ranges, and who may read what (through an API token). */
 const request = { authorization: '' };
-vi.mock('next/headers', () => ({ headers: async () => new Headers(request.authorization ? { authorization: request.authorization } : {}) }));
+vi.mock('next/headers', () => ({
+  headers: async () => new Headers(request.authorization ? { authorization: request.authorization } : {}),
+}));
 const { GET } = await import('@/app/api/blobs/[sha256]/route');
 
 useTestDb({ BLOB_ROOT: useTempBlobRoot() });
@@ -41,7 +43,12 @@ describe('GET /api/blobs/[sha256]', () => {
 
   it('serves byte ranges: a-b inclusive, a- to the end, the suffix -n, clamped to the file', async () => {
     const n = bytes.length;
-    for (const [range, start, end] of [['bytes=0-99', 0, 99], ['bytes=100-', 100, n - 1], ['bytes=-10', n - 10, n - 1], [`bytes=${n - 5}-${n + 100}`, n - 5, n - 1]] as const) {
+    for (const [range, start, end] of [
+      ['bytes=0-99', 0, 99],
+      ['bytes=100-', 100, n - 1],
+      ['bytes=-10', n - 10, n - 1],
+      [`bytes=${n - 5}-${n + 100}`, n - 5, n - 1],
+    ] as const) {
       const r = await get({ range });
       expect(r.status, range).toBe(206);
       expect(r.headers.get('Content-Range'), range).toBe(`bytes ${start}-${end}/${n}`);
@@ -64,9 +71,22 @@ describe('GET /api/blobs/[sha256]', () => {
   it('answers 404 for a hash nothing references, and 403 to a physician for a mask clinicians are not shown', async () => {
     expect((await get({}, 'a'.repeat(64))).status).toBe(404);
     const caseId = (await db().volume.findFirstOrThrow({ where: { sha256 } })).caseId;
-    const model = await db().modelVersion.create({ data: { name: 'm', version: 'shadow', blobKey: 'none', sha256: 'none', card: {}, stage: 'SHADOW' } });
+    const model = await db().modelVersion.create({
+      data: { name: 'm', version: 'shadow', blobKey: 'none', sha256: 'none', card: {}, stage: 'SHADOW' },
+    });
     const hidden = await blobs().put(new Uint8Array([1, 2, 3, 4]));
-    await db().prediction.create({ data: { caseId, modelVersionId: model.id, role: 'SHADOW', returned: false, maskBlobKey: hidden.key, maskSha256: hidden.sha256, volumesMl: {}, latencyMs: 1 } });
+    await db().prediction.create({
+      data: {
+        caseId,
+        modelVersionId: model.id,
+        role: 'SHADOW',
+        returned: false,
+        maskBlobKey: hidden.key,
+        maskSha256: hidden.sha256,
+        volumesMl: {},
+        latencyMs: 1,
+      },
+    });
     expect((await get({}, hidden.sha256)).status).toBe(403);
   });
 });

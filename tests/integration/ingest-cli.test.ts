@@ -25,7 +25,9 @@ beforeAll(async () => {
       posts++;
       const status = answers.shift() ?? 201;
       const headers = { 'content-type': 'application/json', ...(status === 503 ? { 'retry-after': '1' } : {}) };
-      res.writeHead(status, headers).end(JSON.stringify(status === 503 ? { error: { code: 'UNAVAILABLE', message: 'queue full' } } : { caseId: 'c1', created: true }));
+      res
+        .writeHead(status, headers)
+        .end(JSON.stringify(status === 503 ? { error: { code: 'UNAVAILABLE', message: 'queue full' } } : { caseId: 'c1', created: true }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -37,8 +39,13 @@ afterAll(() => {
 });
 
 const ingest = (...extra: string[]) =>
-  promisify(execFile)('npx', ['tsx', '--conditions=react-server', 'scripts/ingest.ts', dir, '--url', url, '--token', 't', ...extra], { cwd: ROOT, timeout: 120_000 })
-    .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
+  promisify(execFile)('npx', ['tsx', '--conditions=react-server', 'scripts/ingest.ts', dir, '--url', url, '--token', 't', ...extra], {
+    cwd: ROOT,
+    timeout: 120_000,
+  }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
 
 describe('ingest CLI back-pressure', () => {
   it('waits the Retry-After out and sends the same case again', async () => {

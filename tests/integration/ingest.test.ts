@@ -17,11 +17,19 @@ const blobRoot = useTestBlobs();
 const CASE = 'TCGA-DU-7294';
 
 async function counts() {
-  return { cases: await db().case.count(), volumes: await db().volume.count(), jobs: await db().job.count(), blobs: listBlobFiles(blobRoot.root!).length };
+  return {
+    cases: await db().case.count(),
+    volumes: await db().volume.count(),
+    jobs: await db().job.count(),
+    blobs: listBlobFiles(blobRoot.root!).length,
+  };
 }
 
 async function expectRefused(promise: Promise<unknown>, status: number, message: RegExp) {
-  const err = await promise.then(() => null, (e) => e);
+  const err = await promise.then(
+    () => null,
+    (e) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   expect((err as AppError).status).toBe(status);
   expect((err as AppError).userMessage).toMatch(message);
@@ -36,7 +44,11 @@ describe('case ingestion service', () => {
     await expectRefused(ingestCase(SYSTEM, { caseId: 'BAD-2' }, good.slice(0, 3)), 400, /missing required modality T2F/);
     await expectRefused(ingestCase(SYSTEM, { caseId: 'BAD-3' }, [...good, { ...good[0], field: 't1n' }]), 400, /duplicated modality T1N/);
     await expectRefused(ingestCase(SYSTEM, { caseId: 'bad id with spaces' }, good), 400, /metadata: caseId/);
-    await expectRefused(ingestCase(SYSTEM, { caseId: 'BAD-4' }, [{ ...good[0], bytes: new TextEncoder().encode('not a nifti') }, ...good.slice(1)]), 415, /t1\.nii\.gz/);
+    await expectRefused(
+      ingestCase(SYSTEM, { caseId: 'BAD-4' }, [{ ...good[0], bytes: new TextEncoder().encode('not a nifti') }, ...good.slice(1)]),
+      415,
+      /t1\.nii\.gz/,
+    );
     expect(await counts()).toEqual(before);
   });
 
@@ -88,7 +100,11 @@ describe('case ingestion service', () => {
     process.env.QUEUE_LIMIT = '10';
     resetEnvCache();
     try {
-      const image = { dims: [12, 10, 8] as [number, number, number], affine: [-2, 0, 0, 11, 0, -2, 0, 9, 0, 0, 2, -4, 0, 0, 0, 1], data: new Int16Array(960).map((_, i) => i % 300) };
+      const image = {
+        dims: [12, 10, 8] as [number, number, number],
+        affine: [-2, 0, 0, 11, 0, -2, 0, 9, 0, 0, 2, -4, 0, 0, 0, 1],
+        data: new Int16Array(960).map((_, i) => i % 300),
+      };
       const bytes = writeNifti(image);
       const files = ['t1n', 't1c', 't2w', 't2f'].map((field) => ({ field, filename: `${field}.nii`, bytes }));
       const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => ingestCase(SYSTEM, { caseId: `RUSH-${i}` }, files)));
@@ -109,7 +125,8 @@ describe('case ingestion service', () => {
     const c = await db().case.findUniqueOrThrow({ where: { id: r.caseId }, include: { volumes: true } });
     expect(JSON.stringify(c)).not.toContain('DOE_JOHN');
     expect(await db().auditEvent.count({ where: { entityId: r.caseId } })).toBeGreaterThan(0);
-    for (const e of await db().auditEvent.findMany({ where: { entityId: r.caseId } })) expect(JSON.stringify(e.data)).not.toContain('DOE_JOHN');
+    for (const e of await db().auditEvent.findMany({ where: { entityId: r.caseId } }))
+      expect(JSON.stringify(e.data)).not.toContain('DOE_JOHN');
     const stored = (c.metadata as { files: { modality: string }[] }).files;
     const byModality = <T extends { modality: string }>(xs: T[]) => [...xs].sort((a, b) => a.modality.localeCompare(b.modality));
     expect(byModality(stored)).toEqual(byModality(c.volumes.map((v) => ({ modality: v.modality, sha256: v.sha256 }))));
@@ -118,7 +135,11 @@ describe('case ingestion service', () => {
   it('a mask label its convention defines but the product cannot represent (BraTS 2024 resection cavity) is a clear 422', async () => {
     const before = await counts();
     // the reference mask uses labels 1, 2 and 4; in BraTS 2024, 4 is the resection cavity
-    await expectRefused(ingestCase(SYSTEM, { caseId: 'RC-1', maskLabelMap: 'brats2024' }, realCaseFiles('TCGA-FG-6692', true)), 422, /4 \(RC\).*no equivalent/);
+    await expectRefused(
+      ingestCase(SYSTEM, { caseId: 'RC-1', maskLabelMap: 'brats2024' }, realCaseFiles('TCGA-FG-6692', true)),
+      422,
+      /4 \(RC\).*no equivalent/,
+    );
     expect(await counts()).toEqual(before);
   });
 

@@ -28,12 +28,23 @@ beforeAll(async () => {
 let n = 0;
 const newCase = async () => (await ingestCase(SYSTEM, { caseId: `SRV-FAIL-${n++}` }, realCaseFiles('TCGA-DU-7294'))).caseId;
 const predictionsOf = async (caseId: string) =>
-  (await db().prediction.findMany({ where: { caseId }, orderBy: { createdAt: 'asc' } })).map((p) => ({ model: p.modelVersionId, role: p.role, returned: p.returned }));
+  (await db().prediction.findMany({ where: { caseId }, orderBy: { createdAt: 'asc' } })).map((p) => ({
+    model: p.modelVersionId,
+    role: p.role,
+    returned: p.returned,
+  }));
 
 /** A deployed model whose ONNX blob is gone: loading it fails, as a corrupt or unreadable artefact would. */
 async function brokenDeployment(version: string, mode: 'SHADOW' | 'CANARY', trafficPercent = 0) {
   const m = await db().modelVersion.create({
-    data: { name: 'tumorwatch-seg', version, blobKey: blobKeyForSha256('f'.repeat(63) + String(n % 10)), sha256: `broken-${version}`, card: production.card as object, stage: mode },
+    data: {
+      name: 'tumorwatch-seg',
+      version,
+      blobKey: blobKeyForSha256('f'.repeat(63) + String(n % 10)),
+      sha256: `broken-${version}`,
+      card: production.card as object,
+      stage: mode,
+    },
   });
   const d = await db().deployment.create({ data: { modelVersionId: m.id, mode, trafficPercent } });
   return { model: m, deployment: d };
@@ -47,12 +58,15 @@ describe('serving when the models beside production fail', () => {
     await serveCase(caseId);
     expect(await predictionsOf(caseId)).toEqual([{ model: production.id, role: 'PRODUCTION', returned: true }]);
     expect((await db().case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe('PREDICTED');
-    const failed = await db().auditEvent.findFirstOrThrow({ where: { entityType: 'ModelVersion', entityId: model.id, action: AUDIT.predictionFailed } });
+    const failed = await db().auditEvent.findFirstOrThrow({
+      where: { entityType: 'ModelVersion', entityId: model.id, action: AUDIT.predictionFailed },
+    });
     expect((await deploymentReport(model.id, mode, 0.8)).failedCases).toBe(1);
     // A retry that fails again is one more attempt on the same case, not one more failed case.
     await serveCase(caseId);
-    expect(await db().servingFailure.findMany({ where: { modelVersionId: model.id }, select: { caseId: true, role: true, attempts: true } }))
-      .toEqual([{ caseId, role: mode, attempts: 2 }]);
+    expect(
+      await db().servingFailure.findMany({ where: { modelVersionId: model.id }, select: { caseId: true, role: true, attempts: true } }),
+    ).toEqual([{ caseId, role: mode, attempts: 2 }]);
     expect((await deploymentReport(model.id, mode, 0.8)).failedCases).toBe(1);
     await db().deployment.update({ where: { id: deployment.id }, data: { endedAt: new Date() } });
     return { caseId, failed: failed.data };

@@ -20,14 +20,19 @@ describe('cases that arrive before any production model', () => {
     expect(await serveCase(caseId)).toEqual({ caseId, predictions: [] }); // the job's first run: nobody to serve it
     expect((await db().case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe('RECEIVED');
 
-    const model = await registerModelVersion(SYSTEM, { ...(await readModelDir(process.env.TEST_MODEL_DIR ?? PRODUCTION_MODEL_DIR)), stage: 'PRODUCTION' });
+    const model = await registerModelVersion(SYSTEM, {
+      ...(await readModelDir(process.env.TEST_MODEL_DIR ?? PRODUCTION_MODEL_DIR)),
+      stage: 'PRODUCTION',
+    });
     const job = await db().job.findFirstOrThrow({ where: { name: 'serving.case', idempotencyKey: `serving.case:${caseId}:${model.id}` } });
     expect(job.status).toBe('QUEUED');
     const audit = await db().auditEvent.findFirstOrThrow({ where: { entityId: model.id, action: AUDIT.modelRegister } });
     expect(audit.data).toMatchObject({ waitingCases: 1 });
 
     await serveCase(caseId); // what that job runs
-    expect(await db().prediction.findMany({ where: { caseId }, select: { modelVersionId: true, returned: true } })).toEqual([{ modelVersionId: model.id, returned: true }]);
+    expect(await db().prediction.findMany({ where: { caseId }, select: { modelVersionId: true, returned: true } })).toEqual([
+      { modelVersionId: model.id, returned: true },
+    ]);
     expect((await db().case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe('PREDICTED');
   });
 });

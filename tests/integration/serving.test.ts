@@ -60,7 +60,10 @@ describe('serving', () => {
     const c2 = (await ingestCase(SYSTEM, { caseId: 'TCGA-FG-6692' }, realCaseFiles('TCGA-FG-6692'))).caseId;
     await serveCase(c2);
     const preds = await db().prediction.findMany({ where: { caseId: c2 }, orderBy: { role: 'asc' } });
-    expect(preds.map((p) => [p.role, p.returned])).toEqual([['PRODUCTION', true], ['SHADOW', false]]);
+    expect(preds.map((p) => [p.role, p.returned])).toEqual([
+      ['PRODUCTION', true],
+      ['SHADOW', false],
+    ]);
     expect(preds.find((p) => p.role === 'PRODUCTION')?.modelVersionId).toBe(productionId);
   });
 });

@@ -28,9 +28,16 @@ describe(`inline worker through the Next.js instrumentation hook (${process.env.
     await vi.waitFor(async () => expect((await getQueue().get(jobId))?.status).toBe('SUCCEEDED'), { timeout: 30_000, interval: 50 });
     expect((await getQueue().get(jobId))?.result).toEqual({ pong: 'hello', attempt: 1 });
     const audit = await listAuditEvents(db(), { action: AUDIT.systemPing });
-    expect(audit.find((e) => e.entityId === jobId)).toMatchObject({ actor: 'worker', entityType: 'Job', data: { message: 'hello', attempt: 1 } });
+    expect(audit.find((e) => e.entityId === jobId)).toMatchObject({
+      actor: 'worker',
+      entityType: 'Job',
+      data: { message: 'hello', attempt: 1 },
+    });
     // The job queued while no worker ran is picked up too.
     const queuedEarlier = (await getQueue().list({ name: systemPing.name })).find((j) => j.payload && j.id !== jobId);
-    await vi.waitFor(async () => expect((await getQueue().get(queuedEarlier!.id))?.status).toBe('SUCCEEDED'), { timeout: 30_000, interval: 50 });
+    await vi.waitFor(async () => expect((await getQueue().get(queuedEarlier!.id))?.status).toBe('SUCCEEDED'), {
+      timeout: 30_000,
+      interval: 50,
+    });
   });
 });

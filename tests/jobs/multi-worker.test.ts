@@ -29,21 +29,28 @@ describe(`worker processes (${process.env.TEST_LABEL ?? 'generated provider'})`,
     const runs = new Map<string, string[]>();
     const running = new Set<string>();
     let overlaps = 0;
-    const handler = (worker: string): JobHandler<{ i: number }, null> => async (job) => {
-      if (running.has(job.id)) overlaps++;
-      running.add(job.id);
-      runs.set(job.id, [...(runs.get(job.id) ?? []), worker]);
-      await sleep(20);
-      running.delete(job.id);
-      return null;
-    };
+    const handler =
+      (worker: string): JobHandler<{ i: number }, null> =>
+      async (job) => {
+        if (running.has(job.id)) overlaps++;
+        running.add(job.id);
+        runs.set(job.id, [...(runs.get(job.id) ?? []), worker]);
+        await sleep(20);
+        running.delete(job.id);
+        return null;
+      };
     const [a, b] = [newQueue({ workerId: 'a' }), newQueue({ workerId: 'b' })];
     await Promise.all([a.work(counted, handler('a'), { concurrency: 3 }), b.work(counted, handler('b'), { concurrency: 3 })]);
     // Started at the same moment: on PostgreSQL both create the pg-boss queue concurrently (a deadlock without care).
     await Promise.all([a.start(), b.start()]);
     const N = 40;
-    const ids = await Promise.all(Array.from({ length: N }, (_, i) => (i % 2 ? a : b).enqueue(counted, { i }, { idempotencyKey: `counted-${i}` })));
-    await vi.waitFor(async () => expect(await db().job.count({ where: { name: 'test.counted', status: 'SUCCEEDED' } })).toBe(N), { timeout: 60_000, interval: 100 });
+    const ids = await Promise.all(
+      Array.from({ length: N }, (_, i) => (i % 2 ? a : b).enqueue(counted, { i }, { idempotencyKey: `counted-${i}` })),
+    );
+    await vi.waitFor(async () => expect(await db().job.count({ where: { name: 'test.counted', status: 'SUCCEEDED' } })).toBe(N), {
+      timeout: 60_000,
+      interval: 100,
+    });
     expect(overlaps).toBe(0);
     expect(ids.map(({ jobId }) => runs.get(jobId)?.length)).toEqual(Array(N).fill(1));
     expect(await db().job.count({ where: { name: 'test.counted', attempts: { not: 1 } } })).toBe(0);
@@ -82,13 +89,16 @@ describe(`worker processes (${process.env.TEST_LABEL ?? 'generated provider'})`,
     expect(byWorker.every((n) => n > 0)).toBe(true);
     // One log line per job start and finish (a worker logs the finish after its commit: the last line may still be
     // in the pipe when the database already says SUCCEEDED).
-    await vi.waitFor(() => {
-      const log = workers.map((w) => w.output()).join('');
-      for (const id of ids) {
-        expect(log).toContain(`job start system.ping ${id} attempt 1`);
-        expect(log).toContain(`job finish system.ping ${id} attempt 1 SUCCEEDED`);
-      }
-    }, { timeout: 10_000, interval: 100 });
+    await vi.waitFor(
+      () => {
+        const log = workers.map((w) => w.output()).join('');
+        for (const id of ids) {
+          expect(log).toContain(`job start system.ping ${id} attempt 1`);
+          expect(log).toContain(`job finish system.ping ${id} attempt 1 SUCCEEDED`);
+        }
+      },
+      { timeout: 10_000, interval: 100 },
+    );
 
     for (const w of workers) w.process.kill('SIGTERM');
     expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);

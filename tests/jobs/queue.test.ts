@@ -14,10 +14,13 @@ const other = defineJob('test.other', z.object({}), {});
 
 async function until(queueGet: () => Promise<JobDto | null>, check: (job: JobDto) => boolean, timeout = 20_000): Promise<JobDto> {
   let last: JobDto | null = null;
-  await vi.waitFor(async () => {
-    last = await queueGet();
-    expect(last && check(last)).toBe(true);
-  }, { timeout, interval: 25 });
+  await vi.waitFor(
+    async () => {
+      last = await queueGet();
+      expect(last && check(last)).toBe(true);
+    },
+    { timeout, interval: 25 },
+  );
   return last!;
 }
 
@@ -32,7 +35,10 @@ describe(`job queue basics (${process.env.TEST_LABEL ?? 'generated provider'})`,
     await queue.start();
     const { jobId, created } = await queue.enqueue(double, { n: 21 }, { idempotencyKey: 'double-21' });
     expect(created).toBe(true);
-    const done = await until(() => queue.get(jobId), (j) => j.status === 'SUCCEEDED');
+    const done = await until(
+      () => queue.get(jobId),
+      (j) => j.status === 'SUCCEEDED',
+    );
     expect(done).toMatchObject({ name: 'test.double', attempts: 1, progress: 1, error: null, lockedBy: queue.workerId });
     expect(done.result).toEqual({ doubled: 42, attempt: 1 });
     expect(done.payload).toEqual({ n: 21 });
@@ -66,7 +72,10 @@ describe(`job queue basics (${process.env.TEST_LABEL ?? 'generated provider'})`,
     const queue = newQueue();
     await queue.work(double, handler);
     await queue.start();
-    const failed = await until(() => queue.get(row.id), (j) => j.status === 'FAILED');
+    const failed = await until(
+      () => queue.get(row.id),
+      (j) => j.status === 'FAILED',
+    );
     expect(failed.attempts).toBe(1);
     expect(failed.error).toMatch(/Invalid payload for job "test.double": n:/);
     expect(handler.mock.calls.map(([job]) => job.id)).not.toContain(row.id);
@@ -85,11 +94,17 @@ describe(`job queue basics (${process.env.TEST_LABEL ?? 'generated provider'})`,
     });
     await queue.start();
     const { jobId } = await queue.enqueue(double, { n: 2 }, { idempotencyKey: 'progress-1' });
-    const running = await until(() => queue.get(jobId), (j) => j.status === 'RUNNING' && j.progress === 0.25);
+    const running = await until(
+      () => queue.get(jobId),
+      (j) => j.status === 'RUNNING' && j.progress === 0.25,
+    );
     expect(running.lockedAt).not.toBeNull();
     expect(rangeError).toBeInstanceOf(RangeError);
     release();
-    const done = await until(() => queue.get(jobId), (j) => j.status === 'SUCCEEDED');
+    const done = await until(
+      () => queue.get(jobId),
+      (j) => j.status === 'SUCCEEDED',
+    );
     expect(done.progress).toBe(1);
     expect(done.result).toBeNull();
   });
@@ -101,7 +116,10 @@ describe(`job queue basics (${process.env.TEST_LABEL ?? 'generated provider'})`,
     await queue.start();
     const runAt = new Date(Date.now() + 1_500);
     const { jobId } = await queue.enqueue(double, { n: 5 }, { idempotencyKey: 'later-1', runAt });
-    await until(() => queue.get(jobId), (j) => j.status === 'SUCCEEDED');
+    await until(
+      () => queue.get(jobId),
+      (j) => j.status === 'SUCCEEDED',
+    );
     expect(started[0]).toBeGreaterThanOrEqual(runAt.getTime() - 5);
   });
 
@@ -117,14 +135,22 @@ describe(`job queue basics (${process.env.TEST_LABEL ?? 'generated provider'})`,
     expect(await queue.get(rolledBackId)).toBeNull();
     if (testDb.db?.provider === 'postgresql') {
       // The pg-boss message was written in the same transaction, so it is gone too.
-      const rows = await db().$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM pgboss.job WHERE data->>'jobId' = $1`, rolledBackId);
+      const rows = await db().$queryRawUnsafe<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM pgboss.job WHERE data->>'jobId' = $1`,
+        rolledBackId,
+      );
       expect(rows[0].n).toBe(0);
     }
     const committed = await db().$transaction((tx) => queue.enqueue(double, { n: 8 }, { idempotencyKey: 'tx-1', tx }));
     expect(committed.created).toBe(true);
     await queue.work(double, async (job) => job.payload.n);
     await queue.start();
-    expect(await until(() => queue.get(committed.jobId), (j) => j.status === 'SUCCEEDED')).toMatchObject({ result: 8, attempts: 1 });
+    expect(
+      await until(
+        () => queue.get(committed.jobId),
+        (j) => j.status === 'SUCCEEDED',
+      ),
+    ).toMatchObject({ result: 8, attempts: 1 });
   });
 
   it('reports depth and lists by status and name; producers get 503 over QUEUE_LIMIT', async () => {

@@ -14,10 +14,13 @@ const gated = defineJob('test.gated', z.object({}), { maxAttempts: 2, backoffMs:
 
 async function until(queue: JobQueue, jobId: string, check: (j: JobDto) => boolean, timeout = 45_000): Promise<JobDto> {
   let job: JobDto | null = null;
-  await vi.waitFor(async () => {
-    job = await queue.get(jobId);
-    expect(job && check(job)).toBe(true);
-  }, { timeout, interval: 50 });
+  await vi.waitFor(
+    async () => {
+      job = await queue.get(jobId);
+      expect(job && check(job)).toBe(true);
+    },
+    { timeout, interval: 50 },
+  );
   return job!;
 }
 
@@ -39,7 +42,10 @@ describe(`crash recovery (${process.env.TEST_LABEL ?? 'generated provider'})`, (
     // redelivered message: either way the rescuer ran it as attempt 2, and nothing else ran it.
     expect(events).toContainEqual(expect.objectContaining({ type: 'finish', id: jobId, status: 'SUCCEEDED', attempt: 2 }));
     // The ghost never ran the handler; the rescuer ran it once, as attempt 2.
-    expect(await runsOf(jobId)).toEqual({ starts: [{ attempt: 2, worker: rescuer.workerId }], dones: [{ attempt: 2, worker: rescuer.workerId }] });
+    expect(await runsOf(jobId)).toEqual({
+      starts: [{ attempt: 2, worker: rescuer.workerId }],
+      dones: [{ attempt: 2, worker: rescuer.workerId }],
+    });
   });
 
   it('fails the job instead when the abandoned attempt was its last', async () => {
@@ -59,7 +65,10 @@ describe(`crash recovery (${process.env.TEST_LABEL ?? 'generated provider'})`, (
     const { jobId } = await producer.enqueue(hangOnce, { label: 'kill -9' }, { idempotencyKey: 'killed-1' });
     const child = spawnTsx(path.join(__dirname, 'fixtures/child-worker.ts'), [JSON.stringify({ ...FAST, workerId: 'doomed-child' })]);
     try {
-      await vi.waitFor(async () => expect((await runsOf(jobId)).starts).toEqual([{ attempt: 1, worker: 'doomed-child' }]), { timeout: 60_000, interval: 100 });
+      await vi.waitFor(async () => expect((await runsOf(jobId)).starts).toEqual([{ attempt: 1, worker: 'doomed-child' }]), {
+        timeout: 60_000,
+        interval: 100,
+      });
       expect(await producer.get(jobId)).toMatchObject({ status: 'RUNNING', lockedBy: 'doomed-child', attempts: 1 });
     } finally {
       child.process.kill('SIGKILL');
@@ -73,25 +82,39 @@ describe(`crash recovery (${process.env.TEST_LABEL ?? 'generated provider'})`, (
     expect(done).toMatchObject({ attempts: 2, lockedBy: 'survivor', result: { by: 'survivor' } });
     const runs = await runsOf(jobId);
     expect(runs.dones).toEqual([{ attempt: 2, worker: 'survivor' }]);
-    expect(runs.starts).toEqual(expect.arrayContaining([{ attempt: 1, worker: 'doomed-child' }, { attempt: 2, worker: 'survivor' }]));
+    expect(runs.starts).toEqual(
+      expect.arrayContaining([
+        { attempt: 1, worker: 'doomed-child' },
+        { attempt: 2, worker: 'survivor' },
+      ]),
+    );
     expect(runs.starts).toHaveLength(2);
   });
 
   it('stops gracefully: an in-flight job that outlasts the grace period is released and finished by the next worker', async () => {
     const first = newQueue({ graceMs: 300 });
     let aborted = false;
-    await first.work(gated, (job) => new Promise((_, reject) => {
-      job.signal.addEventListener('abort', () => {
-        aborted = true;
-        reject(job.signal.reason);
-      });
-    }));
+    await first.work(
+      gated,
+      (job) =>
+        new Promise((_, reject) => {
+          job.signal.addEventListener('abort', () => {
+            aborted = true;
+            reject(job.signal.reason);
+          });
+        }),
+    );
     await first.start();
     const { jobId } = await first.enqueue(gated, {}, { idempotencyKey: 'released-1' });
     await until(first, jobId, (j) => j.status === 'RUNNING');
     await first.stop();
     expect(aborted).toBe(true);
-    expect(await first.get(jobId)).toMatchObject({ status: 'QUEUED', attempts: 0, lockedBy: null, error: 'released: the worker stopped during this attempt' });
+    expect(await first.get(jobId)).toMatchObject({
+      status: 'QUEUED',
+      attempts: 0,
+      lockedBy: null,
+      error: 'released: the worker stopped during this attempt',
+    });
 
     const next = newQueue();
     await next.work(gated, async (job) => ({ attempt: job.attempt }));

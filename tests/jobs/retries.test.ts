@@ -9,16 +9,24 @@ useTestDb();
 const newQueue = useQueues();
 
 const BACKOFF = 300;
-const flaky = defineJob('test.flaky', z.object({ failures: z.number().int() }), { maxAttempts: 4, backoffMs: BACKOFF, maxBackoffMs: 60_000, timeoutMs: 10_000 });
+const flaky = defineJob('test.flaky', z.object({ failures: z.number().int() }), {
+  maxAttempts: 4,
+  backoffMs: BACKOFF,
+  maxBackoffMs: 60_000,
+  timeoutMs: 10_000,
+});
 const doomed = defineJob('test.doomed', z.object({}), { maxAttempts: 3, backoffMs: 100, timeoutMs: 10_000 });
 const slow = defineJob('test.slow', z.object({}), { maxAttempts: 1, backoffMs: 100, timeoutMs: 1_000 });
 
 async function settled(queue: JobQueue, jobId: string, timeout = 30_000): Promise<JobDto> {
   let job: JobDto | null = null;
-  await vi.waitFor(async () => {
-    job = await queue.get(jobId);
-    expect(job?.status === 'SUCCEEDED' || job?.status === 'FAILED').toBe(true);
-  }, { timeout, interval: 25 });
+  await vi.waitFor(
+    async () => {
+      job = await queue.get(jobId);
+      expect(job?.status === 'SUCCEEDED' || job?.status === 'FAILED').toBe(true);
+    },
+    { timeout, interval: 25 },
+  );
   return job!;
 }
 
@@ -89,12 +97,16 @@ describe(`retries (${process.env.TEST_LABEL ?? 'generated provider'})`, () => {
   it('aborts an attempt at its timeout and records why', async () => {
     const queue = newQueue();
     let sawAbort = false;
-    await queue.work(slow, (job) => new Promise((_, reject) => {
-      job.signal.addEventListener('abort', () => {
-        sawAbort = true;
-        reject(job.signal.reason);
-      });
-    }));
+    await queue.work(
+      slow,
+      (job) =>
+        new Promise((_, reject) => {
+          job.signal.addEventListener('abort', () => {
+            sawAbort = true;
+            reject(job.signal.reason);
+          });
+        }),
+    );
     await queue.start();
     const { jobId } = await queue.enqueue(slow, {}, { idempotencyKey: 'slow-1' });
     const failed = await settled(queue, jobId);

@@ -57,7 +57,18 @@ export async function createCase(externalId: string, opts: { prediction?: boolea
   for (const modality of ['T1N', 'T1C', 'T2W', 'T2F'] as const) {
     const put = await blobs().put(writeNifti(image));
     await db().volume.create({
-      data: { caseId: c.id, modality, blobKey: put.key, sha256: put.sha256, sizeBytes: put.size, dims: DIMS, spacing: [1, 1, 1.5], affine: AFFINE, datatype: 'int16', orientation: 'LPS' },
+      data: {
+        caseId: c.id,
+        modality,
+        blobKey: put.key,
+        sha256: put.sha256,
+        sizeBytes: put.size,
+        dims: DIMS,
+        spacing: [1, 1, 1.5],
+        affine: AFFINE,
+        datatype: 'int16',
+        orientation: 'LPS',
+      },
     });
   }
   if (opts.prediction !== false) {
@@ -68,7 +79,16 @@ export async function createCase(externalId: string, opts: { prediction?: boolea
     });
     const mask = await blobs().put(writeNiftiMask(predictionMask(), image));
     await db().prediction.create({
-      data: { caseId: c.id, modelVersionId: model.id, role: 'PRODUCTION', returned: true, maskBlobKey: mask.key, maskSha256: mask.sha256, volumesMl: {}, latencyMs: 1 },
+      data: {
+        caseId: c.id,
+        modelVersionId: model.id,
+        role: 'PRODUCTION',
+        returned: true,
+        maskBlobKey: mask.key,
+        maskSha256: mask.sha256,
+        volumesMl: {},
+        latencyMs: 1,
+      },
     });
   }
   return c.id;

@@ -4,7 +4,15 @@ import { db } from '@/lib/server/db';
 import { AUDIT } from '@/lib/server/audit';
 import { regionDice } from '@/lib/editor/stats';
 import {
-  approveLabel, getApprovedLabel, getLabelState, readLabelVersionMask, restoreLabelVersion, returnLabel, saveLabelVersion, SINGLE_READER_SETTING, submitForReview,
+  approveLabel,
+  getApprovedLabel,
+  getLabelState,
+  readLabelVersionMask,
+  restoreLabelVersion,
+  returnLabel,
+  saveLabelVersion,
+  SINGLE_READER_SETTING,
+  submitForReview,
 } from '@/lib/server/labels';
 import { at, createCase, createUsers, predictionMask, useTempBlobRoot } from './fixtures';
 import { SYSTEM } from '@/lib/server/auth/actor';
@@ -25,7 +33,8 @@ async function correctedCase(externalId: string) {
   return { caseId, versionId: v.id, mask };
 }
 
-const actions = async (entityId: string) => (await db().auditEvent.findMany({ where: { entityId }, orderBy: { createdAt: 'asc' } })).map((e) => e.action);
+const actions = async (entityId: string) =>
+  (await db().auditEvent.findMany({ where: { entityId }, orderBy: { createdAt: 'asc' } })).map((e) => e.action);
 
 describe('review', () => {
   it('submit -> approve by a second radiologist stores the ground truth and the Dice against the prediction', async () => {
@@ -55,7 +64,14 @@ describe('review', () => {
     expect(returned).toMatchObject({ status: 'RETURNED', reviewComment: 'ET missing posteriorly' });
     await expect(approveLabel({ actor: users.rad2, caseId, versionId })).rejects.toMatchObject({ code: 'CONFLICT' });
     // the author fixes it: a new version makes the label a draft again
-    const fixed = await saveLabelVersion({ actor: users.rad1, caseId, parentVersionId: versionId, mask: predictionMask(), source: 'EDIT', message: 'fixed' });
+    const fixed = await saveLabelVersion({
+      actor: users.rad1,
+      caseId,
+      parentVersionId: versionId,
+      mask: predictionMask(),
+      source: 'EDIT',
+      message: 'fixed',
+    });
     expect((await getLabelState(SYSTEM, caseId)).label?.status).toBe('DRAFT');
     await expect(submitForReview({ actor: users.rad1, caseId, versionId })).rejects.toMatchObject({ code: 'CONFLICT' }); // stale head
     await submitForReview({ actor: users.rad1, caseId, versionId: fixed.id });
@@ -81,13 +97,21 @@ describe('review', () => {
     }
   });
 
-  it('restoring a colleague\'s branch does not let that colleague approve their own voxels', async () => {
+  it("restoring a colleague's branch does not let that colleague approve their own voxels", async () => {
     const { caseId, versionId: v2, mask } = await correctedCase('REV-RESTORE'); // rad1's v2 on the model's v1
     const v1 = (await getLabelState(SYSTEM, caseId)).versions.find((v) => v.number === 1)!;
     // rad2 saved on the stale v1 and kept the work as a branch (v3); rad1 restores that branch as the head (v4)
     const theirs = mask.slice();
     for (let x = 0; x < 4; x++) theirs[at(x, 3, 3)] = 3;
-    const branch = await saveLabelVersion({ actor: users.rad2, caseId, parentVersionId: v1.id, mask: theirs, source: 'EDIT', message: 'mine', asBranch: true });
+    const branch = await saveLabelVersion({
+      actor: users.rad2,
+      caseId,
+      parentVersionId: v1.id,
+      mask: theirs,
+      source: 'EDIT',
+      message: 'mine',
+      asBranch: true,
+    });
     const restored = await restoreLabelVersion({ actor: users.rad1, caseId, versionId: branch.id, parentVersionId: v2 });
     expect(restored).toMatchObject({ number: 4, isHead: true });
     await submitForReview({ actor: users.rad1, caseId, versionId: restored.id });
@@ -95,10 +119,18 @@ describe('review', () => {
     await expect(approveLabel({ actor: users.rad1, caseId, versionId: restored.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
-  it('a reader who only saved the model\'s own prediction (a branch restoring v1) may still approve', async () => {
+  it("a reader who only saved the model's own prediction (a branch restoring v1) may still approve", async () => {
     const { caseId, versionId } = await correctedCase('REV-MODEL-TWIN');
     const v1 = (await getLabelState(SYSTEM, caseId)).versions.find((v) => v.number === 1)!;
-    await saveLabelVersion({ actor: users.rad2, caseId, parentVersionId: v1.id, mask: predictionMask(), source: 'EDIT', message: 'back to the model', asBranch: true });
+    await saveLabelVersion({
+      actor: users.rad2,
+      caseId,
+      parentVersionId: v1.id,
+      mask: predictionMask(),
+      source: 'EDIT',
+      message: 'back to the model',
+      asBranch: true,
+    });
     await submitForReview({ actor: users.rad1, caseId, versionId });
     expect((await approveLabel({ actor: users.rad2, caseId, versionId })).status).toBe('APPROVED');
   });
@@ -107,7 +139,13 @@ describe('review', () => {
     const { caseId, versionId, mask } = await correctedCase('REV-REOPEN');
     await submitForReview({ actor: users.rad1, caseId, versionId });
     await approveLabel({ actor: users.rad2, caseId, versionId });
-    const v = await saveLabelVersion({ actor: users.rad1, caseId, parentVersionId: versionId, mask: mask.map((x) => (x === 2 ? 0 : x)), source: 'EDIT' });
+    const v = await saveLabelVersion({
+      actor: users.rad1,
+      caseId,
+      parentVersionId: versionId,
+      mask: mask.map((x) => (x === 2 ? 0 : x)),
+      source: 'EDIT',
+    });
     expect(await getApprovedLabel(caseId)).toBeNull();
     const state = await getLabelState(SYSTEM, caseId);
     expect(state.label).toMatchObject({ status: 'DRAFT', headVersionId: v.id, approvalDice: null, approvedAt: null });

@@ -6,7 +6,14 @@ import { readNifti, writeNiftiMask } from '@/lib/server/imaging/nifti';
 import { blobs } from '@/lib/server/blobs';
 import { isAppError } from '@/lib/server/errors';
 import { countLabels } from '@/lib/editor/stats';
-import { diffLabelVersions, getLabelState, listLabelVersions, readLabelVersionMask, restoreLabelVersion, saveLabelVersion } from '@/lib/server/labels';
+import {
+  diffLabelVersions,
+  getLabelState,
+  listLabelVersions,
+  readLabelVersionMask,
+  restoreLabelVersion,
+  saveLabelVersion,
+} from '@/lib/server/labels';
 import { AFFINE, at, countBlobFiles, createCase, createUsers, DIMS, maskFile, N, predictionMask, useTempBlobRoot } from './fixtures';
 import { SYSTEM } from '@/lib/server/auth/actor';
 
@@ -32,27 +39,66 @@ function edited(base: Uint8Array, value: number, from: number, to: number) {
 describe('version chain', () => {
   it('records the production prediction as version 1, then the first edit on top of it', async () => {
     const mask = edited(predictionMask(), 3, 0, 5);
-    const v = await saveLabelVersion({ actor: users.rad1, caseId, parentVersionId: null, maskBytes: maskFile(mask), source: 'EDIT', message: 'first pass' });
-    expect(v).toMatchObject({ number: 2, parentNumber: 1, source: 'EDIT', changedVoxels: 5, isHead: true, message: 'first pass', authorName: 'Rad One' });
+    const v = await saveLabelVersion({
+      actor: users.rad1,
+      caseId,
+      parentVersionId: null,
+      maskBytes: maskFile(mask),
+      source: 'EDIT',
+      message: 'first pass',
+    });
+    expect(v).toMatchObject({
+      number: 2,
+      parentNumber: 1,
+      source: 'EDIT',
+      changedVoxels: 5,
+      isHead: true,
+      message: 'first pass',
+      authorName: 'Rad One',
+    });
     expect(v.voxelCounts).toEqual(countLabels(mask));
     const versions = await listLabelVersions(caseId);
-    expect(versions.map((x) => [x.number, x.source, x.isHead])).toEqual([[2, 'EDIT', true], [1, 'MODEL', false]]);
+    expect(versions.map((x) => [x.number, x.source, x.isHead])).toEqual([
+      [2, 'EDIT', true],
+      [1, 'MODEL', false],
+    ]);
     expect(same(await readLabelVersionMask(caseId, versions[1].id), predictionMask())).toBe(true);
   });
 
   it('on a case the canary answered, starts from the canary mask clinicians saw, not the hidden production one', async () => {
     const id = await createCase('LBL-CANARY', { prediction: false });
-    const canary = await db().modelVersion.create({ data: { name: 'test-model', version: '2.0.0-canary', blobKey: 'none', sha256: 'none-canary', card: {}, stage: 'CANARY' } });
-    const prod = await db().modelVersion.upsert({ where: { name_version: { name: 'test-model', version: '1.0.0' } }, create: { name: 'test-model', version: '1.0.0', blobKey: 'none', sha256: 'none', card: {}, stage: 'PRODUCTION' }, update: {} });
+    const canary = await db().modelVersion.create({
+      data: { name: 'test-model', version: '2.0.0-canary', blobKey: 'none', sha256: 'none-canary', card: {}, stage: 'CANARY' },
+    });
+    const prod = await db().modelVersion.upsert({
+      where: { name_version: { name: 'test-model', version: '1.0.0' } },
+      create: { name: 'test-model', version: '1.0.0', blobKey: 'none', sha256: 'none', card: {}, stage: 'PRODUCTION' },
+      update: {},
+    });
     const hidden = new Uint8Array(N); // production's mask, stored for comparison but not shown
-    for (const [modelVersionId, role, mask, returned] of [[prod.id, 'PRODUCTION', hidden, false], [canary.id, 'CANARY', predictionMask(), true]] as const) {
+    for (const [modelVersionId, role, mask, returned] of [
+      [prod.id, 'PRODUCTION', hidden, false],
+      [canary.id, 'CANARY', predictionMask(), true],
+    ] as const) {
       const put = await blobs().put(maskFile(mask));
-      await db().prediction.create({ data: { caseId: id, modelVersionId, role, returned, maskBlobKey: put.key, maskSha256: put.sha256, volumesMl: {}, latencyMs: 1 } });
+      await db().prediction.create({
+        data: { caseId: id, modelVersionId, role, returned, maskBlobKey: put.key, maskSha256: put.sha256, volumesMl: {}, latencyMs: 1 },
+      });
     }
     expect((await getLabelState(SYSTEM, id)).prediction).toMatchObject({ modelVersion: 'test-model@2.0.0-canary' });
-    await saveLabelVersion({ actor: users.rad1, caseId: id, parentVersionId: null, maskBytes: maskFile(edited(predictionMask(), 3, 0, 5)), source: 'EDIT', message: 'on the canary mask' });
+    await saveLabelVersion({
+      actor: users.rad1,
+      caseId: id,
+      parentVersionId: null,
+      maskBytes: maskFile(edited(predictionMask(), 3, 0, 5)),
+      source: 'EDIT',
+      message: 'on the canary mask',
+    });
     const versions = await listLabelVersions(id);
-    expect(versions.map((x) => [x.number, x.source])).toEqual([[2, 'EDIT'], [1, 'MODEL']]);
+    expect(versions.map((x) => [x.number, x.source])).toEqual([
+      [2, 'EDIT'],
+      [1, 'MODEL'],
+    ]);
     expect(same(await readLabelVersionMask(id, versions[1].id), predictionMask())).toBe(true);
     expect(versions[0].changedVoxels).toBe(5);
   });
@@ -79,7 +125,8 @@ describe('version chain', () => {
   it('of two concurrent saves on the same parent exactly one wins; the other gets CONFLICT and can save a branch', async () => {
     const [head] = await listLabelVersions(caseId);
     const base = await readLabelVersionMask(caseId, head.id);
-    const a = edited(base, 1, 10, 20), b = edited(base, 2, 10, 15);
+    const a = edited(base, 1, 10, 20),
+      b = edited(base, 2, 10, 15);
     const results = await Promise.allSettled([
       saveLabelVersion({ actor: users.rad1, caseId, parentVersionId: head.id, mask: a, source: 'EDIT', message: 'A' }),
       saveLabelVersion({ actor: users.rad2, caseId, parentVersionId: head.id, mask: b, source: 'EDIT', message: 'B' }),
@@ -94,7 +141,14 @@ describe('version chain', () => {
     const loserMask = winner.message === 'A' ? b : a;
     expect((await getLabelState(SYSTEM, caseId)).label?.headVersionId).toBe(winner.id);
     // nothing is lost: the loser keeps its mask and stores it beside the head
-    const branch = await saveLabelVersion({ actor: users.rad2, caseId, parentVersionId: head.id, mask: loserMask, source: 'EDIT', asBranch: true });
+    const branch = await saveLabelVersion({
+      actor: users.rad2,
+      caseId,
+      parentVersionId: head.id,
+      mask: loserMask,
+      source: 'EDIT',
+      asBranch: true,
+    });
     expect(branch).toMatchObject({ parentId: head.id, isHead: false });
     expect((await getLabelState(SYSTEM, caseId)).label?.headVersionId).toBe(winner.id);
     expect(same(await readLabelVersionMask(caseId, branch.id), loserMask)).toBe(true);
@@ -106,7 +160,9 @@ describe('version chain', () => {
   it('refuses a save whose parent is stale even without a race', async () => {
     const versions = await listLabelVersions(caseId);
     const old = versions.find((v) => !v.isHead)!;
-    await expect(saveLabelVersion({ actor: users.rad1, caseId, parentVersionId: old.id, mask: predictionMask(), source: 'EDIT' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(
+      saveLabelVersion({ actor: users.rad1, caseId, parentVersionId: old.id, mask: predictionMask(), source: 'EDIT' }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('restores an old version as a new head version with identical voxels', async () => {
@@ -135,7 +191,10 @@ describe('validation: nothing is stored for a bad mask', () => {
     const versionsBefore = await db().labelVersion.count();
     const auditBefore = await db().auditEvent.count();
     const blobsBefore = countBlobFiles(blobRoot);
-    const err = await run().then(() => null, (e: unknown) => e);
+    const err = await run().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(code(err)).toBe(expected);
     expect((err as Error).message).toMatch(pattern);
     expect(await db().labelVersion.count()).toBe(versionsBefore);
@@ -155,7 +214,10 @@ describe('validation: nothing is stored for a bad mask', () => {
     shifted[3] += 2;
     await expectRefused(() => save({ maskBytes: maskFile(predictionMask(), shifted) }), /affine differs/);
     const small = new Uint8Array(10 * 10 * 10);
-    await expectRefused(() => save({ maskBytes: writeNiftiMask(small, { dims: [10, 10, 10], affine: AFFINE, data: small }) }), /grid 10x10x10/);
+    await expectRefused(
+      () => save({ maskBytes: writeNiftiMask(small, { dims: [10, 10, 10], affine: AFFINE, data: small }) }),
+      /grid 10x10x10/,
+    );
     await expectRefused(() => save({ maskBytes: new Uint8Array(400).fill(7) }), /not a readable NIfTI/, 'UNSUPPORTED_MEDIA');
   });
 
@@ -163,19 +225,35 @@ describe('validation: nothing is stored for a bad mask', () => {
     const head = (await getLabelState(SYSTEM, caseId)).label!.headVersionId;
     const m = predictionMask();
     const legacy = m.map((v) => (v === 3 ? 4 : v));
-    const v = await saveLabelVersion({ actor: users.rad2, caseId, parentVersionId: head, maskBytes: maskFile(legacy), labelMap: 'brats2020', source: 'IMPORT', message: 'imported' });
+    const v = await saveLabelVersion({
+      actor: users.rad2,
+      caseId,
+      parentVersionId: head,
+      maskBytes: maskFile(legacy),
+      labelMap: 'brats2020',
+      source: 'IMPORT',
+      message: 'imported',
+    });
     expect(v.source).toBe('IMPORT');
     expect(same(await readLabelVersionMask(caseId, v.id), m)).toBe(true);
   });
 
   it('refuses physicians and unknown cases', async () => {
-    await expect(saveLabelVersion({ actor: users.physician, caseId, parentVersionId: null, mask: predictionMask(), source: 'EDIT' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(saveLabelVersion({ actor: users.rad1, caseId: 'nope', parentVersionId: null, mask: predictionMask(), source: 'EDIT' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      saveLabelVersion({ actor: users.physician, caseId, parentVersionId: null, mask: predictionMask(), source: 'EDIT' }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      saveLabelVersion({ actor: users.rad1, caseId: 'nope', parentVersionId: null, mask: predictionMask(), source: 'EDIT' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('without a prediction the first version has no parent', async () => {
     const bare = await createCase('LBL-BARE', { prediction: false });
     const v = await saveLabelVersion({ actor: users.rad1, caseId: bare, parentVersionId: null, mask: predictionMask(), source: 'EDIT' });
-    expect(v).toMatchObject({ number: 1, parentId: null, changedVoxels: countLabels(predictionMask())['1'] + countLabels(predictionMask())['2'] + countLabels(predictionMask())['3'] });
+    expect(v).toMatchObject({
+      number: 1,
+      parentId: null,
+      changedVoxels: countLabels(predictionMask())['1'] + countLabels(predictionMask())['2'] + countLabels(predictionMask())['3'],
+    });
   });
 });

@@ -8,8 +8,7 @@ import { surfelAreas } from '@/lib/metrics/surface';
 import type { Dims, Spacing } from '@/lib/metrics/types';
 
 export const idx = (dims: Dims, x: number, y: number, z: number) => x + y * dims[0] + z * dims[0] * dims[1];
-const inside = (dims: Dims, x: number, y: number, z: number) =>
-  x >= 0 && y >= 0 && z >= 0 && x < dims[0] && y < dims[1] && z < dims[2];
+const inside = (dims: Dims, x: number, y: number, z: number) => x >= 0 && y >= 0 && z >= 0 && x < dims[0] && y < dims[1] && z < dims[2];
 
 /** Random 0/1 volume: scattered voxels plus a few boxes, so that components of many shapes and sizes occur. */
 export function randomMask(dims: Dims, seed: number, density = 0.08, boxes = 3): Uint8Array {

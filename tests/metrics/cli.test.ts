@@ -21,31 +21,55 @@ describe('scripts/metrics.ts', () => {
   const pair = realPairs().find((p) => p.algorithm === 'isen-20' && p.caseId === 'TCGA-FG-6692')!;
   const identity: Mat4 = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
 
-  it.skipIf(!realDataAvailable())('prints one JSON object per region, equal to the library result', async () => {
-    const res = run('--pred', pair.pred, '--ref', pair.ref, '--label-map', 'brats2020', '--challenge', 'BraTS-GLI');
-    expect(res.status, res.stderr).toBe(0);
-    const out = JSON.parse(res.stdout);
-    expect(Object.keys(out)).toEqual(['WT', 'TC', 'ET']);
-    for (const key of ['dice', 'hd95', 'lw_dice', 'lw_hd95', 'tp', 'fp', 'fn', 'sensitivity', 'specificity', 'ref_volume_ml', 'pred_volume_ml'])
-      expect(typeof out.WT[key], key).toBe('number');
-    const expected = summarizeCase(evaluateCase({ ...(await loadPair(pair)), labelMap: REAL_LABEL_MAP }));
-    expect(out).toEqual(expected);
-    expect(out.WT.fp).toBe(1);
-  }, 60_000);
+  it.skipIf(!realDataAvailable())(
+    'prints one JSON object per region, equal to the library result',
+    async () => {
+      const res = run('--pred', pair.pred, '--ref', pair.ref, '--label-map', 'brats2020', '--challenge', 'BraTS-GLI');
+      expect(res.status, res.stderr).toBe(0);
+      const out = JSON.parse(res.stdout);
+      expect(Object.keys(out)).toEqual(['WT', 'TC', 'ET']);
+      for (const key of [
+        'dice',
+        'hd95',
+        'lw_dice',
+        'lw_hd95',
+        'tp',
+        'fp',
+        'fn',
+        'sensitivity',
+        'specificity',
+        'ref_volume_ml',
+        'pred_volume_ml',
+      ])
+        expect(typeof out.WT[key], key).toBe('number');
+      const expected = summarizeCase(evaluateCase({ ...(await loadPair(pair)), labelMap: REAL_LABEL_MAP }));
+      expect(out).toEqual(expected);
+      expect(out.WT.fp).toBe(1);
+    },
+    60_000,
+  );
 
-  it.skipIf(!realDataAvailable())('adds per-lesion detail with --lesions', () => {
-    const res = run('--pred', pair.pred, '--ref', pair.ref, '--label-map', 'brats2020', '--lesions');
-    expect(res.status, res.stderr).toBe(0);
-    const out = JSON.parse(res.stdout);
-    expect(out.WT.lesions).toHaveLength(1);
-    expect(out.WT.pred_components.filter((c: { matchedLesions: number[] }) => c.matchedLesions.length === 0)).toHaveLength(1);
-  }, 60_000);
+  it.skipIf(!realDataAvailable())(
+    'adds per-lesion detail with --lesions',
+    () => {
+      const res = run('--pred', pair.pred, '--ref', pair.ref, '--label-map', 'brats2020', '--lesions');
+      expect(res.status, res.stderr).toBe(0);
+      const out = JSON.parse(res.stdout);
+      expect(out.WT.lesions).toHaveLength(1);
+      expect(out.WT.pred_components.filter((c: { matchedLesions: number[] }) => c.matchedLesions.length === 0)).toHaveLength(1);
+    },
+    60_000,
+  );
 
-  it.skipIf(!realDataAvailable())('says which label map to use when a label is outside the default one', () => {
-    const res = run('--pred', pair.pred, '--ref', pair.ref);
-    expect(res.status).toBe(1);
-    expect(res.stderr).toMatch(/label 4.*--label-map/);
-  }, 60_000);
+  it.skipIf(!realDataAvailable())(
+    'says which label map to use when a label is outside the default one',
+    () => {
+      const res = run('--pred', pair.pred, '--ref', pair.ref);
+      expect(res.status).toBe(1);
+      expect(res.stderr).toMatch(/label 4.*--label-map/);
+    },
+    60_000,
+  );
 
   it('fails with a message on a missing or non-NIfTI file', () => {
     const bogus = path.join(dir, 'bogus.nii.gz');

@@ -4,7 +4,15 @@ import { connectedComponents26 } from '@/lib/metrics/components';
 import { dilate18 } from '@/lib/metrics/dilation';
 import type { Dims } from '@/lib/metrics/types';
 
-const GRIDS: Dims[] = [[7, 6, 5], [12, 9, 8], [1, 10, 10], [10, 1, 7], [9, 8, 1], [16, 16, 16], [30, 4, 3]];
+const GRIDS: Dims[] = [
+  [7, 6, 5],
+  [12, 9, 8],
+  [1, 10, 10],
+  [10, 1, 7],
+  [9, 8, 1],
+  [16, 16, 16],
+  [30, 4, 3],
+];
 
 describe('connectedComponents26', () => {
   it('matches a breadth-first flood fill on random volumes, numbering included', () => {

@@ -13,7 +13,12 @@ function box(m: Uint8Array, lo: number[], hi: number[], dims: Dims = DIMS): Uint
 }
 const empty = (dims: Dims = DIMS) => new Uint8Array(dims[0] * dims[1] * dims[2]);
 /** A 5x5x5 cube (125 voxels, above every challenge threshold at 1 mm) with its low corner at `at`. */
-const cube = (m: Uint8Array, at: number[], size = 5) => box(m, at, at.map((v) => v + size - 1));
+const cube = (m: Uint8Array, at: number[], size = 5) =>
+  box(
+    m,
+    at,
+    at.map((v) => v + size - 1),
+  );
 
 describe('merging reference components by dilation', () => {
   // Two cubes whose facing voxels are `gap` apart along x: with k dilation passes the footprints touch exactly
@@ -24,7 +29,10 @@ describe('merging reference components by dilation', () => {
   };
 
   it('merges along an axis up to 2k+1 voxels apart (GLI k=3: 7; MEN k=1: 3)', () => {
-    for (const [challenge, limit] of [['GLI', 7], ['MEN', 3]] as const) {
+    for (const [challenge, limit] of [
+      ['GLI', 7],
+      ['MEN', 3],
+    ] as const) {
       const joined = twoCubes([limit, 0, 0]);
       const apart = twoCubes([limit + 1, 0, 0]);
       const lesions = (ref: Uint8Array) => evaluateRegion(ref, ref, DIMS, ISO, challenge).lesions.length;
@@ -108,7 +116,10 @@ describe('volume threshold', () => {
   it('drops reference lesions at or below the threshold from scores and counts', () => {
     const pred = cube(empty(), [2, 2, 2]);
     const at = evaluateRegion(pred, bigAndSmall(50), DIMS, ISO, 'GLI');
-    expect(at.lesions.map((l) => [l.refVoxels, l.counted])).toEqual([[125, true], [50, false]]);
+    expect(at.lesions.map((l) => [l.refVoxels, l.counted])).toEqual([
+      [125, true],
+      [50, false],
+    ]);
     expect([at.tp, at.fp, at.fn, at.lesionWiseDice, at.lesionWiseHd95]).toEqual([1, 0, 0, 1, 0]);
     const above = evaluateRegion(pred, bigAndSmall(51), DIMS, ISO, 'GLI');
     expect([above.tp, above.fp, above.fn, above.lesionWiseDice, above.lesionWiseHd95]).toEqual([1, 0, 1, 0.5, 187]);

@@ -10,7 +10,15 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evaluateCase, summarizeRegion, surfelAreas, type CaseMetrics, type Dims, type Spacing } from '@/lib/metrics';
 import {
-  loadPair, PYTHON, PYTHON_REF, pythonAvailable, realDataAvailable, realPairs, REAL_LABEL_MAP, runPythonRef, writeRawPair,
+  loadPair,
+  PYTHON,
+  PYTHON_REF,
+  pythonAvailable,
+  realDataAvailable,
+  realPairs,
+  REAL_LABEL_MAP,
+  runPythonRef,
+  writeRawPair,
   type PythonRegion,
 } from '@/bench/metrics-pairs';
 import { syntheticCase } from './synthetic';
@@ -30,7 +38,9 @@ function compare(ts: CaseMetrics, py: Record<(typeof REGIONS)[number], PythonReg
     for (const k of MM) expect(Math.abs(a[k] - b[k]), `${where} ${k}: ${a[k]} vs ${b[k]}`).toBeLessThanOrEqual(1e-6);
     expect([a.tp, a.fp, a.fn], `${where} counts`).toEqual([b.tp, b.fp, b.fn]);
     const order = (x: { v: number; d: number }, y: { v: number; d: number }) => x.v - y.v || x.d - y.d;
-    const mine = ts[region].lesions.map((l) => ({ v: l.refVoxels, p: l.predVoxels, m: l.matchedPred.length, d: l.dice, h: l.hd95 })).sort(order);
+    const mine = ts[region].lesions
+      .map((l) => ({ v: l.refVoxels, p: l.predVoxels, m: l.matchedPred.length, d: l.dice, h: l.hd95 }))
+      .sort(order);
     const theirs = b.lesions.map((l) => ({ v: l.ref_voxels, p: l.pred_voxels, m: l.matched, d: l.dice, h: l.hd95 })).sort(order);
     expect(mine.length, `${where} lesions`).toBe(theirs.length);
     mine.forEach((l, i) => {
@@ -86,7 +96,11 @@ describe.skipIf(!pythonAvailable())('TypeScript metrics agree with the Python re
     }, 300_000);
 
   it('uses the same surfel areas as MONAI’s copy of the DeepMind table', () => {
-    const spacings: Spacing[] = [[1, 1, 1], [0.5, 1.2, 3], [0.9375, 0.9375, 2.5]];
+    const spacings: Spacing[] = [
+      [1, 1, 1],
+      [0.5, 1.2, 3],
+      [0.9375, 0.9375, 2.5],
+    ];
     const out = execFileSync(PYTHON, [PYTHON_REF, 'surfel-areas', ...spacings.flat().map(String)], { encoding: 'utf8' });
     const tables = JSON.parse(out) as number[][];
     expect(tables).toHaveLength(spacings.length);

@@ -9,7 +9,7 @@ import type { Dims } from '@/lib/metrics/types';
 function labels(dims: Dims, seed: number, values: number[]): Uint8Array {
   const rng = seededRng(seed);
   const out = new Uint8Array(dims[0] * dims[1] * dims[2]);
-  for (let i = 0; i < out.length; ) {
+  for (let i = 0; i < out.length;) {
     const gap = Math.floor(rng() ** 3 * 40);
     const len = 1 + Math.floor(rng() * 9);
     const v = values[Math.floor(rng() * values.length)];
@@ -23,7 +23,13 @@ describe('scanRegionRuns', () => {
   it('finds the same runs as a plain scan of each region mask, at every byte alignment and row length', () => {
     const map = LABEL_MAPS.brats2024;
     const lut = regionLut(map);
-    for (const dims of [[37, 5, 4], [1, 9, 9], [8, 3, 3], [241, 2, 2], [13, 7, 3]] as Dims[]) {
+    for (const dims of [
+      [37, 5, 4],
+      [1, 9, 9],
+      [8, 3, 3],
+      [241, 2, 2],
+      [13, 7, 3],
+    ] as Dims[]) {
       const n = dims[0] * dims[1] * dims[2];
       const data = labels(dims, n, [1, 2, 3, 4]);
       const backing = new Uint8Array(n + 8);

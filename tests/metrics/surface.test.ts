@@ -7,7 +7,12 @@ import type { Dims, Spacing } from '@/lib/metrics/types';
 
 describe('neighbourCodes', () => {
   it('equals the eight-lookup definition on random masks', () => {
-    for (const dims of [[5, 4, 3], [1, 6, 4], [7, 1, 1], [8, 9, 10]] as Dims[]) {
+    for (const dims of [
+      [5, 4, 3],
+      [1, 6, 4],
+      [7, 1, 1],
+      [8, 9, 10],
+    ] as Dims[]) {
       const m = randomMask(dims, dims[0] * 31 + dims[2], 0.4, 1);
       expect(Array.from(neighbourCodes(m, dims))).toEqual(Array.from(bruteCodes(m, dims)));
     }
@@ -44,7 +49,11 @@ describe('surfelAreas', () => {
     const iso = ratio([1, 1, 1], 12);
     expect(iso).toBeGreaterThan(1.0);
     expect(iso).toBeLessThan(1.15);
-    for (const spacing of [[1, 1.5, 2], [2, 1, 0.8], [0.5, 0.5, 0.5]] as Spacing[])
+    for (const spacing of [
+      [1, 1.5, 2],
+      [2, 1, 0.8],
+      [0.5, 0.5, 0.5],
+    ] as Spacing[])
       expect(Math.abs(ratio(spacing, 12) / iso - 1)).toBeLessThan(0.08);
     // The control: the same voxels with the spacing applied to the wrong axes.
     expect(ratio([2, 1, 0.8], 12, [0.8, 1, 2]) / iso - 1).toBeGreaterThan(0.2);
@@ -72,10 +81,22 @@ describe('weighted percentile (DeepMind convention)', () => {
 
 describe('hd95', () => {
   const cases: [Dims, Spacing][] = [
-    [[6, 5, 4], [1, 1, 1]],
-    [[7, 6, 5], [0.5, 1.5, 2.5]],
-    [[9, 4, 6], [1.2, 0.9, 3]],
-    [[1, 7, 7], [1, 1, 1]],
+    [
+      [6, 5, 4],
+      [1, 1, 1],
+    ],
+    [
+      [7, 6, 5],
+      [0.5, 1.5, 2.5],
+    ],
+    [
+      [9, 4, 6],
+      [1.2, 0.9, 3],
+    ],
+    [
+      [1, 7, 7],
+      [1, 1, 1],
+    ],
   ];
 
   it('equals the brute-force definition on random mask pairs', () => {

@@ -26,7 +26,12 @@ beforeAll(async () => {
 });
 
 const rates = (cases: number, flagged: number, withDrift = 0, drifters = 0): Rates => ({
-  cases, flagged, flagRate: cases ? flagged / cases : null, withDrift, drifters, drifterRate: withDrift ? drifters / withDrift : null,
+  cases,
+  flagged,
+  flagRate: cases ? flagged / cases : null,
+  withDrift,
+  drifters,
+  drifterRate: withDrift ? drifters / withDrift : null,
 });
 
 describe('canary rule (pure)', () => {
@@ -41,7 +46,10 @@ describe('canary rule (pure)', () => {
     expect(d.reasons[0]).toContain('flag rate 20.0%');
   });
   it('rolls back on the drifter rate alone, and ignores a drift rate nobody measured', () => {
-    expect(canaryDecision(rates(20, 0, 20, 8), rates(100, 0, 100, 20), cfg)).toMatchObject({ rollback: true, reasons: [expect.stringContaining('drifter rate 40.0%')] });
+    expect(canaryDecision(rates(20, 0, 20, 8), rates(100, 0, 100, 20), cfg)).toMatchObject({
+      rollback: true,
+      reasons: [expect.stringContaining('drifter rate 40.0%')],
+    });
     expect(canaryDecision(rates(20, 0, 0, 0), rates(100, 0, 100, 20), cfg).rollback).toBe(false);
     // production with no drift data counts as 0%
     expect(canaryDecision(rates(20, 0, 20, 3), rates(100, 0), cfg).rollback).toBe(true);
@@ -50,20 +58,31 @@ describe('canary rule (pure)', () => {
 
 describe('the canary at signing (pure)', () => {
   const cfg = { minCases: 10, flagRateMargin: 0.05, driftRateMargin: 0.1 };
-  const report = (canary: Rates, production: Rates) => ({ model: canary, production, failedCases: 0 }) as Parameters<typeof canaryAtSigning>[0];
+  const report = (canary: Rates, production: Rates) =>
+    ({ model: canary, production, failedCases: 0 }) as Parameters<typeof canaryAtSigning>[0];
   it('refuses a short canary unless the approver confirms it, and records which it was', () => {
-    expect(() => canaryAtSigning(report(rates(3, 0), rates(30, 0)), cfg, false)).toThrow(expect.objectContaining({ code: 'CONFLICT', userMessage: expect.stringContaining('3 of the 10 cases') }));
+    expect(() => canaryAtSigning(report(rates(3, 0), rates(30, 0)), cfg, false)).toThrow(
+      expect.objectContaining({ code: 'CONFLICT', userMessage: expect.stringContaining('3 of the 10 cases') }),
+    );
     expect(canaryAtSigning(report(rates(3, 0), rates(30, 0)), cfg, true)).toEqual({ cases: 3, minCases: 10, shortCanaryConfirmed: true });
-    expect(canaryAtSigning(report(rates(10, 0), rates(30, 0)), cfg, false)).toEqual({ cases: 10, minCases: 10, shortCanaryConfirmed: false });
+    expect(canaryAtSigning(report(rates(10, 0), rates(30, 0)), cfg, false)).toEqual({
+      cases: 10,
+      minCases: 10,
+      shortCanaryConfirmed: false,
+    });
   });
   it('refuses a canary that failed on a case, confirmation or not', () => {
     const failing = { ...report(rates(12, 0), rates(30, 0)), failedCases: 1 } as Parameters<typeof canaryAtSigning>[0];
     for (const confirm of [false, true])
-      expect(() => canaryAtSigning(failing, cfg, confirm)).toThrow(expect.objectContaining({ code: 'CONFLICT', userMessage: expect.stringContaining('failed on 1 case') }));
+      expect(() => canaryAtSigning(failing, cfg, confirm)).toThrow(
+        expect.objectContaining({ code: 'CONFLICT', userMessage: expect.stringContaining('failed on 1 case') }),
+      );
   });
   it('refuses a canary whose rollback rule fires now, confirmation or not', () => {
     for (const confirm of [false, true])
-      expect(() => canaryAtSigning(report(rates(20, 4), rates(100, 10)), cfg, confirm)).toThrow(expect.objectContaining({ code: 'CONFLICT', userMessage: expect.stringContaining('Roll the canary back') }));
+      expect(() => canaryAtSigning(report(rates(20, 4), rates(100, 10)), cfg, confirm)).toThrow(
+        expect.objectContaining({ code: 'CONFLICT', userMessage: expect.stringContaining('Roll the canary back') }),
+      );
   });
 });
 
@@ -103,7 +122,8 @@ describe('shadow agreement and canary monitoring', () => {
     for (let i = 0; i < 3; i++) {
       const caseId = await createCase(`SH-${i}`, { prediction: false });
       const prod = await addPrediction(caseId, production.id, 'PRODUCTION', truth);
-      if (i === 0) await db().driftReport.create({ data: { caseId, predictionId: prod.id, checks: [], score: 2, isDrifter: true, reasons: [] } });
+      if (i === 0)
+        await db().driftReport.create({ data: { caseId, predictionId: prod.id, checks: [], score: 2, isDrifter: true, reasons: [] } });
       if (i === 1) await db().flag.create({ data: { caseId, predictionId: prod.id, userId: users.physician.id, reason: 'MISSED_LESION' } });
       const s = await addPrediction(caseId, m.id, 'SHADOW', i === 2 ? erode(truth, 4) : truth);
       await recordShadowAgreement(s.id);
@@ -165,8 +185,9 @@ describe('shadow agreement and canary monitoring', () => {
     expect(await db().modelVersion.findUniqueOrThrow({ where: { id: canary.id } })).toMatchObject({ stage: 'CANARY' });
     // production's mask of a canary case was not shown: a physician cannot flag it, and nothing is stored
     const prod = await db().prediction.findFirstOrThrow({ where: { caseId: served[1].caseId, role: 'PRODUCTION' } });
-    await expect(createFlag(users.physician, { caseId: served[1].caseId, predictionId: prod.id, reason: 'BOUNDARY' }))
-      .rejects.toMatchObject({ code: 'INVALID_INPUT', userMessage: 'That prediction is not shown to clinical users.' });
+    await expect(
+      createFlag(users.physician, { caseId: served[1].caseId, predictionId: prod.id, reason: 'BOUNDARY' }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT', userMessage: 'That prediction is not shown to clinical users.' });
     expect(await db().flag.count({ where: { predictionId: prod.id } })).toBe(0);
     expect(await db().modelVersion.findUniqueOrThrow({ where: { id: canary.id } })).toMatchObject({ stage: 'CANARY' });
     await createFlag(users.physician, { caseId: served[1].caseId, predictionId: served[1].id, reason: 'MISSED_LESION' });

@@ -25,23 +25,59 @@ beforeAll(async () => {
     holdout.push({ ...c, truth });
     await addPrediction(c.caseId, production.id, 'PRODUCTION', erode(truth, 2));
   }
-  await dataset('holdout-internal', 'HOLDOUT_INTERNAL', holdout.map((c) => c.caseId));
+  await dataset(
+    'holdout-internal',
+    'HOLDOUT_INTERNAL',
+    holdout.map((c) => c.caseId),
+  );
   // what production met in the clinic: 2 training cases, one drifter (failing a named check), one flagged twice
   const train = [];
   for (let i = 0; i < 2; i++) {
     const truth = truthMask(i);
     const c = await labelledCase(users, `EVD-T-${i}`, truth);
     const p = await addPrediction(c.caseId, production.id, 'PRODUCTION', erode(truth, 3));
-    if (i === 0) await db().driftReport.create({ data: { caseId: c.caseId, predictionId: p.id, score: 3.5, isDrifter: true, reasons: ['x'], checks: [{ kind: 'intensity.T1C.median', label: 'T1C median intensity', verdict: 'fail' }, { kind: 'spacing', label: 'Voxel spacing', verdict: 'pass' }] } });
-    if (i === 1) for (const reason of ['MISSED_LESION', 'BOUNDARY'] as const) await db().flag.create({ data: { caseId: c.caseId, predictionId: p.id, userId: users.physician.id, reason } });
+    if (i === 0)
+      await db().driftReport.create({
+        data: {
+          caseId: c.caseId,
+          predictionId: p.id,
+          score: 3.5,
+          isDrifter: true,
+          reasons: ['x'],
+          checks: [
+            { kind: 'intensity.T1C.median', label: 'T1C median intensity', verdict: 'fail' },
+            { kind: 'spacing', label: 'Voxel spacing', verdict: 'pass' },
+          ],
+        },
+      });
+    if (i === 1)
+      for (const reason of ['MISSED_LESION', 'BOUNDARY'] as const)
+        await db().flag.create({ data: { caseId: c.caseId, predictionId: p.id, userId: users.physician.id, reason } });
     train.push({ ...c, split: 'TRAIN', truth });
   }
-  const snap = await snapshot('retrain-evidence', train.map(({ caseId, versionId, split }) => ({ caseId, versionId, split })));
-  const run = await db().workflowRun.create({ data: { kind: 'TRAINING', runner: 'LOCAL', status: 'SUCCEEDED', params: { trigger: 'drift', config: 'tiny' }, snapshotId: snap.id } });
+  const snap = await snapshot(
+    'retrain-evidence',
+    train.map(({ caseId, versionId, split }) => ({ caseId, versionId, split })),
+  );
+  const run = await db().workflowRun.create({
+    data: { kind: 'TRAINING', runner: 'LOCAL', status: 'SUCCEEDED', params: { trigger: 'drift', config: 'tiny' }, snapshotId: snap.id },
+  });
   const cand = await db().modelVersion.create({
     data: {
-      name: 'seg', version: '1.1.0', blobKey: 'none', sha256: 'a'.repeat(64), stage: 'CANDIDATE', parentId: production.id, snapshotId: snap.id, trainingRunId: run.id, codeVersion: 'abc123',
-      card: { training: { config: { name: 'tiny', seed: 7 }, learningRate: 0.001 }, architecture: { family: 'SegResNet' }, onnx: { opset: 17 } },
+      name: 'seg',
+      version: '1.1.0',
+      blobKey: 'none',
+      sha256: 'a'.repeat(64),
+      stage: 'CANDIDATE',
+      parentId: production.id,
+      snapshotId: snap.id,
+      trainingRunId: run.id,
+      codeVersion: 'abc123',
+      card: {
+        training: { config: { name: 'tiny', seed: 7 }, learningRate: 0.001 },
+        architecture: { family: 'SegResNet' },
+        onnx: { opset: 17 },
+      },
     },
   });
   candidateId = cand.id;
@@ -52,7 +88,16 @@ beforeAll(async () => {
 describe('evidence report', () => {
   it('collects the trigger, lineage, training, metrics and approval sections with real figures', async () => {
     const d = await collectEvidence(candidateId, { step: 'preview' });
-    expect(d.trigger).toMatchObject({ casesServed: 5, withDriftReport: 1, drifters: 1, drifterRate: 1, flags: 2, flaggedCases: 1, problematicCases: 2, meanDriftScore: 3.5 });
+    expect(d.trigger).toMatchObject({
+      casesServed: 5,
+      withDriftReport: 1,
+      drifters: 1,
+      drifterRate: 1,
+      flags: 2,
+      flaggedCases: 1,
+      problematicCases: 2,
+      meanDriftScore: 3.5,
+    });
     expect(d.trigger.flagsByReason).toEqual({ MISSED_LESION: 1, BOUNDARY: 1 });
     expect(d.trigger.topDriftReasons).toEqual([{ reason: 'T1C median intensity', count: 1 }]);
     expect(d.trigger.runParams).toEqual({ trigger: 'drift', config: 'tiny' });
@@ -60,7 +105,12 @@ describe('evidence report', () => {
     expect(d.lineage.labelAuthors).toEqual([{ name: 'Rad Author', versions: 2 }]);
     expect(d.lineage.reviewers).toEqual([{ name: 'Rad Reviewer', labels: 2 }]);
     expect(d.lineage.leakage).toEqual({ checked: true, holdoutCases: 3, leaked: [] });
-    expect(d.training).toMatchObject({ codeVersion: 'abc123', parent: { version: '1.0.0' }, run: { runner: 'LOCAL', status: 'SUCCEEDED' }, card: { training: { config: { name: 'tiny' } } } });
+    expect(d.training).toMatchObject({
+      codeVersion: 'abc123',
+      parent: { version: '1.0.0' },
+      run: { runner: 'LOCAL', status: 'SUCCEEDED' },
+      card: { training: { config: { name: 'tiny' } } },
+    });
     expect(d.evaluation).toMatchObject({ verdict: 'PASS' });
     expect(d.approval).toBeNull();
 

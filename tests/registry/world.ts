@@ -44,30 +44,65 @@ export function erode(mask: Uint8Array, slices: number): Uint8Array {
   return out;
 }
 
-export async function createModel(name: string, version: string, stage: 'CANDIDATE' | 'PRODUCTION' | 'SHADOW' | 'CANARY' | 'ARCHIVED', extra: { snapshotId?: string; parentId?: string } = {}) {
-  return db().modelVersion.create({ data: { name, version, blobKey: 'none', sha256: crypto.randomBytes(32).toString('hex'), card: {}, stage, ...extra } });
+export async function createModel(
+  name: string,
+  version: string,
+  stage: 'CANDIDATE' | 'PRODUCTION' | 'SHADOW' | 'CANARY' | 'ARCHIVED',
+  extra: { snapshotId?: string; parentId?: string } = {},
+) {
+  return db().modelVersion.create({
+    data: { name, version, blobKey: 'none', sha256: crypto.randomBytes(32).toString('hex'), card: {}, stage, ...extra },
+  });
 }
 
-export async function addPrediction(caseId: string, modelVersionId: string, role: 'PRODUCTION' | 'SHADOW' | 'CANARY', mask: Uint8Array, returned = role === 'PRODUCTION') {
+export async function addPrediction(
+  caseId: string,
+  modelVersionId: string,
+  role: 'PRODUCTION' | 'SHADOW' | 'CANARY',
+  mask: Uint8Array,
+  returned = role === 'PRODUCTION',
+) {
   const put = await blobs().put(writeNiftiMask(mask, { dims: DIMS, affine: AFFINE, data: mask }));
-  return db().prediction.create({ data: { caseId, modelVersionId, role, returned, maskBlobKey: put.key, maskSha256: put.sha256, volumesMl: {}, latencyMs: 1 } });
+  return db().prediction.create({
+    data: { caseId, modelVersionId, role, returned, maskBlobKey: put.key, maskSha256: put.sha256, volumesMl: {}, latencyMs: 1 },
+  });
 }
 
 /** A case whose label was drawn by rad1 and approved by rad2 (the real review path). */
 export async function labelledCase(users: WorldUsers, externalId: string, truth: Uint8Array) {
   const caseId = await createCase(externalId, { prediction: false });
-  const v = await saveLabelVersion({ actor: users.rad1, caseId, parentVersionId: null, mask: truth, source: 'EDIT', message: 'ground truth' });
+  const v = await saveLabelVersion({
+    actor: users.rad1,
+    caseId,
+    parentVersionId: null,
+    mask: truth,
+    source: 'EDIT',
+    message: 'ground truth',
+  });
   await submitForReview({ actor: users.rad1, caseId, versionId: v.id });
   await approveLabel({ actor: users.rad2, caseId, versionId: v.id });
   return { caseId, versionId: v.id };
 }
 
-export async function dataset(name: string, kind: 'TRAIN' | 'HOLDOUT_INTERNAL' | 'HOLDOUT_EXTERNAL' | 'DRIFTER', caseIds: string[], locked = kind.startsWith('HOLDOUT')) {
-  return db().dataset.create({ data: { name, kind, locked, lockedAt: locked ? new Date() : null, members: { create: caseIds.map((caseId) => ({ caseId })) } } });
+export async function dataset(
+  name: string,
+  kind: 'TRAIN' | 'HOLDOUT_INTERNAL' | 'HOLDOUT_EXTERNAL' | 'DRIFTER',
+  caseIds: string[],
+  locked = kind.startsWith('HOLDOUT'),
+) {
+  return db().dataset.create({
+    data: { name, kind, locked, lockedAt: locked ? new Date() : null, members: { create: caseIds.map((caseId) => ({ caseId })) } },
+  });
 }
 
 export async function snapshot(name: string, items: { caseId: string; versionId: string; split: string }[]) {
   return db().datasetSnapshot.create({
-    data: { name, sha256: crypto.randomBytes(32).toString('hex'), manifestBlobKey: 'none', caseCount: items.length, items: { create: items.map((i) => ({ caseId: i.caseId, labelVersionId: i.versionId, split: i.split })) } },
+    data: {
+      name,
+      sha256: crypto.randomBytes(32).toString('hex'),
+      manifestBlobKey: 'none',
+      caseCount: items.length,
+      items: { create: items.map((i) => ({ caseId: i.caseId, labelVersionId: i.versionId, split: i.split })) },
+    },
   });
 }

@@ -15,9 +15,12 @@ function phantom(): { mask: Uint8Array; dims: Dims } {
 }
 
 function dice(a: Uint8Array, b: Uint8Array, label: number): number {
-  let inter = 0, na = 0, nb = 0;
+  let inter = 0,
+    na = 0,
+    nb = 0;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i] === label, y = b[i] === label;
+    const x = a[i] === label,
+      y = b[i] === label;
     if (x) na++;
     if (y) nb++;
     if (x && y) inter++;

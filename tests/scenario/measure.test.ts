@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compareOnCases, driftDetection, meanDiceGain, worstDifferenceLower, type PairedRecord, type StreamCase } from '@/scripts/scenario/measure';
+import {
+  compareOnCases,
+  driftDetection,
+  meanDiceGain,
+  worstDifferenceLower,
+  type PairedRecord,
+  type StreamCase,
+} from '@/scripts/scenario/measure';
 import { flatten } from '@/scripts/scenario/report';
 
 const at = (s: number) => 1_000_000 + s * 1000;
@@ -46,14 +53,25 @@ describe('drift detection figures', () => {
 
 function rec(id: string, cand: number, base: number): PairedRecord {
   const m = (v: number) => ({ dice: v, lw_dice: v - 0.05 });
-  return { caseId: id, candidate: { metrics: { WT: m(cand), TC: m(cand), ET: m(cand - 0.1) } }, baseline: { metrics: { WT: m(base), TC: m(base), ET: m(base - 0.1) } } };
+  return {
+    caseId: id,
+    candidate: { metrics: { WT: m(cand), TC: m(cand), ET: m(cand - 0.1) } },
+    baseline: { metrics: { WT: m(base), TC: m(base), ET: m(base - 0.1) } },
+  };
 }
 
 describe('candidate vs production on a set of cases', () => {
   const bs = { resamples: 500, confidence: 0.95, seed: 1 };
 
   it('gives means, CIs and the paired difference per region and metric', () => {
-    const records = [rec('a', 0.9, 0.7), rec('b', 0.85, 0.72), rec('c', 0.88, 0.69), rec('d', 0.91, 0.75), rec('e', 0.86, 0.7), rec('f', 0.9, 0.71)];
+    const records = [
+      rec('a', 0.9, 0.7),
+      rec('b', 0.85, 0.72),
+      rec('c', 0.88, 0.69),
+      rec('d', 0.91, 0.75),
+      rec('e', 0.86, 0.7),
+      rec('f', 0.9, 0.71),
+    ];
     const c = compareOnCases(records, bs)!;
     expect(c.n).toBe(6);
     expect(c.WT.dice.candidate.estimate).toBeCloseTo(5.3 / 6, 10);
@@ -80,6 +98,12 @@ describe('candidate vs production on a set of cases', () => {
 
 describe('flat JSON', () => {
   it('flattens nested figures to dotted keys and keeps nulls', () => {
-    expect(flatten({ a: { b: 1.234567, c: null, d: ['x', 'y'] }, e: true, f: NaN })).toEqual({ 'a.b': 1.2346, 'a.c': null, 'a.d': 'x | y', e: true, f: null });
+    expect(flatten({ a: { b: 1.234567, c: null, d: ['x', 'y'] }, e: true, f: NaN })).toEqual({
+      'a.b': 1.2346,
+      'a.c': null,
+      'a.d': 'x | y',
+      e: true,
+      f: null,
+    });
   });
 });

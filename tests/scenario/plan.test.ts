@@ -55,7 +55,12 @@ describe('scenario stream plan', () => {
 describe('inArrivalOrder (the first-come-first-served reading room)', () => {
   const q = (...ids: string[]) => ids.map((caseId) => ({ caseId }));
   it('sorts by arrival and stops before the first arrival that is not settled', () => {
-    const settled = new Map([['c0', 0], ['c1', 1], ['c3', 3], ['h', 9]]);
+    const settled = new Map([
+      ['c0', 0],
+      ['c1', 1],
+      ['c3', 3],
+      ['h', 9],
+    ]);
     // c2 (index 2) is not settled: c3 and later wait, whatever the queue's own order
     expect(inArrivalOrder(q('c3', 'c1', 'x', 'c0'), settled).map((i) => i.caseId)).toEqual(['c0', 'c1']);
     settled.set('c2', 2);

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CARD_SCHEMA_ID, CARD_SCHEMA_V1, CARD_SCHEMA_V2, modelCardSchema, modelCardV1Schema, parseModelCard, upgradeCard } from '@/lib/schemas/model-card';
+import {
+  CARD_SCHEMA_ID,
+  CARD_SCHEMA_V1,
+  CARD_SCHEMA_V2,
+  modelCardSchema,
+  modelCardV1Schema,
+  parseModelCard,
+  upgradeCard,
+} from '@/lib/schemas/model-card';
 
 // The committed production model's card, written by training/ (python -m tumorwatch_train train).
 const CARD_PATH = path.resolve(__dirname, '../../models/tumorwatch-seg-1.0.0/model-card.json');
@@ -94,7 +102,9 @@ describe('model card 2 and the upgrade from card 1', () => {
     expect(load().schema).toBe(CARD_SCHEMA_V1);
     expect(card.schema).toBe(CARD_SCHEMA_ID);
     expect(CARD_SCHEMA_ID).toBe(CARD_SCHEMA_V2);
-    expect(card.preprocessing.normalization).toEqual(Array(4).fill({ kind: 'zscore', mask: 'nonzero-per-channel', std: 'population', epsilon: 1e-8, outside: 0 }));
+    expect(card.preprocessing.normalization).toEqual(
+      Array(4).fill({ kind: 'zscore', mask: 'nonzero-per-channel', std: 'population', epsilon: 1e-8, outside: 0 }),
+    );
     expect(card.preprocessing.orientation).toBe('RAS');
     expect(card.inference).toMatchObject({ blending: 'gaussian', mirrorAxes: [] });
     expect(card.output.classes.map((c) => c.label)).toEqual([0, 1, 2, 3]);
@@ -107,7 +117,10 @@ describe('model card 2 and the upgrade from card 1', () => {
   it('accepts any channel subset and order with one normalisation each, native grid, no crop, mirroring, an ensemble', () => {
     const card = v2();
     card.preprocessing.channels = ['T2F', 'T1C'];
-    card.preprocessing.normalization = [{ kind: 'zscore', mask: 'crop', std: 'population', epsilon: 1e-8 }, { kind: 'percentile-rescale', lowerPercentile: 0.5, upperPercentile: 99.5, targetRange: [0, 1], over: 'nonzero' }];
+    card.preprocessing.normalization = [
+      { kind: 'zscore', mask: 'crop', std: 'population', epsilon: 1e-8 },
+      { kind: 'percentile-rescale', lowerPercentile: 0.5, upperPercentile: 99.5, targetRange: [0, 1], over: 'nonzero' },
+    ];
     Object.assign(card.preprocessing, { orientation: 'native', targetSpacingMm: null, crop: { kind: 'none' } });
     Object.assign(card.inference, { blending: 'constant', mirrorAxes: [0, 1, 2], average: 'logits' });
     card.onnx.files.push({ file: 'fold1.onnx', sha256: 'b'.repeat(64) });
@@ -117,9 +130,16 @@ describe('model card 2 and the upgrade from card 1', () => {
   it('accepts sigmoid regions (MONAI BraTS: TC, WT, ET at 0.5, brats2020 labels) and a model without a feature tensor', () => {
     const card = v2();
     Object.assign(card.output, {
-      kind: 'sigmoid', labelMap: 'brats2020', featuresName: '', featureDim: 0,
+      kind: 'sigmoid',
+      labelMap: 'brats2020',
+      featuresName: '',
+      featureDim: 0,
       classes: ['TC', 'WT', 'ET'].map((name, index) => ({ index, name, threshold: 0.5 })),
-      paint: [{ channel: 1, label: 2 }, { channel: 0, label: 1 }, { channel: 2, label: 4 }],
+      paint: [
+        { channel: 1, label: 2 },
+        { channel: 0, label: 1 },
+        { channel: 2, label: 4 },
+      ],
     });
     card.postprocessing.activation = 'sigmoid';
     card.reference.features = null;
@@ -134,13 +154,29 @@ describe('model card 2 and the upgrade from card 1', () => {
     card.preprocessing.channels = ['T1N', 'T1N'];
     expect(issuesAt(card, 'preprocessing.channels')).toHaveLength(1);
     card = v2();
-    card.preprocessing.normalization[0] = { kind: 'percentile-rescale', lowerPercentile: 99, upperPercentile: 1, targetRange: [0, 1], over: 'crop' };
+    card.preprocessing.normalization[0] = {
+      kind: 'percentile-rescale',
+      lowerPercentile: 99,
+      upperPercentile: 1,
+      targetRange: [0, 1],
+      over: 'crop',
+    };
     expect(issuesAt(card, 'preprocessing.normalization.0')).toHaveLength(1);
     card = v2();
     card.output.kind = 'sigmoid';
-    expect(issuesOf(card)).toEqual(expect.arrayContaining([expect.stringMatching(/^postprocessing.activation/), expect.stringMatching(/^output.classes.0.threshold/), expect.stringMatching(/^output.paint/)]));
+    expect(issuesOf(card)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^postprocessing.activation/),
+        expect.stringMatching(/^output.classes.0.threshold/),
+        expect.stringMatching(/^output.paint/),
+      ]),
+    );
     card = v2();
-    Object.assign(card.output, { kind: 'sigmoid', classes: card.output.classes.map((c: object) => ({ ...c, threshold: 0.5 })), paint: [{ channel: 4, label: 7 }] });
+    Object.assign(card.output, {
+      kind: 'sigmoid',
+      classes: card.output.classes.map((c: object) => ({ ...c, threshold: 0.5 })),
+      paint: [{ channel: 4, label: 7 }],
+    });
     card.postprocessing.activation = 'sigmoid';
     expect(issuesAt(card, 'output.paint.0')).toHaveLength(2);
     card = v2();

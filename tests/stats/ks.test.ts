@@ -24,7 +24,10 @@ describe('ks2samp', () => {
   });
 
   it('uses the asymptotic distribution above 10,000 values, close to scipy', () => {
-    const r = ks2samp(sampleA(12000), sampleB(11000, 0.2).map((v) => v * 0.9));
+    const r = ks2samp(
+      sampleA(12000),
+      sampleB(11000, 0.2).map((v) => v * 0.9),
+    );
     expect(r.method).toBe('asymptotic');
     expect(r.statistic).toBeCloseTo(0.019, 12);
     expect(Math.abs(r.pValue - 0.03132764045416392) / 0.0313).toBeLessThan(0.05);
@@ -32,7 +35,10 @@ describe('ks2samp', () => {
 
   it('gives p = 1 for identical samples and a tiny p for disjoint ones', () => {
     expect(ks2samp([1, 2, 3], [1, 2, 3]).pValue).toBe(1);
-    const far = ks2samp(sampleA(40), sampleA(40).map((v) => v + 100));
+    const far = ks2samp(
+      sampleA(40),
+      sampleA(40).map((v) => v + 100),
+    );
     expect(far.statistic).toBe(1);
     expect(far.pValue).toBeLessThan(1e-20);
   });

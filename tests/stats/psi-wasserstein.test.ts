@@ -12,7 +12,12 @@ describe('wasserstein1', () => {
   });
 
   it('equals the shift between a sample and its translate, and 0 against itself', () => {
-    expect(wasserstein1(sampleA(50), sampleA(50).map((v) => v + 3))).toBeCloseTo(3, 10);
+    expect(
+      wasserstein1(
+        sampleA(50),
+        sampleA(50).map((v) => v + 3),
+      ),
+    ).toBeCloseTo(3, 10);
     expect(wasserstein1(sampleA(50), sampleA(50))).toBe(0);
   });
 });
@@ -26,8 +31,14 @@ describe('psi', () => {
 
   it('is about 0 for the same distribution and grows with the shift', () => {
     expect(psi(sampleA(1000), sampleA(1000))).toBe(0);
-    const small = psi(sampleA(500), sampleA(500).map((v) => v + 0.5));
-    const big = psi(sampleA(500), sampleA(500).map((v) => v + 3));
+    const small = psi(
+      sampleA(500),
+      sampleA(500).map((v) => v + 0.5),
+    );
+    const big = psi(
+      sampleA(500),
+      sampleA(500).map((v) => v + 3),
+    );
     expect(small).toBeGreaterThan(0);
     expect(big).toBeGreaterThan(small);
     expect(big).toBeGreaterThan(0.25);

@@ -51,6 +51,10 @@ describe('quantile summaries', () => {
 
 describe('ecdf', () => {
   it('collapses ties and ends at 1', () => {
-    expect(ecdf([3, 1, 3, 2])).toEqual([{ x: 1, p: 0.25 }, { x: 2, p: 0.5 }, { x: 3, p: 1 }]);
+    expect(ecdf([3, 1, 3, 2])).toEqual([
+      { x: 1, p: 0.25 },
+      { x: 2, p: 0.5 },
+      { x: 3, p: 1 },
+    ]);
   });
 });

@@ -89,9 +89,7 @@ export function blobStoreContract(makeHarness: () => Promise<Harness>): void {
       expect(await h.tempArtifacts()).toBe(0);
       // A range across the 8 MiB boundary, where an S3 upload switched parts.
       const expected = Buffer.concat([...patternChunks(size, 7)]).subarray(8 * MiB - 10, 8 * MiB + 10);
-      expect(await readAll(await store.createReadStream(res.key, { start: 8 * MiB - 10, end: 8 * MiB + 9 }))).toEqual(
-        expected,
-      );
+      expect(await readAll(await store.createReadStream(res.key, { start: 8 * MiB - 10, end: 8 * MiB + 9 }))).toEqual(expected);
     });
 
     it('writes a stream through as it reads it instead of buffering it whole', async () => {
@@ -207,7 +205,10 @@ export function blobStoreContract(makeHarness: () => Promise<Harness>): void {
         expect(e.modifiedAt.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 - 2000);
       }
       const prefix = puts[0].key.slice(0, 'sha256/ab/'.length);
-      const expected = puts.filter((p) => p.key.startsWith(prefix)).map((p) => p.key).sort();
+      const expected = puts
+        .filter((p) => p.key.startsWith(prefix))
+        .map((p) => p.key)
+        .sort();
       expect((await collect(store.list(prefix))).map((e) => e.key).sort()).toEqual(expected);
       expect(await collect(store.list(`sha256/zz/`))).toEqual([]);
 

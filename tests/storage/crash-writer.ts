@@ -13,7 +13,10 @@ const endless = new Readable({
 });
 createBlobStore(config)
   .put(endless)
-  .then(() => process.exit(3), (err) => {
-    console.error(err);
-    process.exit(2);
-  });
+  .then(
+    () => process.exit(3),
+    (err) => {
+      console.error(err);
+      process.exit(2);
+    },
+  );

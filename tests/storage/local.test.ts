@@ -9,7 +9,14 @@ const tempFiles = async (root: string) => (await readdir(path.join(root, 'tmp'))
 
 async function tempBytes(root: string): Promise<number> {
   const names = await readdir(path.join(root, 'tmp')).catch(() => []);
-  const sizes = await Promise.all(names.map((n) => stat(path.join(root, 'tmp', n)).then((s) => s.size, () => 0)));
+  const sizes = await Promise.all(
+    names.map((n) =>
+      stat(path.join(root, 'tmp', n)).then(
+        (s) => s.size,
+        () => 0,
+      ),
+    ),
+  );
   return sizes.reduce((a, b) => a + b, 0);
 }
 

@@ -22,7 +22,17 @@ function approveGroundTruth(caseId: string, authorId: string) {
     const ref = await tx.referenceMask.findUniqueOrThrow({ where: { caseId } });
     const label = await tx.label.create({ data: { caseId, status: 'APPROVED', approvedAt: new Date(), reviewerId: authorId } });
     const v = await tx.labelVersion.create({
-      data: { labelId: label.id, number: 1, authorId, blobKey: ref.blobKey, sha256: ref.sha256, source: 'IMPORT', voxelCounts: {}, changedVoxels: 0, message: 'e2e ground truth' },
+      data: {
+        labelId: label.id,
+        number: 1,
+        authorId,
+        blobKey: ref.blobKey,
+        sha256: ref.sha256,
+        source: 'IMPORT',
+        voxelCounts: {},
+        changedVoxels: 0,
+        message: 'e2e ground truth',
+      },
     });
     await tx.label.update({ where: { id: label.id }, data: { headVersionId: v.id } });
   });

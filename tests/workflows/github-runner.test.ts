@@ -44,7 +44,14 @@ beforeAll(async () => {
   gh = await startFakeGithub(REPO);
   app = await startAppServer();
   APP = app.url; // the app's public URL: what the workflow is told to download from and upload to
-  Object.assign(process.env, { NEXTAUTH_URL: APP, GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: REPO.repository, GITHUB_TOKEN: REPO.token, GITHUB_WORKFLOW_FILE: REPO.workflowFile, GITHUB_REF: REPO.ref });
+  Object.assign(process.env, {
+    NEXTAUTH_URL: APP,
+    GITHUB_API_URL: gh.url,
+    GITHUB_REPOSITORY: REPO.repository,
+    GITHUB_TOKEN: REPO.token,
+    GITHUB_WORKFLOW_FILE: REPO.workflowFile,
+    GITHUB_REF: REPO.ref,
+  });
   resetEnvCache();
   ml = await createUser('ml@test', 'ML_ENGINEER');
   const sets = await createDefaultDatasets();
@@ -56,7 +63,18 @@ beforeAll(async () => {
     const id = (await ingestCase(SYSTEM, f.metadata, f.files)).caseId;
     const ref = await db().referenceMask.findUniqueOrThrow({ where: { caseId: id } });
     const label = await db().label.create({ data: { caseId: id, status: 'APPROVED', approvedAt: new Date() } });
-    const v = await db().labelVersion.create({ data: { labelId: label.id, number: 1, authorId: ml.id, blobKey: ref.blobKey, sha256: ref.sha256, source: 'IMPORT', voxelCounts: {}, changedVoxels: 0 } });
+    const v = await db().labelVersion.create({
+      data: {
+        labelId: label.id,
+        number: 1,
+        authorId: ml.id,
+        blobKey: ref.blobKey,
+        sha256: ref.sha256,
+        source: 'IMPORT',
+        voxelCounts: {},
+        changedVoxels: 0,
+      },
+    });
     await db().label.update({ where: { id: label.id }, data: { headVersionId: v.id } });
     ids.push(id);
   }
@@ -74,7 +92,8 @@ afterAll(async () => {
 
 const ctx = <E extends Record<string, string>>(runId: string, extra = {} as E) => ({ params: Promise.resolve({ runId, ...extra }) });
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-const getManifest = (runId: string, token: string) => manifestRoute.GET(new Request(`${APP}/api/runs/${runId}/manifest`, { headers: auth(token) }), ctx(runId));
+const getManifest = (runId: string, token: string) =>
+  manifestRoute.GET(new Request(`${APP}/api/runs/${runId}/manifest`, { headers: auth(token) }), ctx(runId));
 const getFile = (url: string, token: string) => {
   const [, runId, sha256] = new URL(url).pathname.match(/^\/api\/runs\/([^/]+)\/files\/([0-9a-f]{64})$/)!;
   return filesRoute.GET(new Request(url, { headers: auth(token) }), ctx(runId, { sha256 }));
@@ -82,7 +101,10 @@ const getFile = (url: string, token: string) => {
 function upload(runId: string, token: string, files: Record<string, Uint8Array>) {
   const form = new FormData();
   for (const [name, bytes] of Object.entries(files)) form.append(name, new Blob([new Uint8Array(bytes)]), name);
-  return artefactsRoute.POST(new Request(`${APP}/api/runs/${runId}/artefacts`, { method: 'POST', headers: auth(token), body: form }), ctx(runId));
+  return artefactsRoute.POST(
+    new Request(`${APP}/api/runs/${runId}/artefacts`, { method: 'POST', headers: auth(token), body: form }),
+    ctx(runId),
+  );
 }
 
 /** The dispatched workflow run: retrain.yml's steps, for real, while the runner under test polls the fake GitHub. */
@@ -91,7 +113,12 @@ async function runWorkflow(run: FakeRun): Promise<Record<string, Uint8Array>> {
   const workspace = path.join(tmp, `workspace-${run.inputs.run_id}`);
   try {
     const steps = await runRetrainWorkflow(run.inputs, workspace);
-    expect(steps.map((st) => st.name)).toEqual(['Mask the run token', 'Download the manifest and the training files', 'Train', 'Upload the artefacts to TumorWatch']);
+    expect(steps.map((st) => st.name)).toEqual([
+      'Mask the run token',
+      'Download the manifest and the training files',
+      'Train',
+      'Upload the artefacts to TumorWatch',
+    ]);
     expect(steps[1].stdout).toMatch(/: 3 training cases, 15 files/);
     expect(JSON.parse(steps[3].stdout)).toMatchObject({ name: 'tumorwatch-seg', version: expect.stringMatching(/^0\.1\.0-run\./) });
     Object.assign(run, { status: 'completed', conclusion: 'success' });
@@ -123,7 +150,15 @@ describe('GITHUB_ACTIONS runner', () => {
     expect(run.logTail).toContain('"type": "done"');
     expect(await db().job.count({ where: { idempotencyKey: `evaluation.run:${run.resultModel!.id}` } })).toBe(1);
     const dispatch = gh.requests.find((r) => r.method === 'POST' && r.path.endsWith('/dispatches'))!;
-    expect(dispatch.body).toEqual({ ref: 'main', inputs: { run_id: runId, manifest_url: `${APP}/api/runs/${runId}/manifest`, upload_url: `${APP}/api/runs/${runId}/artefacts`, token: expect.stringMatching(/^twr_/) } });
+    expect(dispatch.body).toEqual({
+      ref: 'main',
+      inputs: {
+        run_id: runId,
+        manifest_url: `${APP}/api/runs/${runId}/manifest`,
+        upload_url: `${APP}/api/runs/${runId}/artefacts`,
+        token: expect.stringMatching(/^twr_/),
+      },
+    });
   }, 240_000);
 
   it('refuses a reused token: the upload is single use', async () => {
@@ -182,7 +217,9 @@ describe('GITHUB_ACTIONS runner', () => {
       await cancelRun(ml, runId);
       expect(await done).toEqual({ status: 'CANCELLED' });
       expect(gh.runs[1]).toMatchObject({ cancelRequested: true, conclusion: 'cancelled' });
-      expect(gh.requests.some((r) => r.method === 'POST' && r.path === `/repos/${REPO.repository}/actions/runs/${gh.runs[1].id}/cancel`)).toBe(true);
+      expect(
+        gh.requests.some((r) => r.method === 'POST' && r.path === `/repos/${REPO.repository}/actions/runs/${gh.runs[1].id}/cancel`),
+      ).toBe(true);
       expect((await db().workflowRun.findUniqueOrThrow({ where: { id: runId } })).status).toBe('CANCELLED');
     });
   });

@@ -12,11 +12,14 @@ import { PRODUCTION_MODEL_DIR } from '@/prisma/seed-model';
 const hooks: { afterPrepare?: () => Promise<void> } = {};
 vi.mock('@/lib/server/registry/register', async (original) => {
   const real = await original<typeof import('@/lib/server/registry/register')>();
-  return { ...real, prepareModelVersion: async (...args: Parameters<typeof real.prepareModelVersion>) => {
-    const prepared = await real.prepareModelVersion(...args);
-    await hooks.afterPrepare?.();
-    return prepared;
-  } };
+  return {
+    ...real,
+    prepareModelVersion: async (...args: Parameters<typeof real.prepareModelVersion>) => {
+      const prepared = await real.prepareModelVersion(...args);
+      await hooks.afterPrepare?.();
+      return prepared;
+    },
+  };
 });
 const { ingestRunArtefacts } = await import('@/lib/server/workflows/ingest');
 
@@ -31,22 +34,34 @@ beforeAll(async () => {
 
 /** A RUNNING training run and the artefacts its trainer would upload (the committed model, renamed to the run's version). */
 async function runningRun(version: string) {
-  const snapshot = await db().datasetSnapshot.create({ data: { name: `snap-${version}`, sha256: version.padEnd(64, '0').slice(0, 64), manifestBlobKey: 'none', caseCount: 0 } });
+  const snapshot = await db().datasetSnapshot.create({
+    data: { name: `snap-${version}`, sha256: version.padEnd(64, '0').slice(0, 64), manifestBlobKey: 'none', caseCount: 0 },
+  });
   const run = await db().workflowRun.create({
     data: {
-      kind: 'TRAINING', runner: 'LOCAL', status: 'RUNNING', snapshotId: snapshot.id, startedAt: new Date(),
-      params: { input: { config: 'tiny', init: 'scratch', trigger: 'MANUAL' }, resolved: { name: 'tumorwatch-seg', version, parentCheckpoint: null } },
+      kind: 'TRAINING',
+      runner: 'LOCAL',
+      status: 'RUNNING',
+      snapshotId: snapshot.id,
+      startedAt: new Date(),
+      params: {
+        input: { config: 'tiny', init: 'scratch', trigger: 'MANUAL' },
+        resolved: { name: 'tumorwatch-seg', version, parentCheckpoint: null },
+      },
     },
   });
   const training = { ...(model.card.training as object), datasetSnapshot: { id: snapshot.id, sha256: snapshot.sha256 } };
   return { run, artefacts: { onnx: model.onnx, card: { ...model.card, version, training }, metrics: null, checkpoint: null } };
 }
 
-describe('ingesting a run\'s artefacts', () => {
+describe("ingesting a run's artefacts", () => {
   it('registers the candidate, ends the run and queues its evaluation together', async () => {
     const { run, artefacts } = await runningRun('9.0.0-ok');
     const out = await ingestRunArtefacts(run.id, artefacts);
-    expect(await db().modelVersion.findUniqueOrThrow({ where: { id: out.modelVersionId } })).toMatchObject({ stage: 'CANDIDATE', trainingRunId: run.id });
+    expect(await db().modelVersion.findUniqueOrThrow({ where: { id: out.modelVersionId } })).toMatchObject({
+      stage: 'CANDIDATE',
+      trainingRunId: run.id,
+    });
     expect(await db().workflowRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: 'SUCCEEDED' });
     expect(await db().job.count({ where: { idempotencyKey: `evaluation.run:${out.modelVersionId}` } })).toBe(1);
     expect(await ingestRunArtefacts(run.id, artefacts)).toEqual(out); // idempotent per run

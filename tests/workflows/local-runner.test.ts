@@ -64,7 +64,9 @@ describe('LOCAL runner', () => {
     expect(log).toContain('epoch 1 step 1/4 loss 1.5000');
     expect(log).toContain('Traceback (most recent call last)');
     expect(r.logTail).toContain('CUDA out of memory (simulated)');
-    expect(log).toMatch(/args: -m tumorwatch_train train --manifest manifest.json --out out --config tiny --name tumorwatch-seg --version 0\.1\.0-run\./);
+    expect(log).toMatch(
+      /args: -m tumorwatch_train train --manifest manifest.json --out out --config tiny --name tumorwatch-seg --version 0\.1\.0-run\./,
+    );
     expect(log).not.toContain('--threads'); // unset TRAINER_THREADS: the trainer config's own
     // The materialised snapshot is removed; the run folder keeps the trainer's own output for diagnosis.
     expect(fs.existsSync(path.join(runDirFor(runId), 'cases'))).toBe(false);
@@ -81,7 +83,11 @@ describe('LOCAL runner', () => {
     const live = await run(runId);
     expect(live.status).toBe('RUNNING');
     expect(live.progress).toBeGreaterThan(0.05);
-    const pids = fs.readFileSync(path.join(runDirFor(runId), 'pids.txt'), 'utf8').trim().split('\n').map(Number);
+    const pids = fs
+      .readFileSync(path.join(runDirFor(runId), 'pids.txt'), 'utf8')
+      .trim()
+      .split('\n')
+      .map(Number);
     expect(pids).toHaveLength(2);
     expect(pids.every(alive)).toBe(true);
     await cancelRun(ml, runId);
@@ -106,10 +112,22 @@ describe('LOCAL runner', () => {
 
   it('a run left RUNNING by a dead worker is failed on retry, and the trainer it left behind is stopped', async () => {
     const { runId } = await startTrainingRun(ml, { runner: 'LOCAL', init: 'scratch', config: 'tiny' });
-    await db().workflowRun.update({ where: { id: runId }, data: { status: 'RUNNING', startedAt: new Date(), params: { input: { config: 'tiny', epochs: null, stepsPerEpoch: null, seed: null, init: 'scratch', trigger: 'MANUAL' } } } });
+    await db().workflowRun.update({
+      where: { id: runId },
+      data: {
+        status: 'RUNNING',
+        startedAt: new Date(),
+        params: { input: { config: 'tiny', epochs: null, stepsPerEpoch: null, seed: null, init: 'scratch', trigger: 'MANUAL' } },
+      },
+    });
     const dir = runDirFor(runId);
     fs.mkdirSync(dir, { recursive: true });
-    const orphan = spawn(FAKE, ['-m', 'tumorwatch_train', 'train'], { cwd: dir, detached: true, stdio: 'ignore', env: { ...process.env, FAKE_TRAINER_MODE: 'hang' } });
+    const orphan = spawn(FAKE, ['-m', 'tumorwatch_train', 'train'], {
+      cwd: dir,
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, FAKE_TRAINER_MODE: 'hang' },
+    });
     fs.writeFileSync(path.join(dir, 'trainer.pid'), String(orphan.pid));
     await sleep(300);
     expect(await job(runId)).toEqual({ status: 'FAILED' });
@@ -128,10 +146,21 @@ describe('LOCAL runner', () => {
 
 describe('fine-tuning needs the parent checkpoint', () => {
   it('fails clearly when the production model has no checkpoint anywhere', async () => {
-    await db().modelVersion.create({ data: { name: 'tumorwatch-seg', version: '1.0.0', blobKey: 'k', sha256: 's', card: { training: { config: { name: 'tiny' } } }, stage: 'PRODUCTION' } });
+    await db().modelVersion.create({
+      data: {
+        name: 'tumorwatch-seg',
+        version: '1.0.0',
+        blobKey: 'k',
+        sha256: 's',
+        card: { training: { config: { name: 'tiny' } } },
+        stage: 'PRODUCTION',
+      },
+    });
     const { runId } = await startTrainingRun(ml, { runner: 'LOCAL', init: 'production' });
     expect(await job(runId)).toEqual({ status: 'FAILED' });
-    expect((await run(runId)).error).toMatch(/tumorwatch-seg@1\.0\.0 has no training checkpoint .*models\/tumorwatch-seg-1\.0\.0\/checkpoint\.pt/);
+    expect((await run(runId)).error).toMatch(
+      /tumorwatch-seg@1\.0\.0 has no training checkpoint .*models\/tumorwatch-seg-1\.0\.0\/checkpoint\.pt/,
+    );
   });
 
   it('finds a committed checkpoint under MODELS_DIR/<name>-<version>/ and hands it to the trainer', async () => {
@@ -164,6 +193,8 @@ describe('fine-tuning needs the parent checkpoint', () => {
   });
 
   it('refuses, before anything runs, a preset that differs from the parent network', async () => {
-    await expect(startTrainingRun(ml, { runner: 'LOCAL', init: 'production', config: 'small' })).rejects.toThrow(/choose the "tiny" preset/);
+    await expect(startTrainingRun(ml, { runner: 'LOCAL', init: 'production', config: 'small' })).rejects.toThrow(
+      /choose the "tiny" preset/,
+    );
   });
 });

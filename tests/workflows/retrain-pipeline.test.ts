@@ -57,7 +57,16 @@ async function approveGroundTruth(caseId: string) {
   const author = await createUser(`rad-${caseId}@test`, 'RADIOLOGIST');
   const label = await db().label.create({ data: { caseId, status: 'APPROVED', approvedAt: new Date(), reviewerId: author.id } });
   const v = await db().labelVersion.create({
-    data: { labelId: label.id, number: 1, authorId: author.id, blobKey: ref.blobKey, sha256: ref.sha256, source: 'IMPORT', voxelCounts: {}, changedVoxels: 0 },
+    data: {
+      labelId: label.id,
+      number: 1,
+      authorId: author.id,
+      blobKey: ref.blobKey,
+      sha256: ref.sha256,
+      source: 'IMPORT',
+      voxelCounts: {},
+      changedVoxels: 0,
+    },
   });
   await db().label.update({ where: { id: label.id }, data: { headVersionId: v.id } });
 }
@@ -139,7 +148,14 @@ describe('retraining, end to end with the real trainer', () => {
     const mv = await db().modelVersion.findUniqueOrThrow({ where: { trainingRunId: trig.runId } });
     expect(mv).toMatchObject({ stage: 'CANDIDATE', parentId: first.modelId, snapshotId: trig.snapshotId });
     expect(mv.codeVersion).toMatch(/^[0-9a-f]{40,64}$/);
-    const card = mv.card as { version: string; training: { parent: { checkpointSha256: string }; datasetSnapshot: { id: string; sha256: string }; cases: { train: number; val: number } } };
+    const card = mv.card as {
+      version: string;
+      training: {
+        parent: { checkpointSha256: string };
+        datasetSnapshot: { id: string; sha256: string };
+        cases: { train: number; val: number };
+      };
+    };
     const snap = await db().datasetSnapshot.findUniqueOrThrow({ where: { id: trig.snapshotId } });
     expect(card.training.datasetSnapshot).toEqual({ id: snap.id, sha256: snap.sha256 });
     expect(card.training.parent.checkpointSha256).toBe(first.checkpointSha);

@@ -4,15 +4,21 @@ import { trainerArgs, versionForRun, type TrainingParams } from '@/lib/server/wo
 
 describe('trainer JSON-lines protocol', () => {
   it('turns progress events into a fraction and a readable line', () => {
-    const e = parseTrainerLine('{"type": "progress", "epoch": 2, "step": 30, "total_steps": 120, "loss": 0.51234, "val_dice": 0.8123, "eta_s": 42.4}');
+    const e = parseTrainerLine(
+      '{"type": "progress", "epoch": 2, "step": 30, "total_steps": 120, "loss": 0.51234, "val_dice": 0.8123, "eta_s": 42.4}',
+    );
     expect(e).toEqual({ text: 'epoch 2 step 30/120 loss 0.5123 val Dice 0.812 eta 42 s', fraction: 0.25 });
   });
 
   it('keeps log messages, recognises done and error, and passes anything else through verbatim', () => {
     expect(parseTrainerLine('{"type": "log", "message": "prepared 3/3 train cases"}')).toEqual({ text: 'prepared 3/3 train cases' });
     expect(parseTrainerLine('{"type": "done", "durationS": 28.04}')).toMatchObject({ text: 'done in 28.0 s', done: { durationS: 28.04 } });
-    expect(parseTrainerLine('{"type": "error", "message": "ValueError: manifest has no TRAIN cases"}')).toMatchObject({ error: 'ValueError: manifest has no TRAIN cases' });
-    expect(parseTrainerLine('[torch.onnx] Translate the graph into ONNX...')).toEqual({ text: '[torch.onnx] Translate the graph into ONNX...' });
+    expect(parseTrainerLine('{"type": "error", "message": "ValueError: manifest has no TRAIN cases"}')).toMatchObject({
+      error: 'ValueError: manifest has no TRAIN cases',
+    });
+    expect(parseTrainerLine('[torch.onnx] Translate the graph into ONNX...')).toEqual({
+      text: '[torch.onnx] Translate the graph into ONNX...',
+    });
     expect(parseTrainerLine('[1, 2]')).toEqual({ text: '[1, 2]' });
   });
 
@@ -40,8 +46,23 @@ describe('run parameters', () => {
       resolved: { name: 'tumorwatch-seg', version: '1.1.0-run.r1', parentCheckpoint: { sha256: 'a'.repeat(64), cardSha256: null } },
     };
     expect(trainerArgs(p)).toEqual([
-      'train', '--manifest', 'manifest.json', '--out', 'out', '--config', 'tiny', '--name', 'tumorwatch-seg',
-      '--version', '1.1.0-run.r1', '--init-from', 'parent', '--epochs', '3', '--seed', '7',
+      'train',
+      '--manifest',
+      'manifest.json',
+      '--out',
+      'out',
+      '--config',
+      'tiny',
+      '--name',
+      'tumorwatch-seg',
+      '--version',
+      '1.1.0-run.r1',
+      '--init-from',
+      'parent',
+      '--epochs',
+      '3',
+      '--seed',
+      '7',
     ]);
     expect(() => trainerArgs({ input: p.input })).toThrow(/not resolved/);
   });

@@ -17,7 +17,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <>
       <PageHeader title="Audit log" subtitle="Every state change, who made it, and when." />
       <form className="mb-4 flex gap-2 text-sm" method="get">
-        <input name="entity" defaultValue={q.entity} placeholder="Entity type (e.g. Case)" className="rounded border border-slate-300 px-2 py-1" />
+        <input
+          name="entity"
+          defaultValue={q.entity}
+          placeholder="Entity type (e.g. Case)"
+          className="rounded border border-slate-300 px-2 py-1"
+        />
         <input name="action" defaultValue={q.action} placeholder="Action contains…" className="rounded border border-slate-300 px-2 py-1" />
         <button className="rounded bg-slate-900 px-3 py-1 text-white">Filter</button>
       </form>

@@ -26,12 +26,23 @@ export default async function CasesPage() {
           rows={cases}
           rowKey={(c) => c.id}
           columns={[
-            { header: 'Case', cell: (c) => <Link className="text-blue-700 underline" href={`/cases/${c.id}`}>{c.externalId}</Link> },
+            {
+              header: 'Case',
+              cell: (c) => (
+                <Link className="text-blue-700 underline" href={`/cases/${c.id}`}>
+                  {c.externalId}
+                </Link>
+              ),
+            },
             { header: 'Site', cell: (c) => c.site ?? '—' },
             { header: 'Scanner', cell: (c) => c.scanner ?? '—' },
             { header: 'Status', cell: (c) => <Badge>{c.status}</Badge> },
             { header: 'Model', cell: (c) => c.modelVersion ?? '—' },
-            { header: 'Drift', cell: (c) => (c.isDrifter == null ? '—' : c.isDrifter ? <Badge tone="warn">drifter</Badge> : <Badge tone="good">in distribution</Badge>) },
+            {
+              header: 'Drift',
+              cell: (c) =>
+                c.isDrifter == null ? '—' : c.isDrifter ? <Badge tone="warn">drifter</Badge> : <Badge tone="good">in distribution</Badge>,
+            },
             { header: 'Flags', cell: (c) => c.flagCount },
             { header: 'Label', cell: (c) => c.labelStatus ?? '—' },
             { header: 'Received', cell: (c) => formatDateTime(c.createdAt) },

@@ -34,7 +34,13 @@ export default async function DatasetsPage() {
             {
               header: 'Locked',
               cell: (d) =>
-                d.locked ? <Badge tone="info">locked {formatDateTime(d.lockedAt)}</Badge> : manage && d.lockable ? <LockDatasetButton datasetId={d.id} name={d.name} /> : 'no',
+                d.locked ? (
+                  <Badge tone="info">locked {formatDateTime(d.lockedAt)}</Badge>
+                ) : manage && d.lockable ? (
+                  <LockDatasetButton datasetId={d.id} name={d.name} />
+                ) : (
+                  'no'
+                ),
             },
           ]}
         />
@@ -51,10 +57,26 @@ export default async function DatasetsPage() {
           columns={[
             { header: 'Name', cell: (s) => s.name },
             { header: 'Cases', cell: (s) => s.caseCount },
-            { header: 'Splits', cell: (s) => Object.entries(s.splits).map(([k, v]) => `${k} ${v}`).join(' · ') },
+            {
+              header: 'Splits',
+              cell: (s) =>
+                Object.entries(s.splits)
+                  .map(([k, v]) => `${k} ${v}`)
+                  .join(' · '),
+            },
             { header: 'Runs', cell: (s) => s.runs },
-            { header: 'sha256', cell: (s) => <code className="text-xs" title={s.sha256}>{s.sha256.slice(0, 16)}…</code> },
-            { header: 'Export', cell: (s) => <code className="text-xs">npm run snapshot:export -- {s.id} --format nnunet --out &lt;dir&gt;</code> },
+            {
+              header: 'sha256',
+              cell: (s) => (
+                <code className="text-xs" title={s.sha256}>
+                  {s.sha256.slice(0, 16)}…
+                </code>
+              ),
+            },
+            {
+              header: 'Export',
+              cell: (s) => <code className="text-xs">npm run snapshot:export -- {s.id} --format nnunet --out &lt;dir&gt;</code>,
+            },
             { header: 'Created', cell: (s) => formatDateTime(s.createdAt) },
           ]}
         />

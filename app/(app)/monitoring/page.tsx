@@ -42,7 +42,14 @@ export default async function MonitoringPage({ searchParams }: { searchParams: P
   const [s, d] = await Promise.all([getMonitoringSummary(), getMonitoringDashboard({ ...view, overlays: DEFAULT_OVERLAYS })]);
   return (
     <>
-      <PageHeader title="Monitoring" subtitle={d ? `Production model ${d.model.name} ${d.model.version}: inputs and outputs against its training reference.` : 'Production inputs and outputs against the model\u2019s training reference.'} />
+      <PageHeader
+        title="Monitoring"
+        subtitle={
+          d
+            ? `Production model ${d.model.name} ${d.model.version}: inputs and outputs against its training reference.`
+            : 'Production inputs and outputs against the model\u2019s training reference.'
+        }
+      />
       <div className="mb-6 grid grid-cols-2 gap-4 md:grid-cols-6">
         <Stat label="Cases" value={s.cases} />
         <Stat label="Predictions" value={s.predictions} />
@@ -52,7 +59,9 @@ export default async function MonitoringPage({ searchParams }: { searchParams: P
         <Stat label="Flag rate" value={pct(s.flagRate)} />
       </div>
       {!d ? (
-        <EmptyState title="No production model">Population monitoring starts once a model is promoted to production and cases are predicted.</EmptyState>
+        <EmptyState title="No production model">
+          Population monitoring starts once a model is promoted to production and cases are predicted.
+        </EmptyState>
       ) : (
         <>
           <MonitoringControls window={view.window} split={view.split} />
@@ -61,8 +70,21 @@ export default async function MonitoringPage({ searchParams }: { searchParams: P
           </Section>
           <Section title="Over time">
             <div className="grid gap-4 lg:grid-cols-2">
-              <TimeSeriesChart title="Drifter and flag rate" caption="Share of cases per window" testId="chart-rates" points={d.rates} yLabel="share of cases (%)" percent />
-              <TimeSeriesChart title="Predicted volumes" caption="Median per window (mL)" testId="chart-volumes" points={d.volumes} yLabel="mL" />
+              <TimeSeriesChart
+                title="Drifter and flag rate"
+                caption="Share of cases per window"
+                testId="chart-rates"
+                points={d.rates}
+                yLabel="share of cases (%)"
+                percent
+              />
+              <TimeSeriesChart
+                title="Predicted volumes"
+                caption="Median per window (mL)"
+                testId="chart-volumes"
+                points={d.volumes}
+                yLabel="mL"
+              />
             </div>
           </Section>
           <Section title="Production against the training reference">

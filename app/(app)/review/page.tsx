@@ -11,7 +11,10 @@ import { ReviewTable } from '@/components/review/ReviewTable';
 export const dynamic = 'force-dynamic';
 
 const filterSchema = z.object({
-  reason: z.enum(['DRIFT', ...FLAG_REASONS]).or(z.literal('')).catch(''),
+  reason: z
+    .enum(['DRIFT', ...FLAG_REASONS])
+    .or(z.literal(''))
+    .catch(''),
   site: z.string().max(100).catch(''),
   assignment: z.enum(['all', 'mine', 'unassigned']).catch('all'),
 });
@@ -27,10 +30,15 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
   const filtered = !!(f.reason || f.site || f.assignment !== 'all');
   return (
     <>
-      <PageHeader title="Review queue" subtitle="Drifters and flagged cases without approved ground truth: flagged first, then by drift score." />
+      <PageHeader
+        title="Review queue"
+        subtitle="Drifters and flagged cases without approved ground truth: flagged first, then by drift score."
+      />
       <ReviewFilters values={f} sites={sites} />
       {items.length === 0 ? (
-        <EmptyState title={filtered ? 'No case matches these filters' : 'Nothing to review'}>Drifters and physician-flagged cases appear here.</EmptyState>
+        <EmptyState title={filtered ? 'No case matches these filters' : 'Nothing to review'}>
+          Drifters and physician-flagged cases appear here.
+        </EmptyState>
       ) : (
         <ReviewTable items={items} viewer={{ id: user.id, canAssign: can(user.role, 'case:assign'), isAdmin: user.role === 'ADMIN' }} />
       )}

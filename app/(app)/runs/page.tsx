@@ -18,7 +18,10 @@ export default async function RunsPage() {
   const [runs, options] = await Promise.all([listRuns(), canStart ? getStartRunOptions() : null]);
   return (
     <>
-      <PageHeader title="Runs" subtitle="Training and evaluation workflows. Retraining starts by itself when enough approved drifters accumulate (see Datasets)." />
+      <PageHeader
+        title="Runs"
+        subtitle="Training and evaluation workflows. Retraining starts by itself when enough approved drifters accumulate (see Datasets)."
+      />
       {options && <StartRunForm options={options} />}
       {runs.length === 0 ? (
         <EmptyState title="No runs yet" />
@@ -28,7 +31,14 @@ export default async function RunsPage() {
           rows={runs}
           rowKey={(r) => r.id}
           columns={[
-            { header: 'Run', cell: (r) => <Link className="text-blue-700 underline" href={`/runs/${r.id}`}>{r.id.slice(-8)}</Link> },
+            {
+              header: 'Run',
+              cell: (r) => (
+                <Link className="text-blue-700 underline" href={`/runs/${r.id}`}>
+                  {r.id.slice(-8)}
+                </Link>
+              ),
+            },
             { header: 'Kind', cell: (r) => r.kind },
             { header: 'Trigger', cell: (r) => r.trigger ?? '—' },
             { header: 'Runner', cell: (r) => r.runner },

@@ -21,7 +21,13 @@ export type Quantiles = z.infer<typeof quantilesSchema>;
 /** Mean per-case figures of one region on one evaluation set (lib/metrics: Dice, BraTS 2023 lesion-wise Dice, lesion F1). */
 const qualityRegion = z.object({ dice: z.number().min(0).max(1), lw_dice: z.number().min(0).max(1), lesion_f1: z.number().min(0).max(1) });
 /** One evaluation set of `npm run model:quality` (held-out domain A, a shifted domain, the real cases). */
-export const qualitySetSchema = z.object({ n: z.number().int().positive(), description: z.string(), WT: qualityRegion, TC: qualityRegion, ET: qualityRegion });
+export const qualitySetSchema = z.object({
+  n: z.number().int().positive(),
+  description: z.string(),
+  WT: qualityRegion,
+  TC: qualityRegion,
+  ET: qualityRegion,
+});
 export type QualitySet = z.infer<typeof qualitySetSchema>;
 
 const diceSummary = z.object({
@@ -82,7 +88,10 @@ export const training = z.looseObject({
   config: z.looseObject({ name: z.string(), seed: z.number().int() }),
   learningRate: z.number().positive(),
   /** fine-tuned models: the weights are (1 - alpha) parent + alpha fine-tuned (WiSE-FT); absent on older cards */
-  weightInterpolation: z.object({ alpha: z.number().min(0).max(1), rule: z.string() }).nullable().optional(),
+  weightInterpolation: z
+    .object({ alpha: z.number().min(0).max(1), rule: z.string() })
+    .nullable()
+    .optional(),
   bestEpoch: z.number().int().positive(),
   steps: z.number().int().positive(),
   durationS: z.number().nonnegative(),
@@ -92,7 +101,11 @@ export const training = z.looseObject({
 export const metrics = z.object({
   validation: z.union([
     z.object({ n: z.literal(0) }),
-    z.object({ n: z.number().int().positive(), grid: z.literal('native'), dice: z.object({ WT: diceSummary, TC: diceSummary, ET: diceSummary }) }),
+    z.object({
+      n: z.number().int().positive(),
+      grid: z.literal('native'),
+      dice: z.object({ WT: diceSummary, TC: diceSummary, ET: diceSummary }),
+    }),
   ]),
   validationTargetGrid: z.record(z.string(), z.number()).nullable(),
   /** measured after training by `npm run model:quality --write-card`, keyed by set (domainA, shift:<preset>, real) */

@@ -6,8 +6,21 @@
  */
 import { z } from 'zod';
 import {
-  architecture, CARD_CHANNELS, CARD_CLASSES, channelIntensity, featureReference, imageMetadata, int3, intensityLevels, metrics,
-  onnxParity, SEMVER, SHA256, training, vec3, volumeReference,
+  architecture,
+  CARD_CHANNELS,
+  CARD_CLASSES,
+  channelIntensity,
+  featureReference,
+  imageMetadata,
+  int3,
+  intensityLevels,
+  metrics,
+  onnxParity,
+  SEMVER,
+  SHA256,
+  training,
+  vec3,
+  volumeReference,
 } from './shared';
 
 export const CARD_SCHEMA_V1 = 'tumorwatch.model-card/1';
@@ -100,7 +113,11 @@ export const modelCardV1Schema = z
     const levels = card.reference.intensity.levels.length;
     for (const [ch, q] of Object.entries(card.reference.intensity.channels)) {
       if (q.pooledQuantiles.length !== levels) {
-        ctx.addIssue({ code: 'custom', path: ['reference', 'intensity', 'channels', ch], message: 'pooledQuantiles length differs from levels' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reference', 'intensity', 'channels', ch],
+          message: 'pooledQuantiles length differs from levels',
+        });
       }
     }
   });

@@ -39,7 +39,11 @@ export type Normalization = z.infer<typeof normalizationSchema>;
 
 export const preprocessingV2 = z.object({
   /** the network's input channels, in order: any non-empty subset of the four sequences */
-  channels: z.array(z.enum(CARD_CHANNELS)).min(1).max(4).refine((c) => new Set(c).size === c.length, 'channels repeat a sequence'),
+  channels: z
+    .array(z.enum(CARD_CHANNELS))
+    .min(1)
+    .max(4)
+    .refine((c) => new Set(c).size === c.length, 'channels repeat a sequence'),
   /** RAS: permutes/flips to RAS (training/.../orientation.py); native: the file's voxel order as stored */
   orientation: z.enum(['RAS', 'native']),
   /** null: the native grid, no resampling */
@@ -68,7 +72,9 @@ export const inferenceV2 = z.object({
    * Test-time augmentation: every window is also run flipped along each non-empty subset of these spatial axes of
    * the network input (0, 1, 2 = X, Y, Z after orientation), each output flipped back; the outputs are averaged.
    */
-  mirrorAxes: z.array(z.union([z.literal(0), z.literal(1), z.literal(2)])).refine((a) => new Set(a).size === a.length, 'mirrorAxes repeat an axis'),
+  mirrorAxes: z
+    .array(z.union([z.literal(0), z.literal(1), z.literal(2)]))
+    .refine((a) => new Set(a).size === a.length, 'mirrorAxes repeat an axis'),
   /**
    * How mirrored and ensemble outputs combine per window: the mean of the activated probabilities, or the mean of
    * the raw outputs activated afterwards (nnU-Net). Unused with one model and no mirroring.

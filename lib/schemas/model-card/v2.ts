@@ -6,8 +6,18 @@
 import { z } from 'zod';
 import { LABEL_MAPS } from '@/lib/labels';
 import {
-  architecture, channelIntensity, CARD_CHANNELS, featureReference, imageMetadata, intensityLevels, metrics, onnxParity, SEMVER, SHA256,
-  training, volumeReference,
+  architecture,
+  channelIntensity,
+  CARD_CHANNELS,
+  featureReference,
+  imageMetadata,
+  intensityLevels,
+  metrics,
+  onnxParity,
+  SEMVER,
+  SHA256,
+  training,
+  volumeReference,
 } from './shared';
 import { inferenceV2, onnxFile, outputV2, postprocessingV2, preprocessingV2 } from './v2-parts';
 
@@ -56,9 +66,12 @@ export const modelCardV2Schema = z
     checkOutput(card, ctx);
     checkFeatures(card, ctx);
     const { onnx: o } = card;
-    if (o.files[0].file !== o.file || o.files[0].sha256 !== o.sha256) issue(ctx, ['onnx', 'files', 0], 'the first ensemble member must be onnx.file with onnx.sha256');
+    if (o.files[0].file !== o.file || o.files[0].sha256 !== o.sha256)
+      issue(ctx, ['onnx', 'files', 0], 'the first ensemble member must be onnx.file with onnx.sha256');
     if (new Set(o.files.map((f) => f.file)).size !== o.files.length) issue(ctx, ['onnx', 'files'], 'ensemble members repeat a file');
-    o.files.forEach((f, i) => /[\\/]/.test(f.file) && issue(ctx, ['onnx', 'files', i, 'file'], 'a member is a file name in the model directory'));
+    o.files.forEach(
+      (f, i) => /[\\/]/.test(f.file) && issue(ctx, ['onnx', 'files', i, 'file'], 'a member is a file name in the model directory'),
+    );
   });
 
 type CardV2 = z.infer<typeof modelCardV2Schema>;
@@ -66,13 +79,18 @@ type CardV2 = z.infer<typeof modelCardV2Schema>;
 function checkPreprocessing(card: CardV2, ctx: Ctx): void {
   const { channels, normalization } = card.preprocessing;
   if (normalization.length !== channels.length)
-    issue(ctx, ['preprocessing', 'normalization'], `${normalization.length} normalisations for ${channels.length} channels: one per channel`);
+    issue(
+      ctx,
+      ['preprocessing', 'normalization'],
+      `${normalization.length} normalisations for ${channels.length} channels: one per channel`,
+    );
   normalization.forEach((n, i) => {
     if (n.kind === 'percentile-rescale' && !(n.lowerPercentile < n.upperPercentile))
       issue(ctx, ['preprocessing', 'normalization', i], 'lowerPercentile must be below upperPercentile');
   });
   const { intensity } = card.reference;
-  for (const ch of channels) if (!intensity.channels[ch]) issue(ctx, ['reference', 'intensity', 'channels', ch], `no intensity statistics for input channel ${ch}`);
+  for (const ch of channels)
+    if (!intensity.channels[ch]) issue(ctx, ['reference', 'intensity', 'channels', ch], `no intensity statistics for input channel ${ch}`);
   for (const [ch, q] of Object.entries(intensity.channels))
     if (q && q.pooledQuantiles.length !== intensity.levels.length)
       issue(ctx, ['reference', 'intensity', 'channels', ch], 'pooledQuantiles length differs from levels');
@@ -80,25 +98,34 @@ function checkPreprocessing(card: CardV2, ctx: Ctx): void {
 
 function checkOutput(card: CardV2, ctx: Ctx): void {
   const out = card.output;
-  if (card.postprocessing.activation !== out.kind) issue(ctx, ['postprocessing', 'activation'], `activation must be ${out.kind}, the output kind`);
-  out.classes.forEach((c, i) => c.index !== i && issue(ctx, ['output', 'classes', i, 'index'], `class ${i} has index ${c.index}: classes are listed by output channel`));
+  if (card.postprocessing.activation !== out.kind)
+    issue(ctx, ['postprocessing', 'activation'], `activation must be ${out.kind}, the output kind`);
+  out.classes.forEach(
+    (c, i) =>
+      c.index !== i &&
+      issue(ctx, ['output', 'classes', i, 'index'], `class ${i} has index ${c.index}: classes are listed by output channel`),
+  );
   const map = LABEL_MAPS[out.labelMap];
   if (!map) return; // reported by the field itself
   const known = (label: number) => label in map.labels;
   if (out.kind === 'softmax') {
     out.classes.forEach((c, i) => {
       if (c.label === undefined) issue(ctx, ['output', 'classes', i, 'label'], 'softmax classes need the label they stand for');
-      else if (c.label !== 0 && !known(c.label)) issue(ctx, ['output', 'classes', i, 'label'], `label ${c.label} is not in label map ${out.labelMap}`);
+      else if (c.label !== 0 && !known(c.label))
+        issue(ctx, ['output', 'classes', i, 'label'], `label ${c.label} is not in label map ${out.labelMap}`);
     });
     if (out.classes[0].label !== 0) issue(ctx, ['output', 'classes', 0, 'label'], 'class 0 must be background (label 0)');
     const labels = out.classes.map((c) => c.label);
     if (new Set(labels).size !== labels.length) issue(ctx, ['output', 'classes'], 'two classes stand for the same label');
     if (out.paint.length) issue(ctx, ['output', 'paint'], 'paint is for sigmoid regions only');
   } else {
-    out.classes.forEach((c, i) => c.threshold === undefined && issue(ctx, ['output', 'classes', i, 'threshold'], 'sigmoid regions need a threshold'));
+    out.classes.forEach(
+      (c, i) => c.threshold === undefined && issue(ctx, ['output', 'classes', i, 'threshold'], 'sigmoid regions need a threshold'),
+    );
     if (!out.paint.length) issue(ctx, ['output', 'paint'], 'sigmoid regions need the labels they paint');
     out.paint.forEach((p, i) => {
-      if (p.channel >= out.classes.length) issue(ctx, ['output', 'paint', i, 'channel'], `channel ${p.channel} is not one of the ${out.classes.length} outputs`);
+      if (p.channel >= out.classes.length)
+        issue(ctx, ['output', 'paint', i, 'channel'], `channel ${p.channel} is not one of the ${out.classes.length} outputs`);
       if (!known(p.label)) issue(ctx, ['output', 'paint', i, 'label'], `label ${p.label} is not in label map ${out.labelMap}`);
     });
   }
@@ -107,7 +134,8 @@ function checkOutput(card: CardV2, ctx: Ctx): void {
 function checkFeatures(card: CardV2, ctx: Ctx): void {
   const { featureDim: d, featuresName } = card.output;
   const f = card.reference.features;
-  if ((d === 0) !== (featuresName === '')) issue(ctx, ['output', 'featuresName'], 'featuresName is empty exactly when featureDim is 0 (no feature tensor)');
+  if ((d === 0) !== (featuresName === ''))
+    issue(ctx, ['output', 'featuresName'], 'featuresName is empty exactly when featureDim is 0 (no feature tensor)');
   if (d === 0) {
     if (f) issue(ctx, ['reference', 'features'], 'feature statistics for a model without a feature tensor');
     return;

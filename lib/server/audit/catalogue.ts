@@ -27,9 +27,9 @@ export type TypedAuditEvent = { [A in AuditAction]: { action: A; data: AuditData
 export type AuditRecord<A extends AuditAction = AuditAction> = { [K in A]: { action: K; data: AuditDataInput<K> } }[A];
 
 /** The action names: `AUDIT.labelApprove` is 'label.approve'. */
-export const AUDIT = Object.freeze(
-  Object.fromEntries(Object.entries(CATALOGUE).map(([key, d]) => [key, d.action])),
-) as { readonly [K in keyof Catalogue]: Catalogue[K]['action'] };
+export const AUDIT = Object.freeze(Object.fromEntries(Object.entries(CATALOGUE).map(([key, d]) => [key, d.action]))) as {
+  readonly [K in keyof Catalogue]: Catalogue[K]['action'];
+};
 
 const BY_ACTION = new Map<string, AuditDefinition>(Object.values(CATALOGUE).map((d) => [d.action, d]));
 // Two keys spelling one action would let one schema silently shadow the other.

@@ -12,7 +12,11 @@ export interface AuditDefinition<N extends string = string, E extends string = s
   strictData: z.ZodType;
 }
 
-export function defineAudit<const N extends string, const E extends string, S extends z.ZodObject>(action: N, entityType: E, data: S): AuditDefinition<N, E, S> {
+export function defineAudit<const N extends string, const E extends string, S extends z.ZodObject>(
+  action: N,
+  entityType: E,
+  data: S,
+): AuditDefinition<N, E, S> {
   return { action, entityType, data, strictData: data.strict() };
 }
 

@@ -3,7 +3,17 @@ import type { Tx } from '../db';
 import type { Actor } from '../auth/actor';
 import { auditEntityType, validateAuditData, type AuditAction, type AuditDataInput } from './catalogue';
 
-export { AUDIT, auditReason, parseAuditData, parseAuditEvent, type AuditAction, type AuditData, type AuditDataInput, type AuditRecord, type TypedAuditEvent } from './catalogue';
+export {
+  AUDIT,
+  auditReason,
+  parseAuditData,
+  parseAuditEvent,
+  type AuditAction,
+  type AuditData,
+  type AuditDataInput,
+  type AuditRecord,
+  type TypedAuditEvent,
+} from './catalogue';
 
 /** `action` comes from `AUDIT`; the entity type is the catalogue's for that action. */
 export interface AuditInput<A extends AuditAction> {

@@ -32,8 +32,15 @@ export async function authorize(actor: Actor, permission: Permission, req: Requi
     if (who === 'anyone') return actor;
     throw new AppError('FORBIDDEN', 'This step needs a person: the system cannot take it.');
   }
-  if (who === 'signed-in user' && actor.kind !== 'user') throw await refuse(actor, permission, req.via, 'This step needs a signed-in person, not an API token.');
-  if (!can(actor.role, permission)) throw await refuse(actor, permission, req.via, `Your role (${ROLE_LABELS[actor.role]}) does not allow this ${req.via === 'route' ? 'request' : 'action'}.`);
+  if (who === 'signed-in user' && actor.kind !== 'user')
+    throw await refuse(actor, permission, req.via, 'This step needs a signed-in person, not an API token.');
+  if (!can(actor.role, permission))
+    throw await refuse(
+      actor,
+      permission,
+      req.via,
+      `Your role (${ROLE_LABELS[actor.role]}) does not allow this ${req.via === 'route' ? 'request' : 'action'}.`,
+    );
   if (actor.kind === 'token' && !tokenAllows(actor.scope, permission)) {
     throw await refuse(actor, permission, req.via, `This API token's scope (${actor.scope.toLowerCase()}) does not allow this request.`);
   }
@@ -46,7 +53,9 @@ function isPerson(actor: Actor): actor is PersonActor {
 
 /** A refusal is a security event: recorded in its own transaction (the refused step has none), then thrown. */
 async function refuse(actor: PersonActor, permission: Permission, via: Via = 'domain', message: string): Promise<AppError> {
-  await db().$transaction((tx) => recordAudit(tx, { actor, action: AUDIT.permissionDenied, entityId: permission, data: { role: actor.role, via } }));
+  await db().$transaction((tx) =>
+    recordAudit(tx, { actor, action: AUDIT.permissionDenied, entityId: permission, data: { role: actor.role, via } }),
+  );
   return new AppError('FORBIDDEN', message);
 }
 

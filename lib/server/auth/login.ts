@@ -14,16 +14,22 @@ let decoy: Promise<string> | null = null;
 const decoyHash = () => (decoy ??= hashPassword(`decoy-${Math.random()}-${Date.now()}`));
 
 async function auditFailure(email: string, address: string, reason: 'bad-password' | 'unknown-account' | 'inactive' | 'throttled') {
-  await db().$transaction((tx) => recordAudit(tx, { actor: SYSTEM, action: AUDIT.loginFailed, entityId: email, data: { email, address, reason } }));
+  await db().$transaction((tx) =>
+    recordAudit(tx, { actor: SYSTEM, action: AUDIT.loginFailed, entityId: email, data: { email, address, reason } }),
+  );
 }
 
 async function countFailure(kind: ThrottleKind, value: string, address: string) {
   const { failures, lockedUntil } = await registerFailure(kind, throttleKey(kind, value));
   if (!lockedUntil) return;
-  await db().$transaction((tx) => recordAudit(tx, {
-    actor: SYSTEM, action: AUDIT.loginLockout, entityId: throttleKey(kind, value),
-    data: { kind, failures, lockedUntil: lockedUntil.toISOString(), address },
-  }));
+  await db().$transaction((tx) =>
+    recordAudit(tx, {
+      actor: SYSTEM,
+      action: AUDIT.loginLockout,
+      entityId: throttleKey(kind, value),
+      data: { kind, failures, lockedUntil: lockedUntil.toISOString(), address },
+    }),
+  );
 }
 
 /**

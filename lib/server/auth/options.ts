@@ -38,9 +38,14 @@ export function authOptions(): NextAuthOptions {
           if (!result.ok && result.reason === 'throttled') throw new Error(THROTTLED_ERROR);
           if (!result.ok) return null;
           const sessionId = await startSession(result.user.id);
-          await db().$transaction((tx) => recordAudit(tx, {
-            actor: { kind: 'user', ...result.user, role: result.user.role as RoleName }, action: AUDIT.signIn, entityId: result.user.id, data: { sessionId, address },
-          }));
+          await db().$transaction((tx) =>
+            recordAudit(tx, {
+              actor: { kind: 'user', ...result.user, role: result.user.role as RoleName },
+              action: AUDIT.signIn,
+              entityId: result.user.id,
+              data: { sessionId, address },
+            }),
+          );
           return { ...result.user, sessionId };
         },
       }),

@@ -15,7 +15,8 @@ export function passwordProblem(password: string, email?: string): string | null
   if (password.length > 200) return 'Password must have at most 200 characters.';
   const lower = password.toLowerCase();
   if (COMMON.has(lower)) return 'This password is on the list of common passwords: choose another.';
-  if (email && (lower === email.toLowerCase() || lower === email.split('@')[0].toLowerCase())) return 'Password must not be the email address.';
+  if (email && (lower === email.toLowerCase() || lower === email.split('@')[0].toLowerCase()))
+    return 'Password must not be the email address.';
   return null;
 }
 

@@ -29,7 +29,10 @@ export async function currentUser(): Promise<UserActor | null> {
 export async function requirePageUser(permission: Permission): Promise<UserActor> {
   const user = await currentUser();
   if (!user) redirect('/login');
-  const allowed = await authorize(user, permission, { via: 'page' }).then(() => true, (e) => (isAppError(e) && e.code === 'FORBIDDEN' ? false : Promise.reject(e)));
+  const allowed = await authorize(user, permission, { via: 'page' }).then(
+    () => true,
+    (e) => (isAppError(e) && e.code === 'FORBIDDEN' ? false : Promise.reject(e)),
+  );
   if (!allowed) redirect('/forbidden');
   return user;
 }

@@ -20,7 +20,9 @@ export async function sessionUser(sessionId: string, userId: string) {
   const s = await db().userSession.findUnique({ where: { id: sessionId }, include: { user: true } });
   if (!s || s.userId !== userId || s.revokedAt || s.expiresAt <= new Date() || !s.user.active) return null;
   if (Date.now() - s.lastSeenAt.getTime() > SEEN_REFRESH_MS) {
-    await db().userSession.update({ where: { id: s.id }, data: { lastSeenAt: new Date() } }).catch(() => undefined);
+    await db()
+      .userSession.update({ where: { id: s.id }, data: { lastSeenAt: new Date() } })
+      .catch(() => undefined);
   }
   return s.user;
 }
@@ -31,6 +33,9 @@ export async function revokeSession(sessionId: string, reason: string): Promise<
 
 /** Inside the transaction that changes the account: both commit or neither does. Returns how many were live. */
 export async function revokeUserSessions(tx: Tx, userId: string, reason: string): Promise<number> {
-  const { count } = await tx.userSession.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+  const { count } = await tx.userSession.updateMany({
+    where: { userId, revokedAt: null },
+    data: { revokedAt: new Date(), revokedReason: reason },
+  });
   return count;
 }

@@ -30,7 +30,10 @@ export async function activeLock(keys: string[]): Promise<Date | null> {
 /** Counts one failure against the key; returns the lock it starts, if it starts one. */
 export async function registerFailure(kind: ThrottleKind, key: string): Promise<{ failures: number; lockedUntil: Date | null }> {
   const now = new Date();
-  await db().loginThrottle.updateMany({ where: { key, lastFailureAt: { lt: new Date(now.getTime() - POLICY.decayMs) } }, data: { failures: 0 } });
+  await db().loginThrottle.updateMany({
+    where: { key, lastFailureAt: { lt: new Date(now.getTime() - POLICY.decayMs) } },
+    data: { failures: 0 },
+  });
   const row = await db().loginThrottle.upsert({
     where: { key },
     create: { key, failures: 1, lastFailureAt: now },

@@ -54,10 +54,19 @@ export async function createApiToken(userId: string, name: string, opts: TokenOp
     if (!owner) throw new AppError('NOT_FOUND', 'No such user.');
     if (!owner.active) throw new AppError('CONFLICT', `${owner.email} is deactivated: reactivate the account before issuing it a token.`);
     const row = await tx.apiToken.create({
-      data: { userId, name: label, tokenHash: hashToken(token), scope, expiresAt: opts.expiresAt ?? null, createdById: actor.kind === 'user' ? actor.id : null },
+      data: {
+        userId,
+        name: label,
+        tokenHash: hashToken(token),
+        scope,
+        expiresAt: opts.expiresAt ?? null,
+        createdById: actor.kind === 'user' ? actor.id : null,
+      },
     });
     await recordAudit(tx, {
-      actor, action: AUDIT.tokenCreate, entityId: row.id,
+      actor,
+      action: AUDIT.tokenCreate,
+      entityId: row.id,
       data: { name: label, ownerId: owner.id, ownerEmail: owner.email, scope, expiresAt: row.expiresAt?.toISOString() ?? null },
     });
   });
@@ -94,14 +103,20 @@ export async function listApiTokens(): Promise<ApiTokenDto[]> {
   });
   const now = new Date();
   return rows.map((r) => ({
-    id: r.id, name: r.name, owner: r.user.email, ownerRole: r.user.role as RoleName, scope: r.scope as TokenScope,
-    createdAt: r.createdAt.toISOString(), createdBy: r.createdBy?.email ?? null, expiresAt: r.expiresAt?.toISOString() ?? null,
+    id: r.id,
+    name: r.name,
+    owner: r.user.email,
+    ownerRole: r.user.role as RoleName,
+    scope: r.scope as TokenScope,
+    createdAt: r.createdAt.toISOString(),
+    createdBy: r.createdBy?.email ?? null,
+    expiresAt: r.expiresAt?.toISOString() ?? null,
     lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
     status: r.revokedAt ? 'revoked' : r.expiresAt && r.expiresAt <= now ? 'expired' : 'active',
   }));
 }
 
-export async function actorForToken(token: string): Promise<(Extract<Actor, { kind: 'token' }>) | null> {
+export async function actorForToken(token: string): Promise<Extract<Actor, { kind: 'token' }> | null> {
   if (!token) return null;
   const row = await db().apiToken.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= new Date()) || !row.user.active) return null;

@@ -68,5 +68,8 @@ function pick(o: Record<string, unknown>, keys: string[]) {
 export async function findCaseFolders(root: string): Promise<string[]> {
   const entries = await fs.readdir(root, { withFileTypes: true });
   if (entries.some((e) => e.isFile() && /\.nii(\.gz)?$/i.test(e.name))) return [root];
-  return entries.filter((e) => e.isDirectory()).map((e) => path.join(root, e.name)).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => path.join(root, e.name))
+    .sort();
 }

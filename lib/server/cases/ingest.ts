@@ -35,7 +35,9 @@ export async function ingestCase(actor: Actor, rawMetadata: unknown, files: Uplo
   if (existing) return existing;
 
   const store = blobs();
-  const stored: StoredVolume[] = await Promise.all(Object.values(validated.volumes).map(async (v) => ({ v, put: await store.put(v.bytes) })));
+  const stored: StoredVolume[] = await Promise.all(
+    Object.values(validated.volumes).map(async (v) => ({ v, put: await store.put(v.bytes) })),
+  );
   const maskPut = validated.mask ? await store.put(validated.mask.bytes) : undefined;
 
   let created;
@@ -65,7 +67,10 @@ async function createCase(actor: Actor, metadata: CaseMetadata, stored: StoredVo
         fieldStrength: metadata.fieldStrength,
         acquisitionDate: metadata.acquisitionDate ? new Date(metadata.acquisitionDate) : undefined,
         // modality and hash only: an uploaded file's name can carry the patient's name
-        metadata: { patientPseudonym: metadata.patientPseudonym ?? null, files: stored.map((s) => ({ modality: s.v.modality, sha256: s.put.sha256 })) },
+        metadata: {
+          patientPseudonym: metadata.patientPseudonym ?? null,
+          files: stored.map((s) => ({ modality: s.v.modality, sha256: s.put.sha256 })),
+        },
         volumes: {
           create: stored.map(({ v, put }) => ({
             modality: v.modality,
@@ -86,7 +91,12 @@ async function createCase(actor: Actor, metadata: CaseMetadata, stored: StoredVo
       actor,
       action: AUDIT.caseIngest,
       entityId: c.id,
-      data: { externalId: c.externalId, modalities: stored.map((s) => s.v.modality), referenceMask: !!maskPut, site: metadata.site ?? null },
+      data: {
+        externalId: c.externalId,
+        modalities: stored.map((s) => s.v.modality),
+        referenceMask: !!maskPut,
+        site: metadata.site ?? null,
+      },
     });
     await enqueueServing(tx, c.id);
     return c;

@@ -40,6 +40,8 @@ export async function listCasePredictions(caseId: string, role: RoleName): Promi
     uncertainty: p.uncertainty,
     timingsMs: (p.timingsMs as Record<string, number> | null) ?? null,
     createdAt: p.createdAt.toISOString(),
-    drift: p.driftReport ? { isDrifter: p.driftReport.isDrifter, score: p.driftReport.score, reasons: (p.driftReport.reasons as string[]) ?? [] } : null,
+    drift: p.driftReport
+      ? { isDrifter: p.driftReport.isDrifter, score: p.driftReport.score, reasons: (p.driftReport.reasons as string[]) ?? [] }
+      : null,
   }));
 }

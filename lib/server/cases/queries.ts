@@ -53,7 +53,16 @@ export interface CaseDetailDto {
   acquisitionDate: string | null;
   status: string;
   createdAt: string;
-  volumes: { id: string; modality: string; blobKey: string; sha256: string; dims: number[]; spacing: number[]; orientation: string; datatype: string }[];
+  volumes: {
+    id: string;
+    modality: string;
+    blobKey: string;
+    sha256: string;
+    dims: number[];
+    spacing: number[];
+    orientation: string;
+    datatype: string;
+  }[];
 }
 
 export async function getCaseDetail(caseId: string): Promise<CaseDetailDto> {

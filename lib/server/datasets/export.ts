@@ -29,7 +29,10 @@ const isTraining = (c: SnapshotCase) => (TRAINER_SPLITS as readonly string[]).in
  * raw dataset (DatasetXXX_Name/imagesTr, labelsTr, dataset.json; hold-out splits under imagesTs/labelsTs). Exporting
  * cases of a locked hold-out is a read of it, and is audited as one.
  */
-export async function exportSnapshot(actor: Actor, input: { snapshotId: string; format: ExportFormat; outDir: string; datasetId?: number }): Promise<ExportResult> {
+export async function exportSnapshot(
+  actor: Actor,
+  input: { snapshotId: string; format: ExportFormat; outDir: string; datasetId?: number },
+): Promise<ExportResult> {
   await authorize(actor, 'dataset:manage');
   const snap = await loadSnapshot(input.snapshotId);
   const cases = snap.manifest.cases;
@@ -59,7 +62,13 @@ async function writeMonai(dir: string, snap: { id: string; sha256: string; name:
   };
   const list = { training: [] as unknown[], validation: [] as unknown[], testing: [] as unknown[] };
   for (const c of cases) (c.split === 'TRAIN' ? list.training : c.split === 'VAL' ? list.validation : list.testing).push(await entry(c));
-  const doc = { name: snap.name, snapshot: { id: snap.id, sha256: snap.sha256 }, channels: CHANNELS, labels: { 0: 'background', 1: 'NCR', 2: 'ED', 3: 'ET' }, ...list };
+  const doc = {
+    name: snap.name,
+    snapshot: { id: snap.id, sha256: snap.sha256 },
+    channels: CHANNELS,
+    labels: { 0: 'background', 1: 'NCR', 2: 'ED', 3: 'ET' },
+    ...list,
+  };
   await writeJson(path.join(dir, 'datalist.json'), doc);
   return cases.length * 5 + 1;
 }
@@ -68,7 +77,8 @@ async function writeNnunet(dir: string, snap: { id: string; sha256: string; name
   for (const c of cases) {
     const id = c.externalId.replace(/\./g, '_');
     const [images, labels] = isTraining(c) ? ['imagesTr', 'labelsTr'] : ['imagesTs', 'labelsTs'];
-    for (const [i, ch] of CHANNELS.entries()) await copyBlob(c.images[ch], path.join(dir, images, `${id}_${String(i).padStart(4, '0')}.nii.gz`), true);
+    for (const [i, ch] of CHANNELS.entries())
+      await copyBlob(c.images[ch], path.join(dir, images, `${id}_${String(i).padStart(4, '0')}.nii.gz`), true);
     await copyBlob(c.label, path.join(dir, labels, `${id}.nii.gz`), true);
   }
   const doc = {
@@ -102,7 +112,9 @@ async function writeJson(file: string, doc: unknown) {
 }
 
 async function auditExport(actor: Actor, snapshotId: string, format: ExportFormat, cases: SnapshotCase[]) {
-  const locked = await db().dataset.findMany({ where: { locked: true, members: { some: { caseId: { in: cases.map((c) => c.caseId) } } } } });
+  const locked = await db().dataset.findMany({
+    where: { locked: true, members: { some: { caseId: { in: cases.map((c) => c.caseId) } } } },
+  });
   await db().$transaction(async (tx) => {
     await recordAudit(tx, { actor, action: AUDIT.snapshotExport, entityId: snapshotId, data: { format, cases: cases.length } });
     await recordLockedReads(tx, actor, locked, 'EXPORT', { snapshotId, format });

@@ -11,7 +11,10 @@ import { recordLockedReads } from './locked-reads';
  */
 export async function lockedSetsOf(client: Db | Tx, caseIds: string[]) {
   if (caseIds.length === 0) return [];
-  return client.dataset.findMany({ where: { locked: true, members: { some: { caseId: { in: caseIds } } } }, select: { id: true, name: true, locked: true } });
+  return client.dataset.findMany({
+    where: { locked: true, members: { some: { caseId: { in: caseIds } } } },
+    select: { id: true, name: true, locked: true },
+  });
 }
 
 /** Records a read of a case's label or mask when the case is a member of a locked hold-out; returns the sets. */

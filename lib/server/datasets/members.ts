@@ -41,7 +41,11 @@ export async function addCasesToDataset(
       where: { caseId: { in: caseIds }, dataset: { kind: { in: otherKinds } } },
       include: { dataset: true, case: true },
     });
-    if (clash) throw new AppError('CONFLICT', `Case ${clash.case.externalId} is already in "${clash.dataset.name}" (${clash.dataset.kind}); a case is either trained on or held out, never both.`);
+    if (clash)
+      throw new AppError(
+        'CONFLICT',
+        `Case ${clash.case.externalId} is already in "${clash.dataset.name}" (${clash.dataset.kind}); a case is either trained on or held out, never both.`,
+      );
     const existing = await tx.datasetMember.findMany({ where: { datasetId: d.id, caseId: { in: caseIds } }, select: { caseId: true } });
     const have = new Set(existing.map((m) => m.caseId));
     const fresh = caseIds.filter((id) => !have.has(id));
@@ -100,7 +104,13 @@ export async function lockDataset(actor: Actor, datasetId: string): Promise<{ lo
     if (d.locked) return { lockedAt: d.lockedAt!.toISOString() };
     const { count } = await tx.dataset.updateMany({ where: { id: d.id, locked: false }, data: { locked: true, lockedAt: new Date() } });
     const after = await loadDataset(tx, d.id);
-    if (count) await recordAudit(tx, { actor, action: AUDIT.datasetLock, entityId: d.id, data: { members: await tx.datasetMember.count({ where: { datasetId: d.id } }) } });
+    if (count)
+      await recordAudit(tx, {
+        actor,
+        action: AUDIT.datasetLock,
+        entityId: d.id,
+        data: { members: await tx.datasetMember.count({ where: { datasetId: d.id } }) },
+      });
     return { lockedAt: after.lockedAt!.toISOString() };
   });
 }
@@ -124,6 +134,12 @@ export async function listDatasetMembers(actor: Actor, datasetId: string): Promi
       orderBy: { addedAt: 'asc' },
     });
     await recordLockedReads(tx, actor, [d], 'LIST', { members: rows.length });
-    return rows.map((m) => ({ caseId: m.caseId, externalId: m.case.externalId, site: m.case.site, labelStatus: m.case.label?.status ?? null, addedAt: m.addedAt.toISOString() }));
+    return rows.map((m) => ({
+      caseId: m.caseId,
+      externalId: m.case.externalId,
+      site: m.case.site,
+      labelStatus: m.case.label?.status ?? null,
+      addedAt: m.addedAt.toISOString(),
+    }));
   });
 }

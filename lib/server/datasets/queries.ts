@@ -30,21 +30,39 @@ export interface SnapshotRowDto {
 export async function listDatasets(): Promise<DatasetRowDto[]> {
   const rows = await db().dataset.findMany({ orderBy: { name: 'asc' }, include: { _count: { select: { members: true } } } });
   return rows.map((d) => ({
-    id: d.id, name: d.name, kind: d.kind, description: d.description, locked: d.locked,
+    id: d.id,
+    name: d.name,
+    kind: d.kind,
+    description: d.description,
+    locked: d.locked,
     lockedAt: d.lockedAt?.toISOString() ?? null,
     lockable: !d.locked && (LOCKABLE_KINDS as readonly string[]).includes(d.kind),
-    members: d._count.members, createdAt: d.createdAt.toISOString(),
+    members: d._count.members,
+    createdAt: d.createdAt.toISOString(),
   }));
 }
 
 export async function listSnapshots(): Promise<SnapshotRowDto[]> {
-  const rows = await db().datasetSnapshot.findMany({ orderBy: { createdAt: 'desc' }, take: 100, include: { _count: { select: { runs: true } } } });
-  const counts = await db().snapshotItem.groupBy({ by: ['snapshotId', 'split'], where: { snapshotId: { in: rows.map((s) => s.id) } }, _count: { _all: true } });
+  const rows = await db().datasetSnapshot.findMany({
+    orderBy: { createdAt: 'desc' },
+    take: 100,
+    include: { _count: { select: { runs: true } } },
+  });
+  const counts = await db().snapshotItem.groupBy({
+    by: ['snapshotId', 'split'],
+    where: { snapshotId: { in: rows.map((s) => s.id) } },
+    _count: { _all: true },
+  });
   const splits = new Map<string, Record<string, number>>();
   for (const c of counts) splits.set(c.snapshotId, { ...splits.get(c.snapshotId), [c.split]: c._count._all });
   return rows.map((s) => ({
-    id: s.id, name: s.name, sha256: s.sha256, caseCount: s.caseCount, createdAt: s.createdAt.toISOString(),
-    splits: splits.get(s.id) ?? {}, runs: s._count.runs,
+    id: s.id,
+    name: s.name,
+    sha256: s.sha256,
+    caseCount: s.caseCount,
+    createdAt: s.createdAt.toISOString(),
+    splits: splits.get(s.id) ?? {},
+    runs: s._count.runs,
   }));
 }
 

@@ -62,10 +62,18 @@ export async function createSnapshotInTx(tx: Tx, actor: Actor, input: CreateSnap
   const seen = new Map<string, string>();
   for (const m of members) {
     const other = seen.get(m.caseId);
-    if (other) throw new AppError('CONFLICT', `Case ${m.case.externalId} is in both "${byId.get(other)!.name}" and "${byId.get(m.datasetId)!.name}".`);
+    if (other)
+      throw new AppError(
+        'CONFLICT',
+        `Case ${m.case.externalId} is in both "${byId.get(other)!.name}" and "${byId.get(m.datasetId)!.name}".`,
+      );
     seen.set(m.caseId, m.datasetId);
   }
-  if (input.purpose === 'TRAINING') await refuseHoldoutCasesInTraining(tx, members.filter((m) => splitOf.get(m.datasetId) === 'TRAIN').map((m) => m.caseId));
+  if (input.purpose === 'TRAINING')
+    await refuseHoldoutCasesInTraining(
+      tx,
+      members.filter((m) => splitOf.get(m.datasetId) === 'TRAIN').map((m) => m.caseId),
+    );
 
   const cases: SnapshotCase[] = [];
   const skipped: SnapshotResultDto['skipped'] = [];
@@ -102,7 +110,9 @@ export async function createSnapshotInTx(tx: Tx, actor: Actor, input: CreateSnap
       data: manifest.cases.map((c) => ({ snapshotId: snap!.id, caseId: c.caseId, labelVersionId: c.labelVersionId, split: c.split })),
     });
     await recordAudit(tx, {
-      actor, action: AUDIT.snapshotCreate, entityId: snap.id,
+      actor,
+      action: AUDIT.snapshotCreate,
+      entityId: snap.id,
       data: { name: input.name, purpose: input.purpose, sha256, splits, skipped: skipped.length },
     });
   }

@@ -32,7 +32,12 @@ export function splitHoldout(cases: SplitCandidate[], fraction: number, seed: st
     const key = c.site?.trim() || UNKNOWN_SITE;
     strata.set(key, [...(strata.get(key) ?? []), c]);
   }
-  const quotas = allocate([...strata.entries()].map(([site, members]) => ({ site, size: members.length })), target, n, seed);
+  const quotas = allocate(
+    [...strata.entries()].map(([site, members]) => ({ site, size: members.length })),
+    target,
+    n,
+    seed,
+  );
   const holdout = new Set<string>();
   const keyOf = (c: SplitCandidate) => rank(seed, c.key ?? c.caseId);
   for (const [site, members] of strata) {

@@ -33,7 +33,11 @@ export async function trainingManifest(snapshotId: string): Promise<TrainingMani
     where: { caseId: { in: cases.map((c) => c.caseId) }, dataset: { kind: { in: [...HOLDOUT_KINDS] } } },
     include: { dataset: true, case: true },
   });
-  if (leak) throw new AppError('CONFLICT', `Case ${leak.case.externalId} is now in the hold-out "${leak.dataset.name}": this snapshot can no longer be trained on.`);
+  if (leak)
+    throw new AppError(
+      'CONFLICT',
+      `Case ${leak.case.externalId} is now in the hold-out "${leak.dataset.name}": this snapshot can no longer be trained on.`,
+    );
 
   const files: SnapshotFile[] = [];
   const out: TrainingManifest['doc']['cases'] = [];

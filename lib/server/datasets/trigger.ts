@@ -65,22 +65,50 @@ async function trigger(tx: Tx): Promise<TriggerResult> {
 
   const trainSet = await ensureDataset(tx, 'TRAIN', 'train');
   const drifterSet = await ensureDataset(tx, 'DRIFTER', 'drifter-holdout');
-  const split = splitHoldout(pending.map((c) => ({ caseId: c.id, key: c.externalId, site: c.site })), settings.holdoutFraction, settings.seed);
+  const split = splitHoldout(
+    pending.map((c) => ({ caseId: c.id, key: c.externalId, site: c.site })),
+    settings.holdoutFraction,
+    settings.seed,
+  );
   // every pending case must be placed by this trigger: a concurrent one that got there first means it already ran
   const placed = await addCasesToDataset(SYSTEM, { datasetId: trainSet.id, caseIds: split.train }, tx);
-  const held = split.holdout.length ? await addCasesToDataset(SYSTEM, { datasetId: drifterSet.id, caseIds: split.holdout }, tx) : { added: 0 };
+  const held = split.holdout.length
+    ? await addCasesToDataset(SYSTEM, { datasetId: drifterSet.id, caseIds: split.holdout }, tx)
+    : { added: 0 };
   if (placed.added !== split.train.length || held.added !== split.holdout.length) throw new PlacedMeanwhile();
 
   const snapshotId = await snapshotCurrentTrainingData(tx, SYSTEM, 'retrain');
   const parent = await productionModel(tx);
   const run = await createTrainingRunInTx(tx, SYSTEM, {
-    snapshotId, parent, runner: settings.runner, config: settings.config, epochs: settings.epochs, trigger: 'AUTO',
+    snapshotId,
+    parent,
+    runner: settings.runner,
+    config: settings.config,
+    epochs: settings.epochs,
+    trigger: 'AUTO',
   });
   await recordAudit(tx, {
-    actor: SYSTEM, action: AUDIT.retrainTrigger, entityId: run.runId,
-    data: { pending: pending.length, n: settings.n, train: split.train.length, holdout: split.holdout.length, snapshotId, parentModelId: parent?.id ?? null },
+    actor: SYSTEM,
+    action: AUDIT.retrainTrigger,
+    entityId: run.runId,
+    data: {
+      pending: pending.length,
+      n: settings.n,
+      train: split.train.length,
+      holdout: split.holdout.length,
+      snapshotId,
+      parentModelId: parent?.id ?? null,
+    },
   });
-  return { triggered: true, pending: pending.length, n: settings.n, snapshotId, runId: run.runId, train: split.train.length, holdout: split.holdout.length };
+  return {
+    triggered: true,
+    pending: pending.length,
+    n: settings.n,
+    snapshotId,
+    runId: run.runId,
+    train: split.train.length,
+    holdout: split.holdout.length,
+  };
 }
 
 /** The trigger needs a training set and an unlocked drifter hold-out; a fresh installation may not have them yet. */

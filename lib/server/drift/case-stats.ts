@@ -24,7 +24,12 @@ export function imageStats(volumes: Partial<Record<Modality, DecodedVolume>>): C
     const q = nonZeroQuantiles(v.data, INTENSITY_LEVELS);
     if (q) intensity[m] = q;
   }
-  const brainVolumeMl = present.length ? nonZeroVolumeMl(present.map((v) => v.data), spacingFromAffine(present[0].affine)) : null;
+  const brainVolumeMl = present.length
+    ? nonZeroVolumeMl(
+        present.map((v) => v.data),
+        spacingFromAffine(present[0].affine),
+      )
+    : null;
   return { intensity, levels: INTENSITY_LEVELS, brainVolumeMl };
 }
 

@@ -28,19 +28,31 @@ const extrasSchema = z.object({
       .object({
         brainVolumeMl: quantiles.optional().catch(undefined),
         acquisition: z
-          .object({ sites: z.array(z.string()).optional(), manufacturers: z.array(z.string()).optional(), fieldStrengthsT: z.array(z.number()).optional() })
+          .object({
+            sites: z.array(z.string()).optional(),
+            manufacturers: z.array(z.string()).optional(),
+            fieldStrengthsT: z.array(z.number()).optional(),
+          })
           .optional()
           .catch(undefined),
       })
       .optional()
       .catch(undefined),
     intensity: z
-      .object({ channels: z.record(z.string(), z.object({ shapeDistance: quantiles.optional().catch(undefined) }).catch({})).optional().catch(undefined) })
+      .object({
+        channels: z
+          .record(z.string(), z.object({ shapeDistance: quantiles.optional().catch(undefined) }).catch({}))
+          .optional()
+          .catch(undefined),
+      })
       .optional()
       .catch(undefined),
     volumes: z
       .object({
-        ratios: z.object({ ET_TC: quantiles.optional().catch(undefined) }).optional().catch(undefined),
+        ratios: z
+          .object({ ET_TC: quantiles.optional().catch(undefined) })
+          .optional()
+          .catch(undefined),
         predictedComponents: z.record(z.string(), quantiles).optional().catch(undefined),
         lesions: z.object({ minMl: z.number().positive(), counts: quantiles }).optional().catch(undefined),
       })
@@ -130,4 +142,3 @@ export function cachedDriftReference(modelVersionId: string, cardJson: unknown):
   }
   return ref;
 }
-

@@ -84,7 +84,8 @@ export async function computeDriftReport(input: ComputeDriftReportInput): Promis
   const meta = metadataStats(prediction.case, prediction.case.volumes);
   const output = outputStats(prediction);
   const grid = Object.values(volumes)[0];
-  if (mask && grid && meta.dims && mask.length === grid.data.length) output.lesions = lesionCount(mask, meta.dims, voxelMl(grid.affine), lesionMinMl(ref, settings));
+  if (mask && grid && meta.dims && mask.length === grid.data.length)
+    output.lesions = lesionCount(mask, meta.dims, voxelMl(grid.affine), lesionMinMl(ref, settings));
   const stats = { meta, image: Object.keys(volumes).length ? imageStats(volumes) : null, output };
   const verdict = evaluateCase(stats, ref, settings);
   const timingsMs = { readMs: input.volumes ? 0 : Math.round(t1 - t0), checkMs: Math.round(performance.now() - t1) };
@@ -97,12 +98,23 @@ export async function computeDriftReport(input: ComputeDriftReportInput): Promis
       isDrifter: verdict.isDrifter,
       reasons: verdict.reasons,
     };
-    const r = await tx.driftReport.upsert({ where: { predictionId: input.predictionId }, create: { ...data, predictionId: input.predictionId }, update: data });
+    const r = await tx.driftReport.upsert({
+      where: { predictionId: input.predictionId },
+      create: { ...data, predictionId: input.predictionId },
+      update: data,
+    });
     await recordAudit(tx, {
       actor: input.actor ?? WORKER,
       action: AUDIT.driftReport,
       entityId: input.caseId,
-      data: { driftReportId: r.id, predictionId: input.predictionId, isDrifter: verdict.isDrifter, score: verdict.score, reasons: verdict.reasons.slice(0, 5), model: ref.model },
+      data: {
+        driftReportId: r.id,
+        predictionId: input.predictionId,
+        isDrifter: verdict.isDrifter,
+        score: verdict.score,
+        reasons: verdict.reasons.slice(0, 5),
+        model: ref.model,
+      },
     });
     return r;
   });

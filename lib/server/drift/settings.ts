@@ -66,7 +66,10 @@ export const DEFAULT_DRIFT_SETTINGS: DriftSettings = driftSettingsSchema.parse({
 /** Stored settings merged over the defaults; an invalid stored value is reported, never silently half-applied. */
 export function parseDriftSettings(stored: unknown): DriftSettings {
   const parsed = driftSettingsSchema.safeParse(stored ?? {});
-  if (!parsed.success) throw new Error(`Setting ${DRIFT_SETTINGS_KEY} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `Setting ${DRIFT_SETTINGS_KEY} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 

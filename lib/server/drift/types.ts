@@ -81,7 +81,12 @@ export interface DriftReference {
   cases: { train: number; val: number };
   intensity: {
     levels: number[];
-    channels: Partial<Record<Modality, { pooled: number[]; median: QuantileSummary; p01: QuantileSummary; p99: QuantileSummary; shapeDistance: QuantileSummary | null }>>;
+    channels: Partial<
+      Record<
+        Modality,
+        { pooled: number[]; median: QuantileSummary; p01: QuantileSummary; p99: QuantileSummary; shapeDistance: QuantileSummary | null }
+      >
+    >;
   } | null;
   metadata: {
     spacings: [number, number, number][];

@@ -3,7 +3,14 @@ import { bootstrapMeanCI, bootstrapPairedDifferenceCI, type ConfidenceInterval }
 import type { RegionName } from '@/lib/labels';
 import type { CriteriaConfig } from '@/lib/schemas/criteria';
 import type {
-  CaseFigures, EvalSetRef, EvaluationAggregate, Interval, ModelRegionStats, PerCaseRecord, RegionAggregate, SetAggregate,
+  CaseFigures,
+  EvalSetRef,
+  EvaluationAggregate,
+  Interval,
+  ModelRegionStats,
+  PerCaseRecord,
+  RegionAggregate,
+  SetAggregate,
 } from './types';
 
 /**
@@ -53,7 +60,13 @@ function regionAggregate(records: PerCaseRecord[], region: RegionName, bs: Boots
   const paired = records.every((r) => r.baseline !== null);
   const base = paired ? records.map((r) => r.baseline!.metrics) : null;
   const diff = (k: 'dice' | 'lw_dice') =>
-    interval(bootstrapPairedDifferenceCI(cand.map((f) => f[region][k]), base!.map((f) => f[region][k]), bs));
+    interval(
+      bootstrapPairedDifferenceCI(
+        cand.map((f) => f[region][k]),
+        base!.map((f) => f[region][k]),
+        bs,
+      ),
+    );
   return {
     candidate: modelRegionStats(cand, region, bs),
     baseline: base ? modelRegionStats(base, region, bs) : null,
@@ -72,7 +85,8 @@ export function aggregateSet(set: EvalSetRef, records: PerCaseRecord[], config: 
   const bs = bootstrapSettings(config);
   const regions = Object.fromEntries(REGIONS.map((g) => [g, regionAggregate(mine, g, bs)])) as Record<RegionName, RegionAggregate>;
   const paired = mine.every((r) => r.baseline !== null);
-  const improvement = set.kind === 'DRIFTER' && paired ? interval(bootstrapMeanCI(improvementPerCase(mine, config.drifter.regions), bs)) : null;
+  const improvement =
+    set.kind === 'DRIFTER' && paired ? interval(bootstrapMeanCI(improvementPerCase(mine, config.drifter.regions), bs)) : null;
   return { ...set, n: mine.length, evaluated: true, regions, improvement };
 }
 

@@ -29,7 +29,14 @@ async function datasetSets(): Promise<{ sets: EvalSetRef[]; cases: EvalCase[] }>
     include: {
       members: {
         orderBy: { caseId: 'asc' },
-        include: { case: { select: { externalId: true, label: { select: { status: true, headVersion: { select: { id: true, blobKey: true, sha256: true } } } } } } },
+        include: {
+          case: {
+            select: {
+              externalId: true,
+              label: { select: { status: true, headVersion: { select: { id: true, blobKey: true, sha256: true } } } },
+            },
+          },
+        },
       },
     },
   });
@@ -41,7 +48,14 @@ async function datasetSets(): Promise<{ sets: EvalSetRef[]; cases: EvalCase[] }>
       const label = m.case.label;
       if (label?.status !== 'APPROVED' || !label.headVersion) continue;
       const v = label.headVersion;
-      cases.push({ setKey: d.id, caseId: m.caseId, externalId: m.case.externalId, labelVersionId: v.id, labelBlobKey: v.blobKey, labelSha256: v.sha256 });
+      cases.push({
+        setKey: d.id,
+        caseId: m.caseId,
+        externalId: m.case.externalId,
+        labelVersionId: v.id,
+        labelBlobKey: v.blobKey,
+        labelSha256: v.sha256,
+      });
     }
   }
   return { sets, cases };
@@ -66,13 +80,20 @@ export async function lockedGroundTruth(): Promise<string> {
 export async function problematicCases(snapshotId: string | null): Promise<EvalCase[]> {
   if (!snapshotId) return [];
   const items = await db().snapshotItem.findMany({
-    where: { snapshotId, case: { OR: [{ driftReports: { some: { isDrifter: true, prediction: { returned: true } } } }, { flags: { some: {} } }] } },
+    where: {
+      snapshotId,
+      case: { OR: [{ driftReports: { some: { isDrifter: true, prediction: { returned: true } } } }, { flags: { some: {} } }] },
+    },
     orderBy: { caseId: 'asc' },
     include: { case: { select: { externalId: true } }, labelVersion: { select: { id: true, blobKey: true, sha256: true } } },
   });
   return items.map((i) => ({
-    setKey: PROBLEMATIC_KEY, caseId: i.caseId, externalId: i.case.externalId,
-    labelVersionId: i.labelVersion.id, labelBlobKey: i.labelVersion.blobKey, labelSha256: i.labelVersion.sha256,
+    setKey: PROBLEMATIC_KEY,
+    caseId: i.caseId,
+    externalId: i.case.externalId,
+    labelVersionId: i.labelVersion.id,
+    labelBlobKey: i.labelVersion.blobKey,
+    labelSha256: i.labelVersion.sha256,
   }));
 }
 

@@ -35,7 +35,16 @@ function row(r: PerCaseRecord, setName: string): ComparisonRowDto {
     REGIONS.map((g) => {
       const c = r.candidate.metrics[g];
       const b = r.baseline?.metrics[g] ?? null;
-      return [g, { baseline: b?.dice ?? null, candidate: c.dice, diff: b ? c.dice - b.dice : null, lwBaseline: b?.lw_dice ?? null, lwCandidate: c.lw_dice }];
+      return [
+        g,
+        {
+          baseline: b?.dice ?? null,
+          candidate: c.dice,
+          diff: b ? c.dice - b.dice : null,
+          lwBaseline: b?.lw_dice ?? null,
+          lwCandidate: c.lw_dice,
+        },
+      ];
     }),
   ) as Record<RegionName, RegionCaseFigures>;
   return { key: `${r.setKey}/${r.caseId}`, caseId: r.caseId, externalId: r.externalId, setKey: r.setKey, setName, regions };
@@ -45,12 +54,18 @@ function row(r: PerCaseRecord, setName: string): ComparisonRowDto {
  * One evaluation with its per-case rows: the one named, or the newest finished evaluation of `candidateId` (against
  * `baselineId` when given).
  */
-export async function comparisonView(candidateId: string, baselineId?: string | null, evaluationId?: string): Promise<ComparisonDto | null> {
+export async function comparisonView(
+  candidateId: string,
+  baselineId?: string | null,
+  evaluationId?: string,
+): Promise<ComparisonDto | null> {
   const missing = (e: unknown) => {
     if (isAppError(e) && e.code === 'NOT_FOUND') return null;
     throw e;
   };
-  const evaluation = evaluationId ? await getEvaluation(evaluationId).catch(missing) : await latestFinishedEvaluation(candidateId, baselineId);
+  const evaluation = evaluationId
+    ? await getEvaluation(evaluationId).catch(missing)
+    : await latestFinishedEvaluation(candidateId, baselineId);
   if (!evaluation || !evaluation.finishedAt || evaluation.candidate.id !== candidateId) return null;
   const names = new Map((evaluation.aggregate?.sets ?? []).map((s) => [s.key, s.name]));
   const { records } = await readPerCase(evaluation.id);
@@ -69,7 +84,8 @@ async function caseRecord(evaluationId: string, caseId: string): Promise<PerCase
 /** The blob of one of a case's three masks in an evaluation (the masks route streams it). */
 export async function evaluationMaskKey(modelVersionId: string, evaluationId: string, caseId: string, which: MaskWhich): Promise<string> {
   const ev = await getEvaluation(evaluationId);
-  if (ev.candidate.id !== modelVersionId && ev.baseline?.id !== modelVersionId) throw new AppError('NOT_FOUND', 'No such evaluation for this model.');
+  if (ev.candidate.id !== modelVersionId && ev.baseline?.id !== modelVersionId)
+    throw new AppError('NOT_FOUND', 'No such evaluation for this model.');
   const rec = await caseRecord(evaluationId, caseId);
   const key = which === 'reference' ? rec.reference.blobKey : which === 'candidate' ? rec.candidate.maskBlobKey : rec.baseline?.maskBlobKey;
   if (!key) throw new AppError('NOT_FOUND', 'This evaluation has no production mask (there was no production model).');
@@ -92,7 +108,9 @@ export async function comparisonCase(evaluationId: string, caseId: string): Prom
   return {
     caseId,
     externalId: rec.externalId,
-    volumes: ['T1C', 'T2F', 'T1N', 'T2W'].flatMap((m) => volumes.filter((v) => v.modality === m).map((v) => ({ modality: m, url: `/api/blobs/${v.sha256}` }))),
+    volumes: ['T1C', 'T2F', 'T1N', 'T2W'].flatMap((m) =>
+      volumes.filter((v) => v.modality === m).map((v) => ({ modality: m, url: `/api/blobs/${v.sha256}` })),
+    ),
     masks: { reference: `${base}reference`, baseline: rec.baseline ? `${base}baseline` : null, candidate: `${base}candidate` },
   };
 }

@@ -16,7 +16,11 @@ export interface ComputeOptions {
   onProgress?: (done: number, total: number) => Promise<void>;
 }
 
-function figures(pred: Uint8Array, ref: Uint8Array, grid: { dims: [number, number, number]; spacing: [number, number, number] }): CaseFigures {
+function figures(
+  pred: Uint8Array,
+  ref: Uint8Array,
+  grid: { dims: [number, number, number]; spacing: [number, number, number] },
+): CaseFigures {
   return summarizeCase(evaluateCase({ pred, ref, dims: grid.dims, spacing: grid.spacing }));
 }
 

@@ -18,17 +18,31 @@ export interface CriteriaVersionDto {
 type Row = { id: string; version: number; config: unknown; createdAt: Date; createdBy?: { name: string } | null };
 
 function toDto(row: Row): CriteriaVersionDto {
-  return { id: row.id, version: row.version, config: criteriaConfigSchema.parse(row.config), createdBy: row.createdBy?.name ?? null, createdAt: row.createdAt.toISOString() };
+  return {
+    id: row.id,
+    version: row.version,
+    config: criteriaConfigSchema.parse(row.config),
+    createdBy: row.createdBy?.name ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
 }
 
 /** Seeds version 1 (the defaults) on a database that has none; safe to call on every start or seed. */
 export async function ensureDefaultCriteria(client: Db = db()): Promise<CriteriaVersionDto> {
-  const existing = await client.acceptanceCriteria.findFirst({ orderBy: { version: 'desc' }, include: { createdBy: { select: { name: true } } } });
+  const existing = await client.acceptanceCriteria.findFirst({
+    orderBy: { version: 'desc' },
+    include: { createdBy: { select: { name: true } } },
+  });
   if (existing) return toDto(existing);
   try {
     const row = await client.$transaction(async (tx) => {
       const created = await tx.acceptanceCriteria.create({ data: { version: 1, config: DEFAULT_CRITERIA as object } });
-      await recordAudit(tx, { actor: SYSTEM, action: AUDIT.criteriaCreate, entityId: created.id, data: { version: 1, reason: 'default criteria' } });
+      await recordAudit(tx, {
+        actor: SYSTEM,
+        action: AUDIT.criteriaCreate,
+        entityId: created.id,
+        data: { version: 1, reason: 'default criteria' },
+      });
       return created;
     });
     return toDto(row);
@@ -73,14 +87,17 @@ export async function saveCriteriaVersion(actor: Actor, input: unknown): Promise
         include: { createdBy: { select: { name: true } } },
       });
       await recordAudit(tx, {
-        actor, action: AUDIT.criteriaCreate, entityId: created.id,
+        actor,
+        action: AUDIT.criteriaCreate,
+        entityId: created.id,
         data: { version: created.version, previousVersion: current.version, reason: parsed.data.reason },
       });
       return created;
     });
     return toDto(row);
   } catch (e) {
-    if ((e as { code?: string }).code === 'P2002') throw new AppError('CONFLICT', 'Someone saved a new criteria version meanwhile; reload and re-apply your change.');
+    if ((e as { code?: string }).code === 'P2002')
+      throw new AppError('CONFLICT', 'Someone saved a new criteria version meanwhile; reload and re-apply your change.');
     throw e;
   }
 }

@@ -13,9 +13,23 @@ import 'server-only';
  * The gate's logic is pure (aggregate.ts, verdict.ts) and tested on hand-made figures.
  */
 export { runEvaluation, type StoredCriteriaResults, type StoredPerCase } from './run';
-export { ensureDefaultCriteria, getActiveCriteria, getCriteriaVersion, listCriteriaVersions, saveCriteriaVersion, type CriteriaVersionDto } from './criteria';
+export {
+  ensureDefaultCriteria,
+  getActiveCriteria,
+  getCriteriaVersion,
+  listCriteriaVersions,
+  saveCriteriaVersion,
+  type CriteriaVersionDto,
+} from './criteria';
 export { evaluationRunJob, enqueueEvaluation } from './jobs';
 export { requestEvaluation } from './request';
-export { getEvaluation, latestFinishedEvaluation, listEvaluations, readPerCase, type EvaluationDetailDto, type EvaluationRowDto } from './queries';
+export {
+  getEvaluation,
+  latestFinishedEvaluation,
+  listEvaluations,
+  readPerCase,
+  type EvaluationDetailDto,
+  type EvaluationRowDto,
+} from './queries';
 export { comparisonCase, comparisonView, type ComparisonCaseDto, type ComparisonDto, type ComparisonRowDto } from './compare';
 export type * from './types';

@@ -11,5 +11,9 @@ export { evaluationRunJob };
 
 /** A manual (re-)evaluation: a new job each time, since production or the criteria may have changed since the last. */
 export async function enqueueEvaluation(modelVersionId: string, opts: { tx?: Tx } = {}) {
-  return getQueue().enqueue(evaluationRunJob, { modelVersionId }, { idempotencyKey: `evaluation.run:${modelVersionId}:${Date.now()}`, tx: opts.tx });
+  return getQueue().enqueue(
+    evaluationRunJob,
+    { modelVersionId },
+    { idempotencyKey: `evaluation.run:${modelVersionId}:${Date.now()}`, tx: opts.tx },
+  );
 }

@@ -34,7 +34,8 @@ export class MaskSource {
       orderBy: [{ returned: 'desc' }, { createdAt: 'desc' }],
       select: { maskBlobKey: true, maskSha256: true },
     });
-    if (stored) return { mask: await readPredictionMask(stored, grid), sha256: stored.maskSha256, blobKey: stored.maskBlobKey, source: 'stored' };
+    if (stored)
+      return { mask: await readPredictionMask(stored, grid), sha256: stored.maskSha256, blobKey: stored.maskBlobKey, source: 'stored' };
     const result = await segment({ model: await this.model(model), volumes: await loadCaseVolumes(caseId) });
     const put = await blobs().put(encodeMask(result.mask, grid), { contentType: 'application/gzip' });
     return { mask: result.mask, sha256: put.sha256, blobKey: put.key, source: 'inference' };
@@ -43,7 +44,9 @@ export class MaskSource {
   private model(model: MaskModel): Promise<LoadedModel> {
     let hit = this.loaded.get(model.id);
     if (!hit) {
-      hit = blobs().get(model.blobKey).then((onnxBytes) => loadModel({ onnxBytes, card: model.card }));
+      hit = blobs()
+        .get(model.blobKey)
+        .then((onnxBytes) => loadModel({ onnxBytes, card: model.card }));
       this.loaded.set(model.id, hit);
     }
     return hit;

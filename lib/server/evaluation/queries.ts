@@ -40,30 +40,52 @@ const INCLUDE = {
 } as const;
 
 type Row = {
-  id: string; verdict: string; runId: string | null; createdAt: Date; finishedAt: Date | null; criteriaId: string;
-  aggregate: unknown; criteriaResults: unknown; perCaseBlobKey: string | null;
-  modelVersion: ModelRef; baselineModel: ModelRef | null; criteria: { version: number }; run: { status: string; progress: number } | null;
+  id: string;
+  verdict: string;
+  runId: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+  criteriaId: string;
+  aggregate: unknown;
+  criteriaResults: unknown;
+  perCaseBlobKey: string | null;
+  modelVersion: ModelRef;
+  baselineModel: ModelRef | null;
+  criteria: { version: number };
+  run: { status: string; progress: number } | null;
 };
 
 function toRow(e: Row): EvaluationRowDto {
   return {
-    id: e.id, candidate: e.modelVersion, baseline: e.baselineModel, criteriaVersion: e.criteria.version,
-    verdict: e.verdict as EvaluationRowDto['verdict'], runId: e.runId, runStatus: e.run?.status ?? null, progress: e.run?.progress ?? 0,
-    createdAt: e.createdAt.toISOString(), finishedAt: e.finishedAt?.toISOString() ?? null,
+    id: e.id,
+    candidate: e.modelVersion,
+    baseline: e.baselineModel,
+    criteriaVersion: e.criteria.version,
+    verdict: e.verdict as EvaluationRowDto['verdict'],
+    runId: e.runId,
+    runStatus: e.run?.status ?? null,
+    progress: e.run?.progress ?? 0,
+    createdAt: e.createdAt.toISOString(),
+    finishedAt: e.finishedAt?.toISOString() ?? null,
   };
 }
 
 function toDetail(e: Row): EvaluationDetailDto {
   return {
-    ...toRow(e), criteriaId: e.criteriaId, aggregate: (e.aggregate as EvaluationAggregate | null) ?? null,
-    criteria: (e.criteriaResults as StoredCriteriaResults | null) ?? null, hasPerCase: !!e.perCaseBlobKey,
+    ...toRow(e),
+    criteriaId: e.criteriaId,
+    aggregate: (e.aggregate as EvaluationAggregate | null) ?? null,
+    criteria: (e.criteriaResults as StoredCriteriaResults | null) ?? null,
+    hasPerCase: !!e.perCaseBlobKey,
   };
 }
 
 export async function listEvaluations(modelVersionId?: string): Promise<EvaluationRowDto[]> {
   const rows = await db().evaluation.findMany({
     where: modelVersionId ? { OR: [{ modelVersionId }, { baselineModelId: modelVersionId }] } : undefined,
-    orderBy: { createdAt: 'desc' }, take: 200, include: INCLUDE,
+    orderBy: { createdAt: 'desc' },
+    take: 200,
+    include: INCLUDE,
   });
   return rows.map(toRow);
 }
@@ -78,7 +100,11 @@ export async function getEvaluation(evaluationId: string, client: Db | Tx = db()
  * The newest finished evaluation of a candidate, optionally against a given baseline (null: evaluated without a
  * production model). The promotion gate and the comparison page read this one.
  */
-export async function latestFinishedEvaluation(candidateId: string, baselineId?: string | null, client: Db | Tx = db()): Promise<EvaluationDetailDto | null> {
+export async function latestFinishedEvaluation(
+  candidateId: string,
+  baselineId?: string | null,
+  client: Db | Tx = db(),
+): Promise<EvaluationDetailDto | null> {
   const e = await client.evaluation.findFirst({
     where: { modelVersionId: candidateId, finishedAt: { not: null }, ...(baselineId !== undefined ? { baselineModelId: baselineId } : {}) },
     orderBy: { finishedAt: 'desc' },

@@ -14,7 +14,8 @@ export async function requestEvaluation(actor: Actor, modelVersionId: string): P
   await authorize(actor, 'model:promote');
   const m = await db().modelVersion.findUnique({ where: { id: modelVersionId } });
   if (!m) throw new AppError('NOT_FOUND', 'No such model version.');
-  if (!['CANDIDATE', 'SHADOW', 'CANARY'].includes(m.stage)) throw new AppError('CONFLICT', `This model is ${m.stage}: only candidates, shadow and canary models are evaluated.`);
+  if (!['CANDIDATE', 'SHADOW', 'CANARY'].includes(m.stage))
+    throw new AppError('CONFLICT', `This model is ${m.stage}: only candidates, shadow and canary models are evaluated.`);
   return db().$transaction(async (tx) => {
     const { jobId } = await enqueueEvaluation(m.id, { tx });
     await recordAudit(tx, { actor, action: AUDIT.evaluationRequest, entityId: m.id, data: { jobId } });

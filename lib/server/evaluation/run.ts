@@ -39,15 +39,31 @@ async function currentProduction() {
 
 /** A retried job continues its own PENDING evaluation instead of leaving an orphan beside a new one. */
 async function startEvaluation(modelVersionId: string, baselineId: string | null, criteriaId: string, jobId: string | undefined) {
-  const pending = await db().evaluation.findFirst({ where: { modelVersionId, baselineModelId: baselineId, criteriaId, verdict: 'PENDING', finishedAt: null }, orderBy: { createdAt: 'desc' } });
+  const pending = await db().evaluation.findFirst({
+    where: { modelVersionId, baselineModelId: baselineId, criteriaId, verdict: 'PENDING', finishedAt: null },
+    orderBy: { createdAt: 'desc' },
+  });
   return db().$transaction(async (tx) => {
     if (pending?.runId) {
       await tx.workflowRun.update({ where: { id: pending.runId }, data: { status: 'RUNNING', error: null, startedAt: new Date() } });
       return pending;
     }
-    const run = await tx.workflowRun.create({ data: { kind: 'EVALUATION', runner: 'LOCAL', status: 'RUNNING', params: { modelVersionId, jobId: jobId ?? null }, startedAt: new Date() } });
+    const run = await tx.workflowRun.create({
+      data: {
+        kind: 'EVALUATION',
+        runner: 'LOCAL',
+        status: 'RUNNING',
+        params: { modelVersionId, jobId: jobId ?? null },
+        startedAt: new Date(),
+      },
+    });
     const ev = await tx.evaluation.create({ data: { modelVersionId, baselineModelId: baselineId, criteriaId, runId: run.id } });
-    await recordAudit(tx, { actor: WORKER, action: AUDIT.evaluationStart, entityId: ev.id, data: { modelVersionId, baselineModelId: baselineId, criteriaId, runId: run.id } });
+    await recordAudit(tx, {
+      actor: WORKER,
+      action: AUDIT.evaluationStart,
+      entityId: ev.id,
+      data: { modelVersionId, baselineModelId: baselineId, criteriaId, runId: run.id },
+    });
     return ev;
   });
 }
@@ -62,7 +78,10 @@ async function failEvaluation(evaluationId: string, runId: string | null, error:
 }
 
 /** The `evaluation.run` job: both models on every evaluation set, per-case metrics, CIs, a verdict per criterion. */
-export async function runEvaluation(modelVersionId: string, ctx: EvaluationRunContext = {}): Promise<{ evaluationId: string; verdict: OverallVerdict }> {
+export async function runEvaluation(
+  modelVersionId: string,
+  ctx: EvaluationRunContext = {},
+): Promise<{ evaluationId: string; verdict: OverallVerdict }> {
   const candidate = await db().modelVersion.findUnique({ where: { id: modelVersionId } });
   if (!candidate) throw new PermanentJobError(`model version ${modelVersionId} does not exist`);
   const production = await currentProduction();
@@ -74,7 +93,10 @@ export async function runEvaluation(modelVersionId: string, ctx: EvaluationRunCo
     const { sets, cases } = await collectEvaluationCases(candidate.snapshotId);
     const leakage = await holdoutLeakage(candidate.snapshotId);
     const records = await computePerCase({
-      candidate, baseline, cases, signal: ctx.signal,
+      candidate,
+      baseline,
+      cases,
+      signal: ctx.signal,
       onProgress: async (done, total) => {
         const p = Math.min(0.99, done / total);
         await ctx.reportProgress?.(p);
@@ -89,12 +111,33 @@ export async function runEvaluation(modelVersionId: string, ctx: EvaluationRunCo
     await db().$transaction(async (tx) => {
       await tx.evaluation.update({
         where: { id: ev.id },
-        data: { perCaseBlobKey: put.key, aggregate: aggregate as object, criteriaResults: stored as object, verdict, finishedAt: new Date(), snapshotId: candidate.snapshotId },
+        data: {
+          perCaseBlobKey: put.key,
+          aggregate: aggregate as object,
+          criteriaResults: stored as object,
+          verdict,
+          finishedAt: new Date(),
+          snapshotId: candidate.snapshotId,
+        },
       });
-      await tx.workflowRun.update({ where: { id: ev.runId! }, data: { status: 'SUCCEEDED', progress: 1, finishedAt: new Date(), logTail: `evaluated ${records.length} case results: ${verdict}` } });
+      await tx.workflowRun.update({
+        where: { id: ev.runId! },
+        data: { status: 'SUCCEEDED', progress: 1, finishedAt: new Date(), logTail: `evaluated ${records.length} case results: ${verdict}` },
+      });
       const failed = results.filter((r) => r.status === 'FAIL').map((r) => r.id);
-      await recordAudit(tx, { actor: WORKER, action: AUDIT.evaluationFinish, entityId: ev.id, data: { modelVersionId, verdict, cases: records.length, failed } });
-      await recordLockedReads(tx, WORKER, sets.map((s) => ({ id: s.key, locked: s.locked })), 'EVALUATION', { evaluationId: ev.id });
+      await recordAudit(tx, {
+        actor: WORKER,
+        action: AUDIT.evaluationFinish,
+        entityId: ev.id,
+        data: { modelVersionId, verdict, cases: records.length, failed },
+      });
+      await recordLockedReads(
+        tx,
+        WORKER,
+        sets.map((s) => ({ id: s.key, locked: s.locked })),
+        'EVALUATION',
+        { evaluationId: ev.id },
+      );
     });
     await ctx.reportProgress?.(1);
     return { evaluationId: ev.id, verdict };

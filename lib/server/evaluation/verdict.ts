@@ -41,8 +41,21 @@ export function minimumCriteria(set: SetAggregate, config: CriteriaConfig): Crit
   return REGIONS.flatMap((region) =>
     MIN_METRICS.map(({ key, cfg, label }) => {
       const threshold = config.minimums[region][cfg];
-      const base: Base = { id: `minimum:${set.key}:${region}:${key}`, kind: 'minimum', setKey: set.key, region, metric: key, threshold, rule: `${region} ${label} of the candidate on ${set.name} >= ${f3(threshold)}` };
-      if (!set.regions) return notEvaluated(base, false, `${set.name} has no case with an approved ground truth: not evaluated (the hold-out coverage rule counts evaluated sets).`);
+      const base: Base = {
+        id: `minimum:${set.key}:${region}:${key}`,
+        kind: 'minimum',
+        setKey: set.key,
+        region,
+        metric: key,
+        threshold,
+        rule: `${region} ${label} of the candidate on ${set.name} >= ${f3(threshold)}`,
+      };
+      if (!set.regions)
+        return notEvaluated(
+          base,
+          false,
+          `${set.name} has no case with an approved ground truth: not evaluated (the hold-out coverage rule counts evaluated sets).`,
+        );
       const stats = set.regions[region].candidate;
       const value = key === 'lesion_f1' ? stats.lesion_f1 : stats[key].estimate;
       const ci = key === 'lesion_f1' ? null : { lower: stats[key].lower, upper: stats[key].upper };
@@ -56,14 +69,28 @@ export function regressionCriteria(set: SetAggregate, config: CriteriaConfig): C
   return REGIONS.flatMap((region) =>
     metrics.map((metric) => {
       const base: Base = {
-        id: `regression:${set.key}:${region}:${metric}`, kind: 'regression', setKey: set.key, region, metric, threshold: -margin,
+        id: `regression:${set.key}:${region}:${metric}`,
+        kind: 'regression',
+        setKey: set.key,
+        region,
+        metric,
+        threshold: -margin,
         rule: `${region} ${metric}: lower bound of the ${Math.round(confidence * 100)}% CI of mean(candidate - production) on ${set.name} > ${f3(-margin)}`,
       };
-      if (!set.regions) return notEvaluated(base, false, `${set.name} has no case with an approved ground truth: not evaluated (the hold-out coverage rule counts evaluated sets).`);
+      if (!set.regions)
+        return notEvaluated(
+          base,
+          false,
+          `${set.name} has no case with an approved ground truth: not evaluated (the hold-out coverage rule counts evaluated sets).`,
+        );
       const d = set.regions[region].difference;
       if (!d) return notEvaluated(base, false, 'No production model to compare against: non-inferiority is not applicable.');
       const ci = d[metric];
-      return result(base, ci.lower > -margin - EPS ? 'PASS' : 'FAIL', { value: ci.estimate, ci: { lower: ci.lower, upper: ci.upper }, detail: `n = ${set.n}` });
+      return result(base, ci.lower > -margin - EPS ? 'PASS' : 'FAIL', {
+        value: ci.estimate,
+        ci: { lower: ci.lower, upper: ci.upper },
+        detail: `n = ${set.n}`,
+      });
     }),
   );
 }
@@ -71,9 +98,20 @@ export function regressionCriteria(set: SetAggregate, config: CriteriaConfig): C
 export function holdoutCoverageCriterion(holdouts: SetAggregate[], config: CriteriaConfig): CriterionResult {
   const need = config.holdouts.minEvaluatedSets;
   const evaluated = holdouts.filter((s) => s.evaluated);
-  const base: Base = { id: 'holdouts:evaluated', kind: 'holdouts', setKey: null, region: null, metric: 'evaluated_sets', threshold: need, rule: `at least ${need} locked hold-out set(s) with approved cases evaluated` };
+  const base: Base = {
+    id: 'holdouts:evaluated',
+    kind: 'holdouts',
+    setKey: null,
+    region: null,
+    metric: 'evaluated_sets',
+    threshold: need,
+    rule: `at least ${need} locked hold-out set(s) with approved cases evaluated`,
+  };
   const names = holdouts.map((s) => `${s.name}: ${s.evaluated ? `${s.n} cases` : 'not evaluated'}`).join('; ');
-  return result(base, evaluated.length >= need ? 'PASS' : 'FAIL', { value: evaluated.length, detail: names || 'no locked hold-out set exists' });
+  return result(base, evaluated.length >= need ? 'PASS' : 'FAIL', {
+    value: evaluated.length,
+    detail: names || 'no locked hold-out set exists',
+  });
 }
 
 export function drifterCriteria(drifters: SetAggregate[], config: CriteriaConfig, hasBaseline: boolean): CriterionResult[] {
@@ -83,12 +121,36 @@ export function drifterCriteria(drifters: SetAggregate[], config: CriteriaConfig
     (requireCiAboveZero ? ', and the lower CI bound > 0' : '');
   const emptyDetail = `not evaluated; rule for an empty drifter hold-out: counts as ${onEmpty}`;
   if (drifters.length === 0) {
-    return [notEvaluated({ id: 'drifter:none', kind: 'drifter', setKey: null, region: null, metric: 'dice', threshold: minMeanImprovement, rule: rule('the drifter hold-out') }, onEmpty === 'fail', `No drifter hold-out set exists: ${emptyDetail}.`)];
+    return [
+      notEvaluated(
+        {
+          id: 'drifter:none',
+          kind: 'drifter',
+          setKey: null,
+          region: null,
+          metric: 'dice',
+          threshold: minMeanImprovement,
+          rule: rule('the drifter hold-out'),
+        },
+        onEmpty === 'fail',
+        `No drifter hold-out set exists: ${emptyDetail}.`,
+      ),
+    ];
   }
   return drifters.map((set) => {
-    const base: Base = { id: `drifter:${set.key}`, kind: 'drifter', setKey: set.key, region: null, metric: 'dice', threshold: minMeanImprovement, rule: rule(set.name) };
-    if (!set.evaluated) return notEvaluated(base, onEmpty === 'fail', `${set.name} has no case with an approved ground truth: ${emptyDetail}.`);
-    if (!hasBaseline || !set.improvement) return notEvaluated(base, false, 'No production model to compare against: improvement is not applicable.');
+    const base: Base = {
+      id: `drifter:${set.key}`,
+      kind: 'drifter',
+      setKey: set.key,
+      region: null,
+      metric: 'dice',
+      threshold: minMeanImprovement,
+      rule: rule(set.name),
+    };
+    if (!set.evaluated)
+      return notEvaluated(base, onEmpty === 'fail', `${set.name} has no case with an approved ground truth: ${emptyDetail}.`);
+    if (!hasBaseline || !set.improvement)
+      return notEvaluated(base, false, 'No production model to compare against: improvement is not applicable.');
     const imp = set.improvement;
     const ok = imp.estimate > minMeanImprovement && (!requireCiAboveZero || imp.lower > 0);
     return result(base, ok ? 'PASS' : 'FAIL', { value: imp.estimate, ci: { lower: imp.lower, upper: imp.upper }, detail: `n = ${set.n}` });
@@ -102,8 +164,21 @@ export function worstDrop(r: PerCaseRecord): number {
 
 export function problematicCriterion(records: PerCaseRecord[], config: CriteriaConfig, hasBaseline: boolean): CriterionResult {
   const { maxDiceDrop, onEmpty } = config.problematic;
-  const base: Base = { id: 'problematic:cases', kind: 'problematic', setKey: 'problematic', region: null, metric: 'dice', threshold: maxDiceDrop, rule: `no previously problematic case loses more than ${f3(maxDiceDrop)} Dice in any region against production` };
-  if (records.length === 0) return notEvaluated(base, onEmpty === 'fail', `No drifter or flagged case in the training snapshot: not evaluated; rule for none: counts as ${onEmpty}.`);
+  const base: Base = {
+    id: 'problematic:cases',
+    kind: 'problematic',
+    setKey: 'problematic',
+    region: null,
+    metric: 'dice',
+    threshold: maxDiceDrop,
+    rule: `no previously problematic case loses more than ${f3(maxDiceDrop)} Dice in any region against production`,
+  };
+  if (records.length === 0)
+    return notEvaluated(
+      base,
+      onEmpty === 'fail',
+      `No drifter or flagged case in the training snapshot: not evaluated; rule for none: counts as ${onEmpty}.`,
+    );
   if (!hasBaseline) return notEvaluated(base, false, 'No production model to compare against: not applicable.');
   const drops = records.map((r) => ({ r, drop: worstDrop(r) }));
   const worse = drops.filter((d) => d.drop > maxDiceDrop + EPS);
@@ -117,10 +192,22 @@ export function problematicCriterion(records: PerCaseRecord[], config: CriteriaC
 
 /** No hold-out case may be in the training snapshot (TRAIN or VAL split): else the hold-out figures are not evidence. */
 export function leakageCriterion(leakage: JudgeInput['leakage']): CriterionResult {
-  const base: Base = { id: 'holdouts:leakage', kind: 'holdouts', setKey: null, region: null, metric: 'leaked_cases', threshold: 0, rule: 'no locked hold-out or drifter hold-out case is in the training snapshot' };
+  const base: Base = {
+    id: 'holdouts:leakage',
+    kind: 'holdouts',
+    setKey: null,
+    region: null,
+    metric: 'leaked_cases',
+    threshold: 0,
+    rule: 'no locked hold-out or drifter hold-out case is in the training snapshot',
+  };
   if (!leakage.checked) return notEvaluated(base, false, 'The candidate records no training snapshot: lineage cannot be checked.');
   const n = leakage.leaked.length;
-  return result(base, n === 0 ? 'PASS' : 'FAIL', { value: n, detail: n === 0 ? 'none of the hold-out cases is in the training snapshot' : `${n} hold-out case(s) were used for training`, cases: leakage.leaked });
+  return result(base, n === 0 ? 'PASS' : 'FAIL', {
+    value: n,
+    detail: n === 0 ? 'none of the hold-out cases is in the training snapshot' : `${n} hold-out case(s) were used for training`,
+    cases: leakage.leaked,
+  });
 }
 
 export interface JudgeInput {
@@ -140,7 +227,11 @@ export function judge(config: CriteriaConfig, input: JudgeInput): { results: Cri
     holdoutCoverageCriterion(holdouts, config),
     leakageCriterion(input.leakage),
     ...drifterCriteria(drifters, config, input.hasBaseline),
-    problematicCriterion(input.records.filter((r) => problematicKeys.has(r.setKey)), config, input.hasBaseline),
+    problematicCriterion(
+      input.records.filter((r) => problematicKeys.has(r.setKey)),
+      config,
+      input.hasBaseline,
+    ),
   ];
   return { results, verdict: overallVerdict(results) };
 }

@@ -41,7 +41,10 @@ type FlagRow = {
   prediction: { modelVersion: { name: string; version: string } } | null;
 };
 
-const include = { user: { select: { name: true, email: true, role: true } }, prediction: { select: { modelVersion: { select: { name: true, version: true } } } } } as const;
+const include = {
+  user: { select: { name: true, email: true, role: true } },
+  prediction: { select: { modelVersion: { select: { name: true, version: true } } } },
+} as const;
 
 function toDto(f: FlagRow): FlagDto {
   return {
@@ -73,18 +76,33 @@ export async function createFlag(actor: UserActor, raw: FlagInput): Promise<Flag
   return flag;
 }
 
-async function storeFlag(actor: UserActor, input: z.infer<typeof flagInputSchema>): Promise<{ flag: FlagDto; role: string | null; approved: boolean }> {
+async function storeFlag(
+  actor: UserActor,
+  input: z.infer<typeof flagInputSchema>,
+): Promise<{ flag: FlagDto; role: string | null; approved: boolean }> {
   return db().$transaction(async (tx) => {
     const c = await tx.case.findUnique({ where: { id: input.caseId }, select: { id: true, label: { select: { status: true } } } });
     if (!c) throw new AppError('NOT_FOUND', 'Case not found.');
     const target = input.predictionId
-      ? await tx.prediction.findUnique({ where: { id: input.predictionId }, select: { id: true, caseId: true, role: true, returned: true } })
-      : await tx.prediction.findFirst({ where: { caseId: c.id, returned: true }, orderBy: { createdAt: 'desc' }, select: { id: true, caseId: true, role: true, returned: true } });
-    if (input.predictionId && (!target || target.caseId !== c.id)) throw new AppError('INVALID_INPUT', 'That prediction does not belong to this case.');
+      ? await tx.prediction.findUnique({
+          where: { id: input.predictionId },
+          select: { id: true, caseId: true, role: true, returned: true },
+        })
+      : await tx.prediction.findFirst({
+          where: { caseId: c.id, returned: true },
+          orderBy: { createdAt: 'desc' },
+          select: { id: true, caseId: true, role: true, returned: true },
+        });
+    if (input.predictionId && (!target || target.caseId !== c.id))
+      throw new AppError('INVALID_INPUT', 'That prediction does not belong to this case.');
     // a clinician flags what they were shown; a hidden (shadow, or unreturned) mask is not theirs to see or flag
-    if (target && !target.returned && !can(actor.role, 'prediction:view-hidden')) throw new AppError('INVALID_INPUT', 'That prediction is not shown to clinical users.');
+    if (target && !target.returned && !can(actor.role, 'prediction:view-hidden'))
+      throw new AppError('INVALID_INPUT', 'That prediction is not shown to clinical users.');
     const predictionId = target?.id ?? null;
-    const flag = await tx.flag.create({ data: { caseId: c.id, predictionId, userId: actor.id, reason: input.reason, note: input.note }, include });
+    const flag = await tx.flag.create({
+      data: { caseId: c.id, predictionId, userId: actor.id, reason: input.reason, note: input.note },
+      include,
+    });
     await recordAudit(tx, { actor, action: AUDIT.caseFlag, entityId: c.id, data: { flagId: flag.id, predictionId, reason: input.reason } });
     return { flag: toDto(flag), role: target?.role ?? null, approved: c.label?.status === 'APPROVED' };
   });

@@ -73,7 +73,7 @@ export class BoundedBody {
     cut.unref();
     const drain = async () => {
       try {
-        for (let dropped = 0; dropped <= LINGER_BYTES; ) {
+        for (let dropped = 0; dropped <= LINGER_BYTES;) {
           const chunk = await reader.read();
           if (chunk.done) return;
           dropped += chunk.value.byteLength;

@@ -16,9 +16,21 @@ export function uploadLimits(route: UploadRoute): MultipartLimits {
   const e = env();
   switch (route) {
     case 'case': // t1n, t1c, t2w, t2f, mask + the metadata JSON
-      return { maxFileBytes: e.INGEST_MAX_FILE_BYTES, maxRequestBytes: e.INGEST_MAX_REQUEST_BYTES ?? 5 * e.INGEST_MAX_FILE_BYTES + MiB, maxFiles: 8, maxFields: 8, maxFieldBytes: 64 * KiB };
+      return {
+        maxFileBytes: e.INGEST_MAX_FILE_BYTES,
+        maxRequestBytes: e.INGEST_MAX_REQUEST_BYTES ?? 5 * e.INGEST_MAX_FILE_BYTES + MiB,
+        maxFiles: 8,
+        maxFields: 8,
+        maxFieldBytes: 64 * KiB,
+      };
     case 'label': // mask + a few short fields
-      return { maxFileBytes: e.LABEL_MAX_FILE_BYTES, maxRequestBytes: e.LABEL_MAX_REQUEST_BYTES ?? e.LABEL_MAX_FILE_BYTES + MiB, maxFiles: 2, maxFields: 8, maxFieldBytes: 64 * KiB };
+      return {
+        maxFileBytes: e.LABEL_MAX_FILE_BYTES,
+        maxRequestBytes: e.LABEL_MAX_REQUEST_BYTES ?? e.LABEL_MAX_FILE_BYTES + MiB,
+        maxFiles: 2,
+        maxFields: 8,
+        maxFieldBytes: 64 * KiB,
+      };
     case 'artefacts': // model.onnx and checkpoint.pt can be large; model-card.json, metrics.json, train.log beside them
       return {
         maxFileBytes: e.RUN_ARTEFACT_MAX_FILE_BYTES,

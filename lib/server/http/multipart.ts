@@ -81,7 +81,13 @@ export async function withMultipart<T>(
     parser = busboy({
       headers: { 'content-type': type },
       // busboy reports a file that reaches fileSize, which may be complete: one byte more means over the limit
-      limits: { fileSize: limits.maxFileBytes + 1, files: limits.maxFiles, fields: limits.maxFields, fieldSize: limits.maxFieldBytes, parts: limits.maxFiles + limits.maxFields },
+      limits: {
+        fileSize: limits.maxFileBytes + 1,
+        files: limits.maxFiles,
+        fields: limits.maxFields,
+        fieldSize: limits.maxFieldBytes,
+        parts: limits.maxFiles + limits.maxFields,
+      },
     });
   } catch {
     body.release();
@@ -95,7 +101,13 @@ export async function withMultipart<T>(
   }
 }
 
-async function receive(parser: busboy.Busboy, body: BoundedBody, dir: string, limits: MultipartLimits, invalidMessage: string): Promise<ReceivedForm> {
+async function receive(
+  parser: busboy.Busboy,
+  body: BoundedBody,
+  dir: string,
+  limits: MultipartLimits,
+  invalidMessage: string,
+): Promise<ReceivedForm> {
   const form = new ReceivedForm();
   const writes: Promise<void>[] = [];
   let failure: unknown = null;
@@ -108,14 +120,21 @@ async function receive(parser: busboy.Busboy, body: BoundedBody, dir: string, li
 
   parser.on('file', (field, stream, info) => {
     if (failure) return void stream.resume();
-    const file: ReceivedFile = { field, filename: info.filename, contentType: info.mimeType, size: 0, path: path.join(dir, `part-${form.files.length}`) };
+    const file: ReceivedFile = {
+      field,
+      filename: info.filename,
+      contentType: info.mimeType,
+      size: 0,
+      path: path.join(dir, `part-${form.files.length}`),
+    };
     form.files.push(file);
     stream.on('limit', () => tooLarge(`The file "${field}" is larger than ${formatBytes(limits.maxFileBytes)}.`));
     const out = fs.createWriteStream(file.path, { flags: 'wx' });
     writes.push(pipeline(stream, out).then(() => void (file.size = out.bytesWritten), fail));
   });
   parser.on('field', (name, value, info) => {
-    if (info.nameTruncated || info.valueTruncated) tooLarge(`The field "${name.slice(0, 100)}" is longer than ${formatBytes(limits.maxFieldBytes)}.`);
+    if (info.nameTruncated || info.valueTruncated)
+      tooLarge(`The field "${name.slice(0, 100)}" is longer than ${formatBytes(limits.maxFieldBytes)}.`);
     else form.fields.push([name, value]);
   });
   parser.on('filesLimit', () => tooLarge(`The upload has more than ${limits.maxFiles} files.`));

@@ -23,9 +23,7 @@ export function columnNorms(m: Mat4): [number, number, number] {
 }
 
 export function det3(m: Mat4): number {
-  return (
-    m[0] * (m[5] * m[10] - m[6] * m[9]) - m[1] * (m[4] * m[10] - m[6] * m[8]) + m[2] * (m[4] * m[9] - m[5] * m[8])
-  );
+  return m[0] * (m[5] * m[10] - m[6] * m[9]) - m[1] * (m[4] * m[10] - m[6] * m[8]) + m[2] * (m[4] * m[9] - m[5] * m[8]);
 }
 
 /** Largest absolute element-wise difference: the tolerance measure for "same grid" checks. */
@@ -55,10 +53,22 @@ export function quaternToAffine(
   let zd = pixdim[2] > 0 ? pixdim[2] : 1;
   if (qfac < 0) zd = -zd;
   return [
-    (a * a + b * b - c * c - d * d) * xd, 2 * (b * c - a * d) * yd, 2 * (b * d + a * c) * zd, q.x,
-    2 * (b * c + a * d) * xd, (a * a + c * c - b * b - d * d) * yd, 2 * (c * d - a * b) * zd, q.y,
-    2 * (b * d - a * c) * xd, 2 * (c * d + a * b) * yd, (a * a + d * d - c * c - b * b) * zd, q.z,
-    0, 0, 0, 1,
+    (a * a + b * b - c * c - d * d) * xd,
+    2 * (b * c - a * d) * yd,
+    2 * (b * d + a * c) * zd,
+    q.x,
+    2 * (b * c + a * d) * xd,
+    (a * a + c * c - b * b - d * d) * yd,
+    2 * (c * d - a * b) * zd,
+    q.y,
+    2 * (b * d - a * c) * xd,
+    2 * (c * d + a * b) * yd,
+    (a * a + d * d - c * c - b * b) * zd,
+    q.z,
+    0,
+    0,
+    0,
+    1,
   ];
 }
 
@@ -78,12 +88,20 @@ export function nearestOrthogonal(m: number[]): number[] {
 
 function invert3(m: number[]): number[] {
   const [a, b, c, d, e, f, g, h, i] = m;
-  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
+  const A = e * i - f * h,
+    B = -(d * i - f * g),
+    C = d * h - e * g;
   const det = a * A + b * B + c * C;
   return [
-    A / det, -(b * i - c * h) / det, (b * f - c * e) / det,
-    B / det, (a * i - c * g) / det, -(a * f - c * d) / det,
-    C / det, -(a * h - b * g) / det, (a * e - b * d) / det,
+    A / det,
+    -(b * i - c * h) / det,
+    (b * f - c * e) / det,
+    B / det,
+    (a * i - c * g) / det,
+    -(a * f - c * d) / det,
+    C / det,
+    -(a * h - b * g) / det,
+    (a * e - b * d) / det,
   ];
 }
 
@@ -108,15 +126,30 @@ export function affineToQuatern(m: Mat4) {
     c = (0.25 * (r13 - r31)) / a;
     d = (0.25 * (r21 - r12)) / a;
   } else {
-    const xd = 1 + r11 - (r22 + r33), yd = 1 + r22 - (r11 + r33), zd = 1 + r33 - (r11 + r22);
+    const xd = 1 + r11 - (r22 + r33),
+      yd = 1 + r22 - (r11 + r33),
+      zd = 1 + r33 - (r11 + r22);
     if (xd > 1) {
-      b = 0.5 * Math.sqrt(xd); c = (0.25 * (r12 + r21)) / b; d = (0.25 * (r13 + r31)) / b; a = (0.25 * (r32 - r23)) / b;
+      b = 0.5 * Math.sqrt(xd);
+      c = (0.25 * (r12 + r21)) / b;
+      d = (0.25 * (r13 + r31)) / b;
+      a = (0.25 * (r32 - r23)) / b;
     } else if (yd > 1) {
-      c = 0.5 * Math.sqrt(yd); b = (0.25 * (r12 + r21)) / c; d = (0.25 * (r23 + r32)) / c; a = (0.25 * (r13 - r31)) / c;
+      c = 0.5 * Math.sqrt(yd);
+      b = (0.25 * (r12 + r21)) / c;
+      d = (0.25 * (r23 + r32)) / c;
+      a = (0.25 * (r13 - r31)) / c;
     } else {
-      d = 0.5 * Math.sqrt(zd); b = (0.25 * (r13 + r31)) / d; c = (0.25 * (r23 + r32)) / d; a = (0.25 * (r21 - r12)) / d;
+      d = 0.5 * Math.sqrt(zd);
+      b = (0.25 * (r13 + r31)) / d;
+      c = (0.25 * (r23 + r32)) / d;
+      a = (0.25 * (r21 - r12)) / d;
     }
-    if (a < 0) { b = -b; c = -c; d = -d; }
+    if (a < 0) {
+      b = -b;
+      c = -c;
+      d = -d;
+    }
   }
   return { b, c, d, x: m[3], y: m[7], z: m[11], pixdim: pix, qfac };
 }

@@ -2,14 +2,7 @@ import 'server-only';
 
 /** Why a byte buffer could not be read as a NIfTI volume; validation maps each kind to an HTTP status. */
 export type NiftiErrorKind =
-  | 'not-nifti'
-  | 'corrupt-gzip'
-  | 'truncated'
-  | 'too-large'
-  | 'bad-header'
-  | 'dims-mismatch'
-  | 'not-3d'
-  | 'unsupported-datatype';
+  'not-nifti' | 'corrupt-gzip' | 'truncated' | 'too-large' | 'bad-header' | 'dims-mismatch' | 'not-3d' | 'unsupported-datatype';
 
 export class NiftiError extends Error {
   constructor(

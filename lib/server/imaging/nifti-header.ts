@@ -17,8 +17,15 @@ export type DatatypeCode = keyof typeof DATATYPES;
 export type DatatypeName = (typeof DATATYPES)[DatatypeCode]['name'];
 
 const UNSUPPORTED_NAMES: Record<number, string> = {
-  1: 'binary (1-bit)', 32: 'complex64', 128: 'rgb24', 1024: 'int64', 1280: 'uint64', 1536: 'float128',
-  1792: 'complex128', 2048: 'complex256', 2304: 'rgba32',
+  1: 'binary (1-bit)',
+  32: 'complex64',
+  128: 'rgb24',
+  1024: 'int64',
+  1280: 'uint64',
+  1536: 'float128',
+  1792: 'complex128',
+  2048: 'complex256',
+  2304: 'rgba32',
 };
 
 export interface NiftiExtension {
@@ -98,20 +105,34 @@ export function parseHeader(input: Uint8Array): NiftiHeader {
   // A single file cannot start its data inside the header + extension flag: clamp as nifti1_io does.
   const voxOffset = Math.max(rawOffset, headerSize + 4);
   return {
-    version, littleEndian: le, headerSize,
-    datatypeCode: v.getInt16(f.datatype, le), bitpix: v.getInt16(f.datatype + 2, le),
-    dim, pixdim, voxOffset,
-    sclSlope: real(f.sclSlope), sclInter: real(f.sclSlope + realStep),
-    calMax: real(f.calMax), calMin: real(f.calMax + realStep),
-    qformCode: code(f.qformCode), sformCode: code(f.qformCode + (version === 1 ? 2 : 4)),
+    version,
+    littleEndian: le,
+    headerSize,
+    datatypeCode: v.getInt16(f.datatype, le),
+    bitpix: v.getInt16(f.datatype + 2, le),
+    dim,
+    pixdim,
+    voxOffset,
+    sclSlope: real(f.sclSlope),
+    sclInter: real(f.sclSlope + realStep),
+    calMax: real(f.calMax),
+    calMin: real(f.calMax + realStep),
+    qformCode: code(f.qformCode),
+    sformCode: code(f.qformCode + (version === 1 ? 2 : 4)),
     quatern: {
-      b: real(f.quatern), c: real(f.quatern + realStep), d: real(f.quatern + 2 * realStep),
-      x: real(f.quatern + 3 * realStep), y: real(f.quatern + 4 * realStep), z: real(f.quatern + 5 * realStep),
+      b: real(f.quatern),
+      c: real(f.quatern + realStep),
+      d: real(f.quatern + 2 * realStep),
+      x: real(f.quatern + 3 * realStep),
+      y: real(f.quatern + 4 * realStep),
+      z: real(f.quatern + 5 * realStep),
     },
     srow: Array.from({ length: 12 }, (_, i) => real(f.srow + i * realStep)),
     xyztUnits: version === 1 ? bytes[123] : v.getInt32(500, le),
     intentCode: version === 1 ? v.getInt16(68, le) : v.getInt32(504, le),
-    intentName: text(f.intentName, 16), descrip: text(f.descrip, 80), auxFile: text(f.descrip + 80, 24),
+    intentName: text(f.intentName, 16),
+    descrip: text(f.descrip, 80),
+    auxFile: text(f.descrip + 80, 24),
     dimInfo: version === 1 ? bytes[39] : bytes[524],
     sliceCode: version === 1 ? bytes[122] : v.getInt32(496, le),
     extensions: readExtensions(bytes, v, headerSize, voxOffset, le),
@@ -119,8 +140,30 @@ export function parseHeader(input: Uint8Array): NiftiHeader {
 }
 
 /** Byte offsets of the fields whose position differs between the two header versions. */
-const NIFTI1_LAYOUT = { dim: 40, datatype: 70, pixdim: 76, sclSlope: 112, calMax: 124, descrip: 148, qformCode: 252, quatern: 256, srow: 280, intentName: 328 };
-const NIFTI2_LAYOUT = { dim: 16, datatype: 12, pixdim: 104, sclSlope: 176, calMax: 192, descrip: 240, qformCode: 344, quatern: 352, srow: 400, intentName: 508 };
+const NIFTI1_LAYOUT = {
+  dim: 40,
+  datatype: 70,
+  pixdim: 76,
+  sclSlope: 112,
+  calMax: 124,
+  descrip: 148,
+  qformCode: 252,
+  quatern: 256,
+  srow: 280,
+  intentName: 328,
+};
+const NIFTI2_LAYOUT = {
+  dim: 16,
+  datatype: 12,
+  pixdim: 104,
+  sclSlope: 176,
+  calMax: 192,
+  descrip: 240,
+  qformCode: 344,
+  quatern: 352,
+  srow: 400,
+  intentName: 508,
+};
 
 /** Extensions sit between the 4-byte flag and vox_offset, each (esize, ecode, data) with esize a multiple of 16. */
 function readExtensions(bytes: Uint8Array, view: DataView, headerSize: number, voxOffset: number, le: boolean) {
@@ -147,5 +190,10 @@ export function datatypeInfo(code: number) {
   const info = DATATYPES[code as DatatypeCode];
   if (info) return info;
   const name = UNSUPPORTED_NAMES[code] ?? `code ${code}`;
-  throw new NiftiError('unsupported-datatype', `unsupported datatype ${name}; expected one of ${Object.values(DATATYPES).map((d) => d.name).join(', ')}`);
+  throw new NiftiError(
+    'unsupported-datatype',
+    `unsupported datatype ${name}; expected one of ${Object.values(DATATYPES)
+      .map((d) => d.name)
+      .join(', ')}`,
+  );
 }

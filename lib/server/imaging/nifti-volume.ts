@@ -5,8 +5,7 @@ import type { DatatypeName, NiftiHeader } from './nifti-header';
 // The parsed-volume types sit apart from the reader so that the writer (nifti-write.ts), which the reader
 // re-exports, can use them without importing the reader back.
 
-export type VoxelArray =
-  | Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
+export type VoxelArray = Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
 export interface NiftiVolume {
   dims: [number, number, number];

@@ -93,7 +93,19 @@ export function sanitizeNifti(input: Uint8Array, opts: SanitizeOptions = {}): Ui
   out.set(body, h.headerSize + 4);
   const v = new DataView(out.buffer);
   const textFields: [number, number][] =
-    h.version === 1 ? [[4, 10], [14, 18], [148, 80], [228, 24], [328, 16]] : [[240, 80], [320, 24], [508, 16]];
+    h.version === 1
+      ? [
+          [4, 10],
+          [14, 18],
+          [148, 80],
+          [228, 24],
+          [328, 16],
+        ]
+      : [
+          [240, 80],
+          [320, 24],
+          [508, 16],
+        ];
   for (const [at, n] of textFields) out.fill(0, at, at + n);
   if (h.version === 1) v.setFloat32(108, h.headerSize + 4, h.littleEndian);
   else v.setBigInt64(168, BigInt(h.headerSize + 4), h.littleEndian);

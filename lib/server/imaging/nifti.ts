@@ -65,13 +65,17 @@ export function gridDims(dim: number[]): [number, number, number] {
 }
 
 function voxelView(
-  raw: Uint8Array, offset: number, nvox: number, type: ReturnType<typeof datatypeInfo>, littleEndian: boolean, mustCopy: boolean,
+  raw: Uint8Array,
+  offset: number,
+  nvox: number,
+  type: ReturnType<typeof datatypeInfo>,
+  littleEndian: boolean,
+  mustCopy: boolean,
 ): VoxelArray {
   const nbytes = nvox * type.bytes;
   const nativeLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   const start = raw.byteOffset + offset;
-  if (!mustCopy && littleEndian === nativeLE && start % type.bytes === 0)
-    return new type.ctor(raw.buffer as ArrayBuffer, start, nvox);
+  if (!mustCopy && littleEndian === nativeLE && start % type.bytes === 0) return new type.ctor(raw.buffer as ArrayBuffer, start, nvox);
   const copy = raw.slice(offset, offset + nbytes);
   if (littleEndian !== nativeLE && type.bytes > 1) swapBytes(copy, type.bytes);
   return new type.ctor(copy.buffer, 0, nvox);

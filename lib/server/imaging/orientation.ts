@@ -5,7 +5,11 @@ import type { NiftiVolume, VoxelArray } from './nifti';
 /** For each array axis: the world axis (0 = x/R, 1 = y/A, 2 = z/S) it runs along, and whether it runs backwards. */
 export type AxisOrientation = { axis: 0 | 1 | 2; flip: boolean }[];
 
-const CODES = [['R', 'L'], ['A', 'P'], ['S', 'I']] as const;
+const CODES = [
+  ['R', 'L'],
+  ['A', 'P'],
+  ['S', 'I'],
+] as const;
 
 /**
  * nibabel's io_orientation: normalise the columns, take the nearest rotation (so oblique and sheared affines get the
@@ -26,8 +30,7 @@ export function axisOrientation(affine: Mat4): AxisOrientation {
   const out: AxisOrientation = [];
   for (const inAx of order) {
     let best = -1;
-    for (let o = 0; o < 3; o++)
-      if (!used.has(o) && (best < 0 || Math.abs(rot[o * 3 + inAx]) > Math.abs(rot[best * 3 + inAx]))) best = o;
+    for (let o = 0; o < 3; o++) if (!used.has(o) && (best < 0 || Math.abs(rot[o * 3 + inAx]) > Math.abs(rot[best * 3 + inAx]))) best = o;
     used.add(best);
     out[inAx] = { axis: best as 0 | 1 | 2, flip: rot[best * 3 + inAx] < 0 };
   }
@@ -36,7 +39,9 @@ export function axisOrientation(affine: Mat4): AxisOrientation {
 
 /** 'LPS', 'RAS', ...: the world direction each array axis increases towards (nibabel aff2axcodes). */
 export function orientationCode(affine: Mat4): string {
-  return axisOrientation(affine).map((o) => CODES[o.axis][o.flip ? 1 : 0]).join('');
+  return axisOrientation(affine)
+    .map((o) => CODES[o.axis][o.flip ? 1 : 0])
+    .join('');
 }
 
 /** Same array on a RAS+ grid (axes permuted/flipped, affine updated); `ornt` undoes it with fromCanonical. */
@@ -85,7 +90,12 @@ function originalToCanonical(ornt: AxisOrientation, dims: [number, number, numbe
 }
 
 /** One pass over the original index space; the canonical index is accumulated with per-axis strides. */
-function remap<T extends VoxelArray>(src: T, dims: [number, number, number], ornt: AxisOrientation, dir: 'toCanonical' | 'fromCanonical'): T {
+function remap<T extends VoxelArray>(
+  src: T,
+  dims: [number, number, number],
+  ornt: AxisOrientation,
+  dir: 'toCanonical' | 'fromCanonical',
+): T {
   const canonDims = [0, 0, 0];
   ornt.forEach((o, i) => (canonDims[o.axis] = dims[i]));
   const canonStride = [1, canonDims[0], canonDims[0] * canonDims[1]];

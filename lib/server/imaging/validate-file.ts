@@ -53,7 +53,9 @@ export function parseUpload(filename: string, bytes: Uint8Array, limits: FileLim
 }
 
 function scan(data: ArrayLike<number>) {
-  let min = Infinity, max = -Infinity, nonFinite = 0;
+  let min = Infinity,
+    max = -Infinity,
+    nonFinite = 0;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (v < min) min = v;

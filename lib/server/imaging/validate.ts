@@ -13,11 +13,19 @@ export type CaseModality = (typeof CASE_MODALITIES)[number];
 
 /** Form field names accepted per modality (BraTS 2023 suffixes first, then the common older names). */
 const FIELD_ALIASES: Record<string, CaseModality | 'MASK'> = {
-  t1n: 'T1N', t1: 'T1N', t1w: 'T1N',
-  t1c: 'T1C', t1ce: 'T1C', t1gd: 'T1C',
-  t2w: 'T2W', t2: 'T2W',
-  t2f: 'T2F', flair: 'T2F',
-  mask: 'MASK', seg: 'MASK', label: 'MASK',
+  t1n: 'T1N',
+  t1: 'T1N',
+  t1w: 'T1N',
+  t1c: 'T1C',
+  t1ce: 'T1C',
+  t1gd: 'T1C',
+  t2w: 'T2W',
+  t2: 'T2W',
+  t2f: 'T2F',
+  flair: 'T2F',
+  mask: 'MASK',
+  seg: 'MASK',
+  label: 'MASK',
 };
 
 export interface ValidateCaseOptions {
@@ -74,7 +82,8 @@ export function validateCaseFiles(
   if (files.length === 0) fail(400, '(none)', 'no files uploaded');
   const byRole = assignRoles(files);
   for (const m of required)
-    if (!byRole.has(m)) fail(400, `(${m.toLowerCase()})`, `missing required modality ${m}; upload fields ${required.map((r) => r.toLowerCase()).join(', ')}`);
+    if (!byRole.has(m))
+      fail(400, `(${m.toLowerCase()})`, `missing required modality ${m}; upload fields ${required.map((r) => r.toLowerCase()).join(', ')}`);
   const parsed = new Map<CaseModality, ParsedFile>();
   for (const m of CASE_MODALITIES) {
     const f = byRole.get(m);
@@ -94,7 +103,19 @@ export function validateCaseFiles(
   for (const [m, p] of parsed) {
     const bytes = sanitizedCopy(p, opts.gzipLevel);
     const { dims, spacing, datatype, affine } = p.volume;
-    volumes[m] = { modality: m, filename: p.filename, dims, spacing, datatype, affine, orientation: p.orientation, min: p.min, max: p.max, bytes, sha256: sha256(bytes) };
+    volumes[m] = {
+      modality: m,
+      filename: p.filename,
+      dims,
+      spacing,
+      datatype,
+      affine,
+      orientation: p.orientation,
+      min: p.min,
+      max: p.max,
+      bytes,
+      sha256: sha256(bytes),
+    };
   }
   return mask ? { volumes, mask } : { volumes };
 }
@@ -112,12 +133,17 @@ function assignRoles(files: { field: string; filename: string; bytes: Uint8Array
 }
 
 function checkSameGrid(p: ParsedFile, ref: ParsedFile, tol: number, what: 'modality' | 'mask') {
-  const a = p.volume, b = ref.volume;
+  const a = p.volume,
+    b = ref.volume;
   const problem = `${what === 'mask' ? 'mask grid' : 'grid'} does not match ${ref.filename}`;
   if (a.dims.some((d, i) => d !== b.dims[i])) fail(422, p.filename, `${problem}: dims ${a.dims.join('x')} vs ${b.dims.join('x')}`);
   const diff = maxAbsDiff(a.affine, b.affine);
   if (diff > tol)
-    fail(422, p.filename, `${problem}: affines differ by up to ${diff.toPrecision(3)} mm (${p.orientation} vs ${ref.orientation}; tolerance ${tol} mm)`);
+    fail(
+      422,
+      p.filename,
+      `${problem}: affines differ by up to ${diff.toPrecision(3)} mm (${p.orientation} vs ${ref.orientation}; tolerance ${tol} mm)`,
+    );
 }
 
 function resolveMap(map: string | LabelMap | undefined): LabelMap {
@@ -130,12 +156,20 @@ function productMask(mask: ParsedFile, like: ParsedFile, map: LabelMap, level: n
   for (let i = 0; i < labels.length; i++) counts.set(labels[i], (counts.get(labels[i]) ?? 0) + 1);
   const unknown = [...counts.keys()].filter((l) => l !== 0 && !(l in map.labels)).sort((x, y) => x - y);
   if (unknown.length)
-    fail(422, mask.filename, `mask label(s) ${unknown.join(', ')} not in label map "${map.name}" (allowed: 0, ${Object.keys(map.labels).join(', ')})`);
+    fail(
+      422,
+      mask.filename,
+      `mask label(s) ${unknown.join(', ')} not in label map "${map.name}" (allowed: 0, ${Object.keys(map.labels).join(', ')})`,
+    );
   // defined by the convention but with no product equivalent (BraTS 2024's resection cavity): refused, not guessed
   const unmapped = [...counts.keys()].filter((l) => l !== 0 && !(l in map.toProduct)).sort((x, y) => x - y);
   if (unmapped.length) {
     const names = unmapped.map((l) => `${l} (${map.labels[l]})`).join(', ');
-    fail(422, mask.filename, `mask label(s) ${names} of "${map.name}" have no equivalent among the product's labels (NCR, ED, ET): remove them from the mask before uploading`);
+    fail(
+      422,
+      mask.filename,
+      `mask label(s) ${names} of "${map.name}" have no equivalent among the product's labels (NCR, ED, ET): remove them from the mask before uploading`,
+    );
   }
   const product = remapToProduct(labels, map);
   const bytes = writeNiftiMask(product, like.volume, { level });

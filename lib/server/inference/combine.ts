@@ -34,7 +34,8 @@ export function combinePredictors(members: Predictor[], o: CombineOptions): { pr
         const res = await members[m](input, n);
         if (m === 0 && axes.length === 0) features = res.features;
         const out = axes.length ? flipBlocks(res.logits, o.patch, axes) : res.logits.slice();
-        if (probabilities) for (let b = 0; b < n; b++) activateInPlace(out.subarray(b * o.classes * pv, (b + 1) * o.classes * pv), o.classes, o.activation);
+        if (probabilities)
+          for (let b = 0; b < n; b++) activateInPlace(out.subarray(b * o.classes * pv, (b + 1) * o.classes * pv), o.classes, o.activation);
         for (let i = 0; i < sum.length; i++) sum[i] += out[i];
       }
     const total = members.length * flips.length;

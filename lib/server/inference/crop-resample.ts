@@ -79,8 +79,7 @@ function zscoredCrop(src: VoxelArray, fileDims: Vec3, box: Box, f: (v: number) =
     for (let y = 0; y < h; y++) {
       const row = ((box.lo[2] + z) * fileDims[1] + box.lo[1] + y) * fileDims[0] + box.lo[0];
       if (zscore) for (let x = 0; x < w; x++, d++) out[d] = zscore.table[src[row + x] + zscore.offset];
-      else
-        for (let x = 0; x < w; x++, d++) out[d] = f(f32(src[row + x]));
+      else for (let x = 0; x < w; x++, d++) out[d] = f(f32(src[row + x]));
     }
   return out;
 }

@@ -34,7 +34,11 @@ export interface Geometry {
   resampledShape: Vec3;
 }
 
-const AXIS_CODES = [['L', 'R'], ['P', 'A'], ['I', 'S']] as const;
+const AXIS_CODES = [
+  ['L', 'R'],
+  ['P', 'A'],
+  ['I', 'S'],
+] as const;
 
 /** `affine`: 16 numbers, row-major (readNifti's convention). Throws when two columns share a world axis. */
 export function orientationFromAffine(affine: ArrayLike<number>): Orientation {
@@ -45,7 +49,9 @@ export function orientationFromAffine(affine: ArrayLike<number>): Orientation {
     return best;
   });
   if (new Set(world).size !== 3)
-    throw new Error(`affine is too oblique to reorient by permutes/flips: ${JSON.stringify([0, 1, 2].map((i) => [a(i, 0), a(i, 1), a(i, 2)]))}`);
+    throw new Error(
+      `affine is too oblique to reorient by permutes/flips: ${JSON.stringify([0, 1, 2].map((i) => [a(i, 0), a(i, 1), a(i, 2)]))}`,
+    );
   const signs = world.map((w, j) => Math.sign(a(w, j)));
   const spacing = [0, 1, 2].map((j) => Math.hypot(a(0, j), a(1, j), a(2, j)));
   const perm = [0, 1, 2].map((k) => world.indexOf(k)) as Vec3;

@@ -60,7 +60,12 @@ export async function segment({ model, volumes, windowBatch }: SegmentOptions): 
   const inf = card.inference;
   const activation = card.output.kind;
   const { predict, activated } = combinePredictors(await model.predictors(), {
-    mirrorAxes: inf.mirrorAxes, average: inf.average, activation, patch: inf.patchSize as Vec3, channels: card.preprocessing.channels.length, classes: K,
+    mirrorAxes: inf.mirrorAxes,
+    average: inf.average,
+    activation,
+    patch: inf.patchSize as Vec3,
+    channels: card.preprocessing.channels.length,
+    classes: K,
   });
   const t1 = performance.now();
   const { x, geometry: g } = preprocess(volumes, card);
@@ -75,10 +80,21 @@ export async function segment({ model, volumes, windowBatch }: SegmentOptions): 
       sessionRun += performance.now() - s;
     }
   };
-  const sw = await slidingWindow(x, card.preprocessing.channels.length, g.resampledShape, {
-    patch: inf.patchSize as Vec3, overlap: inf.overlap, sigmaScale: inf.sigmaScale, importanceMinimum: inf.importanceMinimum,
-    classes: K, batch: windowBatchFor(card, windowBatch), blending: inf.blending,
-  }, timed);
+  const sw = await slidingWindow(
+    x,
+    card.preprocessing.channels.length,
+    g.resampledShape,
+    {
+      patch: inf.patchSize as Vec3,
+      overlap: inf.overlap,
+      sigmaScale: inf.sigmaScale,
+      importanceMinimum: inf.importanceMinimum,
+      classes: K,
+      batch: windowBatchFor(card, windowBatch),
+      blending: inf.blending,
+    },
+    timed,
+  );
   const t3 = performance.now();
 
   if (!activated) activateInPlace(sw.logits, K, activation);
@@ -88,7 +104,9 @@ export async function segment({ model, volumes, windowBatch }: SegmentOptions): 
   const mlPerVoxel = voxelMl(trainerAffine(ref));
   // both scans read only the box that was resampled (outside it the mask is empty): ~1/8 of the crop for a brain
   const { box } = native;
-  const dropped = box ? dropSmallComponents(native.mask, g.fileDims, mlPerVoxel * 1000, card.postprocessing.dropComponentsAtMostMm3 ?? 0, box) : [0, 0, 0, 0];
+  const dropped = box
+    ? dropSmallComponents(native.mask, g.fileDims, mlPerVoxel * 1000, card.postprocessing.dropComponentsAtMostMm3 ?? 0, box)
+    : [0, 0, 0, 0];
   const labelCounts = native.labelCounts.map((n, k) => (k === 0 ? n + dropped[1] + dropped[2] + dropped[3] : n - dropped[k]));
   const volumesMl = subregionVolumes(labelCounts, mlPerVoxel);
   const components = box ? componentCounts(native.mask, g.fileDims, box) : { WT: 0, TC: 0, ET: 0 };
@@ -103,8 +121,12 @@ export async function segment({ model, volumes, windowBatch }: SegmentOptions): 
     tumourVoxels,
     features: Array.from(sw.features),
     geometry: {
-      orientation: g.orientation.codes, rasShape: g.rasShape, cropLo: g.cropLo, cropHi: g.cropHi,
-      resampledShape: g.resampledShape, windows: sw.windows,
+      orientation: g.orientation.codes,
+      rasShape: g.rasShape,
+      cropLo: g.cropLo,
+      cropHi: g.cropHi,
+      resampledShape: g.resampledShape,
+      windows: sw.windows,
     },
     model: { name: card.name, version: card.version, sha256: model.sha256 },
     // session creation (first call only) counts in total but in no stage

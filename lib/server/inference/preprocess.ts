@@ -5,7 +5,16 @@ import { CARD_CHANNELS, type ModelCard } from '@/lib/schemas/model-card';
 import { AppError } from '@/lib/server/errors';
 import { normalisedResample } from './crop-resample';
 import {
-  cropFileBox, cropShapeOf, nonzeroBoxFile, orientationFromAffine, rasCrop, rasShapeOf, targetShape, type Geometry, type Orientation, type Vec3,
+  cropFileBox,
+  cropShapeOf,
+  nonzeroBoxFile,
+  orientationFromAffine,
+  rasCrop,
+  rasShapeOf,
+  targetShape,
+  type Geometry,
+  type Orientation,
+  type Vec3,
 } from './geometry';
 import type { ChannelStats } from './normalise';
 import { channelTransform } from './normalisers';
@@ -75,10 +84,14 @@ export function preprocess(volumes: Partial<CaseVolumes>, card: ModelCard): Prep
   const list = orderedChannels(volumes, pre.channels);
   const fileDims = [...list[0].dims] as Vec3;
   const orientation = cardOrientation(trainerAffine(list[0]), pre.orientation);
-  const box = nonzeroBoxFile(list.map((v) => v.data), fileDims);
+  const box = nonzeroBoxFile(
+    list.map((v) => v.data),
+    fileDims,
+  );
   if (!box) throw new AppError('INVALID_INPUT', 'All channels are zero: there is nothing to segment.');
   const rasShape = rasShapeOf(fileDims, orientation);
-  const crop = pre.crop.kind === 'nonzero-bbox' ? rasCrop(box, fileDims, orientation, pre.crop.marginVoxels) : { lo: [0, 0, 0] as Vec3, hi: rasShape };
+  const crop =
+    pre.crop.kind === 'nonzero-bbox' ? rasCrop(box, fileDims, orientation, pre.crop.marginVoxels) : { lo: [0, 0, 0] as Vec3, hi: rasShape };
   const partial = { orientation, fileDims, rasShape, cropLo: crop.lo, cropHi: crop.hi };
   const cropShape = cropShapeOf(partial);
   const resampledShape = pre.targetSpacingMm ? targetShape(cropShape, orientation.spacingRas, pre.targetSpacingMm as Vec3) : cropShape;

@@ -41,12 +41,18 @@ export async function loadModel(source: ModelSource, opts: LoadModelOptions = {}
   const { files, cardJson } = await readSource(source);
   const card = parseCard(cardJson);
   if (files.length !== card.onnx.files.length)
-    throw new AppError('INVALID_INPUT', `The model card names ${card.onnx.files.length} ONNX files (an ensemble); ${files.length} were given.`);
+    throw new AppError(
+      'INVALID_INPUT',
+      `The model card names ${card.onnx.files.length} ONNX files (an ensemble); ${files.length} were given.`,
+    );
   const shas = files.map((bytes, i) => {
     const sha = createHash('sha256').update(bytes).digest('hex');
     const want = card.onnx.files[i].sha256;
     if (sha !== want)
-      throw new AppError('INVALID_INPUT', `The ONNX file's sha256 (${sha.slice(0, 12)}…) differs from the model card's (${want.slice(0, 12)}…)${i ? ` for ensemble member ${card.onnx.files[i].file}` : ''}.`);
+      throw new AppError(
+        'INVALID_INPUT',
+        `The ONNX file's sha256 (${sha.slice(0, 12)}…) differs from the model card's (${want.slice(0, 12)}…)${i ? ` for ensemble member ${card.onnx.files[i].file}` : ''}.`,
+      );
     return sha;
   });
   checkPatchDivisor(card);
@@ -91,7 +97,10 @@ function checkPatchDivisor(card: ModelCard): void {
   if (!Array.isArray(blocks)) return;
   const divisor = 2 ** (blocks.length - 1);
   if (card.inference.patchSize.some((p) => p % divisor !== 0))
-    throw new AppError('INVALID_INPUT', `The card's patch ${card.inference.patchSize.join('x')} is not divisible by ${divisor}, which the network needs.`);
+    throw new AppError(
+      'INVALID_INPUT',
+      `The card's patch ${card.inference.patchSize.join('x')} is not divisible by ${divisor}, which the network needs.`,
+    );
 }
 
 function createEntry(sha256: string, card: ModelCard, files: Uint8Array[], threads: number): LoadedModel {
@@ -116,11 +125,23 @@ function createEntry(sha256: string, card: ModelCard, files: Uint8Array[], threa
   };
   const release = async () => {
     const all = pending.splice(0, pending.length, ...files.map(() => null));
-    await Promise.all(all.map((p) => p?.then((s) => s.release(), () => undefined)));
+    await Promise.all(
+      all.map((p) =>
+        p?.then(
+          (s) => s.release(),
+          () => undefined,
+        ),
+      ),
+    );
   };
   return {
-    sha256, card, intraOpThreads: threads, session: () => sessionOf(0), predictor: () => predictorOf(0),
-    predictors: () => Promise.all(files.map((_, i) => predictorOf(i))), release,
+    sha256,
+    card,
+    intraOpThreads: threads,
+    session: () => sessionOf(0),
+    predictor: () => predictorOf(0),
+    predictors: () => Promise.all(files.map((_, i) => predictorOf(i))),
+    release,
   };
 }
 

@@ -34,16 +34,21 @@ export interface SlidingWindowResult {
 }
 
 export async function slidingWindow(
-  x: Float32Array, channels: number, shape: Vec3, opts: SlidingWindowOptions, predict: Predictor,
+  x: Float32Array,
+  channels: number,
+  shape: Vec3,
+  opts: SlidingWindowOptions,
+  predict: Predictor,
 ): Promise<SlidingWindowResult> {
   const { patch, classes: K } = opts;
   const pads = padAmounts(shape, patch);
   const padded = padVolume(x, channels, shape, pads);
   const size = padded.shape;
   const starts = windowGrid(size, patch, opts.overlap);
-  const w = opts.blending === 'constant'
-    ? new Float32Array(patch[0] * patch[1] * patch[2]).fill(1)
-    : gaussianImportance(patch, opts.sigmaScale, opts.importanceMinimum);
+  const w =
+    opts.blending === 'constant'
+      ? new Float32Array(patch[0] * patch[1] * patch[2]).fill(1)
+      : gaussianImportance(patch, opts.sigmaScale, opts.importanceMinimum);
   const nPad = size[0] * size[1] * size[2];
   const out = new Float32Array(K * nPad);
   const count = new Float32Array(nPad);
@@ -82,7 +87,16 @@ export function gatherWindow(src: Float32Array, C: number, size: Vec3, s: Vec3, 
 }
 
 /** out += logits * w and count += w over the window, in float32 (each product rounded, then each sum). */
-function accumulateWindow(out: Float32Array, count: Float32Array, K: number, size: Vec3, s: Vec3, patch: Vec3, logits: Float32Array, w: Float32Array): void {
+function accumulateWindow(
+  out: Float32Array,
+  count: Float32Array,
+  K: number,
+  size: Vec3,
+  s: Vec3,
+  patch: Vec3,
+  logits: Float32Array,
+  w: Float32Array,
+): void {
   const [X, Y, Z] = size;
   const [p0, p1, p2] = patch;
   for (let a = 0, wi = 0; a < p0; a++)
@@ -103,7 +117,14 @@ function accumulateWindow(out: Float32Array, count: Float32Array, K: number, siz
 }
 
 /** out / count, with the padding cropped off: (K, ...shape). */
-function normaliseAndCrop(out: Float32Array, count: Float32Array, K: number, size: Vec3, shape: Vec3, pads: [number, number][]): Float32Array {
+function normaliseAndCrop(
+  out: Float32Array,
+  count: Float32Array,
+  K: number,
+  size: Vec3,
+  shape: Vec3,
+  pads: [number, number][],
+): Float32Array {
   const [X, Y, Z] = size;
   const res = new Float32Array(K * shape[0] * shape[1] * shape[2]);
   let d = 0;

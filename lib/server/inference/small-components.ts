@@ -10,7 +10,13 @@ import type { Vec3 } from './geometry';
  * predicted one as a false positive, and a clinician sees noise. Only rows inside `box` (inclusive file indices: the
  * crop, outside which the mask is empty) are read. Returns the voxels removed per label (index = label).
  */
-export function dropSmallComponents(mask: Uint8Array, dims: Vec3, voxelMm3: number, atMostMm3: number, box: { lo: Vec3; hi: Vec3 }): number[] {
+export function dropSmallComponents(
+  mask: Uint8Array,
+  dims: Vec3,
+  voxelMm3: number,
+  atMostMm3: number,
+  box: { lo: Vec3; hi: Vec3 },
+): number[] {
   const removed = [0, 0, 0, 0];
   if (!(atMostMm3 > 0)) return removed;
   const [nx, ny] = dims;
@@ -26,4 +32,3 @@ export function dropSmallComponents(mask: Uint8Array, dims: Vec3, voxelMm3: numb
     }
   return removed;
 }
-

@@ -76,7 +76,8 @@ export abstract class BaseQueue implements Pick<JobQueue, 'workerId' | 'get' | '
     const def = resolveJob(job) as JobDefinition<unknown, unknown>;
     parsePayload(def, payload);
     const maxAttempts = options.maxAttempts ?? def.policy.maxAttempts;
-    if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10) throw new Error(`maxAttempts must be an integer in 1..10, got ${maxAttempts}`);
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10)
+      throw new Error(`maxAttempts must be an integer in 1..10, got ${maxAttempts}`);
     if (!options.idempotencyKey) throw new Error('idempotencyKey is required');
     // The input is stored (JSON-normalised) and parsed again by the worker, so schemas with defaults or transforms
     // give the handler exactly what they would have given at enqueue time.
@@ -87,8 +88,14 @@ export abstract class BaseQueue implements Pick<JobQueue, 'workerId' | 'get' | '
   /** One attempt of a claimed row by this worker (the implementations differ only in how a retry is scheduled). */
   protected attempt(reg: Registration, row: JobRow, scheduleRetry?: AttemptArgs['scheduleRetry']) {
     return runAttempt({
-      row, def: reg.def, handler: reg.handler, workerId: this.workerId, leaseMs: this.opts.leaseMs,
-      stopSignal: this.stopController.signal, emit: (e) => this.emit(e), scheduleRetry,
+      row,
+      def: reg.def,
+      handler: reg.handler,
+      workerId: this.workerId,
+      leaseMs: this.opts.leaseMs,
+      stopSignal: this.stopController.signal,
+      emit: (e) => this.emit(e),
+      scheduleRetry,
     });
   }
 

@@ -149,12 +149,16 @@ export class PgBossQueue extends BaseQueue implements JobQueue {
     const runAt = new Date(Date.now() + delayMs);
     if (!(await markRetry(row.id, this.workerId, error, runAt))) return false;
     // If this send fails, the sweep's repair finds the QUEUED row without a message and sends it.
-    await this.send(await this.ready(), { ...row, status: 'QUEUED' }, runAt).catch((err) => this.emit({ type: 'error', message: `retry send for ${row.id}: ${errorMessage(err)}` }));
+    await this.send(await this.ready(), { ...row, status: 'QUEUED' }, runAt).catch((err) =>
+      this.emit({ type: 'error', message: `retry send for ${row.id}: ${errorMessage(err)}` }),
+    );
     return true;
   }
 
   private sweepSoon() {
-    this.sweeping = this.sweeping.then(() => this.sweep()).catch((err) => this.emit({ type: 'error', message: `sweep failed: ${errorMessage(err)}` }));
+    this.sweeping = this.sweeping
+      .then(() => this.sweep())
+      .catch((err) => this.emit({ type: 'error', message: `sweep failed: ${errorMessage(err)}` }));
   }
 
   private async sweep() {

@@ -20,7 +20,14 @@ export function createBoss(pollMs: number): { boss: PgBoss; pollingIntervalSecon
   // Connection fields rather than the URL: a Prisma `?schema=` parameter must not reach the server as a setting.
   const { schema: _prismaSchema, ...fields } = postgresConfig(env().DATABASE_URL);
   void _prismaSchema;
-  const boss = new PgBoss({ ...fields, schema: PGBOSS_SCHEMA, max: 4, application_name: 'tumorwatch-jobs', migrate: true, supervise: true });
+  const boss = new PgBoss({
+    ...fields,
+    schema: PGBOSS_SCHEMA,
+    max: 4,
+    application_name: 'tumorwatch-jobs',
+    migrate: true,
+    supervise: true,
+  });
   return { boss, pollingIntervalSeconds: Math.max(0.5, pollMs / 1000) };
 }
 
@@ -60,7 +67,9 @@ export function sendOptions(jobId: string, generation: number, policy: JobPolicy
 export function prismaExecutor(tx: Tx): PgBoss.Db {
   return {
     async executeSql(text: string, values: unknown[] = []) {
-      const params = values.map((v) => (v === undefined ? null : v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v));
+      const params = values.map((v) =>
+        v === undefined ? null : v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v,
+      );
       const rows = await tx.$queryRawUnsafe<unknown[]>(text, ...params);
       return { rows };
     },

@@ -45,7 +45,8 @@ export function defineJob<S extends z.ZodType>(
   schema: S,
   policy: Partial<JobPolicy> = {},
 ): JobDefinition<z.output<S>, z.input<S>> {
-  if (!NAME.test(name) || name.length > 50) throw new Error(`job name "${name}" must look like "domain.action" (lowercase, at most 50 characters)`);
+  if (!NAME.test(name) || name.length > 50)
+    throw new Error(`job name "${name}" must look like "domain.action" (lowercase, at most 50 characters)`);
   const merged = { ...DEFAULT_POLICY, ...policy };
   checkPolicy(name, merged);
   const definition: JobDefinition<z.output<S>, z.input<S>> = { name, schema: schema as z.ZodType<z.output<S>, z.input<S>>, policy: merged };
@@ -67,7 +68,8 @@ export function resolveJob<P, I>(job: string | JobDefinition<P, I>): JobDefiniti
     return job;
   }
   const found = definitions().get(job);
-  if (!found) throw new AppError('INVALID_INPUT', `Unknown job "${job}": no definition is registered (import the module that calls defineJob).`);
+  if (!found)
+    throw new AppError('INVALID_INPUT', `Unknown job "${job}": no definition is registered (import the module that calls defineJob).`);
   return found as unknown as JobDefinition<P, I>;
 }
 

@@ -43,9 +43,14 @@ export async function runAttempt(args: AttemptArgs): Promise<AttemptOutcome> {
   const settled = await execute(args);
   const outcome = await record(args, settled);
   args.emit({
-    type: 'finish', id: row.id, name: row.name, attempt: row.attempts, worker: workerId,
+    type: 'finish',
+    id: row.id,
+    name: row.name,
+    attempt: row.attempts,
+    worker: workerId,
     status: outcome.status === 'LOST' || outcome.status === 'RELEASED' ? 'QUEUED' : outcome.status,
-    ms: Date.now() - started, error: outcome.error,
+    ms: Date.now() - started,
+    error: outcome.error,
   });
   return outcome;
 }
@@ -68,12 +73,15 @@ async function execute(args: AttemptArgs): Promise<Settled> {
   args.stopSignal.addEventListener('abort', onStop);
   if (args.stopSignal.aborted) onStop();
   const timeout = setTimeout(() => abort(new Error(`timed out after ${def.policy.timeoutMs} ms`)), def.policy.timeoutMs);
-  const heartbeat = setInterval(() => {
-    renewLease(row.id, workerId).then(
-      (held) => held || abort(new Error('lease lost: another worker took this job over')),
-      () => undefined, // a failed renewal is retried at the next beat; the lease outlives a few misses
-    );
-  }, Math.max(50, Math.floor(leaseMs / 4)));
+  const heartbeat = setInterval(
+    () => {
+      renewLease(row.id, workerId).then(
+        (held) => held || abort(new Error('lease lost: another worker took this job over')),
+        () => undefined, // a failed renewal is retried at the next beat; the lease outlives a few misses
+      );
+    },
+    Math.max(50, Math.floor(leaseMs / 4)),
+  );
   let giveUp: NodeJS.Timeout | undefined;
   try {
     const run = args.handler({

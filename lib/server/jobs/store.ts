@@ -18,7 +18,6 @@ export function errorMessage(err: unknown): string {
   return text.length > ERROR_MAX ? `${text.slice(0, ERROR_MAX)}…` : text;
 }
 
-
 /** Inserts the job unless its idempotency key exists; the existing job is returned then. */
 export async function insertJob(
   def: JobDefinition<unknown, unknown>,
@@ -97,7 +96,12 @@ export async function claimById(
       id,
       OR: [
         { status: 'QUEUED', attempts: generation },
-        { status: 'RUNNING', attempts: generation + 1, maxAttempts: { gt: generation + 1 }, lockedAt: { lt: new Date(now.getTime() - leaseMs) } },
+        {
+          status: 'RUNNING',
+          attempts: generation + 1,
+          maxAttempts: { gt: generation + 1 },
+          lockedAt: { lt: new Date(now.getTime() - leaseMs) },
+        },
       ],
     },
     data: claimData(workerId, now),
@@ -146,7 +150,14 @@ export async function markFailed(id: string, workerId: string, error: string): P
 export async function release(id: string, workerId: string): Promise<boolean> {
   const { count } = await db().job.updateMany({
     where: fence(id, workerId),
-    data: { status: 'QUEUED', runAt: new Date(), lockedAt: null, lockedBy: null, attempts: { decrement: 1 }, error: 'released: the worker stopped during this attempt' },
+    data: {
+      status: 'QUEUED',
+      runAt: new Date(),
+      lockedAt: null,
+      lockedBy: null,
+      attempts: { decrement: 1 },
+      error: 'released: the worker stopped during this attempt',
+    },
   });
   return count === 1;
 }
@@ -177,9 +188,7 @@ export async function recoverStale(row: JobRow, leaseMs: number, runAt: Date): P
   const error = `worker ${row.lockedBy ?? '?'} stopped responding during attempt ${row.attempts} of ${row.maxAttempts} (lease expired)`;
   const { count } = await db().job.updateMany({
     where: { id: row.id, status: 'RUNNING', lockedBy: row.lockedBy, lockedAt: { lt: new Date(Date.now() - leaseMs) } },
-    data: exhausted
-      ? { status: 'FAILED', error, lockedAt: null }
-      : { status: 'QUEUED', error, runAt, lockedAt: null, lockedBy: null },
+    data: exhausted ? { status: 'FAILED', error, lockedAt: null } : { status: 'QUEUED', error, runAt, lockedAt: null, lockedBy: null },
   });
   return count === 1 ? (exhausted ? 'FAILED' : 'QUEUED') : null;
 }

@@ -20,5 +20,10 @@ export async function settleClaim(tx: Tx, input: { actor: Actor; authorId: strin
   }
   const moved = await tx.case.updateMany({ where: { id: input.caseId, assigneeId: c.assigneeId }, data: { assigneeId: input.authorId } });
   if (moved.count === 0) throw new AppError('CONFLICT', 'The claim on this case changed while you were saving; try again.');
-  await recordAudit(tx, { actor: input.actor, action: AUDIT.caseTakeover, entityId: input.caseId, data: { previousAssigneeId: c.assigneeId, assigneeId: input.authorId } });
+  await recordAudit(tx, {
+    actor: input.actor,
+    action: AUDIT.caseTakeover,
+    entityId: input.caseId,
+    data: { previousAssigneeId: c.assigneeId, assigneeId: input.authorId },
+  });
 }

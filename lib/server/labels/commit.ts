@@ -52,19 +52,41 @@ export async function commitVersion(tx: Tx, input: CommitInput) {
     number = 1;
   } else if (parentId === null && branch) {
     // A branch of someone who started from the model: its parent is the model version the winner recorded.
-    parentId = (await tx.labelVersion.findFirst({ where: { labelId: label.id, source: 'MODEL', parentId: null }, orderBy: { number: 'asc' } }))?.id ?? null;
+    parentId =
+      (await tx.labelVersion.findFirst({ where: { labelId: label.id, source: 'MODEL', parentId: null }, orderBy: { number: 'asc' } }))
+        ?.id ?? null;
   }
   const version = await tx.labelVersion.create({
     data: {
-      labelId: label.id, number: number + 1, parentId, authorId: input.authorId, blobKey: input.prepared.blob.key, sha256: input.prepared.blob.sha256,
-      source: input.source, voxelCounts: input.prepared.voxelCounts, changedVoxels: input.prepared.changedVoxels, message: input.message,
+      labelId: label.id,
+      number: number + 1,
+      parentId,
+      authorId: input.authorId,
+      blobKey: input.prepared.blob.key,
+      sha256: input.prepared.blob.sha256,
+      source: input.source,
+      voxelCounts: input.prepared.voxelCounts,
+      changedVoxels: input.prepared.changedVoxels,
+      message: input.message,
     },
     include: VERSION_INCLUDE,
   });
   if (!branch) await moveHead(tx, label, version.id, input.actor);
   await recordAudit(tx, {
-    actor: input.actor, action: branch ? AUDIT.labelVersionBranch : AUDIT.labelVersionCreate, entityId: version.id,
-    data: { caseId: input.caseId, labelId: label.id, number: version.number, parentId, source: input.source, changedVoxels: version.changedVoxels, voxelCounts: input.prepared.voxelCounts, sha256: version.sha256, ...input.auditData },
+    actor: input.actor,
+    action: branch ? AUDIT.labelVersionBranch : AUDIT.labelVersionCreate,
+    entityId: version.id,
+    data: {
+      caseId: input.caseId,
+      labelId: label.id,
+      number: version.number,
+      parentId,
+      source: input.source,
+      changedVoxels: version.changedVoxels,
+      voxelCounts: input.prepared.voxelCounts,
+      sha256: version.sha256,
+      ...input.auditData,
+    },
   });
   return version;
 }
@@ -81,13 +103,32 @@ async function insertModelVersion(tx: Tx, input: CommitInput, labelId: string) {
   const m = input.model!;
   const v = await tx.labelVersion.create({
     data: {
-      labelId, number: 1, parentId: null, authorId: input.authorId, blobKey: m.blob.key, sha256: m.blob.sha256, source: 'MODEL',
-      voxelCounts: m.voxelCounts, changedVoxels: m.changedVoxels, message: 'Production prediction',
+      labelId,
+      number: 1,
+      parentId: null,
+      authorId: input.authorId,
+      blobKey: m.blob.key,
+      sha256: m.blob.sha256,
+      source: 'MODEL',
+      voxelCounts: m.voxelCounts,
+      changedVoxels: m.changedVoxels,
+      message: 'Production prediction',
     },
   });
   await recordAudit(tx, {
-    actor: input.actor, action: AUDIT.labelVersionCreate, entityId: v.id,
-    data: { caseId: input.caseId, labelId, number: 1, parentId: null, source: 'MODEL', predictionId: m.predictionId, voxelCounts: m.voxelCounts, sha256: v.sha256 },
+    actor: input.actor,
+    action: AUDIT.labelVersionCreate,
+    entityId: v.id,
+    data: {
+      caseId: input.caseId,
+      labelId,
+      number: 1,
+      parentId: null,
+      source: 'MODEL',
+      predictionId: m.predictionId,
+      voxelCounts: m.voxelCounts,
+      sha256: v.sha256,
+    },
   });
   return v;
 }
@@ -99,13 +140,23 @@ async function moveHead(tx: Tx, label: { id: string; status: string }, versionId
     data: { headVersionId: versionId, status: 'DRAFT', reviewerId: null, approvedAt: null, approvalDice: Prisma.DbNull },
   });
   if (label.status !== 'DRAFT')
-    await recordAudit(tx, { actor, action: AUDIT.labelStatus, entityId: label.id, data: { from: label.status, to: 'DRAFT', reason: 'new version saved' } });
+    await recordAudit(tx, {
+      actor,
+      action: AUDIT.labelStatus,
+      entityId: label.id,
+      data: { from: label.status, to: 'DRAFT', reason: 'new version saved' },
+    });
 }
 
 async function conflictError(tx: Tx, labelId: string): Promise<AppError> {
-  const label = await tx.label.findUnique({ where: { id: labelId }, include: { headVersion: { include: { author: { select: { name: true } } } } } });
+  const label = await tx.label.findUnique({
+    where: { id: labelId },
+    include: { headVersion: { include: { author: { select: { name: true } } } } },
+  });
   const head = label?.headVersion;
-  const who = head ? `version ${head.number} by ${head.author.name} (${head.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)` : 'another version';
+  const who = head
+    ? `version ${head.number} by ${head.author.name} (${head.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`
+    : 'another version';
   return new AppError(
     'CONFLICT',
     `This label changed while you were editing: ${who} is now the latest. Your edits are still here and have not been saved. Reload to continue from the latest version, or save yours as a branch to compare.`,

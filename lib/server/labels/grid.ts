@@ -30,7 +30,10 @@ export async function loadCaseGrid(client: Db | Tx, caseId: string): Promise<Cas
   for (const v of volumes) {
     const d = v.dims as number[];
     if (d.length !== 3 || d.some((x, i) => x !== dims[i]))
-      throw new AppError('INVALID_INPUT', `The volumes of this case are not on one grid (${v.modality} is ${d.join('x')}, expected ${dims.join('x')}).`);
+      throw new AppError(
+        'INVALID_INPUT',
+        `The volumes of this case are not on one grid (${v.modality} is ${d.join('x')}, expected ${dims.join('x')}).`,
+      );
   }
   return {
     dims,

@@ -19,14 +19,21 @@ export function decodeMaskFile(bytes: Uint8Array, grid: CaseGrid, labelMapName =
   try {
     vol = readNifti(bytes, { maxInflatedBytes: MAX_MASK_INFLATED });
   } catch (e) {
-    if (e instanceof NiftiError) throw new AppError(e.kind === 'not-nifti' ? 'UNSUPPORTED_MEDIA' : 'INVALID_INPUT', `The mask is not a readable NIfTI file: ${e.message}.`);
+    if (e instanceof NiftiError)
+      throw new AppError(
+        e.kind === 'not-nifti' ? 'UNSUPPORTED_MEDIA' : 'INVALID_INPUT',
+        `The mask is not a readable NIfTI file: ${e.message}.`,
+      );
     throw e;
   }
   if (vol.dims.some((d, i) => d !== grid.dims[i]))
     throw new AppError('INVALID_INPUT', `The mask grid ${vol.dims.join('x')} does not match the case grid ${grid.dims.join('x')}.`);
   const diff = Math.min(...grid.affines.map((a) => maxAbsDiff(a, vol.affine)));
   if (!(diff <= AFFINE_TOLERANCE))
-    throw new AppError('INVALID_INPUT', `The mask's affine differs from the case volumes' (by up to ${diff.toFixed(4)}): it was drawn on another grid or orientation.`);
+    throw new AppError(
+      'INVALID_INPUT',
+      `The mask's affine differs from the case volumes' (by up to ${diff.toFixed(4)}): it was drawn on another grid or orientation.`,
+    );
   const labels = toUint8Labels(vol.data);
   let map;
   try {
@@ -47,7 +54,8 @@ function toUint8Labels(data: VoxelArray): Uint8Array {
   const out = new Uint8Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
-    if (!Number.isInteger(v) || v < 0 || v > 255) throw new AppError('INVALID_INPUT', `The mask holds a non-label value ${v} (labels are whole numbers 0-3).`);
+    if (!Number.isInteger(v) || v < 0 || v > 255)
+      throw new AppError('INVALID_INPUT', `The mask holds a non-label value ${v} (labels are whole numbers 0-3).`);
     out[i] = v;
   }
   return out;
@@ -56,9 +64,13 @@ function toUint8Labels(data: VoxelArray): Uint8Array {
 /** A mask given as voxels (already in the product convention) must fill the grid and use only labels 0-3. */
 export function validateMaskArray(mask: Uint8Array, grid: CaseGrid): Uint8Array {
   if (mask.length !== voxelTotal(grid))
-    throw new AppError('INVALID_INPUT', `The mask has ${mask.length} voxels; the case grid ${grid.dims.join('x')} has ${voxelTotal(grid)}.`);
+    throw new AppError(
+      'INVALID_INPUT',
+      `The mask has ${mask.length} voxels; the case grid ${grid.dims.join('x')} has ${voxelTotal(grid)}.`,
+    );
   for (let i = 0; i < mask.length; i++)
-    if (mask[i] > 3) throw new AppError('INVALID_INPUT', `The mask holds label ${mask[i]}; only 0 (background), 1 NCR, 2 ED and 3 ET are allowed.`);
+    if (mask[i] > 3)
+      throw new AppError('INVALID_INPUT', `The mask holds label ${mask[i]}; only 0 (background), 1 NCR, 2 ED and 3 ET are allowed.`);
   return mask;
 }
 

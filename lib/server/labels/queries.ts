@@ -51,7 +51,11 @@ export async function getLabelState(actor: Actor, caseId: string): Promise<Label
       approvalDice: (label.approvalDice as ApprovalDice | null) ?? null,
     },
     versions,
-    prediction: prediction && { id: prediction.id, sha256: prediction.maskSha256, modelVersion: `${prediction.modelVersion.name}@${prediction.modelVersion.version}` },
+    prediction: prediction && {
+      id: prediction.id,
+      sha256: prediction.maskSha256,
+      modelVersion: `${prediction.modelVersion.name}@${prediction.modelVersion.version}`,
+    },
     singleReader,
   };
 }

@@ -41,7 +41,8 @@ function where(filter: ReviewQueueFilter): Prisma.CaseWhereInput {
   ];
   if (filter.site) and.push({ site: filter.site });
   if (filter.reason === 'DRIFT') and.push({ driftReports: { some: { isDrifter: true, prediction: { returned: true } } } });
-  else if (filter.reason && (FLAG_REASONS as readonly string[]).includes(filter.reason)) and.push({ flags: { some: { reason: filter.reason } } });
+  else if (filter.reason && (FLAG_REASONS as readonly string[]).includes(filter.reason))
+    and.push({ flags: { some: { reason: filter.reason } } });
   if (filter.assignment === 'unassigned') and.push({ assigneeId: null });
   if (filter.assignment === 'mine') {
     if (!filter.userId) throw new Error('the "mine" filter needs userId');
@@ -53,9 +54,7 @@ function where(filter: ReviewQueueFilter): Prisma.CaseWhereInput {
 /** Priority: flagged cases first (a clinician saw a problem), then by drift score, then oldest first. */
 export function byPriority(a: ReviewQueueItemDto, b: ReviewQueueItemDto): number {
   return (
-    Number(b.flagCount > 0) - Number(a.flagCount > 0) ||
-    (b.driftScore ?? 0) - (a.driftScore ?? 0) ||
-    a.createdAt.localeCompare(b.createdAt)
+    Number(b.flagCount > 0) - Number(a.flagCount > 0) || (b.driftScore ?? 0) - (a.driftScore ?? 0) || a.createdAt.localeCompare(b.createdAt)
   );
 }
 
@@ -64,7 +63,12 @@ export async function listReviewQueue(filter: ReviewQueueFilter = {}, limit = 20
     where: where(filter),
     include: {
       flags: { select: { reason: true } },
-      driftReports: { where: { prediction: { returned: true } }, select: { score: true, isDrifter: true, reasons: true }, orderBy: { createdAt: 'desc' }, take: 1 },
+      driftReports: {
+        where: { prediction: { returned: true } },
+        select: { score: true, isDrifter: true, reasons: true },
+        orderBy: { createdAt: 'desc' },
+        take: 1,
+      },
       label: { select: { status: true } },
       assignee: { select: { id: true, name: true, email: true } },
     },
@@ -88,7 +92,12 @@ export async function listReviewQueue(filter: ReviewQueueFilter = {}, limit = 20
 
 /** Sites that have cases, for the queue's filter. */
 export async function listQueueSites(): Promise<string[]> {
-  const rows = await db().case.findMany({ where: { site: { not: null } }, distinct: ['site'], select: { site: true }, orderBy: { site: 'asc' } });
+  const rows = await db().case.findMany({
+    where: { site: { not: null } },
+    distinct: ['site'],
+    select: { site: true },
+    orderBy: { site: 'asc' },
+  });
   return rows.map((r) => r.site!).filter(Boolean);
 }
 
@@ -122,10 +131,14 @@ export async function unassign(actor: UserActor, caseId: string): Promise<{ case
     const before = await tx.case.findFirst({ where: { id: caseId, ...mine }, select: { assigneeId: true } });
     if (!before) return false;
     const r = await tx.case.updateMany({ where: { id: caseId, assigneeId: before.assigneeId }, data: { assigneeId: null } });
-    if (r.count === 1) await recordAudit(tx, { actor, action: AUDIT.caseUnassign, entityId: caseId, data: { previousAssigneeId: before.assigneeId } });
+    if (r.count === 1)
+      await recordAudit(tx, { actor, action: AUDIT.caseUnassign, entityId: caseId, data: { previousAssigneeId: before.assigneeId } });
     return r.count === 1;
   });
   if (released) return { caseId };
   const holder = await holderOf(caseId);
-  throw new AppError(holder ? 'FORBIDDEN' : 'CONFLICT', holder ? `Only ${holder.name} (or an administrator) can release this case.` : 'This case is not assigned.');
+  throw new AppError(
+    holder ? 'FORBIDDEN' : 'CONFLICT',
+    holder ? `Only ${holder.name} (or an administrator) can release this case.` : 'This case is not assigned.',
+  );
 }

@@ -52,7 +52,13 @@ export async function approveLabel(input: ReviewInput): Promise<ApprovalDto> {
   if (!(await isSingleReader()) && (await contributors(label.id, label.headVersionId)).has(reviewerId))
     throw new AppError('FORBIDDEN', 'You edited this label, so a second radiologist must approve it (single-reader mode is off).');
   const dice = await approvalDice(input.caseId, input.versionId);
-  const status = await transition(input, ['IN_REVIEW'], 'APPROVED', { reviewerId, approvedAt: new Date(), approvalDice: dice ?? undefined }, (decided) => ({ action: AUDIT.labelApprove, data: { ...decided, dice } }));
+  const status = await transition(
+    input,
+    ['IN_REVIEW'],
+    'APPROVED',
+    { reviewerId, approvedAt: new Date(), approvalDice: dice ?? undefined },
+    (decided) => ({ action: AUDIT.labelApprove, data: { ...decided, dice } }),
+  );
   // Here, after the commit, rather than in the callers, so that every path that approves (the editor's action, the
   // API, scripts, the scenario's reading room) triggers alike. Called directly rather than as a job enqueued with the
   // approval: the check counts pending cases, so one lost to a crash is made by the next approval or flag; it is
@@ -66,8 +72,14 @@ export async function approveLabel(input: ReviewInput): Promise<ApprovalDto> {
 export async function returnLabel(input: ReviewInput & { comment: string }): Promise<LabelStatusDto> {
   const reviewerId = personId(await authorize(input.actor, 'label:review', { who: 'person' }));
   const comment = input.comment.trim().slice(0, 2000);
-  if (!comment) throw new AppError('INVALID_INPUT', 'Say what needs to change: a comment is required to return a label.', { fieldErrors: { comment: ['Required'] } });
-  return transition(input, ['IN_REVIEW'], 'RETURNED', { reviewerId, reviewComment: comment }, (decided) => ({ action: AUDIT.labelReturn, data: { ...decided, comment } }));
+  if (!comment)
+    throw new AppError('INVALID_INPUT', 'Say what needs to change: a comment is required to return a label.', {
+      fieldErrors: { comment: ['Required'] },
+    });
+  return transition(input, ['IN_REVIEW'], 'RETURNED', { reviewerId, reviewComment: comment }, (decided) => ({
+    action: AUDIT.labelReturn,
+    data: { ...decided, comment },
+  }));
 }
 
 export async function isSingleReader(): Promise<boolean> {
@@ -82,13 +94,16 @@ export async function isSingleReader(): Promise<boolean> {
  * Voxels identical to the model's prediction are the model's work whoever saved them.
  */
 async function contributors(labelId: string, headId: string): Promise<Set<string>> {
-  const versions = await db().labelVersion.findMany({ where: { labelId }, select: { id: true, parentId: true, authorId: true, source: true, sha256: true } });
+  const versions = await db().labelVersion.findMany({
+    where: { labelId },
+    select: { id: true, parentId: true, authorId: true, source: true, sha256: true },
+  });
   const byId = new Map(versions.map((v) => [v.id, v]));
   const bySha = new Map<string, typeof versions>();
   for (const v of versions) bySha.set(v.sha256, [...(bySha.get(v.sha256) ?? []), v]);
   const out = new Set<string>();
   const seen = new Set<string>();
-  for (const queue = [headId]; queue.length; ) {
+  for (const queue = [headId]; queue.length;) {
     const v = byId.get(queue.pop()!);
     if (!v || seen.has(v.id)) continue;
     seen.add(v.id);
@@ -107,7 +122,11 @@ async function approvalDice(caseId: string, versionId: string): Promise<Approval
   const version = await db().labelVersion.findFirst({ where: { id: versionId, label: { caseId } } });
   if (!version) throw new AppError('NOT_FOUND', 'No such label version for this case.');
   const [pred, approved] = await Promise.all([readPredictionMask(prediction, grid), readVersionMask(version, grid)]);
-  return { ...regionDice(pred, approved), predictionId: prediction.id, modelVersion: `${prediction.modelVersion.name}@${prediction.modelVersion.version}` };
+  return {
+    ...regionDice(pred, approved),
+    predictionId: prediction.id,
+    modelVersion: `${prediction.modelVersion.name}@${prediction.modelVersion.version}`,
+  };
 }
 
 type LabelUpdate = { reviewerId?: string; reviewComment?: string; approvedAt?: Date; approvalDice?: ApprovalDice };
@@ -117,19 +136,39 @@ type DecisionAudit = (decided: Decided) => AuditRecord<typeof AUDIT.labelSubmit 
 
 /** Compare-and-set on (status, head): a decision on a label that moved on since the user looked is refused. */
 async function transition(
-  input: ReviewInput, from: string[], to: LabelStatusDto['status'], data: LabelUpdate, audit: DecisionAudit,
+  input: ReviewInput,
+  from: string[],
+  to: LabelStatusDto['status'],
+  data: LabelUpdate,
+  audit: DecisionAudit,
 ): Promise<LabelStatusDto> {
   return db().$transaction(async (tx: Tx) => {
     const label = await tx.label.findUnique({ where: { caseId: input.caseId } });
     if (!label) throw new AppError('NOT_FOUND', 'This case has no label yet.');
     if (label.headVersionId !== input.versionId)
       throw new AppError('CONFLICT', 'A newer version was saved since you opened this label; reload to see it before deciding.');
-    if (!from.includes(label.status)) throw new AppError('CONFLICT', `This label is ${label.status.toLowerCase().replace('_', ' ')}; it cannot move to ${to.toLowerCase().replace('_', ' ')}.`);
-    const updated = await tx.label.updateMany({ where: { id: label.id, status: label.status, headVersionId: input.versionId }, data: { status: to, ...data } });
+    if (!from.includes(label.status))
+      throw new AppError(
+        'CONFLICT',
+        `This label is ${label.status.toLowerCase().replace('_', ' ')}; it cannot move to ${to.toLowerCase().replace('_', ' ')}.`,
+      );
+    const updated = await tx.label.updateMany({
+      where: { id: label.id, status: label.status, headVersionId: input.versionId },
+      data: { status: to, ...data },
+    });
     if (updated.count === 0) throw new AppError('CONFLICT', 'This label changed while you were deciding; reload and try again.');
-    await recordAudit(tx, { actor: input.actor, entityId: label.id, ...audit({ caseId: input.caseId, versionId: input.versionId, from: label.status, to }) });
+    await recordAudit(tx, {
+      actor: input.actor,
+      entityId: label.id,
+      ...audit({ caseId: input.caseId, versionId: input.versionId, from: label.status, to }),
+    });
     const after = await tx.label.findUniqueOrThrow({ where: { id: label.id } });
-    return { status: after.status, headVersionId: after.headVersionId, reviewComment: after.reviewComment, approvalDice: (after.approvalDice as ApprovalDice | null) ?? null };
+    return {
+      status: after.status,
+      headVersionId: after.headVersionId,
+      reviewComment: after.reviewComment,
+      approvalDice: (after.approvalDice as ApprovalDice | null) ?? null,
+    };
   }, TX_OPTIONS);
 }
 
@@ -152,8 +191,15 @@ export async function getApprovedLabel(caseId: string): Promise<ApprovedLabelDto
   if (!label || label.status !== 'APPROVED' || !label.headVersion) return null;
   const v = label.headVersion;
   return {
-    caseId, labelId: label.id, versionId: v.id, number: v.number, blobKey: v.blobKey, sha256: v.sha256,
-    voxelCounts: v.voxelCounts as ApprovedLabelDto['voxelCounts'], approvedAt: (label.approvedAt ?? label.updatedAt).toISOString(),
-    reviewerId: label.reviewerId, approvalDice: (label.approvalDice as ApprovalDice | null) ?? null,
+    caseId,
+    labelId: label.id,
+    versionId: v.id,
+    number: v.number,
+    blobKey: v.blobKey,
+    sha256: v.sha256,
+    voxelCounts: v.voxelCounts as ApprovedLabelDto['voxelCounts'],
+    approvedAt: (label.approvedAt ?? label.updatedAt).toISOString(),
+    reviewerId: label.reviewerId,
+    approvalDice: (label.approvalDice as ApprovalDice | null) ?? null,
   };
 }

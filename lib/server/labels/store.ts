@@ -90,7 +90,6 @@ export function countsOf(mask: Uint8Array): LabelCounts {
   return countLabels(mask);
 }
 
-
 /** Interactive transactions wait for SQLite's single writer; the default 5 s is too short under a save burst. */
 export const TX_OPTIONS = { maxWait: 20_000, timeout: 30_000 } as const;
 

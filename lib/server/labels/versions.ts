@@ -7,8 +7,15 @@ import type { Actor } from '../auth/actor';
 import { loadCaseGrid, type CaseGrid } from './grid';
 import { decodeMaskFile, encodeMask, validateMaskArray } from './mask-codec';
 import {
-  countsOf, findCaseVersion, shownPrediction, readPredictionMask, readVersionMask,
-  TX_OPTIONS, VERSION_INCLUDE, versionDto, type LabelVersionDto,
+  countsOf,
+  findCaseVersion,
+  shownPrediction,
+  readPredictionMask,
+  readVersionMask,
+  TX_OPTIONS,
+  VERSION_INCLUDE,
+  versionDto,
+  type LabelVersionDto,
 } from './store';
 import { commitVersion, type CommitInput, type PreparedMask } from './commit';
 import { authorize, personId } from '../auth/authorize';
@@ -58,7 +65,12 @@ export async function saveLabelVersion(input: SaveLabelVersionInput): Promise<La
     changedVoxels: base ? changedVoxels(base, mask) : countNonZero(mask),
   };
   const modelPrepared = model
-    ? { blob: await blobs().put(encodeMask(model.mask, grid)), voxelCounts: countsOf(model.mask), changedVoxels: countNonZero(model.mask), predictionId: model.predictionId }
+    ? {
+        blob: await blobs().put(encodeMask(model.mask, grid)),
+        voxelCounts: countsOf(model.mask),
+        changedVoxels: countNonZero(model.mask),
+        predictionId: model.predictionId,
+      }
     : null;
   for (let attempt = 0; ; attempt++) {
     try {

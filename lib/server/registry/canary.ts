@@ -26,10 +26,14 @@ export function canaryDecision(canary: Rates, production: Rates, cfg: CriteriaCo
   if (!enoughCases) return { enoughCases, rollback: false, reasons: [`${canary.cases}/${cfg.minCases} canary cases so far`] };
   const reasons: string[] = [];
   if (canary.flagRate !== null && canary.flagRate > (production.flagRate ?? 0) + cfg.flagRateMargin) {
-    reasons.push(`flag rate ${pct(canary.flagRate)} exceeds production's ${pct(production.flagRate)} by more than ${pct(cfg.flagRateMargin)}`);
+    reasons.push(
+      `flag rate ${pct(canary.flagRate)} exceeds production's ${pct(production.flagRate)} by more than ${pct(cfg.flagRateMargin)}`,
+    );
   }
   if (canary.drifterRate !== null && canary.drifterRate > (production.drifterRate ?? 0) + cfg.driftRateMargin) {
-    reasons.push(`drifter rate ${pct(canary.drifterRate)} exceeds production's ${pct(production.drifterRate)} by more than ${pct(cfg.driftRateMargin)}`);
+    reasons.push(
+      `drifter rate ${pct(canary.drifterRate)} exceeds production's ${pct(production.drifterRate)} by more than ${pct(cfg.driftRateMargin)}`,
+    );
   }
   return { enoughCases, rollback: reasons.length > 0, reasons };
 }
@@ -41,12 +45,19 @@ export function canaryDecision(canary: Rates, production: Rates, cfg: CriteriaCo
  */
 export function canaryAtSigning(report: DeploymentReport, cfg: CriteriaConfig['canary'], confirmShort: boolean) {
   const decision = canaryDecision(report.model, report.production, cfg);
-  if (decision.rollback) throw new AppError('CONFLICT', `The canary's rollback rule fires: ${decision.reasons.join('; ')}. Roll the canary back instead of promoting it.`);
+  if (decision.rollback)
+    throw new AppError(
+      'CONFLICT',
+      `The canary's rollback rule fires: ${decision.reasons.join('; ')}. Roll the canary back instead of promoting it.`,
+    );
   if (report.failedCases > 0) throw new AppError('CONFLICT', notAnswering('canary', report.failedCases));
   const record = { cases: report.model.cases, minCases: cfg.minCases, shortCanaryConfirmed: !decision.enoughCases };
   if (!decision.enoughCases && !confirmShort)
-    throw new AppError('CONFLICT', `The canary has answered ${record.cases} of the ${cfg.minCases} cases its automatic rollback rule needs, so nothing has judged it yet: let it serve more cases, or confirm that you promote on a short canary (recorded in the signed evidence).`,
-      { fieldErrors: { confirmShortCanary: [`${record.cases} of ${cfg.minCases} canary cases`] } });
+    throw new AppError(
+      'CONFLICT',
+      `The canary has answered ${record.cases} of the ${cfg.minCases} cases its automatic rollback rule needs, so nothing has judged it yet: let it serve more cases, or confirm that you promote on a short canary (recorded in the signed evidence).`,
+      { fieldErrors: { confirmShortCanary: [`${record.cases} of ${cfg.minCases} canary cases`] } },
+    );
   return record;
 }
 
@@ -73,7 +84,11 @@ export async function checkCanaryHealth(): Promise<CanaryHealth | null> {
   let rolledBack = false;
   if (decision.rollback) {
     try {
-      await rollbackCanary(SYSTEM, { modelVersionId: d.modelVersionId, reason: `automatic rollback: ${decision.reasons.join('; ')}`, stats: { report, decision } });
+      await rollbackCanary(SYSTEM, {
+        modelVersionId: d.modelVersionId,
+        reason: `automatic rollback: ${decision.reasons.join('; ')}`,
+        stats: { report, decision },
+      });
       rolledBack = true;
     } catch (e) {
       if (!(isAppError(e) && e.code === 'CONFLICT')) throw e;

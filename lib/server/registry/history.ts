@@ -35,7 +35,10 @@ export async function productionHistory(): Promise<ProductionPeriod[]> {
     include: { actor: { select: { email: true } } },
   });
   const starts = events.filter(startsPeriod);
-  const models = await db().modelVersion.findMany({ where: { id: { in: starts.map((e) => e.entityId) } }, select: { id: true, name: true, version: true } });
+  const models = await db().modelVersion.findMany({
+    where: { id: { in: starts.map((e) => e.entityId) } },
+    select: { id: true, name: true, version: true },
+  });
   const label = new Map(models.map((m) => [m.id, `${m.name}@${m.version}`]));
   const periods = starts.map((e, i): ProductionPeriod => ({
     modelVersionId: e.entityId,

@@ -23,7 +23,11 @@ export interface ModelRowDto {
 export async function listModelVersions(): Promise<ModelRowDto[]> {
   const rows = await db().modelVersion.findMany({
     orderBy: { createdAt: 'desc' },
-    include: { parent: true, snapshot: { select: { sha256: true } }, evaluations: { orderBy: { createdAt: 'desc' }, take: 1, select: { verdict: true } } },
+    include: {
+      parent: true,
+      snapshot: { select: { sha256: true } },
+      evaluations: { orderBy: { createdAt: 'desc' }, take: 1, select: { verdict: true } },
+    },
   });
   return rows.map((m) => ({
     id: m.id,
@@ -56,7 +60,9 @@ export async function getModelDetail(modelVersionId: string): Promise<ModelDetai
   const m = await db().modelVersion.findUnique({
     where: { id: modelVersionId },
     include: {
-      parent: true, snapshot: true, trainingRun: { select: { id: true, status: true, runner: true } },
+      parent: true,
+      snapshot: true,
+      trainingRun: { select: { id: true, status: true, runner: true } },
       evaluations: { orderBy: { createdAt: 'desc' }, take: 1, select: { verdict: true } },
       deployments: { orderBy: { startedAt: 'desc' } },
       approvals: { orderBy: { createdAt: 'desc' }, include: { approver: { select: { email: true } } } },
@@ -72,23 +78,44 @@ export async function getModelDetail(modelVersionId: string): Promise<ModelDetai
     include: { actor: { select: { email: true } } },
   });
   return {
-    id: m.id, name: m.name, version: m.version, stage: m.stage, sha256: m.sha256,
-    parent: m.parent ? `${m.parent.name}@${m.parent.version}` : null, parentId: m.parentId, trainingRunId: m.trainingRunId,
-    snapshotSha256: m.snapshot?.sha256 ?? null, latestVerdict: (m.evaluations[0]?.verdict as ModelRowDto['latestVerdict']) ?? null,
-    createdAt: m.createdAt.toISOString(), stageChangedAt: m.stageChangedAt.toISOString(),
+    id: m.id,
+    name: m.name,
+    version: m.version,
+    stage: m.stage,
+    sha256: m.sha256,
+    parent: m.parent ? `${m.parent.name}@${m.parent.version}` : null,
+    parentId: m.parentId,
+    trainingRunId: m.trainingRunId,
+    snapshotSha256: m.snapshot?.sha256 ?? null,
+    latestVerdict: (m.evaluations[0]?.verdict as ModelRowDto['latestVerdict']) ?? null,
+    createdAt: m.createdAt.toISOString(),
+    stageChangedAt: m.stageChangedAt.toISOString(),
     codeVersion: m.codeVersion,
     card: m.card,
     snapshot: m.snapshot ? { id: m.snapshot.id, name: m.snapshot.name, sha256: m.snapshot.sha256, caseCount: m.snapshot.caseCount } : null,
     trainingRun: m.trainingRun,
     steps: stepsFrom(m.stage).filter((s) => s !== 'rollback' || canRollBack),
     deployments: m.deployments.map((d) => ({
-      id: d.id, mode: d.mode, trafficPercent: d.trafficPercent, startedAt: d.startedAt.toISOString(), endedAt: d.endedAt?.toISOString() ?? null, endReason: d.endReason,
+      id: d.id,
+      mode: d.mode,
+      trafficPercent: d.trafficPercent,
+      startedAt: d.startedAt.toISOString(),
+      endedAt: d.endedAt?.toISOString() ?? null,
+      endReason: d.endReason,
     })),
     approvals: m.approvals.map((a) => ({
-      id: a.id, decision: a.decision, reason: a.reason, approver: a.approver.email, createdAt: a.createdAt.toISOString(), hasEvidence: !!a.evidenceBlobKey,
+      id: a.id,
+      decision: a.decision,
+      reason: a.reason,
+      approver: a.approver.email,
+      createdAt: a.createdAt.toISOString(),
+      hasEvidence: !!a.evidenceBlobKey,
     })),
     events: events.map((e) => ({
-      id: e.id, action: e.action, actor: e.actor?.email ?? e.actorKind, createdAt: e.createdAt.toISOString(),
+      id: e.id,
+      action: e.action,
+      actor: e.actor?.email ?? e.actorKind,
+      createdAt: e.createdAt.toISOString(),
       reason: auditReason(e),
     })),
   };

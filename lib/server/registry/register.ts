@@ -30,9 +30,16 @@ export async function validateModelArtefacts(onnx: Uint8Array, rawCard: unknown)
   }
   const card = parsed.data; // a card 2 (card 1 upgraded: stored cards keep their behaviour)
   if (card.onnx.files.length > 1)
-    throw new AppError('INVALID_INPUT', `model card invalid at onnx.files: an ensemble of ${card.onnx.files.length} ONNX files cannot be registered (the registry stores one file per version)`);
+    throw new AppError(
+      'INVALID_INPUT',
+      `model card invalid at onnx.files: an ensemble of ${card.onnx.files.length} ONNX files cannot be registered (the registry stores one file per version)`,
+    );
   const sha256 = crypto.createHash('sha256').update(onnx).digest('hex');
-  if (sha256 !== card.onnx.sha256) throw new AppError('INVALID_INPUT', `model.onnx sha256 ${sha256.slice(0, 12)}… differs from the card's ${card.onnx.sha256.slice(0, 12)}…`);
+  if (sha256 !== card.onnx.sha256)
+    throw new AppError(
+      'INVALID_INPUT',
+      `model.onnx sha256 ${sha256.slice(0, 12)}… differs from the card's ${card.onnx.sha256.slice(0, 12)}…`,
+    );
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(onnx, { executionProviders: ['cpu'], intraOpNumThreads: 1 });
@@ -41,9 +48,11 @@ export async function validateModelArtefacts(onnx: Uint8Array, rawCard: unknown)
   }
   try {
     const { inputName, logitsName, featuresName } = card.output;
-    if (!session.inputNames.includes(inputName)) throw new AppError('INVALID_INPUT', `model.onnx has no input "${inputName}" (has ${session.inputNames.join(', ')})`);
+    if (!session.inputNames.includes(inputName))
+      throw new AppError('INVALID_INPUT', `model.onnx has no input "${inputName}" (has ${session.inputNames.join(', ')})`);
     for (const out of featuresName ? [logitsName, featuresName] : [logitsName]) {
-      if (!session.outputNames.includes(out)) throw new AppError('INVALID_INPUT', `model.onnx has no output "${out}" (has ${session.outputNames.join(', ')})`);
+      if (!session.outputNames.includes(out))
+        throw new AppError('INVALID_INPUT', `model.onnx has no output "${out}" (has ${session.outputNames.join(', ')})`);
     }
   } finally {
     await session.release();
@@ -76,7 +85,12 @@ export async function prepareModelVersion(input: RegisterModelInput): Promise<Pr
 }
 
 /** The registry row and its audit event, inside the caller's transaction (a training run commits it with its own end). */
-export async function insertModelVersion(tx: Tx, actor: Actor, input: RegisterModelInput, { card, sha256, blobKey }: { card: ModelCard; sha256: string; blobKey: string }) {
+export async function insertModelVersion(
+  tx: Tx,
+  actor: Actor,
+  input: RegisterModelInput,
+  { card, sha256, blobKey }: { card: ModelCard; sha256: string; blobKey: string },
+) {
   const mv = await tx.modelVersion.create({
     data: {
       name: card.name,
@@ -92,11 +106,19 @@ export async function insertModelVersion(tx: Tx, actor: Actor, input: RegisterMo
     },
   });
   const waitingCases = mv.stage === 'PRODUCTION' ? await enqueueWaitingCases(tx, mv.id) : 0;
-  await recordAudit(tx, { actor, action: AUDIT.modelRegister, entityId: mv.id, data: { name: mv.name, version: mv.version, stage: mv.stage, sha256, waitingCases } });
+  await recordAudit(tx, {
+    actor,
+    action: AUDIT.modelRegister,
+    entityId: mv.id,
+    data: { name: mv.name, version: mv.version, stage: mv.stage, sha256, waitingCases },
+  });
   return mv;
 }
 
 export async function readModelDir(dir: string): Promise<{ onnx: Uint8Array; card: unknown }> {
-  const [onnx, card] = await Promise.all([fs.readFile(path.join(dir, 'model.onnx')), fs.readFile(path.join(dir, 'model-card.json'), 'utf8')]);
+  const [onnx, card] = await Promise.all([
+    fs.readFile(path.join(dir, 'model.onnx')),
+    fs.readFile(path.join(dir, 'model-card.json'), 'utf8'),
+  ]);
   return { onnx: new Uint8Array(onnx), card: JSON.parse(card) };
 }

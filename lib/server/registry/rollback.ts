@@ -24,7 +24,10 @@ function reasonOf(reason: string): string {
   return r.slice(0, 2000);
 }
 
-export async function rollbackCanary(actor: Actor, input: { modelVersionId: string; reason: string; stats?: object }): Promise<StageChangeDto> {
+export async function rollbackCanary(
+  actor: Actor,
+  input: { modelVersionId: string; reason: string; stats?: object },
+): Promise<StageChangeDto> {
   if (actor.kind !== 'system') await authorize(actor, 'model:promote', { who: 'signed-in user' });
   const reason = reasonOf(input.reason);
   return db().$transaction(async (tx) => {
@@ -33,7 +36,9 @@ export async function rollbackCanary(actor: Actor, input: { modelVersionId: stri
     const stage = await changeStage(tx, m.id, 'reject', 'CANARY');
     const ended = await endDeployments(tx, m.id, `rolled back: ${reason}`, input.stats);
     await recordAudit(tx, {
-      actor, action: AUDIT.modelCanaryRollback, entityId: m.id,
+      actor,
+      action: AUDIT.modelCanaryRollback,
+      entityId: m.id,
       data: { reason, automatic: actor.kind === 'system', from: 'CANARY', to: stage, deploymentIds: ended.map((d) => d.id) },
     });
     return { id: m.id, name: m.name, version: m.version, stage };
@@ -42,7 +47,10 @@ export async function rollbackCanary(actor: Actor, input: { modelVersionId: stri
 
 /** The version the current production replaced, from its promotion event. */
 export async function previousProductionOf(modelVersionId: string): Promise<string | null> {
-  const ev = await db().auditEvent.findFirst({ where: { action: AUDIT.modelPromoteProduction, entityType: 'ModelVersion', entityId: modelVersionId }, orderBy: { createdAt: 'desc' } });
+  const ev = await db().auditEvent.findFirst({
+    where: { action: AUDIT.modelPromoteProduction, entityType: 'ModelVersion', entityId: modelVersionId },
+    orderBy: { createdAt: 'desc' },
+  });
   return (ev && parseAuditData(AUDIT.modelPromoteProduction, ev.data)?.previousProductionId) ?? null;
 }
 
@@ -50,27 +58,45 @@ export async function previousProductionOf(modelVersionId: string): Promise<stri
  * Rolls back the production model `modelVersionId` (the one the engineer is looking at) to the version it replaced.
  * Refused when another model has become production meanwhile: the reason was written about this one.
  */
-export async function rollbackProduction(actor: Actor, input: { modelVersionId: string; reason: string }): Promise<{ rolledBack: StageChangeDto; restored: StageChangeDto }> {
+export async function rollbackProduction(
+  actor: Actor,
+  input: { modelVersionId: string; reason: string },
+): Promise<{ rolledBack: StageChangeDto; restored: StageChangeDto }> {
   const user = await authorize(actor, 'model:promote', { who: 'signed-in user' });
   const reason = reasonOf(input.reason);
   const current = await currentProduction();
   if (!current) throw new AppError('CONFLICT', 'No model is in production.');
   if (current.id !== input.modelVersionId)
-    throw new AppError('CONFLICT', `${current.name}@${current.version} is in production now, not the model you are rolling back: reload and decide again.`);
+    throw new AppError(
+      'CONFLICT',
+      `${current.name}@${current.version} is in production now, not the model you are rolling back: reload and decide again.`,
+    );
   const previousId = await previousProductionOf(current.id);
-  if (!previousId) throw new AppError('CONFLICT', `${current.name}@${current.version} did not replace a production model through the registry: there is nothing to roll back to.`);
+  if (!previousId)
+    throw new AppError(
+      'CONFLICT',
+      `${current.name}@${current.version} did not replace a production model through the registry: there is nothing to roll back to.`,
+    );
   return db().$transaction(async (tx) => {
     const previous = await findModel(tx, previousId);
-    if (previous.stage !== 'ARCHIVED') throw new AppError('CONFLICT', `The previous production ${previous.name}@${previous.version} is ${previous.stage}, not ARCHIVED: it cannot be restored.`);
+    if (previous.stage !== 'ARCHIVED')
+      throw new AppError(
+        'CONFLICT',
+        `The previous production ${previous.name}@${previous.version} is ${previous.stage}, not ARCHIVED: it cannot be restored.`,
+      );
     const rolledStage = await changeStage(tx, current.id, 'rollback', 'PRODUCTION');
     const restoredStage = await changeStage(tx, previous.id, 'restore', 'ARCHIVED');
     const approval = await tx.approval.create({ data: { modelVersionId: current.id, approverId: user.id, decision: 'REJECTED', reason } });
     await recordAudit(tx, {
-      actor, action: AUDIT.modelRollback, entityId: current.id,
+      actor,
+      action: AUDIT.modelRollback,
+      entityId: current.id,
       data: { reason, from: 'PRODUCTION', to: rolledStage, restoredId: previous.id, approvalId: approval.id },
     });
     await recordAudit(tx, {
-      actor, action: AUDIT.modelRestore, entityId: previous.id,
+      actor,
+      action: AUDIT.modelRestore,
+      entityId: previous.id,
       data: { reason, from: 'ARCHIVED', to: restoredStage, replacedId: current.id },
     });
     return {

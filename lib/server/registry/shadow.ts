@@ -22,11 +22,22 @@ export interface Agreement {
   dice: Record<RegionName, number>;
 }
 
-type AgreementRow = { predictionId: string; productionPredictionId: string; caseId: string; modelVersionId: string; diceWT: number; diceTC: number; diceET: number };
+type AgreementRow = {
+  predictionId: string;
+  productionPredictionId: string;
+  caseId: string;
+  modelVersionId: string;
+  diceWT: number;
+  diceTC: number;
+  diceET: number;
+};
 
 function toAgreement(r: AgreementRow): Agreement {
   return {
-    predictionId: r.predictionId, productionPredictionId: r.productionPredictionId, caseId: r.caseId, modelVersionId: r.modelVersionId,
+    predictionId: r.predictionId,
+    productionPredictionId: r.productionPredictionId,
+    caseId: r.caseId,
+    modelVersionId: r.modelVersionId,
     dice: { WT: r.diceWT, TC: r.diceTC, ET: r.diceET },
   };
 }
@@ -46,12 +57,22 @@ export async function recordShadowAgreement(predictionId: string): Promise<Agree
   if (existing) return existing;
   const p = await db().prediction.findUnique({ where: { id: predictionId } });
   if (!p) throw new AppError('NOT_FOUND', 'No such prediction.');
-  if (p.role === 'PRODUCTION') throw new AppError('INVALID_INPUT', 'Agreement is measured for shadow and canary predictions, not production ones.');
-  const prod = await db().prediction.findFirst({ where: { caseId: p.caseId, role: 'PRODUCTION', modelVersionId: { not: p.modelVersionId } }, orderBy: { createdAt: 'desc' } });
+  if (p.role === 'PRODUCTION')
+    throw new AppError('INVALID_INPUT', 'Agreement is measured for shadow and canary predictions, not production ones.');
+  const prod = await db().prediction.findFirst({
+    where: { caseId: p.caseId, role: 'PRODUCTION', modelVersionId: { not: p.modelVersionId } },
+    orderBy: { createdAt: 'desc' },
+  });
   if (!prod) return null;
   const grid = await loadCaseGrid(db(), p.caseId);
   const [mine, theirs] = await Promise.all([readPredictionMask(p, grid), readPredictionMask(prod, grid)]);
-  const agreement: Agreement = { predictionId, productionPredictionId: prod.id, caseId: p.caseId, modelVersionId: p.modelVersionId, dice: regionDice(mine, theirs) };
+  const agreement: Agreement = {
+    predictionId,
+    productionPredictionId: prod.id,
+    caseId: p.caseId,
+    modelVersionId: p.modelVersionId,
+    dice: regionDice(mine, theirs),
+  };
   const { dice, ...refs } = agreement;
   try {
     await db().$transaction(async (tx) => {

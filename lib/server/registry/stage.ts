@@ -9,7 +9,10 @@ import { assertTransition, type Stage, type Step } from './transitions';
  */
 export async function changeStage(tx: Tx, modelVersionId: string, step: Step, from: string): Promise<string> {
   const to = assertTransition(step, from);
-  const res = await tx.modelVersion.updateMany({ where: { id: modelVersionId, stage: from as Stage }, data: { stage: to, stageChangedAt: new Date() } });
+  const res = await tx.modelVersion.updateMany({
+    where: { id: modelVersionId, stage: from as Stage },
+    data: { stage: to, stageChangedAt: new Date() },
+  });
   if (res.count !== 1) throw new AppError('CONFLICT', 'The model changed stage meanwhile; reload and try again.');
   return to;
 }

@@ -12,6 +12,7 @@ export async function loadCaseVolumes(caseId: string): Promise<CaseVolumes> {
   const out: Partial<CaseVolumes> = {};
   for (const v of rows) out[v.modality as keyof CaseVolumes] = readNifti(await blobs().get(v.blobKey));
   const missing = (['T1N', 'T1C', 'T2W', 'T2F'] as const).filter((m) => !out[m]);
-  if (missing.length) throw new AppError('INVALID_INPUT', `case ${caseId} lacks ${missing.join(', ')}: the model needs all four modalities`);
+  if (missing.length)
+    throw new AppError('INVALID_INPUT', `case ${caseId} lacks ${missing.join(', ')}: the model needs all four modalities`);
   return out as CaseVolumes;
 }

@@ -23,6 +23,7 @@ export async function enqueueServing(tx: Tx, caseId: string) {
  */
 export async function enqueueWaitingCases(tx: Tx, productionId: string): Promise<number> {
   const waiting = await tx.case.findMany({ where: { status: 'RECEIVED', predictions: { none: {} } }, select: { id: true } });
-  for (const c of waiting) await getQueue().enqueue(serveCaseJob, { caseId: c.id }, { idempotencyKey: `serving.case:${c.id}:${productionId}`, tx });
+  for (const c of waiting)
+    await getQueue().enqueue(serveCaseJob, { caseId: c.id }, { idempotencyKey: `serving.case:${c.id}:${productionId}`, tx });
   return waiting.length;
 }

@@ -48,7 +48,9 @@ export async function serveCase(caseId: string, signal?: AbortSignal): Promise<S
     await showOnly(caseId, answer.predictionId);
     await db().case.update({ where: { id: caseId }, data: { status: 'PREDICTED' } });
   } catch (e) {
-    await db().case.update({ where: { id: caseId }, data: { status: 'FAILED' } }).catch(() => undefined);
+    await db()
+      .case.update({ where: { id: caseId }, data: { status: 'FAILED' } })
+      .catch(() => undefined);
     throw e;
   }
   return { caseId, predictions };
@@ -89,7 +91,9 @@ async function recordServingFailure(caseId: string, target: ServingTarget, e: un
       update: { returned: target.returned, error, attempts: { increment: 1 }, lastFailedAt: now },
     });
     await recordAudit(tx, {
-      actor: WORKER, action: AUDIT.predictionFailed, entityId: target.modelVersionId,
+      actor: WORKER,
+      action: AUDIT.predictionFailed,
+      entityId: target.modelVersionId,
       data: { caseId, role: target.role, returned: target.returned, error },
     });
   });
@@ -121,7 +125,13 @@ async function predictAndStore(caseId: string, target: ServingTarget, volumes: C
       actor: WORKER,
       action: AUDIT.predictionCreate,
       entityId: p.id,
-      data: { caseId, role: target.role, returned: target.returned, model: `${result.model.name}@${result.model.version}`, volumesMl: result.volumesMl },
+      data: {
+        caseId,
+        role: target.role,
+        returned: target.returned,
+        model: `${result.model.name}@${result.model.version}`,
+        volumesMl: result.volumesMl,
+      },
     });
     return p.id;
   });

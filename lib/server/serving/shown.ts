@@ -12,7 +12,13 @@ import { WORKER } from '../auth/actor';
 export async function showOnly(caseId: string, predictionId: string): Promise<void> {
   await db().$transaction(async (tx) => {
     const wrong = await tx.prediction.findMany({
-      where: { caseId, OR: [{ returned: true, id: { not: predictionId } }, { id: predictionId, returned: false }] },
+      where: {
+        caseId,
+        OR: [
+          { returned: true, id: { not: predictionId } },
+          { id: predictionId, returned: false },
+        ],
+      },
       select: { id: true, returned: true },
     });
     if (wrong.length === 0) return;

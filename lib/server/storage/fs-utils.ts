@@ -5,7 +5,7 @@ import path from 'node:path';
 export const isErrno = (err: unknown, code: string) => (err as NodeJS.ErrnoException | null)?.code === code;
 
 export async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
-  for (let offset = 0; offset < buf.length; ) {
+  for (let offset = 0; offset < buf.length;) {
     const { bytesWritten } = await fh.write(buf, offset, buf.length - offset);
     offset += bytesWritten;
   }
@@ -23,7 +23,7 @@ export function dirsToSync(dir: string, created: string | undefined): string[] {
   const dirs = [dir];
   if (created === undefined) return dirs;
   const top = path.dirname(created);
-  for (let d = dir; d !== top && d !== path.dirname(d); ) {
+  for (let d = dir; d !== top && d !== path.dirname(d);) {
     d = path.dirname(d);
     dirs.push(d);
   }

@@ -5,14 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { dirsToSync, fsyncDir, isErrno, readdirOrEmpty, writeAll } from './fs-utils';
 import { assertBlobKey, assertListPrefix, assertRangeShape, blobKeyForSha256, chunkToBuffer, isBlobKey } from './keys';
-import {
-  BlobNotFoundError,
-  InvalidRangeError,
-  type BlobListEntry,
-  type BlobStore,
-  type ByteRange,
-  type PutResult,
-} from './types';
+import { BlobNotFoundError, InvalidRangeError, type BlobListEntry, type BlobStore, type ByteRange, type PutResult } from './types';
 
 export interface LocalBlobStoreOptions {
   /** Resolved against the working directory; default `data/blobs`. */
@@ -146,7 +139,12 @@ export class LocalBlobStore implements BlobStore {
   private async publish(tmp: string, final: string): Promise<void> {
     const dir = path.dirname(final);
     const created = await mkdir(dir, { recursive: true });
-    if (await stat(final).then(() => true, () => false)) {
+    if (
+      await stat(final).then(
+        () => true,
+        () => false,
+      )
+    ) {
       // Same bytes already stored. Refresh mtime so an orphan sweep's grace period restarts: the caller
       // is about to commit a row pointing at this blob.
       await unlink(tmp);

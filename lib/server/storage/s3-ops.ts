@@ -37,9 +37,7 @@ export async function copyObject(
     return;
   }
   const partSize = Math.max(opts.partSize, Math.ceil(size / MAX_PARTS));
-  const created = await client.send(
-    new CreateMultipartUploadCommand({ Bucket: bucket, Key: to, ContentType: opts.contentType }),
-  );
+  const created = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: to, ContentType: opts.contentType }));
   if (!created.UploadId) throw new Error(`S3 returned no UploadId for ${to}`);
   const target = { Bucket: bucket, Key: to, UploadId: created.UploadId };
   try {
@@ -47,9 +45,7 @@ export async function copyObject(
     for (let start = 0; start < size; start += partSize) {
       const PartNumber = Parts.length + 1;
       const CopySourceRange = `bytes=${start}-${Math.min(start + partSize, size) - 1}`;
-      const res = await client.send(
-        new UploadPartCopyCommand({ ...target, PartNumber, CopySource: `${bucket}/${from}`, CopySourceRange }),
-      );
+      const res = await client.send(new UploadPartCopyCommand({ ...target, PartNumber, CopySource: `${bucket}/${from}`, CopySourceRange }));
       Parts.push({ PartNumber, ETag: res.CopyPartResult?.ETag });
     }
     // The object appears under its key, whole, only now.
@@ -69,9 +65,7 @@ export async function abortStaleUploads(client: S3Client, bucket: string, prefix
   let KeyMarker: string | undefined;
   let UploadIdMarker: string | undefined;
   do {
-    const page = await client.send(
-      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker, UploadIdMarker }),
-    );
+    const page = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker, UploadIdMarker }));
     for (const upload of page.Uploads ?? []) {
       if (!upload.Key || !upload.UploadId) continue;
       const lastActivity = await lastPartTime(client, bucket, upload.Key, upload.UploadId, upload.Initiated);

@@ -74,7 +74,10 @@ export class InvalidBlobKeyError extends BlobStoreError {
 }
 
 export class InvalidRangeError extends BlobStoreError {
-  constructor(readonly range: ByteRange, readonly size?: number) {
+  constructor(
+    readonly range: ByteRange,
+    readonly size?: number,
+  ) {
     super(
       'INVALID_RANGE',
       `Unsatisfiable range ${range.start}-${range.end ?? ''}` + (size === undefined ? '' : ` for a blob of ${size} bytes`),

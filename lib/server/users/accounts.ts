@@ -21,7 +21,8 @@ async function account(tx: Tx, userId: string) {
 
 /** An administrator cannot lock themselves out of administration, so the install always keeps one. */
 function refuseSelf(actor: Actor, userId: string, what: string) {
-  if (actor.kind === 'user' && actor.id === userId) throw new AppError('CONFLICT', `You cannot ${what} your own account: ask another administrator.`);
+  if (actor.kind === 'user' && actor.id === userId)
+    throw new AppError('CONFLICT', `You cannot ${what} your own account: ask another administrator.`);
 }
 
 export async function changeRole(actor: Actor, input: { userId: string; role: string }) {
@@ -33,7 +34,12 @@ export async function changeRole(actor: Actor, input: { userId: string; role: st
     if (user.role === role) throw new AppError('CONFLICT', `${user.email} already has that role.`);
     await tx.user.update({ where: { id: user.id }, data: { role } });
     const sessionsRevoked = await revokeUserSessions(tx, user.id, `role changed to ${role}`);
-    await recordAudit(tx, { actor, action: AUDIT.userRoleChange, entityId: user.id, data: { email: user.email, from: user.role, to: role, sessionsRevoked } });
+    await recordAudit(tx, {
+      actor,
+      action: AUDIT.userRoleChange,
+      entityId: user.id,
+      data: { email: user.email, from: user.role, to: role, sessionsRevoked },
+    });
     return { id: user.id, role };
   });
 }
@@ -42,7 +48,8 @@ export async function setUserActive(actor: Actor, input: { userId: string; activ
   if (!input.active) refuseSelf(actor, input.userId, 'deactivate');
   return db().$transaction(async (tx) => {
     const user = await account(tx, input.userId);
-    if (user.active === input.active) throw new AppError('CONFLICT', `${user.email} is already ${input.active ? 'active' : 'deactivated'}.`);
+    if (user.active === input.active)
+      throw new AppError('CONFLICT', `${user.email} is already ${input.active ? 'active' : 'deactivated'}.`);
     await tx.user.update({ where: { id: user.id }, data: { active: input.active } });
     if (input.active) {
       await recordAudit(tx, { actor, action: AUDIT.userReactivate, entityId: user.id, data: { email: user.email } });
@@ -71,6 +78,8 @@ export async function resetPassword(actor: Actor, input: { userId: string; passw
 export async function clearLoginLock(actor: Actor, input: { userId: string }) {
   const user = await account(db(), input.userId);
   const cleared = await clearThrottle(throttleKey('account', user.email));
-  await db().$transaction((tx) => recordAudit(tx, { actor, action: AUDIT.lockoutClear, entityId: user.id, data: { email: user.email, cleared } }));
+  await db().$transaction((tx) =>
+    recordAudit(tx, { actor, action: AUDIT.lockoutClear, entityId: user.id, data: { email: user.email, cleared } }),
+  );
   return { id: user.id, cleared };
 }

@@ -23,7 +23,8 @@ export type CreateUserInput = z.infer<typeof createUserInput>;
 /** Creates a user, or (with `upsert`) resets an existing user's name, role and password — used by the demo seed. */
 export async function createUser(actor: Actor, input: CreateUserInput, opts: { upsert?: boolean } = {}) {
   const parsed = createUserInput.safeParse(input);
-  if (!parsed.success) throw new AppError('INVALID_INPUT', 'Check the highlighted fields.', { fieldErrors: z.flattenError(parsed.error).fieldErrors });
+  if (!parsed.success)
+    throw new AppError('INVALID_INPUT', 'Check the highlighted fields.', { fieldErrors: z.flattenError(parsed.error).fieldErrors });
   const data = parsed.data;
   assertPasswordAcceptable(data.password, data.email);
   const passwordHash = await hashPassword(data.password);
@@ -33,7 +34,12 @@ export async function createUser(actor: Actor, input: CreateUserInput, opts: { u
     const user = existing
       ? await tx.user.update({ where: { id: existing.id }, data: { name: data.name, role: data.role, passwordHash, active: true } })
       : await tx.user.create({ data: { email: data.email, name: data.name, role: data.role, passwordHash } });
-    await recordAudit(tx, { actor, action: existing ? AUDIT.userReset : AUDIT.userCreate, entityId: user.id, data: { email: user.email, role: user.role } });
+    await recordAudit(tx, {
+      actor,
+      action: existing ? AUDIT.userReset : AUDIT.userCreate,
+      entityId: user.id,
+      data: { email: user.email, role: user.role },
+    });
     return { id: user.id, email: user.email, name: user.name, role: user.role };
   });
 }

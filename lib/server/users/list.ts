@@ -33,9 +33,17 @@ export async function listUsers(): Promise<UserRowDto[]> {
     const t = byKey.get(throttleKey('account', u.email));
     const seen = u.sessions.map((s) => s.lastSeenAt.getTime());
     return {
-      id: u.id, email: u.email, name: u.name, role: u.role as RoleName, active: u.active, createdAt: u.createdAt.toISOString(),
-      sessions: u.sessions.length, lastSeenAt: seen.length ? new Date(Math.max(...seen)).toISOString() : null, tokens: u.apiTokens.length,
-      lockedUntil: t?.lockedUntil && t.lockedUntil > now ? t.lockedUntil.toISOString() : null, failedSignIns: t?.failures ?? 0,
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      role: u.role as RoleName,
+      active: u.active,
+      createdAt: u.createdAt.toISOString(),
+      sessions: u.sessions.length,
+      lastSeenAt: seen.length ? new Date(Math.max(...seen)).toISOString() : null,
+      tokens: u.apiTokens.length,
+      lockedUntil: t?.lockedUntil && t.lockedUntil > now ? t.lockedUntil.toISOString() : null,
+      failedSignIns: t?.failures ?? 0,
     };
   });
 }

@@ -21,7 +21,9 @@ export const runDirFor = (runId: string) => path.resolve(env().RUNS_DIR, runId);
  * The `workflow.train` job: starts the run (resolving what it trains from), hands it to its runner, and records the
  * outcome. A failed training is a FAILED run, not a failed job: retrying would fail the same way.
  */
-export async function executeTrainingRun(job: Pick<JobContext<{ runId: string }>, 'payload' | 'signal'>): Promise<{ status: string; modelVersionId?: string }> {
+export async function executeTrainingRun(
+  job: Pick<JobContext<{ runId: string }>, 'payload' | 'signal'>,
+): Promise<{ status: string; modelVersionId?: string }> {
   const runId = job.payload.runId;
   const run = await db().workflowRun.findUnique({ where: { id: runId }, include: { parentModel: true } });
   if (!run) throw new PermanentJobError(`run ${runId} does not exist`);
@@ -44,8 +46,14 @@ export async function executeTrainingRun(job: Pick<JobContext<{ runId: string }>
   reporter.start();
   const started = await db().workflowRun.findUniqueOrThrow({ where: { id: run.id }, select: { startedAt: true } });
   const ctx: RunnerContext = {
-    runId: run.id, snapshotId: run.snapshotId!, params: params as RunnerContext['params'], runDir,
-    reporter, signal: job.signal, resumed, startedAt: started.startedAt ?? new Date(),
+    runId: run.id,
+    snapshotId: run.snapshotId!,
+    params: params as RunnerContext['params'],
+    runDir,
+    reporter,
+    signal: job.signal,
+    resumed,
+    startedAt: started.startedAt ?? new Date(),
   };
   let outcome: RunnerOutcome;
   try {
@@ -69,7 +77,12 @@ async function record(ctx: RunnerContext, outcome: RunnerOutcome): Promise<{ sta
         result = { status: 'SUCCEEDED', modelVersionId: mv.modelVersionId };
       } catch (err) {
         if (!isAppError(err)) throw err;
-        await finishRun(runId, { status: 'FAILED', error: `The trained model was refused: ${err.userMessage}`, logBlobKey, logTail: reporter.logTail() });
+        await finishRun(runId, {
+          status: 'FAILED',
+          error: `The trained model was refused: ${err.userMessage}`,
+          logBlobKey,
+          logTail: reporter.logTail(),
+        });
         result = { status: 'FAILED' };
       }
     } else if (outcome.status === 'DETACHED') {
@@ -79,7 +92,12 @@ async function record(ctx: RunnerContext, outcome: RunnerOutcome): Promise<{ sta
     } else if (outcome.status !== 'FINISHED') {
       if (outcome.status === 'FAILED') reporter.log(`run failed: ${outcome.error}`);
       const logBlobKey = await reporter.close();
-      await finishRun(runId, { status: outcome.status, error: outcome.status === 'FAILED' ? outcome.error : undefined, logBlobKey, logTail: reporter.logTail() });
+      await finishRun(runId, {
+        status: outcome.status,
+        error: outcome.status === 'FAILED' ? outcome.error : undefined,
+        logBlobKey,
+        logTail: reporter.logTail(),
+      });
     } else {
       await reporter.close();
     }

@@ -16,7 +16,10 @@ export async function finishRun(
 ): Promise<boolean> {
   const error = outcome.error ? outcome.error.slice(0, MAX_ERROR) : null;
   return db().$transaction(async (tx) => {
-    const logData = { ...(outcome.logBlobKey ? { logBlobKey: outcome.logBlobKey } : {}), ...(outcome.logTail !== undefined ? { logTail: outcome.logTail } : {}) };
+    const logData = {
+      ...(outcome.logBlobKey ? { logBlobKey: outcome.logBlobKey } : {}),
+      ...(outcome.logTail !== undefined ? { logTail: outcome.logTail } : {}),
+    };
     const { count } = await tx.workflowRun.updateMany({
       where: { id: runId, status: { in: ['QUEUED', 'RUNNING'] } },
       data: { status: outcome.status, error, finishedAt: new Date(), ...logData },
@@ -26,7 +29,12 @@ export async function finishRun(
       if (Object.keys(logData).length) await tx.workflowRun.updateMany({ where: { id: runId, logBlobKey: null }, data: logData });
       return false;
     }
-    await recordAudit(tx, { actor, action: outcome.status === 'FAILED' ? AUDIT.runFail : AUDIT.runCancel, entityId: runId, data: { error } });
+    await recordAudit(tx, {
+      actor,
+      action: outcome.status === 'FAILED' ? AUDIT.runFail : AUDIT.runCancel,
+      entityId: runId,
+      data: { error },
+    });
     return true;
   });
 }

@@ -19,7 +19,10 @@ export interface GithubRun {
 }
 
 export class GithubApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'GithubApiError';
   }
@@ -27,12 +30,25 @@ export class GithubApiError extends Error {
 
 export function githubConfigFromEnv(): GithubConfig {
   const e = env();
-  if (!e.GITHUB_REPOSITORY || !e.GITHUB_TOKEN) throw new Error('GITHUB_REPOSITORY and GITHUB_TOKEN must be set for the GitHub Actions runner');
-  return { apiUrl: e.GITHUB_API_URL.replace(/\/+$/, ''), repository: e.GITHUB_REPOSITORY, token: e.GITHUB_TOKEN, workflowFile: e.GITHUB_WORKFLOW_FILE, ref: e.GITHUB_REF };
+  if (!e.GITHUB_REPOSITORY || !e.GITHUB_TOKEN)
+    throw new Error('GITHUB_REPOSITORY and GITHUB_TOKEN must be set for the GitHub Actions runner');
+  return {
+    apiUrl: e.GITHUB_API_URL.replace(/\/+$/, ''),
+    repository: e.GITHUB_REPOSITORY,
+    token: e.GITHUB_TOKEN,
+    workflowFile: e.GITHUB_WORKFLOW_FILE,
+    ref: e.GITHUB_REF,
+  };
 }
 
 type RawRun = { id: number; status: string; conclusion: string | null; html_url: string; display_title?: string; name?: string };
-const toRun = (r: RawRun): GithubRun => ({ id: r.id, status: r.status, conclusion: r.conclusion, htmlUrl: r.html_url, displayTitle: r.display_title ?? r.name ?? '' });
+const toRun = (r: RawRun): GithubRun => ({
+  id: r.id,
+  status: r.status,
+  conclusion: r.conclusion,
+  htmlUrl: r.html_url,
+  displayTitle: r.display_title ?? r.name ?? '',
+});
 
 export class GithubActionsApi {
   constructor(private readonly cfg: GithubConfig) {}

@@ -30,7 +30,11 @@ const put = async (bytes: Uint8Array | null, contentType: string) => {
  * a run cancelled (or a worker killed) while onnxruntime validates the file leaves no candidate behind. Idempotent
  * per run.
  */
-export async function ingestRunArtefacts(runId: string, artefacts: Artefacts, opts: { logBlobKey?: string | null; logTail?: string } = {}): Promise<IngestedDto> {
+export async function ingestRunArtefacts(
+  runId: string,
+  artefacts: Artefacts,
+  opts: { logBlobKey?: string | null; logTail?: string } = {},
+): Promise<IngestedDto> {
   const run = await db().workflowRun.findUnique({ where: { id: runId }, include: { resultModel: true } });
   if (!run) throw new AppError('NOT_FOUND', 'No such run.');
   if (run.resultModel) return { modelVersionId: run.resultModel.id, name: run.resultModel.name, version: run.resultModel.version };
@@ -42,14 +46,24 @@ export async function ingestRunArtefacts(runId: string, artefacts: Artefacts, op
     put(artefacts.checkpoint, 'application/octet-stream'),
     put(artefacts.metrics ? new TextEncoder().encode(JSON.stringify(artefacts.metrics)) : null, 'application/json'),
   ]);
-  const input = { onnx: artefacts.onnx, card: artefacts.card, stage: 'CANDIDATE' as const, parentId: run.parentModelId, trainingRunId: run.id, snapshotId: run.snapshotId };
+  const input = {
+    onnx: artefacts.onnx,
+    card: artefacts.card,
+    stage: 'CANDIDATE' as const,
+    parentId: run.parentModelId,
+    trainingRunId: run.id,
+    snapshotId: run.snapshotId,
+  };
   const prepared = await prepareModelVersion(input);
   return db().$transaction(async (tx) => {
     const mv = 'existing' in prepared ? prepared.existing : await insertModelVersion(tx, WORKER, input, prepared);
     const { count } = await tx.workflowRun.updateMany({
       where: { id: run.id, status: 'RUNNING' },
       data: {
-        status: 'SUCCEEDED', progress: 1, finishedAt: new Date(), error: null,
+        status: 'SUCCEEDED',
+        progress: 1,
+        finishedAt: new Date(),
+        error: null,
         params: { ...params, artefacts: { checkpoint, metrics } } as object,
         ...(opts.logBlobKey ? { logBlobKey: opts.logBlobKey } : {}),
         ...(opts.logTail !== undefined ? { logTail: opts.logTail } : {}),
@@ -57,8 +71,16 @@ export async function ingestRunArtefacts(runId: string, artefacts: Artefacts, op
     });
     if (count === 0) throw new AppError('CONFLICT', `Run ${runId} ended (cancelled or failed) while its artefacts were being registered.`);
     await recordAudit(tx, {
-      actor: WORKER, action: AUDIT.runSucceed, entityId: run.id,
-      data: { modelVersionId: mv.id, version: mv.version, snapshotId: run.snapshotId, parentModelId: run.parentModelId, codeVersion: mv.codeVersion },
+      actor: WORKER,
+      action: AUDIT.runSucceed,
+      entityId: run.id,
+      data: {
+        modelVersionId: mv.id,
+        version: mv.version,
+        snapshotId: run.snapshotId,
+        parentModelId: run.parentModelId,
+        codeVersion: mv.codeVersion,
+      },
     });
     await getQueue().enqueue(evaluationRunJob, { modelVersionId: mv.id }, { idempotencyKey: `evaluation.run:${mv.id}`, tx });
     return { modelVersionId: mv.id, name: mv.name, version: mv.version };
@@ -71,6 +93,9 @@ function checkCardBelongsToRun(card: unknown, run: { version?: string; snapshotI
     throw new AppError('INVALID_INPUT', `The model card's version ${String(c?.version)} is not this run's (${run.version}).`);
   }
   if (run.snapshotId && c?.training?.datasetSnapshot?.id !== run.snapshotId) {
-    throw new AppError('INVALID_INPUT', `The model was trained on snapshot ${String(c?.training?.datasetSnapshot?.id)}, not this run's ${run.snapshotId}.`);
+    throw new AppError(
+      'INVALID_INPUT',
+      `The model was trained on snapshot ${String(c?.training?.datasetSnapshot?.id)}, not this run's ${run.snapshotId}.`,
+    );
   }
 }

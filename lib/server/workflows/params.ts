@@ -20,7 +20,13 @@ export const trainingParamsSchema = z.object({
     config: z.enum(TRAINER_CONFIGS),
     epochs: z.number().int().min(1).max(1000).nullable().default(null),
     stepsPerEpoch: z.number().int().min(1).max(100_000).nullable().default(null),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).nullable().default(null),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .nullable()
+      .default(null),
     /** 'parent': fine-tune run.parentModelId; 'scratch': a fresh network (parentModelId stays null). */
     init: z.enum(['parent', 'scratch']),
     trigger: z.enum(['MANUAL', 'AUTO']),
@@ -48,7 +54,19 @@ export function parseTrainingParams(raw: unknown): TrainingParams {
 export function trainerArgs(params: TrainingParams, out = 'out'): string[] {
   const { input, resolved } = params;
   if (!resolved) throw new Error('run parameters are not resolved yet');
-  const args = ['train', '--manifest', 'manifest.json', '--out', out, '--config', input.config, '--name', resolved.name, '--version', resolved.version];
+  const args = [
+    'train',
+    '--manifest',
+    'manifest.json',
+    '--out',
+    out,
+    '--config',
+    input.config,
+    '--name',
+    resolved.name,
+    '--version',
+    resolved.version,
+  ];
   if (resolved.parentCheckpoint) args.push('--init-from', 'parent');
   if (input.epochs) args.push('--epochs', String(input.epochs));
   if (input.stepsPerEpoch) args.push('--steps-per-epoch', String(input.stepsPerEpoch));

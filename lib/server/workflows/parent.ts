@@ -41,7 +41,10 @@ export function presetOfCard(card: unknown): TrainerConfig | null {
  */
 export async function resolveParentCheckpoint(model: ParentModel): Promise<ResolvedCheckpoint> {
   const store = blobs();
-  const card = model.card && Object.keys(model.card as object).length ? await store.put(new TextEncoder().encode(JSON.stringify(model.card, null, 1))) : null;
+  const card =
+    model.card && Object.keys(model.card as object).length
+      ? await store.put(new TextEncoder().encode(JSON.stringify(model.card, null, 1)))
+      : null;
   const fromRun = await runCheckpoint(model.trainingRunId);
   if (fromRun) return { ...fromRun, cardSha256: card?.sha256 ?? null };
   const file = path.resolve(env().MODELS_DIR, `${model.name}-${model.version}`, 'checkpoint.pt');

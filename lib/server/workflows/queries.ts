@@ -39,13 +39,27 @@ export interface RunDetailDto extends RunRowDto, RunStatusDto {
   createdBy: string | null;
 }
 
-type Row = { id: string; kind: string; runner: string; status: string; progress: number; createdAt: Date; finishedAt: Date | null; params: unknown };
+type Row = {
+  id: string;
+  kind: string;
+  runner: string;
+  status: string;
+  progress: number;
+  createdAt: Date;
+  finishedAt: Date | null;
+  params: unknown;
+};
 
 function toRow(r: Row, resultModel: { name: string; version: string } | null): RunRowDto {
   const p = trainingParamsSchema.safeParse(r.params);
   return {
-    id: r.id, kind: r.kind, runner: r.runner, status: r.status, progress: r.progress,
-    createdAt: r.createdAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null,
+    id: r.id,
+    kind: r.kind,
+    runner: r.runner,
+    status: r.status,
+    progress: r.progress,
+    createdAt: r.createdAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
     trigger: p.success ? p.data.input.trigger : null,
     config: p.success ? p.data.input.config : null,
     model: resultModel ? `${resultModel.name}@${resultModel.version}` : null,
@@ -53,7 +67,11 @@ function toRow(r: Row, resultModel: { name: string; version: string } | null): R
 }
 
 export async function listRuns(): Promise<RunRowDto[]> {
-  const rows = await db().workflowRun.findMany({ orderBy: { createdAt: 'desc' }, take: 200, include: { resultModel: { select: { name: true, version: true } } } });
+  const rows = await db().workflowRun.findMany({
+    orderBy: { createdAt: 'desc' },
+    take: 200,
+    include: { resultModel: { select: { name: true, version: true } } },
+  });
   return rows.map((r) => toRow(r, r.resultModel));
 }
 
@@ -63,9 +81,16 @@ export async function getRunStatus(runId: string): Promise<RunStatusDto> {
   const r = await db().workflowRun.findUnique({ where: { id: runId }, include: STATUS_INCLUDE });
   if (!r) throw new AppError('NOT_FOUND', 'No such run.');
   return {
-    id: r.id, status: r.status, progress: r.progress, logTail: r.logTail, error: r.error, externalUrl: r.externalUrl,
-    startedAt: r.startedAt?.toISOString() ?? null, finishedAt: r.finishedAt?.toISOString() ?? null,
-    hasLog: !!r.logBlobKey, resultModel: r.resultModel,
+    id: r.id,
+    status: r.status,
+    progress: r.progress,
+    logTail: r.logTail,
+    error: r.error,
+    externalUrl: r.externalUrl,
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    hasLog: !!r.logBlobKey,
+    resultModel: r.resultModel,
   };
 }
 

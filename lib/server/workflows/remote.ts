@@ -14,7 +14,10 @@ import { finishRun } from './finish';
  * The app side of a remote runner (GitHub Actions): with the run's token it downloads the manifest and the files it
  * names, runs the trainer exactly as the local runner does (trainArgs), and uploads the artefacts once.
  */
-async function liveRun(runId: string, token: string): Promise<{ snapshotId: string; params: TrainingParams & { resolved: NonNullable<TrainingParams['resolved']> } }> {
+async function liveRun(
+  runId: string,
+  token: string,
+): Promise<{ snapshotId: string; params: TrainingParams & { resolved: NonNullable<TrainingParams['resolved']> } }> {
   await verifyRunToken(runId, token);
   const run = await db().workflowRun.findUniqueOrThrow({ where: { id: runId } });
   if (run.status !== 'RUNNING') throw new AppError('CONFLICT', `Run ${runId} is ${run.status}.`);
@@ -26,7 +29,10 @@ async function liveRun(runId: string, token: string): Promise<{ snapshotId: stri
 function parentFiles(params: TrainingParams): { path: string; sha256: string }[] {
   const p = params.resolved?.parentCheckpoint;
   if (!p) return [];
-  return [{ path: 'parent/checkpoint.pt', sha256: p.sha256 }, ...(p.cardSha256 ? [{ path: 'parent/model-card.json', sha256: p.cardSha256 }] : [])];
+  return [
+    { path: 'parent/checkpoint.pt', sha256: p.sha256 },
+    ...(p.cardSha256 ? [{ path: 'parent/model-card.json', sha256: p.cardSha256 }] : []),
+  ];
 }
 
 export interface RemoteManifestDto {
@@ -88,10 +94,19 @@ export async function acceptUpload(runId: string, token: string, parts: UploadPa
   const log = parts.log ? await blobs().put(parts.log, { contentType: 'text/plain' }) : null;
   const logTail = parts.log ? new TextDecoder().decode(parts.log.slice(-16_000)).split('\n').slice(-200).join('\n') : undefined;
   try {
-    return await ingestRunArtefacts(runId, { onnx: parts.onnx, card, metrics, checkpoint: parts.checkpoint }, { logBlobKey: log?.key ?? null, logTail });
+    return await ingestRunArtefacts(
+      runId,
+      { onnx: parts.onnx, card, metrics, checkpoint: parts.checkpoint },
+      { logBlobKey: log?.key ?? null, logTail },
+    );
   } catch (err) {
     if (isAppError(err) && err.code !== 'CONFLICT') {
-      await finishRun(runId, { status: 'FAILED', error: `The uploaded model was refused: ${err.userMessage}`, logBlobKey: log?.key ?? null, logTail });
+      await finishRun(runId, {
+        status: 'FAILED',
+        error: `The uploaded model was refused: ${err.userMessage}`,
+        logBlobKey: log?.key ?? null,
+        logTail,
+      });
     }
     throw err;
   }

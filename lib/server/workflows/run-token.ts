@@ -13,7 +13,10 @@ const hash = (token: string) => crypto.createHash('sha256').update(token, 'utf8'
 export async function issueRunToken(tx: Tx, runId: string): Promise<{ token: string; expiresAt: Date }> {
   const token = `twr_${crypto.randomBytes(32).toString('base64url')}`;
   const expiresAt = new Date(Date.now() + env().RUN_TOKEN_TTL_MINUTES * 60_000);
-  await tx.workflowRun.update({ where: { id: runId }, data: { uploadTokenHash: hash(token), uploadTokenExpiresAt: expiresAt, uploadTokenUsedAt: null } });
+  await tx.workflowRun.update({
+    where: { id: runId },
+    data: { uploadTokenHash: hash(token), uploadTokenExpiresAt: expiresAt, uploadTokenUsedAt: null },
+  });
   return { token, expiresAt };
 }
 
@@ -29,7 +32,8 @@ export async function verifyRunToken(runId: string, token: string): Promise<void
   const run = await db().workflowRun.findUnique({ where: { uploadTokenHash: hash(token) } });
   if (!run || run.id !== runId) throw new AppError('UNAUTHENTICATED', 'This token is not valid for this run.');
   if (run.uploadTokenUsedAt) throw new AppError('FORBIDDEN', 'This run token has already been used.');
-  if (!run.uploadTokenExpiresAt || run.uploadTokenExpiresAt <= new Date()) throw new AppError('UNAUTHENTICATED', 'This run token has expired.');
+  if (!run.uploadTokenExpiresAt || run.uploadTokenExpiresAt <= new Date())
+    throw new AppError('UNAUTHENTICATED', 'This run token has expired.');
 }
 
 /**

@@ -35,7 +35,8 @@ export async function startTrainingRun(actor: Actor, input: StartRunInput): Prom
   return db().$transaction(
     async (tx) => {
       const parent = input.init === 'production' ? await productionModel(tx) : null;
-      if (input.init === 'production' && !parent) throw new AppError('INVALID_INPUT', 'There is no production model to fine-tune: train from scratch.');
+      if (input.init === 'production' && !parent)
+        throw new AppError('INVALID_INPUT', 'There is no production model to fine-tune: train from scratch.');
       const snapshotId = input.snapshotId ?? (await snapshotCurrentTrainingData(tx, actor, 'manual'));
       return createTrainingRunInTx(tx, actor, { ...input, snapshotId, parent, trigger: 'MANUAL' });
     },
@@ -66,7 +67,10 @@ export async function createTrainingRunInTx(tx: Tx, actor: Actor, input: CreateR
   const preset = input.parent ? presetOfCard(input.parent.card) : null;
   const config = input.config ?? preset ?? 'default';
   if (input.parent && preset && config !== preset) {
-    throw new AppError('INVALID_INPUT', `Fine-tuning keeps ${input.parent.name}@${input.parent.version}'s network: choose the "${preset}" preset, or train from scratch.`);
+    throw new AppError(
+      'INVALID_INPUT',
+      `Fine-tuning keeps ${input.parent.name}@${input.parent.version}'s network: choose the "${preset}" preset, or train from scratch.`,
+    );
   }
   if (input.runner === 'GITHUB_ACTIONS' && (!env().GITHUB_REPOSITORY || !env().GITHUB_TOKEN)) {
     throw new AppError('INVALID_INPUT', 'The GitHub Actions runner is not configured (GITHUB_REPOSITORY and GITHUB_TOKEN).');
@@ -94,7 +98,9 @@ export async function createTrainingRunInTx(tx: Tx, actor: Actor, input: CreateR
     },
   });
   await recordAudit(tx, {
-    actor, action: AUDIT.runCreate, entityId: run.id,
+    actor,
+    action: AUDIT.runCreate,
+    entityId: run.id,
     data: { runner: run.runner, snapshotId: input.snapshotId, parentModelId: run.parentModelId, input: params.input },
   });
   await getQueue().enqueue(trainingRunJob, { runId: run.id }, { idempotencyKey: `workflow.train:${run.id}`, tx });

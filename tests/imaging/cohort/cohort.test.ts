@@ -12,7 +12,10 @@ import { PRESETS } from '@/lib/server/imaging/cohort/presets';
 // 2 mm grid with the default field of view (240 x 240 x 155 mm): same anatomy in mm, 8x fewer voxels, fast tests.
 const grid = { dims: [120, 120, 78] as [number, number, number], spacing: [2, 2, 2] as [number, number, number] };
 const req = (caseId: string, shifts: string[] = [], seed = '3'): CaseRequest => ({ caseId, seed, domain: 'A', grid, shifts });
-const sha = (a: ArrayBufferView) => createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+const sha = (a: ArrayBufferView) =>
+  createHash('sha256')
+    .update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+    .digest('hex');
 const count = (seg: Uint8Array, label: number) => seg.reduce((s, v) => s + (v === label ? 1 : 0), 0);
 const tmp = mkdtempSync(path.join(tmpdir(), 'cohort-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -22,7 +25,8 @@ const base = (id: string) => baseline.get(id) ?? baseline.set(id, generateCase(r
 
 describe('determinism', () => {
   it('same seed -> identical images and masks; another seed or case -> different', () => {
-    const a = generateCase(req('D1')), b = generateCase(req('D1'));
+    const a = generateCase(req('D1')),
+      b = generateCase(req('D1'));
     for (const m of ['T1N', 'T1C', 'T2W', 'T2F'] as const) expect(sha(a.images[m]!)).toBe(sha(b.images[m]!));
     expect(sha(a.seg)).toBe(sha(b.seg));
     expect(sha(generateCase(req('D1', [], '4')).images.T1N!)).not.toBe(sha(a.images.T1N!));
@@ -33,17 +37,31 @@ describe('determinism', () => {
     const digests = async (out: string) => {
       await generateCohort({ domain: 'A', n: 2, seed: '9', out, grid, shifts: ['motion'] });
       const all: Record<string, string> = {};
-      const walk = (d: string) => readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : (all[path.relative(out, path.join(d, e.name))] = sha(readFileSync(path.join(d, e.name))))));
+      const walk = (d: string) =>
+        readdirSync(d, { withFileTypes: true }).forEach((e) =>
+          e.isDirectory()
+            ? walk(path.join(d, e.name))
+            : (all[path.relative(out, path.join(d, e.name))] = sha(readFileSync(path.join(d, e.name)))),
+        );
       walk(out);
       return all;
     };
     const first = await digests(path.join(tmp, 'r1'));
     expect(await digests(path.join(tmp, 'r2'))).toEqual(first);
     expect(Object.keys(first).sort()).toEqual([
-      'SYN-A-9-00000/SYN-A-9-00000-seg.nii.gz', 'SYN-A-9-00000/SYN-A-9-00000-t1c.nii.gz', 'SYN-A-9-00000/SYN-A-9-00000-t1n.nii.gz',
-      'SYN-A-9-00000/SYN-A-9-00000-t2f.nii.gz', 'SYN-A-9-00000/SYN-A-9-00000-t2w.nii.gz', 'SYN-A-9-00000/meta.json',
-      'SYN-A-9-00001/SYN-A-9-00001-seg.nii.gz', 'SYN-A-9-00001/SYN-A-9-00001-t1c.nii.gz', 'SYN-A-9-00001/SYN-A-9-00001-t1n.nii.gz',
-      'SYN-A-9-00001/SYN-A-9-00001-t2f.nii.gz', 'SYN-A-9-00001/SYN-A-9-00001-t2w.nii.gz', 'SYN-A-9-00001/meta.json', 'cohort.json',
+      'SYN-A-9-00000/SYN-A-9-00000-seg.nii.gz',
+      'SYN-A-9-00000/SYN-A-9-00000-t1c.nii.gz',
+      'SYN-A-9-00000/SYN-A-9-00000-t1n.nii.gz',
+      'SYN-A-9-00000/SYN-A-9-00000-t2f.nii.gz',
+      'SYN-A-9-00000/SYN-A-9-00000-t2w.nii.gz',
+      'SYN-A-9-00000/meta.json',
+      'SYN-A-9-00001/SYN-A-9-00001-seg.nii.gz',
+      'SYN-A-9-00001/SYN-A-9-00001-t1c.nii.gz',
+      'SYN-A-9-00001/SYN-A-9-00001-t1n.nii.gz',
+      'SYN-A-9-00001/SYN-A-9-00001-t2f.nii.gz',
+      'SYN-A-9-00001/SYN-A-9-00001-t2w.nii.gz',
+      'SYN-A-9-00001/meta.json',
+      'cohort.json',
     ]);
     const dir = path.join(tmp, 'r1', 'SYN-A-9-00000');
     const meta = JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8'));
@@ -57,8 +75,10 @@ describe('determinism', () => {
 
 /** Fraction of 6-neighbour faces from voxels with label in `from` that land on a label in `to`. */
 function contact(seg: Uint8Array, dims: number[], from: number[], to: number[]): number {
-  const [nx, ny] = dims, steps = [1, -1, nx, -nx, nx * ny, -nx * ny];
-  let faces = 0, hits = 0;
+  const [nx, ny] = dims,
+    steps = [1, -1, nx, -nx, nx * ny, -nx * ny];
+  let faces = 0,
+    hits = 0;
   for (let i = 0; i < seg.length; i++) {
     if (!from.includes(seg[i])) continue;
     for (const s of steps) {
@@ -72,7 +92,9 @@ function contact(seg: Uint8Array, dims: number[], from: number[], to: number[]):
 }
 
 function components(seg: Uint8Array, dims: number[]): number {
-  const [nx, ny] = dims, seen = new Uint8Array(seg.length), stack: number[] = [];
+  const [nx, ny] = dims,
+    seen = new Uint8Array(seg.length),
+    stack: number[] = [];
   let n = 0;
   for (let s = 0; s < seg.length; s++) {
     if (!seg[s] || seen[s]) continue;
@@ -81,17 +103,33 @@ function components(seg: Uint8Array, dims: number[]): number {
     seen[s] = 1;
     while (stack.length) {
       const i = stack.pop()!;
-      const x = i % nx, y = Math.floor(i / nx) % ny;
-      for (const [j, ok] of [[i - 1, x > 0], [i + 1, x < nx - 1], [i - nx, y > 0], [i + nx, y < ny - 1], [i - nx * ny, true], [i + nx * ny, true]] as [number, boolean][])
-        if (ok && j >= 0 && j < seg.length && seg[j] && !seen[j]) { seen[j] = 1; stack.push(j); }
+      const x = i % nx,
+        y = Math.floor(i / nx) % ny;
+      for (const [j, ok] of [
+        [i - 1, x > 0],
+        [i + 1, x < nx - 1],
+        [i - nx, y > 0],
+        [i + nx, y < ny - 1],
+        [i - nx * ny, true],
+        [i + nx * ny, true],
+      ] as [number, boolean][])
+        if (ok && j >= 0 && j < seg.length && seg[j] && !seen[j]) {
+          seen[j] = 1;
+          stack.push(j);
+        }
     }
   }
   return n;
 }
 
 const meanWhere = (img: Int16Array, seg: Uint8Array, pred: (l: number, v: number) => boolean) => {
-  let s = 0, c = 0;
-  for (let i = 0; i < img.length; i++) if (pred(seg[i], img[i])) { s += img[i]; c++; }
+  let s = 0,
+    c = 0;
+  for (let i = 0; i < img.length; i++)
+    if (pred(seg[i], img[i])) {
+      s += img[i];
+      c++;
+    }
   return s / c;
 };
 
@@ -127,7 +165,8 @@ describe('domain-shift presets change what they claim', () => {
   });
 
   it('scanner: same anatomy, different intensity scale, more noise, 1.5 T GE metadata', () => {
-    const a = base('S1'), b = generateCase(req('S1', ['scanner']));
+    const a = base('S1'),
+      b = generateCase(req('S1', ['scanner']));
     expect(sha(b.seg)).toBe(sha(a.seg));
     expect(b.spec.site).toMatchObject({ manufacturer: 'GE', fieldStrengthT: 1.5 });
     const ratio = meanWhere(b.images.T1N!, b.seg, (l, v) => l === 0 && v > 0) / meanWhere(a.images.T1N!, a.seg, (l, v) => l === 0 && v > 0);
@@ -135,7 +174,8 @@ describe('domain-shift presets change what they claim', () => {
     // Noise level: median |second difference| along x inside healthy brain (edges are rare, so the median sees noise),
     // relative to the mean signal so that the intensity rescaling does not count.
     const noise = (g: GeneratedCase) => {
-      const img = g.images.T2W!, d: number[] = [];
+      const img = g.images.T2W!,
+        d: number[] = [];
       for (let i = 1; i < img.length - 1; i++)
         if (!g.seg[i] && img[i - 1] > 0 && img[i] > 0 && img[i + 1] > 0) d.push(Math.abs(2 * img[i] - img[i - 1] - img[i + 1]));
       d.sort((x, y) => x - y);
@@ -156,15 +196,18 @@ describe('domain-shift presets change what they claim', () => {
   it('missing-modality drops one file; swapped-modality exchanges two', () => {
     expect(Object.keys(generateCase(req('S1', ['missing-modality'])).images).sort()).toEqual(['T1N', 'T2F', 'T2W']);
     expect(Object.keys(generateCase(req('S1', ['missing-modality:T2F'])).images).sort()).toEqual(['T1C', 'T1N', 'T2W']);
-    const a = base('S1'), s = generateCase(req('S1', ['swapped-modality']));
+    const a = base('S1'),
+      s = generateCase(req('S1', ['swapped-modality']));
     expect(sha(s.images.T2W!)).toBe(sha(a.images.T2F!));
     expect(sha(s.images.T2F!)).toBe(sha(a.images.T2W!));
     expect(sha(s.images.T1N!)).toBe(sha(a.images.T1N!));
   });
 
   it('motion: ghosts put signal into the background', () => {
-    const a = base('S1'), b = generateCase(req('S1', ['motion']));
-    const background = (g: GeneratedCase, ref: GeneratedCase) => ref.images.T2W!.reduce((n, v, i) => n + (v === 0 && g.images.T2W![i] > 0 ? 1 : 0), 0);
+    const a = base('S1'),
+      b = generateCase(req('S1', ['motion']));
+    const background = (g: GeneratedCase, ref: GeneratedCase) =>
+      ref.images.T2W!.reduce((n, v, i) => n + (v === 0 && g.images.T2W![i] > 0 ? 1 : 0), 0);
     expect(background(a, a)).toBe(0);
     expect(background(b, a)).toBeGreaterThan(10_000);
   });

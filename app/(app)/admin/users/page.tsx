@@ -16,7 +16,10 @@ export default async function AdminUsersPage() {
   const users = await listUsers();
   return (
     <>
-      <PageHeader title="Administration" subtitle="Accounts and roles. Changing a role, deactivating or resetting a password signs the user out everywhere." />
+      <PageHeader
+        title="Administration"
+        subtitle="Accounts and roles. Changing a role, deactivating or resetting a password signs the user out everywhere."
+      />
       <AdminTabs current="/admin/users" />
       <CreateUserForm />
       {users.length === 0 ? (
@@ -31,7 +34,10 @@ export default async function AdminUsersPage() {
               header: 'User',
               cell: (u) => (
                 <span className="flex flex-col">
-                  <span className="font-medium">{u.name}{u.id === me.id && <span className="ml-1 text-xs text-slate-500">(you)</span>}</span>
+                  <span className="font-medium">
+                    {u.name}
+                    {u.id === me.id && <span className="ml-1 text-xs text-slate-500">(you)</span>}
+                  </span>
                   <span className="text-xs text-slate-500">{u.email}</span>
                 </span>
               ),

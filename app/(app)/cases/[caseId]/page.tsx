@@ -31,18 +31,35 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
   const c = await load((await params).caseId);
   const [predictions, flags] = await Promise.all([listCasePredictions(c.id, user.role), listFlags(c.id)]);
   const returned = predictions.find((p) => p.returned);
-  const masks = predictions.map((p) => ({ id: p.id, sha256: p.maskSha256, label: `${p.model} (${p.returned ? 'returned' : p.role.toLowerCase()})` }));
+  const masks = predictions.map((p) => ({
+    id: p.id,
+    sha256: p.maskSha256,
+    label: `${p.model} (${p.returned ? 'returned' : p.role.toLowerCase()})`,
+  }));
   return (
     <>
       <PageHeader
         title={`Case ${c.externalId}`}
         subtitle={`${c.site ?? 'unknown site'} · ${[c.scannerManufacturer, c.scannerModel].filter(Boolean).join(' ') || 'unknown scanner'} · received ${formatDateTime(c.createdAt)}`}
-        actions={can(user.role, 'label:edit') && <Link href={`/cases/${c.id}/edit`} className="rounded bg-slate-900 px-3 py-2 text-sm text-white">Open editor</Link>}
+        actions={
+          can(user.role, 'label:edit') && (
+            <Link href={`/cases/${c.id}/edit`} className="rounded bg-slate-900 px-3 py-2 text-sm text-white">
+              Open editor
+            </Link>
+          )
+        }
       />
       <RefreshWhile active={c.status === 'RECEIVED' || c.status === 'PROCESSING'} />
       <p className="mb-4 text-sm">
-        Status: <span data-testid="case-status"><Badge>{c.status}</Badge></span>{' '}
-        <span className="text-slate-500">{c.volumes.map((v) => `${v.modality} ${v.dims.join('×')} @ ${v.spacing.map((s) => s.toFixed(1)).join('×')} mm ${v.orientation}`).join(' · ')}</span>
+        Status:{' '}
+        <span data-testid="case-status">
+          <Badge>{c.status}</Badge>
+        </span>{' '}
+        <span className="text-slate-500">
+          {c.volumes
+            .map((v) => `${v.modality} ${v.dims.join('×')} @ ${v.spacing.map((s) => s.toFixed(1)).join('×')} mm ${v.orientation}`)
+            .join(' · ')}
+        </span>
       </p>
       <CaseViewer volumes={c.volumes.map((v) => ({ modality: v.modality, sha256: v.sha256 }))} masks={masks} />
       <PredictionPanel predictions={predictions} />

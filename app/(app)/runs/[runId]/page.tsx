@@ -28,7 +28,10 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
   const { status, progress, logTail, error, externalUrl, startedAt, finishedAt, hasLog, resultModel, id } = run;
   return (
     <>
-      <PageHeader title={`${run.kind === 'TRAINING' ? 'Training' : 'Evaluation'} run ${run.id.slice(-8)}`} subtitle={`${run.runner} runner`} />
+      <PageHeader
+        title={`${run.kind === 'TRAINING' ? 'Training' : 'Evaluation'} run ${run.id.slice(-8)}`}
+        subtitle={`${run.runner} runner`}
+      />
       <dl className="mb-6 grid max-w-3xl grid-cols-[10rem_1fr] gap-x-4 gap-y-1 text-sm">
         {facts.map(([k, v]) => (
           <div key={k} className="contents">
@@ -37,7 +40,10 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
           </div>
         ))}
       </dl>
-      <RunLive initial={{ id, status, progress, logTail, error, externalUrl, startedAt, finishedAt, hasLog, resultModel }} canCancel={can(user.role, 'run:start')} />
+      <RunLive
+        initial={{ id, status, progress, logTail, error, externalUrl, startedAt, finishedAt, hasLog, resultModel }}
+        canCancel={can(user.role, 'run:start')}
+      />
     </>
   );
 }

@@ -45,12 +45,17 @@ export const GET = handleRoute(async (req: Request, ctx: { params: Promise<{ sha
   if (!stat) throw new AppError('NOT_FOUND', 'No such file.');
   const range = parseRange(req.headers.get('range'), stat.size);
   // the client learns the file's real length from the 416 and can ask again
-  if (range === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${stat.size}` } });
+  if (range === 'unsatisfiable')
+    return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${stat.size}` } });
   const stream = await blobs().createReadStream(key, range ?? undefined);
   const body = Readable.toWeb(stream) as ReadableStream;
   if (!range) return new Response(body, { status: 200, headers: { ...headers, 'Content-Length': String(stat.size) } });
   return new Response(body, {
     status: 206,
-    headers: { ...headers, 'Content-Length': String(range.end - range.start + 1), 'Content-Range': `bytes ${range.start}-${range.end}/${stat.size}` },
+    headers: {
+      ...headers,
+      'Content-Length': String(range.end - range.start + 1),
+      'Content-Range': `bytes ${range.start}-${range.end}/${stat.size}`,
+    },
   });
 });

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { defineAudit, id, labelCounts, regionDice } from '../define';
 
 const version = z.object({
-  caseId: id, labelId: id, number: z.number().int(), parentId: id.nullable(), source: z.string(), sha256: z.string(), voxelCounts: labelCounts,
+  caseId: id,
+  labelId: id,
+  number: z.number().int(),
+  parentId: id.nullable(),
+  source: z.string(),
+  sha256: z.string(),
+  voxelCounts: labelCounts,
   /** absent on the MODEL version 1, which records the prediction it copies instead */
   changedVoxels: z.number().optional(),
   predictionId: id.optional(),
@@ -21,8 +27,12 @@ export const labelActions = {
   labelVersionBranch: defineAudit('label.version.branch', 'LabelVersion', version),
   labelSubmit: defineAudit('label.submit', 'Label', decision),
   /** `dice`: per region between the shown prediction and the approved mask; null when the case had none. */
-  labelApprove: defineAudit('label.approve', 'Label', decision.extend({
-    dice: regionDice.extend({ predictionId: id, modelVersion: z.string() }).nullable(),
-  })),
+  labelApprove: defineAudit(
+    'label.approve',
+    'Label',
+    decision.extend({
+      dice: regionDice.extend({ predictionId: id, modelVersion: z.string() }).nullable(),
+    }),
+  ),
   labelReturn: defineAudit('label.return', 'Label', decision.extend({ comment: z.string() })),
 };

@@ -27,9 +27,15 @@ export function featureCheck(features: number[] | null, ref: DriftReference, set
   if (!features) return infoCheck('image', kind, label, null, 'no feature vector stored with the prediction');
   const f = ref.features;
   if (!f) return infoCheck('image', kind, label, null, 'the card has no feature reference');
-  if (features.length !== f.mean.length) return infoCheck('image', kind, label, null, `feature length ${features.length} differs from the card's ${f.mean.length}`);
+  if (features.length !== f.mean.length)
+    return infoCheck('image', kind, label, null, `feature length ${features.length} differs from the card's ${f.mean.length}`);
   const population = f.distanceSource === 'validation' ? 'validation cases' : 'training cases';
-  const check = tailCheck(mahalanobis(features, f.mean, f.precision), f.distances, { family: 'image', kind, label, tails: 'upper', population }, settings);
+  const check = tailCheck(
+    mahalanobis(features, f.mean, f.precision),
+    f.distances,
+    { family: 'image', kind, label, tails: 'upper', population },
+    settings,
+  );
   if (check.reason) check.reason = `image features unlike training: ${check.reason}`;
   return check;
 }
@@ -41,7 +47,8 @@ export function shapeChecks(image: CaseImageStats, ref: DriftReference, settings
     const q = image.intensity[ch];
     const r = ref.intensity?.channels[ch];
     if (!q) return infoCheck('image', kind, label, null, `${ch} absent or empty`);
-    if (!r || !ref.intensity || ref.intensity.levels.length !== image.levels.length) return infoCheck('image', kind, label, null, `the card has no ${ch} histogram reference`);
+    if (!r || !ref.intensity || ref.intensity.levels.length !== image.levels.length)
+      return infoCheck('image', kind, label, null, `the card has no ${ch} histogram reference`);
     const d = shapeDistance(q, r.pooled, image.levels);
     if (r.shapeDistance) {
       const c = tailCheck(d, r.shapeDistance, { family: 'image', kind, label, tails: 'upper', population: 'training cases' }, settings);

@@ -26,7 +26,11 @@ export function runChecks(stats: CaseStats, ref: DriftReference, settings: Drift
     ...acquisitionChecks(stats.meta, ref, settings),
   ];
   if (stats.image) {
-    checks.push(...intensityChecks(stats.image, ref, settings), brainVolumeCheck(stats.image, ref, settings), ...shapeChecks(stats.image, ref, settings));
+    checks.push(
+      ...intensityChecks(stats.image, ref, settings),
+      brainVolumeCheck(stats.image, ref, settings),
+      ...shapeChecks(stats.image, ref, settings),
+    );
   } else {
     checks.push(infoCheck('input', 'intensity', 'intensity statistics', null, 'images not read'));
   }
@@ -46,7 +50,11 @@ export function runChecks(stats: CaseStats, ref: DriftReference, settings: Drift
 }
 
 export function combine(checks: CheckResult[]): DriftVerdict {
-  const families: DriftVerdict['families'] = { input: { score: 0, failed: 0 }, image: { score: 0, failed: 0 }, output: { score: 0, failed: 0 } };
+  const families: DriftVerdict['families'] = {
+    input: { score: 0, failed: 0 },
+    image: { score: 0, failed: 0 },
+    output: { score: 0, failed: 0 },
+  };
   for (const c of checks) {
     if (c.advisory) continue;
     const f = families[c.family];

@@ -39,7 +39,14 @@ export function intensityChecks(image: CaseImageStats, ref: DriftReference, sett
       // offset: 1 intensity unit keeps log finite for a percentile at exactly 0; the spread floor: a reference
       // narrower than that (a homogeneous training set) is not evidence that a slightly different scale is harmful
       const minSpread = Math.log1p(settings.intensityMinRelativeSpread);
-      out.push(tailCheck(q[i], r[s.key], { family: 'input', kind, label, tails: 'both', logOffset: 1, minSpread, population: 'training cases' }, settings));
+      out.push(
+        tailCheck(
+          q[i],
+          r[s.key],
+          { family: 'input', kind, label, tails: 'both', logOffset: 1, minSpread, population: 'training cases' },
+          settings,
+        ),
+      );
     }
   }
   return out;
@@ -48,6 +55,12 @@ export function intensityChecks(image: CaseImageStats, ref: DriftReference, sett
 export function brainVolumeCheck(image: CaseImageStats, ref: DriftReference, settings: DriftSettings): CheckResult {
   const label = 'brain volume (non-zero voxels)';
   if (image.brainVolumeMl == null) return infoCheck('input', 'brainVolume', label, null, 'no image', 'mL');
-  if (!ref.metadata.brainVolumeMl) return infoCheck('input', 'brainVolume', label, image.brainVolumeMl, 'the card records no brain volumes', 'mL');
-  return tailCheck(image.brainVolumeMl, ref.metadata.brainVolumeMl, { family: 'input', kind: 'brainVolume', label, unit: 'mL', tails: 'both', logOffset: 1, population: 'training cases' }, settings);
+  if (!ref.metadata.brainVolumeMl)
+    return infoCheck('input', 'brainVolume', label, image.brainVolumeMl, 'the card records no brain volumes', 'mL');
+  return tailCheck(
+    image.brainVolumeMl,
+    ref.metadata.brainVolumeMl,
+    { family: 'input', kind: 'brainVolume', label, unit: 'mL', tails: 'both', logOffset: 1, population: 'training cases' },
+    settings,
+  );
 }

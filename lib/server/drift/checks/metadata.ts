@@ -17,7 +17,9 @@ export function modalitiesCheck(meta: CaseMetadataStats): CheckResult {
     threshold: 'all four',
     verdict: missing.length ? 'fail' : 'pass',
     score: missing.length ? MAX_SCORE : 0,
-    reason: missing.length ? `${missing.join(', ')} ${missing.length > 1 ? 'sequences' : 'sequence'} missing; the model needs ${MODALITIES.join(', ')}` : null,
+    reason: missing.length
+      ? `${missing.join(', ')} ${missing.length > 1 ? 'sequences' : 'sequence'} missing; the model needs ${MODALITIES.join(', ')}`
+      : null,
   };
 }
 
@@ -27,7 +29,8 @@ const relDiff = (a: number, b: number) => Math.max(a / b, b / a) - 1;
 export function spacingCheck(meta: CaseMetadataStats, ref: DriftReference, settings: DriftSettings): CheckResult {
   const s = meta.spacingMm;
   if (!s) return infoCheck('input', 'spacing', 'voxel spacing', null, 'spacing unknown', 'mm');
-  if (ref.metadata.spacings.length === 0) return infoCheck('input', 'spacing', 'voxel spacing', s, 'the card records no training spacing', 'mm');
+  if (ref.metadata.spacings.length === 0)
+    return infoCheck('input', 'spacing', 'voxel spacing', s, 'the card records no training spacing', 'mm');
   // the closest training spacing, axis by axis (the trainer records spacing in file axis order)
   let best = { ref: ref.metadata.spacings[0], dev: Infinity, axis: 0 };
   for (const r of ref.metadata.spacings) {

@@ -25,7 +25,20 @@ export function volumeChecks(out: CaseOutputStats, ref: DriftReference, settings
     if (v == null) return infoCheck('output', kind, REGION_NAMES[r], null, 'not computed', 'mL');
     const q = ref.volumes[r];
     if (!q) return infoCheck('output', kind, REGION_NAMES[r], v, 'the card has no volume reference', 'mL');
-    return tailCheck(v, q, { family: 'output', kind, label: REGION_NAMES[r], unit: 'mL', tails: 'both', logOffset: settings.volumeLogOffsetMl, population: 'training cases' }, settings);
+    return tailCheck(
+      v,
+      q,
+      {
+        family: 'output',
+        kind,
+        label: REGION_NAMES[r],
+        unit: 'mL',
+        tails: 'both',
+        logOffset: settings.volumeLogOffsetMl,
+        population: 'training cases',
+      },
+      settings,
+    );
   });
 }
 
@@ -35,7 +48,12 @@ export function ratioCheck(out: CaseOutputStats, ref: DriftReference, settings: 
   if (ET == null || TC == null || !(TC > 0)) return infoCheck('output', 'ratio.ET_TC', label, null, 'no tumour core predicted');
   const ratio = ET / TC;
   if (!ref.etTcRatio) return infoCheck('output', 'ratio.ET_TC', label, ratio, 'the card has no ET/TC ratio reference');
-  return tailCheck(ratio, ref.etTcRatio, { family: 'output', kind: 'ratio.ET_TC', label, tails: 'both', population: 'training cases' }, settings);
+  return tailCheck(
+    ratio,
+    ref.etTcRatio,
+    { family: 'output', kind: 'ratio.ET_TC', label, tails: 'both', population: 'training cases' },
+    settings,
+  );
 }
 
 export function componentChecks(out: CaseOutputStats, ref: DriftReference, settings: DriftSettings): CheckResult[] {
@@ -48,7 +66,12 @@ export function componentChecks(out: CaseOutputStats, ref: DriftReference, setti
     if (!q) return infoCheck('output', kind, label, n, 'the card has no component reference');
     const fromPredictions = ref.componentSource === 'predictions';
     const population = fromPredictions ? 'validation predictions' : 'training labels';
-    const c = tailCheck(n, q, { family: 'output', kind, label, tails: 'upper', minSpread: settings.minCountSpread, population, format: (v) => v.toFixed(0) }, settings);
+    const c = tailCheck(
+      n,
+      q,
+      { family: 'output', kind, label, tails: 'upper', minSpread: settings.minCountSpread, population, format: (v) => v.toFixed(0) },
+      settings,
+    );
     if (fromPredictions) return c;
     // ground-truth counts are not like for like (a prediction's stray voxels are components too): warn only
     return { ...c, advisory: true, verdict: c.verdict === 'fail' ? 'warn' : c.verdict };
@@ -68,8 +91,25 @@ export function lesionCheck(out: CaseOutputStats, ref: DriftReference, settings:
   if (out.lesions == null) return infoCheck('output', 'lesions', label, null, 'predicted mask not read');
   const q = ref.lesions?.counts ?? ref.components.WT;
   if (!q) return infoCheck('output', 'lesions', label, out.lesions, 'the card has no component reference');
-  const population = ref.lesions ? 'training labels' : ref.componentSource === 'predictions' ? 'validation predictions' : 'training labels (all components)';
-  return tailCheck(out.lesions, q, { family: 'output', kind: 'lesions', label: 'lesion count', tails: 'upper', minSpread: settings.minCountSpread, population, format: (v) => v.toFixed(0) }, settings);
+  const population = ref.lesions
+    ? 'training labels'
+    : ref.componentSource === 'predictions'
+      ? 'validation predictions'
+      : 'training labels (all components)';
+  return tailCheck(
+    out.lesions,
+    q,
+    {
+      family: 'output',
+      kind: 'lesions',
+      label: 'lesion count',
+      tails: 'upper',
+      minSpread: settings.minCountSpread,
+      population,
+      format: (v) => v.toFixed(0),
+    },
+    settings,
+  );
 }
 
 export function uncertaintyCheck(out: CaseOutputStats, ref: DriftReference, settings: DriftSettings): CheckResult {
@@ -77,5 +117,10 @@ export function uncertaintyCheck(out: CaseOutputStats, ref: DriftReference, sett
   const label = 'mean uncertainty in the predicted tumour';
   if (out.uncertainty == null) return infoCheck('output', 'uncertainty', label, null, 'not computed (no tumour predicted)');
   if (!ref.uncertainty) return infoCheck('output', 'uncertainty', label, out.uncertainty, 'the card has no uncertainty reference');
-  return tailCheck(out.uncertainty, ref.uncertainty, { family: 'output', kind: 'uncertainty', label, tails: 'upper', population: 'validation cases' }, settings);
+  return tailCheck(
+    out.uncertainty,
+    ref.uncertainty,
+    { family: 'output', kind: 'uncertainty', label, tails: 'upper', population: 'validation cases' },
+    settings,
+  );
 }

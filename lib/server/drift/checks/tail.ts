@@ -27,11 +27,12 @@ export interface TailOptions {
   format?: (v: number) => string;
 }
 
-export const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(2));
+export const fmt = (v: number) =>
+  v === 0 ? '0' : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(2);
 
 export function ordinal(p: number): string {
   const n = Math.round(p * 100);
-  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `${n}${suffix}`;
 }
 
@@ -64,7 +65,14 @@ export function tailCheck(x: number, ref: QuantileSummary, opts: TailOptions, se
     label: opts.label,
     value: x,
     unit: opts.unit,
-    reference: { population: opts.population, median: inv(med), low: inv(lo), high: inv(hi), quantile: q, scale: canLog ? 'log' : 'linear' },
+    reference: {
+      population: opts.population,
+      median: inv(med),
+      low: inv(lo),
+      high: inv(hi),
+      quantile: q,
+      scale: canLog ? 'log' : 'linear',
+    },
     threshold: { failBelow, failAbove, failScore: settings.failScore },
     verdict: fail ? 'fail' : 'pass',
     score,
@@ -73,6 +81,13 @@ export function tailCheck(x: number, ref: QuantileSummary, opts: TailOptions, se
 }
 
 /** A check with no usable reference: the value is recorded (population monitoring still tracks it). */
-export function infoCheck(family: CheckFamily, kind: string, label: string, value: CheckResult['value'], why: string, unit?: string): CheckResult {
+export function infoCheck(
+  family: CheckFamily,
+  kind: string,
+  label: string,
+  value: CheckResult['value'],
+  why: string,
+  unit?: string,
+): CheckResult {
   return { family, kind, label, value, unit, reference: why, threshold: null, verdict: 'info', score: null, reason: null };
 }

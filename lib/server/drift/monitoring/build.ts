@@ -88,7 +88,14 @@ function quantityRows(rows: MonitoredCase[], ref: DriftReference, opts: Dashboar
       for (const { q, reference } of tracked) {
         const values = w.rows.map((r) => r.values[q.kind]).filter((v): v is number => v != null);
         if (values.length === 0) continue;
-        out.push({ kind: q.kind, label: q.label, unit: q.unit, segment, window: w.label, ...windowStats(values, reference!, settings, tracked.length) });
+        out.push({
+          kind: q.kind,
+          label: q.label,
+          unit: q.unit,
+          segment,
+          window: w.label,
+          ...windowStats(values, reference!, settings, tracked.length),
+        });
       }
     }
   }

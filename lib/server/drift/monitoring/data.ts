@@ -15,7 +15,11 @@ export interface MonitoredCase {
 }
 
 export async function productionModel() {
-  return db().modelVersion.findFirst({ where: { stage: 'PRODUCTION' }, orderBy: { stageChangedAt: 'desc' }, select: { id: true, name: true, version: true, card: true } });
+  return db().modelVersion.findFirst({
+    where: { stage: 'PRODUCTION' },
+    orderBy: { stageChangedAt: 'desc' },
+    select: { id: true, name: true, version: true, card: true },
+  });
 }
 
 /**
@@ -28,7 +32,16 @@ export async function loadMonitoredCases(modelVersionId: string, limit = 2000): 
     orderBy: { createdAt: 'desc' },
     take: limit,
     include: {
-      case: { select: { externalId: true, site: true, scannerManufacturer: true, scannerModel: true, fieldStrength: true, _count: { select: { flags: true } } } },
+      case: {
+        select: {
+          externalId: true,
+          site: true,
+          scannerManufacturer: true,
+          scannerModel: true,
+          fieldStrength: true,
+          _count: { select: { flags: true } },
+        },
+      },
       prediction: { select: { volumesMl: true } },
     },
   });

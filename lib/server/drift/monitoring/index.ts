@@ -14,7 +14,9 @@ export { TRACKED_QUANTITIES } from './quantities';
 
 export const DEFAULT_OVERLAYS = ['volume.WT', 'volume.ET', 'features.mahalanobis', 'intensity.T1C.median'];
 
-export async function getMonitoringDashboard(opts: DashboardOptions): Promise<(Dashboard & { model: { name: string; version: string }; cases: number }) | null> {
+export async function getMonitoringDashboard(
+  opts: DashboardOptions,
+): Promise<(Dashboard & { model: { name: string; version: string }; cases: number }) | null> {
   const model = await productionModel();
   if (!model) return null;
   const ref = cachedDriftReference(model.id, model.card);

@@ -15,9 +15,13 @@ const some = (summary: QuantileSummary | null | undefined, n: number) => (summar
 const trainVal = (r: DriftReference) => r.cases.train + r.cases.val;
 
 export const TRACKED_QUANTITIES: TrackedQuantity[] = [
-  ...(['WT', 'NCR', 'ED', 'ET'] as const).map(
-    (region): TrackedQuantity => ({ kind: `volume.${region}`, label: `${region} volume`, unit: 'mL', family: 'output', reference: (r) => some(r.volumes[region], trainVal(r)) }),
-  ),
+  ...(['WT', 'NCR', 'ED', 'ET'] as const).map((region): TrackedQuantity => ({
+    kind: `volume.${region}`,
+    label: `${region} volume`,
+    unit: 'mL',
+    family: 'output',
+    reference: (r) => some(r.volumes[region], trainVal(r)),
+  })),
   { kind: 'ratio.ET_TC', label: 'ET/TC ratio', unit: '', family: 'output', reference: (r) => some(r.etTcRatio, r.cases.val) },
   { kind: 'components.WT', label: 'WT components', unit: '', family: 'output', reference: (r) => some(r.components.WT, trainVal(r)) },
   { kind: 'uncertainty', label: 'mean uncertainty', unit: '', family: 'output', reference: (r) => some(r.uncertainty, r.cases.val) },
@@ -26,15 +30,30 @@ export const TRACKED_QUANTITIES: TrackedQuantity[] = [
     label: 'feature distance',
     unit: '',
     family: 'image',
-    reference: (r) => (r.features ? { summary: r.features.distances, n: r.features.distanceSource === 'validation' ? r.cases.val : r.cases.train } : null),
+    reference: (r) =>
+      r.features ? { summary: r.features.distances, n: r.features.distanceSource === 'validation' ? r.cases.val : r.cases.train } : null,
   },
-  ...MODALITIES.map(
-    (ch): TrackedQuantity => ({ kind: `intensity.${ch}.median`, label: `${ch} median intensity`, unit: '', family: 'input', reference: (r) => some(r.intensity?.channels[ch]?.median, r.cases.train) }),
-  ),
-  ...MODALITIES.map(
-    (ch): TrackedQuantity => ({ kind: `intensity.${ch}.shape`, label: `${ch} histogram shape`, unit: 'SD', family: 'image', reference: (r) => some(r.intensity?.channels[ch]?.shapeDistance, r.cases.train) }),
-  ),
-  { kind: 'brainVolume', label: 'brain volume', unit: 'mL', family: 'input', reference: (r) => some(r.metadata.brainVolumeMl, trainVal(r)) },
+  ...MODALITIES.map((ch): TrackedQuantity => ({
+    kind: `intensity.${ch}.median`,
+    label: `${ch} median intensity`,
+    unit: '',
+    family: 'input',
+    reference: (r) => some(r.intensity?.channels[ch]?.median, r.cases.train),
+  })),
+  ...MODALITIES.map((ch): TrackedQuantity => ({
+    kind: `intensity.${ch}.shape`,
+    label: `${ch} histogram shape`,
+    unit: 'SD',
+    family: 'image',
+    reference: (r) => some(r.intensity?.channels[ch]?.shapeDistance, r.cases.train),
+  })),
+  {
+    kind: 'brainVolume',
+    label: 'brain volume',
+    unit: 'mL',
+    family: 'input',
+    reference: (r) => some(r.metadata.brainVolumeMl, trainVal(r)),
+  },
 ];
 
 export function quantity(kind: string): TrackedQuantity | undefined {

@@ -26,7 +26,13 @@ export function makeWindows<T extends { createdAt: string }>(rows: T[], mode: Wi
   if (mode === 'cases') {
     for (let i = 0; i < rows.length; i += windowCases) {
       const part = rows.slice(i, i + windowCases);
-      out.push({ key: `cases-${i}`, label: `cases ${i + 1}-${i + part.length}`, start: part[0].createdAt, end: part[part.length - 1].createdAt, rows: part });
+      out.push({
+        key: `cases-${i}`,
+        label: `cases ${i + 1}-${i + part.length}`,
+        start: part[0].createdAt,
+        end: part[part.length - 1].createdAt,
+        rows: part,
+      });
     }
     return out;
   }

@@ -6,7 +6,10 @@ import 'server-only';
  * field of view that lands in the background. Returns a new volume.
  */
 export function applyMotion(
-  img: Int16Array, dims: [number, number, number], spacingY: number, motion: { ghost: number; blur: number; shiftMm: number },
+  img: Int16Array,
+  dims: [number, number, number],
+  spacingY: number,
+  motion: { ghost: number; blur: number; shiftMm: number },
 ): Int16Array {
   const [nx, ny, nz] = dims;
   const out = new Int16Array(img.length);

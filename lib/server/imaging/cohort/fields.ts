@@ -15,21 +15,28 @@ export function smoothField(dims: [number, number, number], spacing: [number, nu
   const a = new Float32Array(nx * cy * cz); // x upsampled
   for (let r = 0; r < cy * cz; r++)
     for (let x = 0; x < nx; x++) {
-      const i0 = axes[0].i0[x], w = axes[0].w[x];
+      const i0 = axes[0].i0[x],
+        w = axes[0].w[x];
       a[r * nx + x] = lattice[r * cx + i0] * (1 - w) + lattice[r * cx + i0 + 1] * w;
     }
   const b = new Float32Array(nx * ny * cz); // x, y upsampled
   for (let z = 0; z < cz; z++)
     for (let y = 0; y < ny; y++) {
-      const i0 = axes[1].i0[y], w = axes[1].w[y];
-      const src0 = (z * cy + i0) * nx, src1 = src0 + nx, dst = (z * ny + y) * nx;
+      const i0 = axes[1].i0[y],
+        w = axes[1].w[y];
+      const src0 = (z * cy + i0) * nx,
+        src1 = src0 + nx,
+        dst = (z * ny + y) * nx;
       for (let x = 0; x < nx; x++) b[dst + x] = a[src0 + x] * (1 - w) + a[src1 + x] * w;
     }
   const out = new Float32Array(nx * ny * nz);
   const plane = nx * ny;
   for (let z = 0; z < nz; z++) {
-    const i0 = axes[2].i0[z], w = axes[2].w[z];
-    const src0 = i0 * plane, src1 = src0 + plane, dst = z * plane;
+    const i0 = axes[2].i0[z],
+      w = axes[2].w[z];
+    const src0 = i0 * plane,
+      src1 = src0 + plane,
+      dst = z * plane;
     for (let p = 0; p < plane; p++) out[dst + p] = b[src0 + p] * (1 - w) + b[src1 + p] * w;
   }
   return out;

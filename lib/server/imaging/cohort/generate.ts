@@ -69,12 +69,26 @@ export function renderSpec(spec: CaseSpec): GeneratedCase {
     images[b] = rendered[a];
   }
   const seg = embedUint8(boxSeg, coarse, spec.dims);
-  return { spec, dims: spec.dims, spacing: spec.spacing, affine: lpsAffine(spec.dims, spec.spacing), images, seg, volumesMl: labelVolumes(seg, spec.spacing) };
+  return {
+    spec,
+    dims: spec.dims,
+    spacing: spec.spacing,
+    affine: lpsAffine(spec.dims, spec.spacing),
+    images,
+    seg,
+    volumesMl: labelVolumes(seg, spec.spacing),
+  };
 }
 
 export function labelVolumes(seg: Uint8Array, spacing: [number, number, number]) {
   const counts = [0, 0, 0, 0];
   for (let i = 0; i < seg.length; i++) counts[seg[i]]++;
   const ml = (n: number) => Math.round(((n * spacing[0] * spacing[1] * spacing[2]) / 1000) * 100) / 100;
-  return { NCR: ml(counts[1]), ED: ml(counts[2]), ET: ml(counts[3]), TC: ml(counts[1] + counts[3]), WT: ml(counts[1] + counts[2] + counts[3]) };
+  return {
+    NCR: ml(counts[1]),
+    ED: ml(counts[2]),
+    ET: ml(counts[3]),
+    TC: ml(counts[1] + counts[3]),
+    WT: ml(counts[1] + counts[2] + counts[3]),
+  };
 }

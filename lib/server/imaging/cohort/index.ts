@@ -50,8 +50,15 @@ export async function generateCohort(opts: CohortOptions): Promise<{ cohortFile:
     opts.onCase?.(entry, i);
   }
   const cohort = {
-    generator: GENERATOR, domain: opts.domain, seed: opts.seed, n: opts.n, start: opts.start ?? 0,
-    grid, shifts: opts.shifts ?? [], labels: { 1: 'NCR', 2: 'ED', 3: 'ET' }, cases,
+    generator: GENERATOR,
+    domain: opts.domain,
+    seed: opts.seed,
+    n: opts.n,
+    start: opts.start ?? 0,
+    grid,
+    shifts: opts.shifts ?? [],
+    labels: { 1: 'NCR', 2: 'ED', 3: 'ET' },
+    cases,
   };
   const cohortFile = path.join(opts.out, 'cohort.json');
   await atomicWrite(cohortFile, JSON.stringify(cohort, null, 2));
@@ -78,18 +85,30 @@ export async function writeCase(out: string, gen: GeneratedCase, level = 1): Pro
   }
   await put('SEG', 'seg', writeNifti({ ...like, data: gen.seg }, { level, strategy: constants.Z_RLE }));
   const meta = {
-    caseId: spec.caseId, generator: GENERATOR, domain: spec.domain, seed: spec.seed,
+    caseId: spec.caseId,
+    generator: GENERATOR,
+    domain: spec.domain,
+    seed: spec.seed,
     site: spec.site.site,
     scanner: { manufacturer: spec.site.manufacturer, model: spec.site.model, fieldStrengthT: spec.site.fieldStrengthT },
     shifts: spec.shifts.map((s) => ({ preset: s, description: PRESETS.find((p) => p.name === s.split(':')[0])?.description })),
-    dims: gen.dims, spacing: gen.spacing, orientation: 'LPS', affine: gen.affine,
-    missing: spec.missing, swapped: spec.swapped,
-    labels: { 1: 'NCR', 2: 'ED', 3: 'ET' }, volumesMl: gen.volumesMl,
+    dims: gen.dims,
+    spacing: gen.spacing,
+    orientation: 'LPS',
+    affine: gen.affine,
+    missing: spec.missing,
+    swapped: spec.swapped,
+    labels: { 1: 'NCR', 2: 'ED', 3: 'ET' },
+    volumesMl: gen.volumesMl,
     tumours: spec.tumours.map((t) => ({
-      centreMm: t.centre.map((c) => Math.round(c * 10) / 10), coreRadiusMm: round1(t.rTc), oedemaRadiusMm: round1(t.rEd),
-      rimMm: t.enhancing ? round1(t.rim) : 0, enhancing: t.enhancing,
+      centreMm: t.centre.map((c) => Math.round(c * 10) / 10),
+      coreRadiusMm: round1(t.rTc),
+      oedemaRadiusMm: round1(t.rEd),
+      rimMm: t.enhancing ? round1(t.rim) : 0,
+      enhancing: t.enhancing,
     })),
-    files, sha256,
+    files,
+    sha256,
   };
   await atomicWrite(path.join(dir, 'meta.json'), JSON.stringify(meta, null, 2));
   return { caseId: spec.caseId, files, volumesMl: gen.volumesMl, shifts: spec.shifts };

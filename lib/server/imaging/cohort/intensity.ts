@@ -24,7 +24,11 @@ export function coarsen(box: Box, cls: Uint8Array, f: number): { coarse: CoarseB
   const seg = new Uint8Array(plane * bz);
   const mid = Math.floor(f / 2);
   if (f === 1) {
-    for (let o = 0; o < cls.length; o++) if (cls[o] !== BG) { brain[o] = 1; seg[o] = CLASS_TO_LABEL[cls[o]]; }
+    for (let o = 0; o < cls.length; o++)
+      if (cls[o] !== BG) {
+        brain[o] = 1;
+        seg[o] = CLASS_TO_LABEL[cls[o]];
+      }
     return { coarse: { origin: [box.origin[0], box.origin[1], box.origin[2]], dims: [bx, by, bz], brain }, seg };
   }
   for (let k = 0; k < bz; k++)
@@ -44,8 +48,15 @@ export function coarsen(box: Box, cls: Uint8Array, f: number): { coarse: CoarseB
  * averaging, bias field, scanner contrast (scale, gamma), then Rician noise |signal + complex gaussian|.
  */
 export function renderModality(
-  spec: CaseSpec, m: Modality, box: Box, cls: Uint8Array, texture: Float32Array, coarse: CoarseBox,
-  biasField: Float32Array, biasGain: number, noiseSeed: number,
+  spec: CaseSpec,
+  m: Modality,
+  box: Box,
+  cls: Uint8Array,
+  texture: Float32Array,
+  coarse: CoarseBox,
+  biasField: Float32Array,
+  biasGain: number,
+  noiseSeed: number,
 ): Float32Array {
   const means = spec.contrast[m];
   const fine = new Float32Array(cls.length);
@@ -56,7 +67,8 @@ export function renderModality(
   const plane = bx * by;
   const out = new Float32Array(plane * bz);
   const wm = means[WM];
-  const scale = spec.scale[m], gamma = spec.gamma[m];
+  const scale = spec.scale[m],
+    gamma = spec.gamma[m];
   const sigma = spec.noise * wm * scale;
   const table = gaussianTable();
   let state = noiseSeed >>> 0 || 0x9e3779b9;
@@ -74,7 +86,9 @@ export function renderModality(
       if (gamma !== 1) v = wm * Math.pow(Math.max(v, 0) / wm, gamma);
       v *= scale;
       // xorshift32, inlined: two table lookups per voxel for the real and imaginary noise.
-      state ^= state << 13; state ^= state >>> 17; state ^= state << 5;
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
       const re = v + sigma * table[state & 0xffff];
       const im = sigma * table[(state >>> 16) & 0xffff];
       out[o] = Math.sqrt(re * re + im * im);

@@ -19,7 +19,9 @@ export function tidyLesions(cls: Uint8Array, healthy: Uint8Array, dims: [number,
 
 function neighbours(i: number, dims: [number, number, number], out: number[]): number {
   const [nx, ny, nz] = dims;
-  const x = i % nx, y = Math.floor(i / nx) % ny, z = Math.floor(i / (nx * ny));
+  const x = i % nx,
+    y = Math.floor(i / nx) % ny,
+    z = Math.floor(i / (nx * ny));
   let n = 0;
   if (x > 0) out[n++] = i - 1;
   if (x < nx - 1) out[n++] = i + 1;

@@ -22,7 +22,8 @@ function parseModality(arg: string | undefined, fallback: Modality): Modality {
 export const PRESETS: Preset[] = [
   {
     name: 'scanner',
-    description: 'Different vendor / 1.5 T scanner: per-modality intensity scale x0.55-0.8 or x1.3-1.8, contrast gamma 0.75-0.9 or 1.15-1.35, noise x2.5, bias field x3; site metadata becomes GE Signa HDxt 1.5 T.',
+    description:
+      'Different vendor / 1.5 T scanner: per-modality intensity scale x0.55-0.8 or x1.3-1.8, contrast gamma 0.75-0.9 or 1.15-1.35, noise x2.5, bias field x3; site metadata becomes GE Signa HDxt 1.5 T.',
     apply(spec, rng) {
       for (const m of MODALITIES) {
         spec.scale[m] *= pickSide(rng, [0.55, 0.8], [1.3, 1.8]);
@@ -35,7 +36,8 @@ export const PRESETS: Preset[] = [
   },
   {
     name: 'thick-slices',
-    description: 'Thick-slice anisotropic 2D acquisition: slice spacing 5 mm (or the argument) along k, so dims[2] shrinks to keep the field of view; each slice averages the thin slices it covers (through-plane partial volume).',
+    description:
+      'Thick-slice anisotropic 2D acquisition: slice spacing 5 mm (or the argument) along k, so dims[2] shrinks to keep the field of view; each slice averages the thin slices it covers (through-plane partial volume).',
     apply(spec, _rng, arg) {
       const mm = arg ? Number(arg) : 5;
       if (!(mm > spec.spacing[2])) throw new Error(`thick-slices needs a thickness above ${spec.spacing[2]} mm, got "${arg}"`);
@@ -54,7 +56,7 @@ export const PRESETS: Preset[] = [
   },
   {
     name: 'swapped-modality',
-    description: 'Two series mislabelled at export: the files of T2W and T2F (or the argument, e.g. T1N/T1C) hold each other\'s images.',
+    description: "Two series mislabelled at export: the files of T2W and T2F (or the argument, e.g. T1N/T1C) hold each other's images.",
     apply(spec, _rng, arg) {
       const [a, b] = (arg ?? 'T2W/T2F').split('/');
       spec.swapped.push([parseModality(a, 'T2W'), parseModality(b, 'T2F')]);
@@ -62,43 +64,50 @@ export const PRESETS: Preset[] = [
   },
   {
     name: 'motion',
-    description: 'Patient motion: phase-encode (anterior-posterior) smear of 2-5 mm and an N/2 ghost of 12-25 % intensity that puts signal into the background.',
+    description:
+      'Patient motion: phase-encode (anterior-posterior) smear of 2-5 mm and an N/2 ghost of 12-25 % intensity that puts signal into the background.',
     apply(spec, rng) {
       spec.motion = { ghost: rng.uniform(0.12, 0.25), blur: rng.uniform(0.25, 0.45), shiftMm: rng.uniform(2, 5) };
     },
   },
   {
     name: 'non-enhancing',
-    description: 'Non-enhancing tumour (e.g. low-grade glioma): no enhancing rim, the whole core is label 1 (NCR/NET), so ET volume is 0 and T1C shows no bright ring.',
+    description:
+      'Non-enhancing tumour (e.g. low-grade glioma): no enhancing rim, the whole core is label 1 (NCR/NET), so ET volume is 0 and T1C shows no bright ring.',
     apply(spec) {
       for (const t of spec.tumours) t.enhancing = false;
     },
   },
   {
     name: 'multifocal',
-    description: 'Multifocal disease: 1-2 further separate glioma foci, each 20-60 % of the first lesion\'s volume.',
+    description: "Multifocal disease: 1-2 further separate glioma foci, each 20-60 % of the first lesion's volume.",
     apply(spec, rng) {
       const first = spec.tumours[0];
-      const wt = first ? (4 / 3) * Math.PI * first.rEd ** 3 / 1000 : 40;
+      const wt = first ? ((4 / 3) * Math.PI * first.rEd ** 3) / 1000 : 40;
       const extra = rng.int(1, 2);
       for (let i = 0; i < extra; i++) {
         const share = rng.uniform(0.2, 0.6);
-        spec.tumours.push(placeApart(spec.tumours, (k) => sampleGlioma(rng.fork(`focus${i}:${k}`), spec.brainRadii, wt * share * 0.93 ** k)));
+        spec.tumours.push(
+          placeApart(spec.tumours, (k) => sampleGlioma(rng.fork(`focus${i}:${k}`), spec.brainRadii, wt * share * 0.93 ** k)),
+        );
       }
     },
   },
   {
     name: 'metastasis',
-    description: 'Metastasis-like disease replaces the glioma: 2-6 small (0.07-1.4 mL core) ring-enhancing lesions with disproportionate oedema; whole-tumour volume is mostly below the glioma range.',
+    description:
+      'Metastasis-like disease replaces the glioma: 2-6 small (0.07-1.4 mL core) ring-enhancing lesions with disproportionate oedema; whole-tumour volume is mostly below the glioma range.',
     apply(spec, rng) {
       const n = rng.int(2, 6);
       spec.tumours = [];
-      for (let i = 0; i < n; i++) spec.tumours.push(placeApart(spec.tumours, (k) => sampleMetastasis(rng.fork(`met${i}:${k}`), spec.brainRadii)));
+      for (let i = 0; i < n; i++)
+        spec.tumours.push(placeApart(spec.tumours, (k) => sampleMetastasis(rng.fork(`met${i}:${k}`), spec.brainRadii)));
     },
   },
   {
     name: 'paediatric',
-    description: 'Paediatric head: brain semi-axes x0.72-0.85 (about 0.4-0.6 of adult volume); lesion positions and sizes scale with the brain.',
+    description:
+      'Paediatric head: brain semi-axes x0.72-0.85 (about 0.4-0.6 of adult volume); lesion positions and sizes scale with the brain.',
     apply(spec, rng) {
       const s = rng.uniform(0.72, 0.85);
       spec.brainRadii = spec.brainRadii.map((r) => r * s) as [number, number, number];

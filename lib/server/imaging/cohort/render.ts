@@ -32,7 +32,8 @@ export function planBox(spec: CaseSpec): Box {
     const lo = inside.length ? inside[0] : 0;
     const hi = inside.length ? inside[inside.length - 1] : -1;
     // Whole output slices only, so the thick-slice average never mixes a partial slice.
-    const lo2 = Math.floor(lo / sub) * sub, hi2 = Math.min(n * sub - 1, Math.ceil((hi + 1) / sub) * sub - 1);
+    const lo2 = Math.floor(lo / sub) * sub,
+      hi2 = Math.min(n * sub - 1, Math.ceil((hi + 1) / sub) * sub - 1);
     return { origin: lo2, coords: Float32Array.from(all.slice(lo2, hi2 + 1)) };
   };
   const ax = [axis(nx, sx, -1, spec.brainRadii[0], 1), axis(ny, sy, -1, spec.brainRadii[1], 1), axis(nz, sz, 1, spec.brainRadii[2], f)];
@@ -46,7 +47,9 @@ export function planBox(spec: CaseSpec): Box {
 
 function inAny(e: number[], x: number, y: number, z: number): boolean {
   for (let o = 0; o < e.length; o += 6) {
-    const dx = (x - e[o]) / e[o + 3], dy = (y - e[o + 1]) / e[o + 4], dz = (z - e[o + 2]) / e[o + 5];
+    const dx = (x - e[o]) / e[o + 3],
+      dy = (y - e[o + 1]) / e[o + 4],
+      dz = (z - e[o + 2]) / e[o + 5];
     if (dx * dx + dy * dy + dz * dz < 1) return true;
   }
   return false;
@@ -65,18 +68,43 @@ export function renderClasses(spec: CaseSpec, box: Box, rng: Rng): { cls: Uint8A
   const vs = spec.ventricleScale;
   // Flat [cx, cy, cz, rx, ry, rz] lists in brain-radius units (so they scale with head size); the inner loop must not
   // allocate or call closures (it runs ~3M times).
-  const ventricles = [0.1 * vs, 0.024, 0.2, 0.074 * vs, 0.26 * Math.sqrt(vs), 0.13 * vs, -0.1 * vs, 0.024, 0.2, 0.074 * vs, 0.26 * Math.sqrt(vs), 0.13 * vs, 0, -0.048, 0.033, 0.022 * vs, 0.107, 0.1];
+  const ventricles = [
+    0.1 * vs,
+    0.024,
+    0.2,
+    0.074 * vs,
+    0.26 * Math.sqrt(vs),
+    0.13 * vs,
+    -0.1 * vs,
+    0.024,
+    0.2,
+    0.074 * vs,
+    0.26 * Math.sqrt(vs),
+    0.13 * vs,
+    0,
+    -0.048,
+    0.033,
+    0.022 * vs,
+    0.107,
+    0.1,
+  ];
   const thalami = [0.16, -0.095, 0.05, 0.118, 0.143, 0.133, -0.16, -0.095, 0.05, 0.118, 0.143, 0.133];
   const cls = new Uint8Array(dims[0] * dims[1] * dims[2]);
   const healthy = new Uint8Array(cls.length);
   const [xs, ys, zs] = box.coords;
-  const wobble = spec.brainWobble, tumours = spec.tumours, outer = 1 + wobble;
+  const wobble = spec.brainWobble,
+    tumours = spec.tumours,
+    outer = 1 + wobble;
   let p = 0;
   for (let k = 0; k < dims[2]; k++)
     for (let j = 0; j < dims[1]; j++)
       for (let i = 0; i < dims[0]; i++, p++) {
-        const x = xs[i], y = ys[j], z = zs[k];
-        const u = x / a, v = y / b, w = z / c;
+        const x = xs[i],
+          y = ys[j],
+          z = zs[k];
+        const u = x / a,
+          v = y / b,
+          w = z / c;
         const rho = Math.sqrt(u * u + v * v + w * w);
         if (rho >= outer) continue;
         const bound = 1 + wobble * outline[p];
@@ -97,7 +125,12 @@ export function renderClasses(spec: CaseSpec, box: Box, rng: Rng): { cls: Uint8A
         for (let n = 0; n < tumours.length; n++) t = tumourClass(tumours[n], x, y, z, t, tumourShape[p], oedemaShape[p]);
         cls[p] = t;
       }
-  tidyLesions(cls, healthy, dims, tumours.some((t) => t.enhancing));
+  tidyLesions(
+    cls,
+    healthy,
+    dims,
+    tumours.some((t) => t.enhancing),
+  );
   return { cls, texture: cortex };
 }
 

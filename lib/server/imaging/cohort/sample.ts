@@ -22,16 +22,24 @@ export function sampleBaseline(rng: Rng, caseId: string, seed: string, domain: s
   const contrast = {} as Record<Modality, number[]>;
   for (const m of MODALITIES) contrast[m] = BASE_CONTRAST[m].map((v) => v * rng.uniform(0.95, 1.05));
   return {
-    caseId, seed, domain,
-    dims: [...grid.dims], spacing: [...grid.spacing], zOversample: 1,
-    brainRadii, brainWobble: rng.uniform(0.03, 0.06), ventricleScale: rng.uniform(0.8, 1.3),
+    caseId,
+    seed,
+    domain,
+    dims: [...grid.dims],
+    spacing: [...grid.spacing],
+    zOversample: 1,
+    brainRadii,
+    brainWobble: rng.uniform(0.03, 0.06),
+    ventricleScale: rng.uniform(0.8, 1.3),
     tumours: [sampleGlioma(rng.fork('glioma'), brainRadii, rng.logUniform(20, 150))],
     contrast,
     scale: { T1N: 1, T1C: 1, T2W: 1, T2F: 1 },
     gamma: { T1N: 1, T1C: 1, T2W: 1, T2F: 1 },
     noise: rng.uniform(0.02, 0.035),
     bias: rng.uniform(0.05, 0.12),
-    motion: null, missing: [], swapped: [],
+    motion: null,
+    missing: [],
+    swapped: [],
     site: { site: domain, ...REFERENCE_SITE },
     shifts: [],
   };

@@ -20,13 +20,27 @@ export interface CollectOptions {
   evaluation?: EvidenceData['evaluation'];
 }
 
-async function trainingEvidence(m: { trainingRunId: string | null; parentId: string | null; codeVersion: string | null; card: unknown }): Promise<TrainingEvidence> {
+async function trainingEvidence(m: {
+  trainingRunId: string | null;
+  parentId: string | null;
+  codeVersion: string | null;
+  card: unknown;
+}): Promise<TrainingEvidence> {
   const run = m.trainingRunId ? await db().workflowRun.findUnique({ where: { id: m.trainingRunId } }) : null;
-  const parent = m.parentId ? await db().modelVersion.findUnique({ where: { id: m.parentId }, select: { id: true, name: true, version: true, stage: true } }) : null;
+  const parent = m.parentId
+    ? await db().modelVersion.findUnique({ where: { id: m.parentId }, select: { id: true, name: true, version: true, stage: true } })
+    : null;
   const card = (m.card ?? {}) as { training?: unknown; architecture?: unknown; onnx?: unknown };
   return {
     run: run
-      ? { id: run.id, runner: run.runner, status: run.status, externalUrl: run.externalUrl, startedAt: run.startedAt?.toISOString() ?? null, finishedAt: run.finishedAt?.toISOString() ?? null }
+      ? {
+          id: run.id,
+          runner: run.runner,
+          status: run.status,
+          externalUrl: run.externalUrl,
+          startedAt: run.startedAt?.toISOString() ?? null,
+          finishedAt: run.finishedAt?.toISOString() ?? null,
+        }
       : null,
     parent,
     codeVersion: m.codeVersion,

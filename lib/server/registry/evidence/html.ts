@@ -12,7 +12,10 @@ function block(b: Block): string {
     case 'table':
       if (b.rows.length === 0) return `<p class="empty">${esc(b.empty ?? 'None.')}</p>`;
       return `<table class="grid"><thead><tr>${b.head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${b.rows
-        .map((r) => `<tr>${r.map((c) => `<td class="${/^(PASS|FAIL|NOT EVALUATED)/.test(c) ? c.split(' ')[0].toLowerCase() : ''}">${esc(c)}</td>`).join('')}</tr>`)
+        .map(
+          (r) =>
+            `<tr>${r.map((c) => `<td class="${/^(PASS|FAIL|NOT EVALUATED)/.test(c) ? c.split(' ')[0].toLowerCase() : ''}">${esc(c)}</td>`).join('')}</tr>`,
+        )
         .join('')}</tbody></table>`;
     case 'p':
       return `<p>${esc(b.text)}</p>`;
@@ -30,7 +33,11 @@ td.pass{color:#047857;font-weight:600}td.fail{color:#b91c1c;font-weight:600}td.n
 
 export function renderEvidenceHtml(data: EvidenceData): string {
   const doc = evidenceDocument(data);
-  const sections = doc.sections.map((s) => `<section id="${esc(s.id)}"><h2>${esc(s.title)}</h2>${s.blocks.map(block).join('\n')}</section>`).join('\n');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(doc.title)}</title><style>${STYLE}</style></head>` +
-    `<body><h1>${esc(doc.title)}</h1><p>TumorWatch model change evidence, generated ${esc(data.generatedAt)}.</p>\n${sections}\n</body></html>\n`;
+  const sections = doc.sections
+    .map((s) => `<section id="${esc(s.id)}"><h2>${esc(s.title)}</h2>${s.blocks.map(block).join('\n')}</section>`)
+    .join('\n');
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(doc.title)}</title><style>${STYLE}</style></head>` +
+    `<body><h1>${esc(doc.title)}</h1><p>TumorWatch model change evidence, generated ${esc(data.generatedAt)}.</p>\n${sections}\n</body></html>\n`
+  );
 }

@@ -29,7 +29,11 @@ export async function lineageEvidence(snapshotId: string | null): Promise<Lineag
   for (const i of items) splits[i.split] = (splits[i.split] ?? 0) + 1;
   const approvals = items.length
     ? await db().auditEvent.findMany({
-        where: { action: AUDIT.labelApprove, entityType: 'Label', entityId: { in: [...new Set(items.map((i) => i.labelVersion.labelId))] } },
+        where: {
+          action: AUDIT.labelApprove,
+          entityType: 'Label',
+          entityId: { in: [...new Set(items.map((i) => i.labelVersion.labelId))] },
+        },
         select: { data: true, actor: { select: { name: true } } },
       })
     : [];
@@ -46,11 +50,24 @@ export async function lineageEvidence(snapshotId: string | null): Promise<Lineag
   });
   return {
     snapshot: snapshot
-      ? { id: snapshot.id, name: snapshot.name, sha256: snapshot.sha256, caseCount: snapshot.caseCount, createdAt: snapshot.createdAt.toISOString(), splits }
+      ? {
+          id: snapshot.id,
+          name: snapshot.name,
+          sha256: snapshot.sha256,
+          caseCount: snapshot.caseCount,
+          createdAt: snapshot.createdAt.toISOString(),
+          splits,
+        }
       : null,
     labelAuthors: tally(items.map((i) => i.labelVersion.author.name)).map(({ name, n }) => ({ name, versions: n })),
     reviewers: tally(reviewers).map(({ name, n }) => ({ name, labels: n })),
-    holdoutSets: holdouts.map((d) => ({ name: d.name, kind: d.kind, locked: d.locked, lockedAt: d.lockedAt?.toISOString() ?? null, members: d._count.members })),
+    holdoutSets: holdouts.map((d) => ({
+      name: d.name,
+      kind: d.kind,
+      locked: d.locked,
+      lockedAt: d.lockedAt?.toISOString() ?? null,
+      members: d._count.members,
+    })),
     leakage: await holdoutLeakage(snapshotId),
   };
 }

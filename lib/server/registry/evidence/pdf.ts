@@ -38,7 +38,10 @@ function writeBlock(doc: PdfDoc, b: Block) {
       break;
     case 'table':
       if (b.rows.length === 0) {
-        doc.font('Helvetica-Oblique').fontSize(9).text(b.empty ?? 'None.');
+        doc
+          .font('Helvetica-Oblique')
+          .fontSize(9)
+          .text(b.empty ?? 'None.');
         break;
       }
       doc.font('Helvetica-Bold').fontSize(8).text(b.head.join(' | '));
@@ -65,7 +68,13 @@ export async function renderEvidencePdf(data: EvidenceData): Promise<Uint8Array>
     doc.on('error', reject);
   });
   doc.font('Helvetica-Bold').fontSize(16).text(title).moveDown(0.3);
-  doc.font('Helvetica').fontSize(9).fillColor('#475569').text(`TumorWatch model change evidence, generated ${data.generatedAt}.`).fillColor('#000000').moveDown();
+  doc
+    .font('Helvetica')
+    .fontSize(9)
+    .fillColor('#475569')
+    .text(`TumorWatch model change evidence, generated ${data.generatedAt}.`)
+    .fillColor('#000000')
+    .moveDown();
   for (const s of sections) {
     doc.font('Helvetica-Bold').fontSize(12).text(s.title).moveDown(0.3);
     for (const b of s.blocks) writeBlock(doc, b);

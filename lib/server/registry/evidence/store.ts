@@ -34,7 +34,10 @@ export const PROMOTION_ACTION = {
 
 /** The frozen evidence of a model's promotion step, or null when the model never took that step. */
 export async function frozenEvidence(modelVersionId: string, step: Exclude<EvidenceStep, 'preview'>): Promise<EvidenceData | null> {
-  const ev = await db().auditEvent.findFirst({ where: { action: PROMOTION_ACTION[step], entityType: 'ModelVersion', entityId: modelVersionId }, orderBy: { createdAt: 'desc' } });
+  const ev = await db().auditEvent.findFirst({
+    where: { action: PROMOTION_ACTION[step], entityType: 'ModelVersion', entityId: modelVersionId },
+    orderBy: { createdAt: 'desc' },
+  });
   const key = ev && parseAuditData(PROMOTION_ACTION[step], ev.data)?.evidence.jsonKey;
   if (!key) return null;
   return JSON.parse(new TextDecoder().decode(await blobs().get(key))) as EvidenceData;

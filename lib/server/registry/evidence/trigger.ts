@@ -7,7 +7,11 @@ import type { TriggerEvidence } from './types';
  * What triggered the change: what the production model met in the clinic between its own promotion and the start of
  * the candidate's training (drifters, physician flags), and how many of those cases the training snapshot used.
  */
-export async function triggerEvidence(candidate: { parentId: string | null; snapshotId: string | null; trainingRunId: string | null }): Promise<TriggerEvidence> {
+export async function triggerEvidence(candidate: {
+  parentId: string | null;
+  snapshotId: string | null;
+  trainingRunId: string | null;
+}): Promise<TriggerEvidence> {
   // The model the candidate replaces: its parent (fine-tuned from it), else whatever serves production now.
   const production = candidate.parentId
     ? await db().modelVersion.findUnique({ where: { id: candidate.parentId } })
@@ -18,7 +22,11 @@ export async function triggerEvidence(candidate: { parentId: string | null; snap
     ? await db().prediction.findMany({
         where: { modelVersionId: production.id, role: 'PRODUCTION', returned: true, createdAt: { lte: to } },
         orderBy: { createdAt: 'asc' },
-        select: { createdAt: true, driftReport: { select: { isDrifter: true, score: true, checks: true } }, flags: { select: { reason: true } } },
+        select: {
+          createdAt: true,
+          driftReport: { select: { isDrifter: true, score: true, checks: true } },
+          flags: { select: { reason: true } },
+        },
       })
     : [];
   const from = predictions[0]?.createdAt ?? null;
@@ -44,7 +52,10 @@ export async function triggerEvidence(candidate: { parentId: string | null; snap
     drifters,
     drifterRate: reports.length ? drifters / reports.length : null,
     meanDriftScore: reports.length ? reports.reduce((s, r) => s + r.score, 0) / reports.length : null,
-    topDriftReasons: [...reasonCounts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([reason, count]) => ({ reason, count })),
+    topDriftReasons: [...reasonCounts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([reason, count]) => ({ reason, count })),
     flags: flags.length,
     flaggedCases: predictions.filter((p) => p.flags.length > 0).length,
     flagsByReason,

@@ -36,7 +36,14 @@ export interface LineageEvidence {
 }
 
 export interface TrainingEvidence {
-  run: { id: string; runner: string; status: string; externalUrl: string | null; startedAt: string | null; finishedAt: string | null } | null;
+  run: {
+    id: string;
+    runner: string;
+    status: string;
+    externalUrl: string | null;
+    startedAt: string | null;
+    finishedAt: string | null;
+  } | null;
   parent: ModelRef | null;
   codeVersion: string | null;
   /** the model card's training, architecture and ONNX sections as the trainer wrote them */
@@ -55,7 +62,11 @@ export interface EvidenceData {
   shadow: DeploymentReport;
   canary: DeploymentReport;
   approval: {
-    approver: string; email: string; role: string; at: string; reason: string;
+    approver: string;
+    email: string;
+    role: string;
+    at: string;
+    reason: string;
     /** the canary's record when signed: cases answered, the cases its rollback rule needs, and whether the approver
      * confirmed promoting on fewer (absent in reports written before this was recorded) */
     canary?: { cases: number; minCases: number; shortCanaryConfirmed: boolean };

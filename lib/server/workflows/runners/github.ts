@@ -66,12 +66,14 @@ async function follow(ctx: RunnerContext, api: GithubActionsApi): Promise<Runner
       // GitHub or the network having a bad minute must not fail a training that is going fine.
       const message = err instanceof Error ? err.message : String(err);
       ctx.reporter.log(`GitHub status check failed (will retry): ${message}`);
-      if (Date.now() - lastContact > UNREACHABLE_MS) return { status: 'FAILED', error: `GitHub unreachable for ${UNREACHABLE_MS / 60_000} minutes: ${message}` };
+      if (Date.now() - lastContact > UNREACHABLE_MS)
+        return { status: 'FAILED', error: `GitHub unreachable for ${UNREACHABLE_MS / 60_000} minutes: ${message}` };
       await sleep(pollMs, undefined, { signal: ctx.signal }).catch(() => undefined);
       continue;
     }
     if (!gh) {
-      if (Date.now() - startedFollowing > APPEAR_TIMEOUT_MS) return { status: 'FAILED', error: 'GitHub never started the dispatched workflow run.' };
+      if (Date.now() - startedFollowing > APPEAR_TIMEOUT_MS)
+        return { status: 'FAILED', error: 'GitHub never started the dispatched workflow run.' };
     } else {
       if (lastStatus === '') await db().workflowRun.update({ where: { id: ctx.runId }, data: { externalUrl: gh.htmlUrl } });
       if (gh.status !== lastStatus) {

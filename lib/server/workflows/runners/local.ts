@@ -25,7 +25,10 @@ export const localRunner: Runner = {
     if (ctx.resumed) {
       // The worker that ran this died; a trainer it left behind is stopped, and the run is not silently restarted.
       const killed = await killRecordedTrainer(path.join(ctx.runDir, PID_FILE));
-      return { status: 'FAILED', error: `The worker running this training stopped${killed ? ' (its trainer was stopped too)' : ''}; start a new run.` };
+      return {
+        status: 'FAILED',
+        error: `The worker running this training stopped${killed ? ' (its trainer was stopped too)' : ''}; start a new run.`,
+      };
     }
     await prepare(ctx);
     if (ctx.reporter.isCancelled) return { status: 'CANCELLED' };

@@ -28,13 +28,28 @@ export default async function EditCasePage({ params }: { params: Promise<{ caseI
     <>
       <PageHeader
         title={`Edit labels · ${c.externalId}`}
-        subtitle={head ? `Opened on version ${head.number} (${state.label?.status.toLowerCase().replace('_', ' ')})` : state.prediction ? `Opened on the production prediction (${state.prediction.modelVersion})` : 'No prediction yet: start from an empty mask'}
-        actions={<Link href={`/cases/${c.id}`} className="rounded border border-slate-300 px-3 py-2 text-sm">Back to case</Link>}
+        subtitle={
+          head
+            ? `Opened on version ${head.number} (${state.label?.status.toLowerCase().replace('_', ' ')})`
+            : state.prediction
+              ? `Opened on the production prediction (${state.prediction.modelVersion})`
+              : 'No prediction yet: start from an empty mask'
+        }
+        actions={
+          <Link href={`/cases/${c.id}`} className="rounded border border-slate-300 px-3 py-2 text-sm">
+            Back to case
+          </Link>
+        }
       />
       {c.volumes.length === 0 ? (
         <EmptyState title="No images">This case has no volumes to label yet.</EmptyState>
       ) : (
-        <LabelEditor caseId={c.id} volumes={c.volumes.map((v) => ({ modality: v.modality, sha256: sha256OfKey(v.blobKey) }))} initialState={state} user={{ id: user.id, name: user.name }} />
+        <LabelEditor
+          caseId={c.id}
+          volumes={c.volumes.map((v) => ({ modality: v.modality, sha256: sha256OfKey(v.blobKey) }))}
+          initialState={state}
+          user={{ id: user.id, name: user.name }}
+        />
       )}
     </>
   );

@@ -16,14 +16,17 @@ export const POST = handleRoute(async (req: Request, ctx: { params: Promise<{ ru
   const { runId } = await ctx.params;
   const token = bearerToken(req);
   await verifyRunToken(runId, token); // before reading a large body for nothing
-  const model = await withMultipart(req, { limits: uploadLimits('artefacts'), invalidMessage: 'Send the artefacts as multipart/form-data.' }, async (form) =>
-    acceptUpload(runId, token, {
-      onnx: await form.bytes('model.onnx'),
-      card: await form.text('model-card.json'),
-      metrics: await form.text('metrics.json'),
-      checkpoint: await form.bytes('checkpoint.pt'),
-      log: await form.bytes('train.log'),
-    }),
+  const model = await withMultipart(
+    req,
+    { limits: uploadLimits('artefacts'), invalidMessage: 'Send the artefacts as multipart/form-data.' },
+    async (form) =>
+      acceptUpload(runId, token, {
+        onnx: await form.bytes('model.onnx'),
+        card: await form.text('model-card.json'),
+        metrics: await form.text('metrics.json'),
+        checkpoint: await form.bytes('checkpoint.pt'),
+        log: await form.bytes('train.log'),
+      }),
   );
   return NextResponse.json(model, { status: 201 });
 });

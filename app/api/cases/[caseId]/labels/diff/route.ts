@@ -13,7 +13,8 @@ export const GET = handleRoute(async (req: Request, ctx: { params: Promise<{ cas
   const actor = await requireRouteActor('label:edit');
   const { caseId } = await ctx.params;
   const url = new URL(req.url);
-  const from = url.searchParams.get('from'), to = url.searchParams.get('to');
+  const from = url.searchParams.get('from'),
+    to = url.searchParams.get('to');
   if (!from || !to) throw new AppError('INVALID_INPUT', 'Say which two versions to compare (from, to).');
   const { diff, overlay } = await diffLabelVersions(actor, caseId, from, to);
   return new Response(overlay as Uint8Array<ArrayBuffer>, {
