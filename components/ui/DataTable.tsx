@@ -4,18 +4,21 @@ export interface Column<T> {
   className?: string;
 }
 
-/** A plain, accessible table for server-rendered lists. */
+/** A plain, accessible table for server-rendered lists; `empty` (an EmptyState) stands in for a table of no rows. */
 export function DataTable<T>({
   rows,
   columns,
   rowKey,
   label,
+  empty,
 }: {
   rows: T[];
   columns: Column<T>[];
   rowKey: (row: T) => string;
   label: string;
+  empty?: React.ReactNode;
 }) {
+  if (rows.length === 0 && empty) return empty;
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full text-left text-sm" aria-label={label}>

@@ -172,22 +172,11 @@ async function seed(externalId: string) {
   }
   const legacy = readNifti(new Uint8Array(await fs.readFile(path.join(REAL, CASE, 'masks', 'hnfnetv1-20.nii.gz'))));
   const mask = remapToProduct(legacy.data as Uint8Array, getLabelMap('brats2020'));
-  const maskPut = await blobs().put(writeNiftiMask(mask, reference!));
   // The prediction is attributed to the seeded production model (a fixture model row would become a second
   // PRODUCTION model and change what serving and monitoring see for every other spec).
   const model = await db().modelVersion.findFirstOrThrow({ where: { stage: 'PRODUCTION' } });
-  await db().prediction.create({
-    data: {
-      caseId: c.id,
-      modelVersionId: model.id,
-      role: 'PRODUCTION',
-      returned: true,
-      maskBlobKey: maskPut.key,
-      maskSha256: maskPut.sha256,
-      volumesMl: {},
-      latencyMs: 0,
-    },
-  });
+  const { storeShownPrediction } = await import('../../tests/support/case-rows');
+  await storeShownPrediction(c.id, model.id, writeNiftiMask(mask, reference!));
   const importFile = path.join(REAL, CASE, 'masks', 'fusion-mav.nii.gz');
   const { countLabels } = await import('../../lib/editor/stats');
   const fusion = readNifti(new Uint8Array(await fs.readFile(importFile)));

@@ -16,7 +16,6 @@ import crypto from 'node:crypto';
 import { db, disconnectDb } from '@/lib/server/db';
 import { blobs } from '@/lib/server/blobs';
 import { SYSTEM, type Actor } from '@/lib/server/auth/actor';
-import { writeNifti } from '@/lib/server/imaging/nifti';
 import { loadCaseGrid } from '@/lib/server/labels/grid';
 import { encodeMask } from '@/lib/server/labels/mask-codec';
 import { approveLabel, readLabelVersionMask, saveLabelVersion, submitForReview } from '@/lib/server/labels';
@@ -30,6 +29,7 @@ import { inCanary } from '@/lib/server/serving/routing';
 import { DEMO_USERS } from '../../prisma/demo-users';
 import { resolveModel } from '../../tests/inference/model-fixture';
 import { retryBusy } from '@/scripts/scenario/busy';
+import { storeVolumes } from '../../tests/support/case-rows';
 
 const DIMS: [number, number, number] = [48, 44, 32];
 const N = DIMS[0] * DIMS[1] * DIMS[2];
@@ -65,23 +65,7 @@ const demo = (role: string, n = 0) => DEMO_USERS.filter((u) => u.role === role)[
 async function makeCase(ext: string, mask: Uint8Array, label: boolean) {
   const c = await db().case.create({ data: { externalId: `${ext}-${tag}`, site: 'e2e', status: 'PREDICTED' } });
   const image = { dims: DIMS, affine: AFFINE, data: Int16Array.from(mask, (v, i) => 200 + 150 * v + (i % 7) * 5) };
-  for (const modality of ['T1N', 'T1C', 'T2W', 'T2F'] as const) {
-    const put = await blobs().put(writeNifti(image));
-    await db().volume.create({
-      data: {
-        caseId: c.id,
-        modality,
-        blobKey: put.key,
-        sha256: put.sha256,
-        sizeBytes: put.size,
-        dims: DIMS,
-        spacing: [1, 1, 1],
-        affine: AFFINE,
-        datatype: 'int16',
-        orientation: 'LPS',
-      },
-    });
-  }
+  await storeVolumes(c.id, { dims: DIMS, affine: AFFINE, spacing: [1, 1, 1] }, () => image.data);
   if (!label) return { caseId: c.id, versionId: '' };
   // each step is one transaction, which SQLite refuses (rolled back) when the e2e server's worker committed meanwhile
   const author = await user(demo('RADIOLOGIST'));

@@ -5,8 +5,9 @@
  */
 import { db } from '@/lib/server/db';
 import { blobs } from '@/lib/server/blobs';
-import { writeNifti, writeNiftiMask } from '@/lib/server/imaging/nifti';
+import { writeNiftiMask } from '@/lib/server/imaging/nifti';
 import type { UserActor } from '@/lib/server/auth/session';
+import { storeVolumes } from '../support/case-rows';
 
 const DIMS: [number, number, number] = [12, 10, 8];
 const AFFINE = [-2, 0, 0, 11, 0, -2, 0, 9, 0, 0, 2, -4, 0, 0, 0, 1];
@@ -49,24 +50,9 @@ export interface SmallCaseOptions {
 export async function createSmallCase(externalId: string, opts: SmallCaseOptions = {}): Promise<string> {
   const seed = opts.seed ?? externalId.length + externalId.charCodeAt(externalId.length - 1);
   const c = await db().case.create({ data: { externalId, site: opts.site ?? null, status: 'PREDICTED' } });
-  for (const [i, modality] of (['T1N', 'T1C', 'T2W', 'T2F'] as const).entries()) {
-    const data = new Int16Array(N).map((_, v) => (v * (i + 3) + seed * 7) % 400);
-    const put = await blobs().put(writeNifti({ dims: DIMS, affine: AFFINE, data }));
-    await db().volume.create({
-      data: {
-        caseId: c.id,
-        modality,
-        blobKey: put.key,
-        sha256: put.sha256,
-        sizeBytes: put.size,
-        dims: DIMS,
-        spacing: [2, 2, 2],
-        affine: AFFINE,
-        datatype: 'int16',
-        orientation: 'LPS',
-      },
-    });
-  }
+  await storeVolumes(c.id, { dims: DIMS, affine: AFFINE, spacing: [2, 2, 2] }, (_, i) =>
+    new Int16Array(N).map((_, v) => (v * (i + 3) + seed * 7) % 400),
+  );
   if (opts.label !== null) await addLabel(c.id, opts.label ?? 'APPROVED', seed);
   if (opts.drifter || opts.flagged) await addSignals(c.id, opts);
   return c.id;

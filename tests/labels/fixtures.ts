@@ -6,9 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { db } from '@/lib/server/db';
-import { blobs, resetBlobsForTests } from '@/lib/server/blobs';
-import { writeNifti, writeNiftiMask } from '@/lib/server/imaging/nifti';
+import { resetBlobsForTests } from '@/lib/server/blobs';
+import { writeNiftiMask } from '@/lib/server/imaging/nifti';
 import type { UserActor } from '@/lib/server/auth/session';
+import { storeShownPrediction, storeVolumes } from '../support/case-rows';
 
 export const DIMS: [number, number, number] = [24, 20, 16];
 export const AFFINE = [-1, 0, 0, 23, 0, -1, 0, 19, 0, 0, 1.5, -10, 0, 0, 0, 1];
@@ -54,42 +55,14 @@ export async function createUsers() {
 export async function createCase(externalId: string, opts: { prediction?: boolean } = {}) {
   const image = { dims: DIMS, affine: AFFINE, data: new Int16Array(N).map((_, i) => i % 500) };
   const c = await db().case.create({ data: { externalId, status: 'PREDICTED' } });
-  for (const modality of ['T1N', 'T1C', 'T2W', 'T2F'] as const) {
-    const put = await blobs().put(writeNifti(image));
-    await db().volume.create({
-      data: {
-        caseId: c.id,
-        modality,
-        blobKey: put.key,
-        sha256: put.sha256,
-        sizeBytes: put.size,
-        dims: DIMS,
-        spacing: [1, 1, 1.5],
-        affine: AFFINE,
-        datatype: 'int16',
-        orientation: 'LPS',
-      },
-    });
-  }
+  await storeVolumes(c.id, { dims: DIMS, affine: AFFINE, spacing: [1, 1, 1.5] }, () => image.data);
   if (opts.prediction !== false) {
     const model = await db().modelVersion.upsert({
       where: { name_version: { name: 'test-model', version: '1.0.0' } },
       create: { name: 'test-model', version: '1.0.0', blobKey: 'none', sha256: 'none', card: {}, stage: 'PRODUCTION' },
       update: {},
     });
-    const mask = await blobs().put(writeNiftiMask(predictionMask(), image));
-    await db().prediction.create({
-      data: {
-        caseId: c.id,
-        modelVersionId: model.id,
-        role: 'PRODUCTION',
-        returned: true,
-        maskBlobKey: mask.key,
-        maskSha256: mask.sha256,
-        volumesMl: {},
-        latencyMs: 1,
-      },
-    });
+    await storeShownPrediction(c.id, model.id, writeNiftiMask(predictionMask(), image));
   }
   return c.id;
 }

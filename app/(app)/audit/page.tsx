@@ -26,22 +26,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <input name="action" defaultValue={q.action} placeholder="Action contains…" className="rounded border border-slate-300 px-2 py-1" />
         <button className="rounded bg-slate-900 px-3 py-1 text-white">Filter</button>
       </form>
-      {events.length === 0 ? (
-        <EmptyState title="No audit events" />
-      ) : (
-        <DataTable<AuditEventDto>
-          label="Audit events"
-          rows={events}
-          rowKey={(e) => e.id}
-          columns={[
-            { header: 'Time', cell: (e) => formatDateTime(e.createdAt) },
-            { header: 'Actor', cell: (e) => e.actor },
-            { header: 'Action', cell: (e) => <code>{e.action}</code> },
-            { header: 'Entity', cell: (e) => `${e.entityType} ${e.entityId.slice(-8)}` },
-            { header: 'Details', cell: (e) => <AuditDetails data={e.data} /> },
-          ]}
-        />
-      )}
+      <DataTable<AuditEventDto>
+        empty={<EmptyState title="No audit events" />}
+        label="Audit events"
+        rows={events}
+        rowKey={(e) => e.id}
+        columns={[
+          { header: 'Time', cell: (e) => formatDateTime(e.createdAt) },
+          { header: 'Actor', cell: (e) => e.actor },
+          { header: 'Action', cell: (e) => <code>{e.action}</code> },
+          { header: 'Entity', cell: (e) => `${e.entityType} ${e.entityId.slice(-8)}` },
+          { header: 'Details', cell: (e) => <AuditDetails data={e.data} /> },
+        ]}
+      />
     </>
   );
 }

@@ -18,37 +18,34 @@ export default async function CasesPage() {
     <>
       <PageHeader title="Cases" subtitle="Every case submitted to production, newest first." />
       {can(user.role, 'case:ingest') && <UploadCaseForm />}
-      {cases.length === 0 ? (
-        <EmptyState title="No cases yet">Cases appear here when a scanner, script or user submits them.</EmptyState>
-      ) : (
-        <DataTable<CaseRowDto>
-          label="Cases"
-          rows={cases}
-          rowKey={(c) => c.id}
-          columns={[
-            {
-              header: 'Case',
-              cell: (c) => (
-                <Link className="text-blue-700 underline" href={`/cases/${c.id}`}>
-                  {c.externalId}
-                </Link>
-              ),
-            },
-            { header: 'Site', cell: (c) => c.site ?? '—' },
-            { header: 'Scanner', cell: (c) => c.scanner ?? '—' },
-            { header: 'Status', cell: (c) => <Badge>{c.status}</Badge> },
-            { header: 'Model', cell: (c) => c.modelVersion ?? '—' },
-            {
-              header: 'Drift',
-              cell: (c) =>
-                c.isDrifter == null ? '—' : c.isDrifter ? <Badge tone="warn">drifter</Badge> : <Badge tone="good">in distribution</Badge>,
-            },
-            { header: 'Flags', cell: (c) => c.flagCount },
-            { header: 'Label', cell: (c) => c.labelStatus ?? '—' },
-            { header: 'Received', cell: (c) => formatDateTime(c.createdAt) },
-          ]}
-        />
-      )}
+      <DataTable<CaseRowDto>
+        empty={<EmptyState title="No cases yet">Cases appear here when a scanner, script or user submits them.</EmptyState>}
+        label="Cases"
+        rows={cases}
+        rowKey={(c) => c.id}
+        columns={[
+          {
+            header: 'Case',
+            cell: (c) => (
+              <Link className="text-blue-700 underline" href={`/cases/${c.id}`}>
+                {c.externalId}
+              </Link>
+            ),
+          },
+          { header: 'Site', cell: (c) => c.site ?? '—' },
+          { header: 'Scanner', cell: (c) => c.scanner ?? '—' },
+          { header: 'Status', cell: (c) => <Badge>{c.status}</Badge> },
+          { header: 'Model', cell: (c) => c.modelVersion ?? '—' },
+          {
+            header: 'Drift',
+            cell: (c) =>
+              c.isDrifter == null ? '—' : c.isDrifter ? <Badge tone="warn">drifter</Badge> : <Badge tone="good">in distribution</Badge>,
+          },
+          { header: 'Flags', cell: (c) => c.flagCount },
+          { header: 'Label', cell: (c) => c.labelStatus ?? '—' },
+          { header: 'Received', cell: (c) => formatDateTime(c.createdAt) },
+        ]}
+      />
     </>
   );
 }

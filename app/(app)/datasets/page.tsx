@@ -20,67 +20,61 @@ export default async function DatasetsPage() {
     <>
       <PageHeader title="Datasets" subtitle="Training, hold-out and drifter sets; snapshots are immutable manifests of approved labels." />
       <RetrainProgress pending={progress.pending} n={progress.n} />
-      {datasets.length === 0 ? (
-        <EmptyState title="No datasets yet" />
-      ) : (
-        <DataTable<DatasetRowDto>
-          label="Datasets"
-          rows={datasets}
-          rowKey={(d) => d.id}
-          columns={[
-            { header: 'Name', cell: (d) => <span title={d.description}>{d.name}</span> },
-            { header: 'Kind', cell: (d) => d.kind },
-            { header: 'Cases', cell: (d) => d.members },
-            {
-              header: 'Locked',
-              cell: (d) =>
-                d.locked ? (
-                  <Badge tone="info">locked {formatDateTime(d.lockedAt)}</Badge>
-                ) : manage && d.lockable ? (
-                  <LockDatasetButton datasetId={d.id} name={d.name} />
-                ) : (
-                  'no'
-                ),
-            },
-          ]}
-        />
-      )}
+      <DataTable<DatasetRowDto>
+        empty={<EmptyState title="No datasets yet" />}
+        label="Datasets"
+        rows={datasets}
+        rowKey={(d) => d.id}
+        columns={[
+          { header: 'Name', cell: (d) => <span title={d.description}>{d.name}</span> },
+          { header: 'Kind', cell: (d) => d.kind },
+          { header: 'Cases', cell: (d) => d.members },
+          {
+            header: 'Locked',
+            cell: (d) =>
+              d.locked ? (
+                <Badge tone="info">locked {formatDateTime(d.lockedAt)}</Badge>
+              ) : manage && d.lockable ? (
+                <LockDatasetButton datasetId={d.id} name={d.name} />
+              ) : (
+                'no'
+              ),
+          },
+        ]}
+      />
       {manage && <AddCasesForm datasets={datasets.filter((d) => !d.locked).map((d) => ({ id: d.id, name: d.name }))} />}
       <h2 className="mb-3 mt-8 text-lg font-semibold">Snapshots</h2>
-      {snapshots.length === 0 ? (
-        <EmptyState title="No snapshots yet">A snapshot is taken when retraining is triggered or a run is started.</EmptyState>
-      ) : (
-        <DataTable<SnapshotRowDto>
-          label="Snapshots"
-          rows={snapshots}
-          rowKey={(s) => s.id}
-          columns={[
-            { header: 'Name', cell: (s) => s.name },
-            { header: 'Cases', cell: (s) => s.caseCount },
-            {
-              header: 'Splits',
-              cell: (s) =>
-                Object.entries(s.splits)
-                  .map(([k, v]) => `${k} ${v}`)
-                  .join(' · '),
-            },
-            { header: 'Runs', cell: (s) => s.runs },
-            {
-              header: 'sha256',
-              cell: (s) => (
-                <code className="text-xs" title={s.sha256}>
-                  {s.sha256.slice(0, 16)}…
-                </code>
-              ),
-            },
-            {
-              header: 'Export',
-              cell: (s) => <code className="text-xs">npm run snapshot:export -- {s.id} --format nnunet --out &lt;dir&gt;</code>,
-            },
-            { header: 'Created', cell: (s) => formatDateTime(s.createdAt) },
-          ]}
-        />
-      )}
+      <DataTable<SnapshotRowDto>
+        empty={<EmptyState title="No snapshots yet">A snapshot is taken when retraining is triggered or a run is started.</EmptyState>}
+        label="Snapshots"
+        rows={snapshots}
+        rowKey={(s) => s.id}
+        columns={[
+          { header: 'Name', cell: (s) => s.name },
+          { header: 'Cases', cell: (s) => s.caseCount },
+          {
+            header: 'Splits',
+            cell: (s) =>
+              Object.entries(s.splits)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(' · '),
+          },
+          { header: 'Runs', cell: (s) => s.runs },
+          {
+            header: 'sha256',
+            cell: (s) => (
+              <code className="text-xs" title={s.sha256}>
+                {s.sha256.slice(0, 16)}…
+              </code>
+            ),
+          },
+          {
+            header: 'Export',
+            cell: (s) => <code className="text-xs">npm run snapshot:export -- {s.id} --format nnunet --out &lt;dir&gt;</code>,
+          },
+          { header: 'Created', cell: (s) => formatDateTime(s.createdAt) },
+        ]}
+      />
     </>
   );
 }

@@ -22,24 +22,21 @@ export default async function ModelsPage() {
     <>
       <PageHeader title="Models" subtitle="The model registry: every version, its stage, lineage and evaluations, and who served production when."
         actions={<Link href="/models/compare" className="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">Compare models</Link>} />
-      {models.length === 0 ? (
-        <EmptyState title="No model versions registered" />
-      ) : (
-        <DataTable<ModelRowDto>
-          label="Model versions"
-          rows={models}
-          rowKey={(m) => m.id}
-          columns={[
-            { header: 'Model', cell: (m) => <Link className="text-blue-700 underline" href={`/models/${m.id}`}>{m.name}@{m.version}</Link> },
-            { header: 'Stage', cell: (m) => <StageBadge stage={m.stage} /> },
-            { header: 'Latest evaluation', cell: (m) => (m.latestVerdict ? <Link href={`/models/compare?candidate=${m.id}`}><VerdictBadge verdict={m.latestVerdict} /></Link> : '—') },
-            { header: 'Parent', cell: (m) => (m.parentId ? <Link className="underline" href={`/models/${m.parentId}`}>{m.parent}</Link> : '—') },
-            { header: 'Training run', cell: (m) => (m.trainingRunId ? <Link className="underline" href={`/runs/${m.trainingRunId}`}>{m.trainingRunId.slice(0, 10)}…</Link> : '—') },
-            { header: 'Snapshot', cell: (m) => (m.snapshotSha256 ? <code className="text-xs" title={m.snapshotSha256}>{m.snapshotSha256.slice(0, 12)}…</code> : '—') },
-            { header: 'Stage since', cell: (m) => formatDateTime(m.stageChangedAt) },
-          ]}
-        />
-      )}
+      <DataTable<ModelRowDto>
+        empty={<EmptyState title="No model versions registered" />}
+        label="Model versions"
+        rows={models}
+        rowKey={(m) => m.id}
+        columns={[
+          { header: 'Model', cell: (m) => <Link className="text-blue-700 underline" href={`/models/${m.id}`}>{m.name}@{m.version}</Link> },
+          { header: 'Stage', cell: (m) => <StageBadge stage={m.stage} /> },
+          { header: 'Latest evaluation', cell: (m) => (m.latestVerdict ? <Link href={`/models/compare?candidate=${m.id}`}><VerdictBadge verdict={m.latestVerdict} /></Link> : '—') },
+          { header: 'Parent', cell: (m) => (m.parentId ? <Link className="underline" href={`/models/${m.parentId}`}>{m.parent}</Link> : '—') },
+          { header: 'Training run', cell: (m) => (m.trainingRunId ? <Link className="underline" href={`/runs/${m.trainingRunId}`}>{m.trainingRunId.slice(0, 10)}…</Link> : '—') },
+          { header: 'Snapshot', cell: (m) => (m.snapshotSha256 ? <code className="text-xs" title={m.snapshotSha256}>{m.snapshotSha256.slice(0, 12)}…</code> : '—') },
+          { header: 'Stage since', cell: (m) => formatDateTime(m.stageChangedAt) },
+        ]}
+      />
       <h2 className="mb-3 mt-8 text-lg font-semibold">Production history</h2>
       <ProductionHistory periods={history} />
       <h2 className="mb-3 mt-8 text-lg font-semibold">Acceptance criteria (v{criteria.version})</h2>

@@ -23,33 +23,30 @@ export default async function RunsPage() {
         subtitle="Training and evaluation workflows. Retraining starts by itself when enough approved drifters accumulate (see Datasets)."
       />
       {options && <StartRunForm options={options} />}
-      {runs.length === 0 ? (
-        <EmptyState title="No runs yet" />
-      ) : (
-        <DataTable<RunRowDto>
-          label="Runs"
-          rows={runs}
-          rowKey={(r) => r.id}
-          columns={[
-            {
-              header: 'Run',
-              cell: (r) => (
-                <Link className="text-blue-700 underline" href={`/runs/${r.id}`}>
-                  {r.id.slice(-8)}
-                </Link>
-              ),
-            },
-            { header: 'Kind', cell: (r) => r.kind },
-            { header: 'Trigger', cell: (r) => r.trigger ?? '—' },
-            { header: 'Runner', cell: (r) => r.runner },
-            { header: 'Preset', cell: (r) => r.config ?? '—' },
-            { header: 'Status', cell: (r) => <RunStatusBadge status={r.status} /> },
-            { header: 'Progress', cell: (r) => `${Math.round(r.progress * 100)}%` },
-            { header: 'Model', cell: (r) => r.model ?? '—' },
-            { header: 'Created', cell: (r) => formatDateTime(r.createdAt) },
-          ]}
-        />
-      )}
+      <DataTable<RunRowDto>
+        empty={<EmptyState title="No runs yet" />}
+        label="Runs"
+        rows={runs}
+        rowKey={(r) => r.id}
+        columns={[
+          {
+            header: 'Run',
+            cell: (r) => (
+              <Link className="text-blue-700 underline" href={`/runs/${r.id}`}>
+                {r.id.slice(-8)}
+              </Link>
+            ),
+          },
+          { header: 'Kind', cell: (r) => r.kind },
+          { header: 'Trigger', cell: (r) => r.trigger ?? '—' },
+          { header: 'Runner', cell: (r) => r.runner },
+          { header: 'Preset', cell: (r) => r.config ?? '—' },
+          { header: 'Status', cell: (r) => <RunStatusBadge status={r.status} /> },
+          { header: 'Progress', cell: (r) => `${Math.round(r.progress * 100)}%` },
+          { header: 'Model', cell: (r) => r.model ?? '—' },
+          { header: 'Created', cell: (r) => formatDateTime(r.createdAt) },
+        ]}
+      />
     </>
   );
 }

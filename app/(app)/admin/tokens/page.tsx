@@ -28,44 +28,41 @@ export default async function AdminTokensPage() {
       />
       <AdminTabs current="/admin/tokens" />
       <CreateTokenForm options={{ owners, scopes }} />
-      {tokens.length === 0 ? (
-        <EmptyState title="No API tokens yet">Create one above, or with npm run token:create on the server.</EmptyState>
-      ) : (
-        <DataTable<ApiTokenDto>
-          label="API tokens"
-          rows={tokens}
-          rowKey={(t) => t.id}
-          columns={[
-            { header: 'Name', cell: (t) => <span className="font-medium">{t.name}</span> },
-            {
-              header: 'Owner',
-              cell: (t) => (
-                <span className="flex flex-col">
-                  <span>{t.owner}</span>
-                  <span className="text-xs text-slate-500">{ROLE_LABELS[t.ownerRole]}</span>
-                </span>
-              ),
-            },
-            { header: 'Scope', cell: (t) => <span title={TOKEN_SCOPE_LABELS[t.scope]}>{t.scope}</span> },
-            { header: 'Status', cell: (t) => <Badge tone={STATUS_TONE[t.status]}>{t.status}</Badge> },
-            {
-              header: 'Created',
-              cell: (t) => (
-                <span className="flex flex-col">
-                  <span>{formatDateTime(t.createdAt)}</span>
-                  <span className="text-xs text-slate-500">{t.createdBy ?? 'system'}</span>
-                </span>
-              ),
-            },
-            { header: 'Expires', cell: (t) => (t.expiresAt ? formatDateTime(t.expiresAt) : 'never') },
-            { header: 'Last used', cell: (t) => (t.lastUsedAt ? formatDateTime(t.lastUsedAt) : 'never') },
-            {
-              header: 'Actions',
-              cell: (t) => (t.status === 'revoked' ? null : <RevokeTokenButton tokenId={t.id} name={t.name} owner={t.owner} />),
-            },
-          ]}
-        />
-      )}
+      <DataTable<ApiTokenDto>
+        empty={<EmptyState title="No API tokens yet">Create one above, or with npm run token:create on the server.</EmptyState>}
+        label="API tokens"
+        rows={tokens}
+        rowKey={(t) => t.id}
+        columns={[
+          { header: 'Name', cell: (t) => <span className="font-medium">{t.name}</span> },
+          {
+            header: 'Owner',
+            cell: (t) => (
+              <span className="flex flex-col">
+                <span>{t.owner}</span>
+                <span className="text-xs text-slate-500">{ROLE_LABELS[t.ownerRole]}</span>
+              </span>
+            ),
+          },
+          { header: 'Scope', cell: (t) => <span title={TOKEN_SCOPE_LABELS[t.scope]}>{t.scope}</span> },
+          { header: 'Status', cell: (t) => <Badge tone={STATUS_TONE[t.status]}>{t.status}</Badge> },
+          {
+            header: 'Created',
+            cell: (t) => (
+              <span className="flex flex-col">
+                <span>{formatDateTime(t.createdAt)}</span>
+                <span className="text-xs text-slate-500">{t.createdBy ?? 'system'}</span>
+              </span>
+            ),
+          },
+          { header: 'Expires', cell: (t) => (t.expiresAt ? formatDateTime(t.expiresAt) : 'never') },
+          { header: 'Last used', cell: (t) => (t.lastUsedAt ? formatDateTime(t.lastUsedAt) : 'never') },
+          {
+            header: 'Actions',
+            cell: (t) => (t.status === 'revoked' ? null : <RevokeTokenButton tokenId={t.id} name={t.name} owner={t.owner} />),
+          },
+        ]}
+      />
     </>
   );
 }

@@ -22,45 +22,42 @@ export default async function AdminUsersPage() {
       />
       <AdminTabs current="/admin/users" />
       <CreateUserForm />
-      {users.length === 0 ? (
-        <EmptyState title="No users yet" />
-      ) : (
-        <DataTable<UserRowDto>
-          label="Users"
-          rows={users}
-          rowKey={(u) => u.id}
-          columns={[
-            {
-              header: 'User',
-              cell: (u) => (
-                <span className="flex flex-col">
-                  <span className="font-medium">
-                    {u.name}
-                    {u.id === me.id && <span className="ml-1 text-xs text-slate-500">(you)</span>}
-                  </span>
-                  <span className="text-xs text-slate-500">{u.email}</span>
+      <DataTable<UserRowDto>
+        empty={<EmptyState title="No users yet" />}
+        label="Users"
+        rows={users}
+        rowKey={(u) => u.id}
+        columns={[
+          {
+            header: 'User',
+            cell: (u) => (
+              <span className="flex flex-col">
+                <span className="font-medium">
+                  {u.name}
+                  {u.id === me.id && <span className="ml-1 text-xs text-slate-500">(you)</span>}
                 </span>
-              ),
-            },
-            { header: 'Role', cell: (u) => <RoleSelect user={u} /> },
-            {
-              header: 'Status',
-              cell: (u) => (
-                <span className="flex flex-wrap gap-1">
-                  {u.active ? <Badge tone="good">active</Badge> : <Badge tone="bad">deactivated</Badge>}
-                  {u.lockedUntil && <Badge tone="warn">locked until {formatDateTime(u.lockedUntil)}</Badge>}
-                  {!u.lockedUntil && u.failedSignIns > 0 && <Badge tone="neutral">{u.failedSignIns} failed sign-ins</Badge>}
-                </span>
-              ),
-            },
-            { header: 'Sessions', cell: (u) => u.sessions },
-            { header: 'Last seen', cell: (u) => formatDateTime(u.lastSeenAt) },
-            { header: 'Tokens', cell: (u) => u.tokens },
-            { header: 'Created', cell: (u) => formatDateTime(u.createdAt) },
-            { header: 'Actions', cell: (u) => <UserRowActions user={u} /> },
-          ]}
-        />
-      )}
+                <span className="text-xs text-slate-500">{u.email}</span>
+              </span>
+            ),
+          },
+          { header: 'Role', cell: (u) => <RoleSelect user={u} /> },
+          {
+            header: 'Status',
+            cell: (u) => (
+              <span className="flex flex-wrap gap-1">
+                {u.active ? <Badge tone="good">active</Badge> : <Badge tone="bad">deactivated</Badge>}
+                {u.lockedUntil && <Badge tone="warn">locked until {formatDateTime(u.lockedUntil)}</Badge>}
+                {!u.lockedUntil && u.failedSignIns > 0 && <Badge tone="neutral">{u.failedSignIns} failed sign-ins</Badge>}
+              </span>
+            ),
+          },
+          { header: 'Sessions', cell: (u) => u.sessions },
+          { header: 'Last seen', cell: (u) => formatDateTime(u.lastSeenAt) },
+          { header: 'Tokens', cell: (u) => u.tokens },
+          { header: 'Created', cell: (u) => formatDateTime(u.createdAt) },
+          { header: 'Actions', cell: (u) => <UserRowActions user={u} /> },
+        ]}
+      />
     </>
   );
 }
