@@ -20,16 +20,24 @@ export interface ModelRowDto {
   stageChangedAt: string;
 }
 
-export async function listModelVersions(): Promise<ModelRowDto[]> {
-  const rows = await db().modelVersion.findMany({
-    orderBy: { createdAt: 'desc' },
-    include: {
-      parent: true,
-      snapshot: { select: { sha256: true } },
-      evaluations: { orderBy: { createdAt: 'desc' }, take: 1, select: { verdict: true } },
-    },
-  });
-  return rows.map((m) => ({
+type ModelRowSource = {
+  id: string;
+  name: string;
+  version: string;
+  stage: ModelRowDto['stage'];
+  sha256: string;
+  parentId: string | null;
+  trainingRunId: string | null;
+  createdAt: Date;
+  stageChangedAt: Date;
+  parent: { name: string; version: string } | null;
+  snapshot: { sha256: string } | null;
+  evaluations: { verdict: string }[];
+};
+
+/** The list row of a model version (the detail page shows the same fields and more). */
+function modelRow(m: ModelRowSource): ModelRowDto {
+  return {
     id: m.id,
     name: m.name,
     version: m.version,
@@ -42,7 +50,19 @@ export async function listModelVersions(): Promise<ModelRowDto[]> {
     latestVerdict: (m.evaluations[0]?.verdict as ModelRowDto['latestVerdict']) ?? null,
     createdAt: m.createdAt.toISOString(),
     stageChangedAt: m.stageChangedAt.toISOString(),
-  }));
+  };
+}
+
+export async function listModelVersions(): Promise<ModelRowDto[]> {
+  const rows = await db().modelVersion.findMany({
+    orderBy: { createdAt: 'desc' },
+    include: {
+      parent: true,
+      snapshot: { select: { sha256: true } },
+      evaluations: { orderBy: { createdAt: 'desc' }, take: 1, select: { verdict: true } },
+    },
+  });
+  return rows.map(modelRow);
 }
 
 export interface ModelDetailDto extends ModelRowDto {
@@ -78,18 +98,7 @@ export async function getModelDetail(modelVersionId: string): Promise<ModelDetai
     include: { actor: { select: { email: true } } },
   });
   return {
-    id: m.id,
-    name: m.name,
-    version: m.version,
-    stage: m.stage,
-    sha256: m.sha256,
-    parent: m.parent ? `${m.parent.name}@${m.parent.version}` : null,
-    parentId: m.parentId,
-    trainingRunId: m.trainingRunId,
-    snapshotSha256: m.snapshot?.sha256 ?? null,
-    latestVerdict: (m.evaluations[0]?.verdict as ModelRowDto['latestVerdict']) ?? null,
-    createdAt: m.createdAt.toISOString(),
-    stageChangedAt: m.stageChangedAt.toISOString(),
+    ...modelRow(m),
     codeVersion: m.codeVersion,
     card: m.card,
     snapshot: m.snapshot ? { id: m.snapshot.id, name: m.snapshot.name, sha256: m.snapshot.sha256, caseCount: m.snapshot.caseCount } : null,
