@@ -31,33 +31,19 @@ function predictions(): Row[] {
   return rows;
 }
 
+const firstAgreement = {
+  predictionId: 'p_shadow_0',
+  productionPredictionId: 'p_prod_0',
+  caseId: 'c_1',
+  modelVersionId: ids.candidate,
+  dice: { WT: 0.91, TC: 0.875, ET: 0.8 },
+};
+
 /** What the serving job recorded in the audit log before this migration (the data the upgrade moves). */
 export const agreementEvents = [
-  {
-    id: 'a_1',
-    entityId: 'p_shadow_0',
-    createdAt: t(11),
-    data: {
-      predictionId: 'p_shadow_0',
-      productionPredictionId: 'p_prod_0',
-      caseId: 'c_1',
-      modelVersionId: ids.candidate,
-      dice: { WT: 0.91, TC: 0.875, ET: 0.8 },
-    },
-  },
+  { id: 'a_1', entityId: 'p_shadow_0', createdAt: t(11), data: firstAgreement },
   // a second worker raced the first on the same prediction: same figures, later event; the first one counts
-  {
-    id: 'a_1b',
-    entityId: 'p_shadow_0',
-    createdAt: t(12),
-    data: {
-      predictionId: 'p_shadow_0',
-      productionPredictionId: 'p_prod_0',
-      caseId: 'c_1',
-      modelVersionId: ids.candidate,
-      dice: { WT: 0.91, TC: 0.875, ET: 0.8 },
-    },
-  },
+  { id: 'a_1b', entityId: 'p_shadow_0', createdAt: t(12), data: firstAgreement },
   {
     id: 'a_2',
     entityId: 'p_shadow_1',

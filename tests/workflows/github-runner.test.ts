@@ -28,6 +28,7 @@ import * as artefactsRoute from '@/app/api/runs/[runId]/artefacts/route';
 import { createDefaultDatasets, createUser } from '../datasets/fixtures';
 import { startFakeGithub, type FakeGithub, type FakeRun } from './fixtures/fake-github';
 import { runRetrainWorkflow, startAppServer } from './fixtures/retrain-workflow';
+import { approveReferenceMask } from '../support/case-rows';
 
 const REPO = { repository: 'acme/tumorwatch', workflowFile: 'retrain.yml', token: 'ghp_fake_token', ref: 'main' };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tw-github-'));
@@ -61,21 +62,7 @@ beforeAll(async () => {
   for (const c of cases) {
     const f = await readCaseFolder(path.join(out, c.caseId));
     const id = (await ingestCase(SYSTEM, f.metadata, f.files)).caseId;
-    const ref = await db().referenceMask.findUniqueOrThrow({ where: { caseId: id } });
-    const label = await db().label.create({ data: { caseId: id, status: 'APPROVED', approvedAt: new Date() } });
-    const v = await db().labelVersion.create({
-      data: {
-        labelId: label.id,
-        number: 1,
-        authorId: ml.id,
-        blobKey: ref.blobKey,
-        sha256: ref.sha256,
-        source: 'IMPORT',
-        voxelCounts: {},
-        changedVoxels: 0,
-      },
-    });
-    await db().label.update({ where: { id: label.id }, data: { headVersionId: v.id } });
+    await approveReferenceMask(id, ml.id);
     ids.push(id);
   }
   await addCasesToDataset(ml, { datasetId: sets.train.id, caseIds: ids.slice(0, 3) });

@@ -26,6 +26,7 @@ import { trainingRunJob } from '@/lib/server/workflows/jobs';
 import { executeTrainingRun } from '@/lib/server/workflows/execute';
 import { parseTrainingParams } from '@/lib/server/workflows/params';
 import { addSignals, createDefaultDatasets, createUser, setSetting } from '../datasets/fixtures';
+import { approveReferenceMask } from '../support/case-rows';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tw-pipeline-'));
 useTestDb({ RUNS_DIR: path.join(tmp, 'runs'), MODELS_DIR: path.join(tmp, 'models') });
@@ -53,22 +54,8 @@ async function ingestCohort(domain: string, n: number, start: number, shifts: st
 
 /** What the labels service does on approval, written directly: the ground-truth mask becomes the APPROVED head. */
 async function approveGroundTruth(caseId: string) {
-  const ref = await db().referenceMask.findUniqueOrThrow({ where: { caseId } });
   const author = await createUser(`rad-${caseId}@test`, 'RADIOLOGIST');
-  const label = await db().label.create({ data: { caseId, status: 'APPROVED', approvedAt: new Date(), reviewerId: author.id } });
-  const v = await db().labelVersion.create({
-    data: {
-      labelId: label.id,
-      number: 1,
-      authorId: author.id,
-      blobKey: ref.blobKey,
-      sha256: ref.sha256,
-      source: 'IMPORT',
-      voxelCounts: {},
-      changedVoxels: 0,
-    },
-  });
-  await db().label.update({ where: { id: label.id }, data: { headVersionId: v.id } });
+  await approveReferenceMask(caseId, author.id, author.id);
 }
 
 async function waitForRun(runId: string, timeoutMs: number) {
