@@ -4,6 +4,7 @@ import { createApiTokenAction } from '@/lib/actions/admin';
 import { FeedbackLine, Field, inputClass, primaryButton } from './Feedback';
 import { TokenSecret } from './TokenSecret';
 import { useSubmit } from './use-submit';
+import { Options } from '@/components/ui/Options';
 
 export interface TokenFormOptions {
   owners: { id: string; label: string }[];
@@ -47,11 +48,7 @@ export function CreateTokenForm({ options }: { options: TokenFormOptions }) {
           {(p) => (
             <select {...p} name="userId" defaultValue="" className={inputClass}>
               <option value="">Choose a user…</option>
-              {options.owners.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.label}
-                </option>
-              ))}
+              <Options items={options.owners.map((o) => ({ value: o.id, label: o.label }))} />
             </select>
           )}
         </Field>
@@ -61,22 +58,14 @@ export function CreateTokenForm({ options }: { options: TokenFormOptions }) {
         <Field label="Scope" errors={fieldErrors.scope}>
           {(p) => (
             <select {...p} name="scope" defaultValue="INGEST" className={inputClass}>
-              {options.scopes.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
+              <Options items={options.scopes.map((s) => ({ value: s.value, label: s.label }))} />
             </select>
           )}
         </Field>
         <Field label="Expires after" errors={fieldErrors.expiresDays}>
           {(p) => (
             <select {...p} name="expiresDays" defaultValue="90" className={inputClass}>
-              {EXPIRY.map((x) => (
-                <option key={x.value} value={x.value}>
-                  {x.label}
-                </option>
-              ))}
+              <Options items={EXPIRY.map((x) => ({ value: x.value, label: x.label }))} />
             </select>
           )}
         </Field>

@@ -4,6 +4,7 @@ import type { ViewerLayout } from '@/components/viewer/mask-viewer';
 import { useNiivue } from '@/components/viewer/useNiivue';
 import { WindowLevelInputs } from '@/components/viewer/WindowLevelInputs';
 import { LABEL_COLOURS } from '@/lib/labels';
+import { Options } from '@/components/ui/Options';
 
 export interface ViewerVolume {
   modality: string;
@@ -122,11 +123,7 @@ export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks:
               className="rounded border border-slate-300 px-1 py-0.5"
               aria-label="Mask shown"
             >
-              {masks.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.label}
-                </option>
-              ))}
+              <Options items={masks.map((m) => ({ value: m.id, label: m.label }))} />
               <option value="">none</option>
             </select>
           </label>
@@ -139,11 +136,7 @@ export function CaseViewer({ volumes, masks }: { volumes: ViewerVolume[]; masks:
             className="rounded border border-slate-300 px-1 py-0.5"
             aria-label="View"
           >
-            {LAYOUTS.map((l) => (
-              <option key={l.key} value={l.key}>
-                {l.text}
-              </option>
-            ))}
+            <Options items={LAYOUTS.map((l) => ({ value: l.key, label: l.text }))} />
           </select>
         </label>
         {windowRange && <WindowLevelInputs range={windowRange} onChange={applyWindow} onAuto={autoWindow} />}

@@ -1,6 +1,7 @@
 'use client';
 import { useState } from 'react';
 import { addCasesToDatasetAction } from '@/lib/actions/datasets';
+import { Options } from '@/components/ui/Options';
 
 /** Adds cases (by pseudonymised id) to an unlocked dataset; the server refuses anything that would mix train and hold-out. */
 export function AddCasesForm({ datasets }: { datasets: { id: string; name: string }[] }) {
@@ -30,11 +31,7 @@ export function AddCasesForm({ datasets }: { datasets: { id: string; name: strin
       <label className="flex flex-col gap-1 text-sm">
         Dataset
         <select name="datasetId" className="rounded border border-slate-300 px-2 py-1">
-          {datasets.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name}
-            </option>
-          ))}
+          <Options items={datasets.map((d) => ({ value: d.id, label: d.name }))} />
         </select>
       </label>
       <label className="flex flex-1 flex-col gap-1 text-sm">

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { LabelVersionDto } from '@/lib/server/labels/store';
 import { formatDateTime } from '@/components/ui/format';
+import { Options } from '@/components/ui/Options';
 
 export interface HistoryPanelProps {
   versions: LabelVersionDto[];
@@ -29,6 +30,7 @@ export function HistoryPanel(p: HistoryPanelProps) {
   for (let v = head; v; v = v.parentId ? byId.get(v.parentId) : undefined) mainLine.add(v.id);
   if (p.versions.length === 0)
     return <p className="text-sm text-slate-500">No saved version yet: the editor shows the model&apos;s prediction.</p>;
+  const versionItems = p.versions.map((v) => ({ value: v.id, label: `v${v.number}` }));
   return (
     <div className="flex flex-col gap-2 text-sm">
       <div className="flex flex-wrap items-center gap-1" aria-label="Compare versions">
@@ -39,11 +41,7 @@ export function HistoryPanel(p: HistoryPanelProps) {
           onChange={(e) => setFrom(e.target.value)}
           className="rounded border border-slate-300 px-1"
         >
-          {p.versions.map((v) => (
-            <option key={v.id} value={v.id}>
-              v{v.number}
-            </option>
-          ))}
+          <Options items={versionItems} />
         </select>
         →
         <select
@@ -52,11 +50,7 @@ export function HistoryPanel(p: HistoryPanelProps) {
           onChange={(e) => setTo(e.target.value)}
           className="rounded border border-slate-300 px-1"
         >
-          {p.versions.map((v) => (
-            <option key={v.id} value={v.id}>
-              v{v.number}
-            </option>
-          ))}
+          <Options items={versionItems} />
         </select>
         <button
           type="button"

@@ -2,6 +2,7 @@
 import { shortcutFor, type ToolName } from '@/lib/editor/shortcuts';
 import type { SessionSnapshot } from '@/lib/editor/session';
 import { MODALITIES, MODALITY_NAMES, PROTECTIONS, protectionKey, SIZE_STEPS, type Modality, type ToolSettings } from './settings';
+import { Options } from '@/components/ui/Options';
 
 const TOOLS: { tool: ToolName; text: string }[] = [
   { tool: 'navigate', text: 'Navigate' },
@@ -96,11 +97,7 @@ export function Toolbar(p: ToolbarProps) {
             className="rounded border border-slate-300 px-1"
             onChange={(e) => p.onChange({ protection: PROTECTIONS.find((x) => x.key === e.target.value)!.rule })}
           >
-            {PROTECTIONS.map((x) => (
-              <option key={x.key} value={x.key}>
-                {x.text}
-              </option>
-            ))}
+            <Options items={PROTECTIONS.map((x) => ({ value: x.key, label: x.text }))} />
           </select>
         </label>
         <label className="flex items-center gap-1">

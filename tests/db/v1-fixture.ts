@@ -31,31 +31,21 @@ function predictions(): Row[] {
   return rows;
 }
 
-const firstAgreement = {
-  predictionId: 'p_shadow_0',
-  productionPredictionId: 'p_prod_0',
-  caseId: 'c_1',
+/** Shadow prediction i of the candidate against production's prediction of case i + 1. */
+const agreement = (i: number, dice: { WT: number; TC: number; ET: number }) => ({
+  predictionId: `p_shadow_${i}`,
+  productionPredictionId: `p_prod_${i}`,
+  caseId: ids.cases[i],
   modelVersionId: ids.candidate,
-  dice: { WT: 0.91, TC: 0.875, ET: 0.8 },
-};
+  dice,
+});
 
 /** What the serving job recorded in the audit log before this migration (the data the upgrade moves). */
 export const agreementEvents = [
-  { id: 'a_1', entityId: 'p_shadow_0', createdAt: t(11), data: firstAgreement },
+  { id: 'a_1', entityId: 'p_shadow_0', createdAt: t(11), data: agreement(0, { WT: 0.91, TC: 0.875, ET: 0.8 }) },
   // a second worker raced the first on the same prediction: same figures, later event; the first one counts
-  { id: 'a_1b', entityId: 'p_shadow_0', createdAt: t(12), data: firstAgreement },
-  {
-    id: 'a_2',
-    entityId: 'p_shadow_1',
-    createdAt: t(13),
-    data: {
-      predictionId: 'p_shadow_1',
-      productionPredictionId: 'p_prod_1',
-      caseId: 'c_2',
-      modelVersionId: ids.candidate,
-      dice: { WT: 0.5, TC: 0.25, ET: 1 },
-    },
-  },
+  { id: 'a_1b', entityId: 'p_shadow_0', createdAt: t(12), data: agreement(0, { WT: 0.91, TC: 0.875, ET: 0.8 }) },
+  { id: 'a_2', entityId: 'p_shadow_1', createdAt: t(13), data: agreement(1, { WT: 0.5, TC: 0.25, ET: 1 }) },
 ];
 
 export const failureEvents = [

@@ -52,22 +52,28 @@ export async function storeShownPrediction(caseId: string, modelVersionId: strin
   });
 }
 
-/** What the labels service does on approval, written directly: the case's reference mask becomes the APPROVED head. */
-export async function approveReferenceMask(caseId: string, authorId: string, reviewerId: string | null = null) {
-  const ref = await db().referenceMask.findUniqueOrThrow({ where: { caseId } });
-  const label = await db().label.create({ data: { caseId, status: 'APPROVED', approvedAt: new Date(), reviewerId } });
-  const v = await db().labelVersion.create({
-    data: {
-      labelId: label.id,
-      number: 1,
-      authorId,
-      blobKey: ref.blobKey,
-      sha256: ref.sha256,
-      source: 'IMPORT',
-      voxelCounts: {},
-      changedVoxels: 0,
-    },
+/**
+ * What the labels service does on approval, written directly: the case's reference mask becomes the APPROVED head.
+ * One transaction (pass `tx` or let it open one), so a retry after SQLITE_BUSY never finds a label without its version.
+ */
+export async function approveReferenceMask(caseId: string, authorId: string, reviewerId: string | null = null, message = '') {
+  return db().$transaction(async (tx) => {
+    const ref = await tx.referenceMask.findUniqueOrThrow({ where: { caseId } });
+    const label = await tx.label.create({ data: { caseId, status: 'APPROVED', approvedAt: new Date(), reviewerId } });
+    const v = await tx.labelVersion.create({
+      data: {
+        labelId: label.id,
+        number: 1,
+        authorId,
+        blobKey: ref.blobKey,
+        sha256: ref.sha256,
+        source: 'IMPORT',
+        voxelCounts: {},
+        changedVoxels: 0,
+        message,
+      },
+    });
+    await tx.label.update({ where: { id: label.id }, data: { headVersionId: v.id } });
+    return v;
   });
-  await db().label.update({ where: { id: label.id }, data: { headVersionId: v.id } });
-  return v;
 }

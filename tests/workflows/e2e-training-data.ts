@@ -14,28 +14,12 @@ import { readCaseFolder } from '@/lib/server/cases/folder';
 import { generateCohort } from '@/lib/server/imaging/cohort';
 import { addCasesToDataset } from '@/lib/server/datasets/members';
 import { retryBusy } from '@/scripts/scenario/busy';
+import { approveReferenceMask } from '../support/case-rows';
 
-/** One transaction, so a retry after SQLITE_BUSY never finds a label without its version. */
-function approveGroundTruth(caseId: string, authorId: string) {
-  return db().$transaction(async (tx) => {
-    if (await tx.label.findUnique({ where: { caseId } })) return;
-    const ref = await tx.referenceMask.findUniqueOrThrow({ where: { caseId } });
-    const label = await tx.label.create({ data: { caseId, status: 'APPROVED', approvedAt: new Date(), reviewerId: authorId } });
-    const v = await tx.labelVersion.create({
-      data: {
-        labelId: label.id,
-        number: 1,
-        authorId,
-        blobKey: ref.blobKey,
-        sha256: ref.sha256,
-        source: 'IMPORT',
-        voxelCounts: {},
-        changedVoxels: 0,
-        message: 'e2e ground truth',
-      },
-    });
-    await tx.label.update({ where: { id: label.id }, data: { headVersionId: v.id } });
-  });
+/** A retry after SQLITE_BUSY finds the label already there (approveReferenceMask is one transaction). */
+async function approveGroundTruth(caseId: string, authorId: string) {
+  if (await db().label.findUnique({ where: { caseId } })) return;
+  await approveReferenceMask(caseId, authorId, authorId, 'e2e ground truth');
 }
 
 async function main() {
