@@ -17,5 +17,5 @@ npm run --silent db:migrate
 npm run --silent db:seed
 step "Building the app"
 npx next build
-step "Serving TumorWatch at http://localhost:3000 (sign in with a demo account above)"
+step "Serving TumorWatch at http://localhost:${PORT:-3000} (sign in with a demo account above)"
 exec bash scripts/serve.sh
