@@ -5,16 +5,25 @@
  */
 import { parseArgs } from 'node:util';
 import readline from 'node:readline/promises';
+import { Writable } from 'node:stream';
 import { createUser } from '../lib/server/users';
 import { SYSTEM } from '../lib/server/auth/actor';
 import { disconnectDb } from '../lib/server/db';
 
+/** Asks on the terminal without echoing what is typed (readline writes its echo to a stream that drops it). */
+async function promptHidden(question: string): Promise<string> {
+  process.stderr.write(question);
+  const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const rl = readline.createInterface({ input: process.stdin, output: silent, terminal: true });
+  const answer = await rl.question('');
+  rl.close();
+  process.stderr.write('\n');
+  return answer;
+}
+
 async function readPassword(): Promise<string> {
   if (process.env.TUMORWATCH_PASSWORD) return process.env.TUMORWATCH_PASSWORD;
-  const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  const answer = await rl.question('Password (at least 12 characters): ');
-  rl.close();
-  return answer;
+  return promptHidden('Password (at least 12 characters, not shown): ');
 }
 
 async function main() {
