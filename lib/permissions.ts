@@ -32,6 +32,10 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
+/** What an API token may do beyond its owner's role: send cases, view, or everything the role may. */
+export const TOKEN_SCOPES = ['INGEST', 'READ', 'ROLE'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
 export function can(role: RoleName | undefined | null, permission: Permission): boolean {
   return !!role && (PERMISSIONS[permission] as readonly RoleName[]).includes(role);
 }

@@ -1,10 +1,10 @@
 import 'server-only';
-import type { RoleName } from '@/lib/permissions';
+import type { RoleName, TokenScope } from '@/lib/permissions';
 
 /** Who performs an action: a signed-in user, a machine client's API token, or the system itself (worker, trigger). */
 export type Actor =
   | { kind: 'user'; id: string; email: string; name: string; role: RoleName }
-  | { kind: 'token'; id: string; name: string; userId: string; role: RoleName; scope: 'INGEST' | 'READ' | 'ROLE' }
+  | { kind: 'token'; id: string; name: string; userId: string; role: RoleName; scope: TokenScope }
   | { kind: 'system' | 'worker' };
 
 export const SYSTEM: Actor = { kind: 'system' };

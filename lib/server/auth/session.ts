@@ -1,4 +1,5 @@
 import 'server-only';
+import { cache } from 'react';
 import { getServerSession } from 'next-auth';
 import { redirect } from 'next/navigation';
 import { headers } from 'next/headers';
@@ -14,26 +15,28 @@ export type UserActor = Extract<Actor, { kind: 'user' }>;
 
 /**
  * The signed-in user, re-read with the session's row on every request: a signed-out, expired or revoked session, a
- * deactivated account or a changed role takes effect at once.
+ * deactivated account or a changed role takes effect at once. Memoised for one server render (React's cache), so the
+ * layout and the page it wraps read the session once; outside a render it reads every time.
  */
-export async function currentUser(): Promise<UserActor | null> {
+export const currentUser = cache(async (): Promise<UserActor | null> => {
   const session = await getServerSession(authOptions());
   const { id, sessionId } = session?.user ?? {};
   if (!id || !sessionId) return null;
   const user = await sessionUser(sessionId, id);
   if (!user) return null;
   return { kind: 'user', id: user.id, email: user.email, name: user.name, role: user.role as RoleName };
-}
+});
 
 /** For pages: anonymous users go to the login page; a missing permission renders the 403 page. */
 export async function requirePageUser(permission: Permission): Promise<UserActor> {
   const user = await currentUser();
   if (!user) redirect('/login');
-  const allowed = await authorize(user, permission, { via: 'page' }).then(
-    () => true,
-    (e) => (isAppError(e) && e.code === 'FORBIDDEN' ? false : Promise.reject(e)),
-  );
-  if (!allowed) redirect('/forbidden');
+  try {
+    await authorize(user, permission, { via: 'page' });
+  } catch (e) {
+    if (isAppError(e) && e.code === 'FORBIDDEN') redirect('/forbidden');
+    throw e;
+  }
   return user;
 }
 

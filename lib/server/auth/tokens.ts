@@ -4,15 +4,14 @@ import { db } from '../db';
 import { AUDIT, recordAudit } from '../audit';
 import { AppError } from '../errors';
 import { SYSTEM, type Actor } from './actor';
-import type { Permission, RoleName } from '@/lib/permissions';
+import type { Permission, RoleName, TokenScope } from '@/lib/permissions';
 
 /**
  * API tokens for machine clients (PACS bridges, `npm run ingest`): random 32-byte strings, shown once; only their
  * sha256 is stored, so a database leak reveals no token. A token acts as its owner's role, narrowed by its scope,
  * until it expires or is revoked (both take effect at the next request).
  */
-export const TOKEN_SCOPES = ['INGEST', 'READ', 'ROLE'] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
+export { TOKEN_SCOPES, type TokenScope } from '@/lib/permissions';
 
 export const TOKEN_SCOPE_LABELS: Record<TokenScope, string> = {
   INGEST: 'ingest only (send cases)',

@@ -2,6 +2,7 @@ import 'server-only';
 import { db, type Db, type Tx } from '../db';
 import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
+import type { GroundTruthRefs } from '../cases/blob-access';
 import { recordLockedReads } from './locked-reads';
 
 /**
@@ -25,14 +26,10 @@ export async function recordLockedCaseRead(actor: Actor, caseId: string, purpose
 }
 
 /** A blob read: when the file is a label version or reference mask of locked members, the read is audited. */
-export async function recordLockedBlobRead(actor: Actor, sha256: string): Promise<number> {
-  const [versions, references] = await Promise.all([
-    db().labelVersion.findMany({ where: { sha256 }, select: { id: true, label: { select: { caseId: true } } } }),
-    db().referenceMask.findMany({ where: { sha256 }, select: { caseId: true } }),
-  ]);
+export async function recordLockedBlobRead(actor: Actor, refs: GroundTruthRefs): Promise<number> {
   let n = 0;
-  for (const v of versions) n += await recordLockedCaseRead(actor, v.label.caseId, 'BLOB', v.id);
-  for (const r of references) n += await recordLockedCaseRead(actor, r.caseId, 'BLOB');
+  for (const v of refs.labelVersions) n += await recordLockedCaseRead(actor, v.caseId, 'BLOB', v.id);
+  for (const caseId of refs.referenceCaseIds) n += await recordLockedCaseRead(actor, caseId, 'BLOB');
   return n;
 }
 

@@ -30,8 +30,7 @@ export const GET = handleRoute(async (req: Request, ctx: { params: Promise<{ sha
   const actor = await requireRouteActor('case:view');
   const { sha256 } = await ctx.params;
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('NOT_FOUND', 'No such file.');
-  await authorizeBlobRead(actor.role, sha256);
-  await recordLockedBlobRead(actor, sha256);
+  await recordLockedBlobRead(actor, await authorizeBlobRead(actor.role, sha256));
   const etag = `"${sha256}"`;
   const headers: Record<string, string> = {
     ETag: etag,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TOKEN_SCOPES } from '@/lib/permissions';
 import { defineAudit } from '../define';
 
 const email = z.string();
@@ -47,7 +48,7 @@ export const accessActions = {
       name: z.string(),
       ownerId: z.string(),
       ownerEmail: email,
-      scope: z.enum(['INGEST', 'READ', 'ROLE']),
+      scope: z.enum(TOKEN_SCOPES),
       expiresAt: z.string().nullable(),
     }),
   ),
