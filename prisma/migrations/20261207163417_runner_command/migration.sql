@@ -1,0 +1,2 @@
+-- RunnerKind gains COMMAND. SQLite stores enums as TEXT without a CHECK: nothing to change here (the
+-- migration exists so that both providers hold the same list; npm run db:migration writes none for one side).

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "RunnerKind" ADD VALUE 'COMMAND';
