@@ -3,7 +3,8 @@ import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 
-export function LoginForm() {
+/** `returnTo`: the page that sent the visitor here (already checked to be a path on this site), or null for Cases. */
+export function LoginForm({ returnTo }: { returnTo: string | null }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -19,7 +20,7 @@ export function LoginForm() {
       return setError('Too many failed sign-ins: wait a few minutes and try again, or ask an administrator to clear the lock.');
     }
     if (!res || res.error) return setError('Email or password is incorrect.');
-    router.replace('/cases');
+    router.replace(returnTo ?? '/cases');
     router.refresh();
   }
 

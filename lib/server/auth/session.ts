@@ -8,6 +8,7 @@ import { AppError, isAppError } from '../errors';
 import type { Permission, RoleName } from '@/lib/permissions';
 import type { Actor } from './actor';
 import { sessionUser } from './sessions';
+import { loginPathFor, RETURN_PATH_HEADER } from '@/lib/return-path';
 import { actorForToken } from './tokens';
 import { authorize } from './authorize';
 
@@ -27,10 +28,15 @@ export const currentUser = cache(async (): Promise<UserActor | null> => {
   return { kind: 'user', id: user.id, email: user.email, name: user.name, role: user.role as RoleName };
 });
 
+/** Sends an anonymous visitor to sign in, with the way back to the page they asked for (set by proxy.ts). */
+export async function redirectToLogin(): Promise<never> {
+  redirect(loginPathFor((await headers()).get(RETURN_PATH_HEADER)));
+}
+
 /** For pages: anonymous users go to the login page; a missing permission renders the 403 page. */
 export async function requirePageUser(permission: Permission): Promise<UserActor> {
   const user = await currentUser();
-  if (!user) redirect('/login');
+  if (!user) return redirectToLogin();
   try {
     await authorize(user, permission, { via: 'page' });
   } catch (e) {
