@@ -7,7 +7,7 @@ const FAMILIES = [
   { key: 'image', title: 'Image-based' },
   { key: 'output', title: 'Output-based' },
 ] as const;
-const TONE = { pass: 'good', warn: 'warn', fail: 'bad', info: 'neutral' } as const;
+const TONE = { pass: 'good', warn: 'warn', fail: 'bad', info: 'neutral', skipped: 'neutral' } as const;
 
 function show(v: CheckResult['value'], unit?: string): string {
   if (v == null) return '—';

@@ -8,6 +8,7 @@ import {
   modelCardSchema,
   modelCardV1Schema,
   parseModelCard,
+  uncalibratedParts,
   upgradeCard,
 } from '@/lib/schemas/model-card';
 
@@ -189,7 +190,7 @@ describe('model card 2 and the upgrade from card 1', () => {
     card.output.featureDim = 0;
     expect(issuesOf(card)).toEqual([expect.stringMatching(/^output.featuresName/), expect.stringMatching(/^reference.features/)]);
     card = v2();
-    card.reference.features = null;
+    card.reference.features = { ...card.reference.features, mean: [0] };
     expect(issuesOf(card)).toEqual([expect.stringMatching(/^reference.features/)]);
     card = v2();
     card.onnx.files[0].sha256 = 'c'.repeat(64);
@@ -199,5 +200,23 @@ describe('model card 2 and the upgrade from card 1', () => {
     card.preprocessing.normalization = [card.preprocessing.normalization[0]];
     delete card.reference.intensity.channels.T1C;
     expect(issuesAt(card, 'reference.intensity.channels.T1C')).toHaveLength(1);
+  });
+
+  it('accepts an uncalibrated card (reference null, or any part null) and says which parts are missing; card 1 keeps its reference', () => {
+    let card = v2();
+    card.reference = null;
+    const parsed = parseModelCard(card);
+    expect(parsed.reference).toEqual({ intensity: null, imageMetadata: null, features: null, volumes: null });
+    expect(uncalibratedParts(parsed)).toEqual(['intensity', 'imageMetadata', 'features', 'volumes']);
+    card = v2();
+    card.reference.volumes = null;
+    card.reference.features = null; // a model with a feature tensor, not calibrated yet
+    expect(uncalibratedParts(parseModelCard(card))).toEqual(['features', 'volumes']);
+    Object.assign(card.output, { featuresName: '', featureDim: 0 }); // no feature tensor: nothing to calibrate there
+    expect(uncalibratedParts(parseModelCard(card))).toEqual(['volumes']);
+    expect(uncalibratedParts(parseModelCard(load()))).toEqual([]);
+    const v1 = load();
+    v1.reference.volumes = null;
+    expect(issuesOf(v1)).toEqual([expect.stringMatching(/^reference.volumes/)]);
   });
 });

@@ -10,11 +10,18 @@
 import { z } from 'zod';
 import { upgradeCard } from './upgrade';
 import { CARD_SCHEMA_V1, modelCardV1Schema } from './v1';
-import { CARD_SCHEMA_V2, modelCardV2Schema, type ModelCardV2 } from './v2';
+import { CARD_REFERENCE_PARTS, CARD_SCHEMA_V2, modelCardV2Schema, type CardReferencePart, type ModelCardV2 } from './v2';
 
 export { CARD_CHANNELS, CARD_CLASSES, quantilesSchema, qualitySetSchema, type Quantiles, type QualitySet } from './shared';
 export { CARD_SCHEMA_V1, modelCardV1Schema, type ModelCardV1 } from './v1';
-export { CARD_SCHEMA_V2, modelCardV2Schema, type ModelCardV2 } from './v2';
+export {
+  CARD_REFERENCE_PARTS,
+  CARD_SCHEMA_V2,
+  modelCardV2Schema,
+  UNCALIBRATED_REFERENCE,
+  type CardReferencePart,
+  type ModelCardV2,
+} from './v2';
 export { normalizationSchema, type Normalization } from './v2-parts';
 export { upgradeCard } from './upgrade';
 
@@ -34,6 +41,14 @@ export function parseModelCard(json: unknown): ModelCard {
 /** The card's feature tensor, or null when the model has none (the Mahalanobis drift check is then skipped). */
 export function cardFeatures(card: ModelCard): { name: string; dim: number } | null {
   return card.output.featureDim > 0 ? { name: card.output.featuresName, dim: card.output.featureDim } : null;
+}
+
+/**
+ * The reference parts the card lacks, i.e. that `npm run model:calibrate` has yet to compute. Features count only
+ * when the model has a feature tensor (a model without one never has feature statistics).
+ */
+export function uncalibratedParts(card: ModelCard): CardReferencePart[] {
+  return CARD_REFERENCE_PARTS.filter((p) => card.reference[p] === null && (p !== 'features' || card.output.featureDim > 0));
 }
 
 /** Every ONNX file of the model (one, or an ensemble's members). */

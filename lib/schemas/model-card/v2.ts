@@ -23,13 +23,25 @@ import { inferenceV2, onnxFile, outputV2, postprocessingV2, preprocessingV2 } fr
 
 export const CARD_SCHEMA_V2 = 'tumorwatch.model-card/2';
 
-const reference = z.object({
-  intensity: z.object({ space: z.string(), levels: intensityLevels, channels: z.partialRecord(z.enum(CARD_CHANNELS), channelIntensity) }),
-  imageMetadata,
-  /** null when the model has no feature tensor (output.featureDim 0): the Mahalanobis drift check is skipped */
+/**
+ * The drift reference. Every part is null until the model is calibrated (`npm run model:calibrate` on a hospital's
+ * reference cases): an imported model registers "uncalibrated" and the drift checks that need a missing part report
+ * themselves as skipped. `reference: null` is accepted as shorthand for all four parts null.
+ */
+export const UNCALIBRATED_REFERENCE = { intensity: null, imageMetadata: null, features: null, volumes: null } as const;
+export const CARD_REFERENCE_PARTS = ['intensity', 'imageMetadata', 'features', 'volumes'] as const;
+export type CardReferencePart = (typeof CARD_REFERENCE_PARTS)[number];
+
+const referenceParts = z.object({
+  intensity: z
+    .object({ space: z.string(), levels: intensityLevels, channels: z.partialRecord(z.enum(CARD_CHANNELS), channelIntensity) })
+    .nullable(),
+  imageMetadata: imageMetadata.nullable(),
+  /** null when the model has no feature tensor (output.featureDim 0) or is not calibrated: the Mahalanobis check is skipped */
   features: featureReference.nullable(),
-  volumes: volumeReference,
+  volumes: volumeReference.nullable(),
 });
+const reference = z.preprocess((v) => (v === null ? { ...UNCALIBRATED_REFERENCE } : v), referenceParts);
 
 const onnx = z.object({
   /** the first (or only) ensemble member: what the registry stores and hashes */
@@ -89,6 +101,7 @@ function checkPreprocessing(card: CardV2, ctx: Ctx): void {
       issue(ctx, ['preprocessing', 'normalization', i], 'lowerPercentile must be below upperPercentile');
   });
   const { intensity } = card.reference;
+  if (!intensity) return; // not calibrated
   for (const ch of channels)
     if (!intensity.channels[ch]) issue(ctx, ['reference', 'intensity', 'channels', ch], `no intensity statistics for input channel ${ch}`);
   for (const [ch, q] of Object.entries(intensity.channels))
@@ -140,9 +153,9 @@ function checkFeatures(card: CardV2, ctx: Ctx): void {
     if (f) issue(ctx, ['reference', 'features'], 'feature statistics for a model without a feature tensor');
     return;
   }
+  if (!f) return; // not calibrated: the Mahalanobis check reports itself skipped
   const square = (m: number[][]) => m.length === d && m.every((row) => row.length === d);
-  if (!f) issue(ctx, ['reference', 'features'], `the card names feature tensor ${featuresName} but has no feature statistics`);
-  else if (f.dim !== d || f.mean.length !== d || !square(f.covariance) || !square(f.precision))
+  if (f.dim !== d || f.mean.length !== d || !square(f.covariance) || !square(f.precision))
     issue(ctx, ['reference', 'features'], `feature statistics must all be ${d}-dimensional`);
 }
 

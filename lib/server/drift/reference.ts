@@ -6,7 +6,7 @@ import 'server-only';
  */
 import { z } from 'zod';
 import { hasValues, type QuantileSummary } from '@/lib/stats';
-import { parseModelCard, type ModelCard } from '@/lib/schemas/model-card';
+import { parseModelCard, uncalibratedParts, type ModelCard } from '@/lib/schemas/model-card';
 import { MODALITIES, VOLUME_REGIONS, type DriftReference } from './types';
 
 const quantiles = z.object({ levels: z.array(z.number()), values: z.array(z.number().nullable()) });
@@ -66,6 +66,7 @@ const usable = (q: QuantileSummary | null | undefined): QuantileSummary | null =
 
 function intensityReference(card: ModelCard, extras: z.infer<typeof extrasSchema>): DriftReference['intensity'] {
   const src = card.reference.intensity;
+  if (!src) return null; // not calibrated
   const channels: NonNullable<DriftReference['intensity']>['channels'] = {};
   for (const ch of MODALITIES) {
     const c = src.channels[ch];
@@ -95,10 +96,11 @@ export function driftReferenceFromCard(cardJson: unknown): DriftReference {
   const card = parseModelCard(cardJson);
   const extras = extrasSchema.safeParse(cardJson);
   const ex = extras.success ? extras.data : { reference: {} };
-  const meta = card.reference.imageMetadata;
+  const meta = card.reference.imageMetadata ?? { spacingMm: [], dims: [], orientations: [], dtypes: [] };
+  const cardVolumes = card.reference.volumes;
   const volumes: DriftReference['volumes'] = {};
   for (const r of VOLUME_REGIONS) {
-    const q = usable(card.reference.volumes.labels[r]);
+    const q = usable(cardVolumes?.labels[r]);
     if (q) volumes[r] = q;
   }
   // the model's own validation predictions when the card has them: a prediction's speckle is not in ground truth
@@ -106,11 +108,12 @@ export function driftReferenceFromCard(cardJson: unknown): DriftReference {
   const componentSource = predicted && (['WT', 'TC', 'ET'] as const).some((r) => usable(predicted[r])) ? 'predictions' : 'labels';
   const components: DriftReference['components'] = {};
   for (const r of ['WT', 'TC', 'ET'] as const) {
-    const q = usable(componentSource === 'predictions' ? predicted?.[r] : card.reference.volumes.components[r]);
+    const q = usable(componentSource === 'predictions' ? predicted?.[r] : cardVolumes?.components[r]);
     if (q) components[r] = q;
   }
   return {
     model: { name: card.name, version: card.version },
+    uncalibrated: uncalibratedParts(card),
     cases: { train: card.training.cases.train, val: card.training.cases.val },
     intensity: intensityReference(card, ex),
     metadata: {

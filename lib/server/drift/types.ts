@@ -1,10 +1,12 @@
 import 'server-only';
 import type { QuantileSummary } from '@/lib/stats';
+import type { CardReferencePart } from '@/lib/schemas/model-card';
 
 export type CheckFamily = 'input' | 'image' | 'output';
 /** pass/fail are decided against a threshold; warn marks something unusual the pipeline handles (e.g. another
- * orientation); info is a value reported without a usable reference. Only fail makes a drifter. */
-export type CheckVerdict = 'pass' | 'warn' | 'fail' | 'info';
+ * orientation); info is a value reported without a usable reference; skipped is a check the model's card cannot
+ * support yet because it is not calibrated (the reason says how to calibrate). Only fail makes a drifter. */
+export type CheckVerdict = 'pass' | 'warn' | 'fail' | 'info' | 'skipped';
 export const MODALITIES = ['T1N', 'T1C', 'T2W', 'T2F'] as const;
 export type Modality = (typeof MODALITIES)[number];
 export const VOLUME_REGIONS = ['NCR', 'ED', 'ET', 'TC', 'WT'] as const;
@@ -77,6 +79,8 @@ export interface AcquisitionExpectation {
 /** The reference the checks compare against, extracted from a model card (see reference.ts). */
 export interface DriftReference {
   model: { name: string; version: string };
+  /** card reference parts still null (model:calibrate not run): the checks needing them are reported skipped */
+  uncalibrated: CardReferencePart[];
   /** case counts behind the reference: intensities come from train, metadata and volumes from train + val */
   cases: { train: number; val: number };
   intensity: {

@@ -7,6 +7,7 @@ import { brainVolumeCheck, intensityChecks } from './intensity';
 import { featureCheck, shapeChecks } from './image';
 import { componentChecks, lesionCheck, ratioCheck, uncertaintyCheck, volumeChecks } from './output';
 import { infoCheck } from './tail';
+import { markUncalibrated } from './calibration';
 
 export interface DriftVerdict {
   checks: CheckResult[];
@@ -73,5 +74,5 @@ export function combine(checks: CheckResult[]): DriftVerdict {
 }
 
 export function evaluateCase(stats: CaseStats, ref: DriftReference, settings: DriftSettings): DriftVerdict {
-  return combine(runChecks(stats, ref, settings));
+  return combine(markUncalibrated(runChecks(stats, ref, settings), ref));
 }

@@ -1,0 +1,29 @@
+import 'server-only';
+/**
+ * Checks that need a reference part an uncalibrated card lacks (an imported model registered before
+ * `npm run model:calibrate`) are reported as skipped, with the way to calibrate, instead of passing silently or
+ * failing: the clinician sees that the check exists and why it did not run.
+ */
+import type { CardReferencePart } from '@/lib/schemas/model-card';
+import type { CheckResult, DriftReference } from '../types';
+
+export const NOT_CALIBRATED = 'not calibrated: run npm run model:calibrate';
+
+/** The card reference part a check compares against (null: it needs none, e.g. sequences present, acquisition). */
+export function referencePartOf(kind: string): CardReferencePart | null {
+  if (kind.startsWith('intensity.')) return 'intensity';
+  if (['spacing', 'dims', 'orientation', 'datatype', 'brainVolume'].includes(kind)) return 'imageMetadata';
+  if (kind === 'features.mahalanobis') return 'features';
+  if (/^(volume|ratio|components|tta|nesting|output)\./.test(kind) || kind === 'lesions' || kind === 'uncertainty') return 'volumes';
+  return null;
+}
+
+/** A check that had no reference (info) because its card part is not calibrated becomes a visible skip. */
+export function markUncalibrated(checks: CheckResult[], ref: DriftReference): CheckResult[] {
+  if (ref.uncalibrated.length === 0) return checks;
+  return checks.map((c) => {
+    const part = referencePartOf(c.kind);
+    if (c.verdict !== 'info' || !part || !ref.uncalibrated.includes(part)) return c;
+    return { ...c, verdict: 'skipped', reference: `${NOT_CALIBRATED} (the card has no reference.${part})`, reason: null };
+  });
+}
