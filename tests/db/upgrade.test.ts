@@ -113,6 +113,16 @@ describe(`upgrading a first-migration database (${provider})`, () => {
     }
   });
 
+  it("makes each version's single ONNX file its member 0, named as its card names it (model.onnx when it does not)", async () => {
+    const files = await db().modelFile.findMany({ orderBy: { modelVersionId: 'asc' } });
+    expect(files.map((f) => [f.modelVersionId, f.ordinal, f.file, f.blobKey, f.sha256]).sort()).toEqual(
+      [
+        [fixtureIds.production, 0, 'model.onnx', 'sha256/prod', 'a'.repeat(64)],
+        [fixtureIds.candidate, 0, 'candidate.onnx', 'sha256/cand', 'b'.repeat(64)],
+      ].sort(),
+    );
+  });
+
   it('keeps the audit events that record what happened', async () => {
     expect(await db().auditEvent.count({ where: { action: AUDIT.shadowAgreement } })).toBe(agreementEvents.length);
     expect(await db().auditEvent.count({ where: { action: AUDIT.predictionFailed } })).toBe(failureEvents.length);

@@ -169,7 +169,8 @@ export function v1Rows(): [table: string, rows: Row[]][] {
           version: '1.1.0',
           blobKey: 'sha256/cand',
           sha256: 'b'.repeat(64),
-          card,
+          // names its ONNX file (the production row's card does not): the model_files migration reads the name from here
+          card: { ...card, onnx: { file: 'candidate.onnx', sha256: 'b'.repeat(64) } },
           stage: 'CANARY',
           parentId: ids.production,
           createdAt: t(2),
