@@ -1,0 +1,31 @@
+-- AlterTable
+ALTER TABLE "Volume" ADD COLUMN     "registration" JSONB;
+
+-- CreateTable
+CREATE TABLE "SegExport" (
+    "id" TEXT NOT NULL,
+    "caseId" TEXT NOT NULL,
+    "source" TEXT NOT NULL,
+    "predictionId" TEXT,
+    "labelVersionId" TEXT,
+    "blobKey" TEXT NOT NULL,
+    "sha256" TEXT NOT NULL,
+    "sizeBytes" INTEGER NOT NULL,
+    "seriesInstanceUid" TEXT NOT NULL,
+    "sopInstanceUid" TEXT NOT NULL,
+    "createdById" TEXT,
+    "sentAt" TIMESTAMP(3),
+    "pacsError" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "SegExport_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "SegExport_seriesInstanceUid_key" ON "SegExport"("seriesInstanceUid");
+
+-- CreateIndex
+CREATE INDEX "SegExport_caseId_createdAt_idx" ON "SegExport"("caseId", "createdAt");
+
+-- AddForeignKey
+ALTER TABLE "SegExport" ADD CONSTRAINT "SegExport_caseId_fkey" FOREIGN KEY ("caseId") REFERENCES "Case"("id") ON DELETE CASCADE ON UPDATE CASCADE;
