@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   'dataset:manage': ML,
   'model:view': ML,
   'model:promote': ML,
+  /** register a model from outside the trainer (npm run model:import, the import page) */
+  'model:register': ML,
   'prediction:view-hidden': ML,
   'run:view': ML,
   'run:start': ML,

@@ -2,6 +2,7 @@ import 'server-only';
 import { db } from '../db';
 import { blobs } from '../blobs';
 import { loadModel, segment, type LoadedModel } from '../inference';
+import { registeredModelSource } from '../registry/files';
 import { loadCaseVolumes } from '../serving/case-volumes';
 import { encodeMask } from '../labels/mask-codec';
 import { readPredictionMask } from '../labels/store';
@@ -21,8 +22,6 @@ export interface ModelMask {
 
 export interface MaskModel {
   id: string;
-  blobKey: string;
-  card: unknown;
 }
 
 export class MaskSource {
@@ -44,9 +43,7 @@ export class MaskSource {
   private model(model: MaskModel): Promise<LoadedModel> {
     let hit = this.loaded.get(model.id);
     if (!hit) {
-      hit = blobs()
-        .get(model.blobKey)
-        .then((onnxBytes) => loadModel({ onnxBytes, card: model.card }));
+      hit = registeredModelSource(model.id).then((source) => loadModel(source));
       this.loaded.set(model.id, hit);
     }
     return hit;

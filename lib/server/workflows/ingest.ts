@@ -48,6 +48,7 @@ export async function ingestRunArtefacts(
   ]);
   const input = {
     onnx: artefacts.onnx,
+    members: artefacts.members,
     card: artefacts.card,
     stage: 'CANDIDATE' as const,
     parentId: run.parentModelId,

@@ -27,6 +27,8 @@ export interface RunnerContext {
 
 export interface Artefacts {
   onnx: Uint8Array;
+  /** an ensemble's other members, in the card's onnx.files order after the first */
+  members?: Uint8Array[];
   card: unknown;
   metrics: unknown | null;
   checkpoint: Uint8Array | null;

@@ -16,6 +16,22 @@ export const modelActions = {
       stage,
       sha256: z.string(),
       waitingCases: addedLater(z.number().int()),
+      /** every ONNX file, an ensemble's members in order (the first is `sha256`) */
+      members: addedLater(z.array(z.object({ file: z.string(), sha256: z.string() }))),
+      /** a model imported from outside the trainer: its source format and whether the CLI or the upload page sent it */
+      origin: addedLater(z.object({ format: z.enum(['monai-bundle', 'nnunet', 'onnx']), via: z.enum(['cli', 'upload']) })),
+    }),
+  ),
+  /** An import refused at validation (nothing stored): who tried, what, and the field the refusal names. */
+  modelImportRefused: defineAudit(
+    'model.import.refused',
+    // no version was created: the entity id is the name@version the card claims, or the uploaded file's name
+    'ModelImport',
+    z.object({
+      format: z.enum(['monai-bundle', 'nnunet', 'onnx']),
+      via: z.enum(['cli', 'upload']),
+      field: z.string().nullable(),
+      message: z.string(),
     }),
   ),
   modelPromoteShadow: defineAudit(

@@ -1,0 +1,70 @@
+import 'server-only';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { AppError } from '../../errors';
+import { childEnv, env } from '../../env';
+
+/** The Python importers (training/src/tumorwatch_train/importers) convert these formats; ONNX needs no conversion. */
+export type ConvertedFormat = 'monai-bundle' | 'nnunet';
+
+export interface ImporterRun {
+  format: ConvertedFormat;
+  /** a bundle folder or an nnU-Net trained-model folder (archives are unpacked before) */
+  source: string;
+  /** an empty folder: the importer writes the ONNX member(s) and card.json into it */
+  out: string;
+  name?: string;
+  version?: string;
+  /** ONNX export of a large network on a shared CPU takes minutes */
+  timeoutMs?: number;
+}
+
+const TAIL_LINES = 40;
+
+/**
+ * Runs `python -m tumorwatch_train.importers <format> <source> --out <out> [--name N] [--version V]` in the training
+ * environment (PyTorch, MONAI, nnU-Net and onnx live there, not in Node). A refusal is the importer's exit with its
+ * message on the last line of stderr (e.g. "model card field preprocessing.normalization.0: ..."), shown as it is.
+ */
+export function runPythonImporter(run: ImporterRun): Promise<void> {
+  const python = env().PYTHON.includes('/') ? path.resolve(env().PYTHON) : env().PYTHON;
+  const args = ['-m', 'tumorwatch_train.importers', run.format, path.resolve(run.source), '--out', path.resolve(run.out)];
+  if (run.name) args.push('--name', run.name);
+  if (run.version) args.push('--version', run.version);
+  const child = spawn(python, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: childEnv({ PYTHONPATH: path.resolve('training/src'), PYTHONUNBUFFERED: '1' }),
+  });
+  const tail: string[] = [];
+  const keep = (chunk: Buffer) => {
+    tail.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.trim()),
+    );
+    tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const timer = setTimeout(() => child.kill('SIGKILL'), run.timeoutMs ?? 30 * 60_000);
+  return new Promise((resolve, reject) => {
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(new AppError('UNAVAILABLE', `The ${run.format} importer could not start (${python}): ${e.message}`));
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) return resolve();
+      const last = tail.at(-1)?.replace(/^(error|Error|[\w.]*Error):\s*/, '') ?? '';
+      if (signal) return reject(new AppError('UNAVAILABLE', `The ${run.format} importer was stopped (${signal}).`));
+      reject(new AppError('INVALID_INPUT', last || `The ${run.format} importer exited with code ${code}.`, fieldOf(last)));
+    });
+  });
+}
+
+/** The card field a refusal names ("model card field a.b.0: ..." or "field a.b: ..."), for the form to point at. */
+export function fieldOf(message: string): { fieldErrors?: Record<string, string[]> } {
+  const m = /\bfield ([\w.[\]-]+):\s*(.*)$/.exec(message);
+  return m ? { fieldErrors: { [m[1]]: [m[2]] } } : {};
+}

@@ -1,0 +1,61 @@
+/**
+ * Registers a model from outside the trainer:
+ *   npm run model:import -- --format monai-bundle|nnunet|onnx --source <dir|zip|file> [--card card.json]
+ *                           [--name NAME --version SEMVER] [--stage CANDIDATE|PRODUCTION]
+ * monai-bundle / nnunet: the Python importer converts the source to ONNX + card 2 in a temporary folder;
+ * onnx: the source is an .onnx file (the card's other ensemble members beside it) or a folder, with --card or a
+ * card.json / model-card.json in that folder. The card is validated against every graph before anything is stored;
+ * a refusal names the card field and exits 1. Prints `registered name@version (id ...)`.
+ */
+import fs from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { importModel, IMPORT_FORMATS, type ImportFormat } from '../lib/server/registry/import';
+import { SYSTEM } from '../lib/server/auth/actor';
+import { disconnectDb } from '../lib/server/db';
+import { isAppError } from '../lib/server/errors';
+
+const USAGE = `usage: npm run model:import -- --format ${IMPORT_FORMATS.join('|')} --source <dir|zip|file> [--card card.json] [--name NAME --version SEMVER] [--stage CANDIDATE|PRODUCTION]`;
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      format: { type: 'string' },
+      source: { type: 'string' },
+      card: { type: 'string' },
+      name: { type: 'string' },
+      version: { type: 'string' },
+      stage: { type: 'string', default: 'CANDIDATE' },
+    },
+  });
+  const format = values.format as ImportFormat;
+  const stage = values.stage.toUpperCase();
+  if (!IMPORT_FORMATS.includes(format) || !values.source || (stage !== 'CANDIDATE' && stage !== 'PRODUCTION')) throw new Error(USAGE);
+  if (values.card && format !== 'onnx') throw new Error(`--card is for --format onnx: the ${format} importer writes the card.\n${USAGE}`);
+  const model = await importModel(SYSTEM, {
+    format,
+    source: values.source,
+    card: values.card ? await readCard(values.card) : undefined,
+    name: values.name,
+    version: values.version,
+    stage,
+    via: 'cli',
+  });
+  const how = model.created ? 'registered' : 'already registered (same files)';
+  console.log(`${how} ${model.name}@${model.version} as ${model.stage} (id ${model.id})`);
+}
+
+async function readCard(file: string): Promise<unknown> {
+  const text = await fs.readFile(file, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+main()
+  .catch((e) => {
+    console.error(`model:import refused: ${isAppError(e) ? e.userMessage : e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
+  })
+  .finally(() => disconnectDb());
