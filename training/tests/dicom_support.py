@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pydicom
-
 from synthetic import write_case
 
 DCM2NIIX = Path(sys.executable).parent / "dcm2niix"

@@ -13,7 +13,7 @@ import nibabel as nib
 import numpy as np
 from highdicom import UID
 from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, MRImageStorage, PYDICOM_IMPLEMENTATION_UID
+from pydicom.uid import PYDICOM_IMPLEMENTATION_UID, ExplicitVRLittleEndian, MRImageStorage
 
 from .geometry import Plane, planes_of, slice_pixels
 from .oblique import oblique_resample
