@@ -30,6 +30,10 @@ export const PERMISSIONS = {
   'criteria:edit': ML,
   'audit:view': ML,
   'user:manage': ['ADMIN'],
+  /** assign a DICOM study's series to sequences by hand (the "needs a decision" list) */
+  'dicom:decide': ['RADIOLOGIST', 'ML_ENGINEER', 'ADMIN'],
+  /** edit the series classification rules */
+  'dicom:rules': ML,
 } as const satisfies Record<string, readonly RoleName[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -55,6 +59,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/datasets', label: 'Datasets', permission: 'dataset:view' },
   { href: '/models', label: 'Models', permission: 'model:view' },
   { href: '/runs', label: 'Runs', permission: 'run:view' },
+  { href: '/dicom/decisions', label: 'DICOM studies', permission: 'dicom:decide' },
   { href: '/audit', label: 'Audit log', permission: 'audit:view' },
   { href: '/admin/users', label: 'Administration', permission: 'user:manage' },
 ];

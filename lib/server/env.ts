@@ -31,6 +31,16 @@ export function environmentProblem(): string | null {
   }
 }
 
+/** The DICOM keys' development defaults are public: production must set its own. */
+function dicomKeyProblems(e: { PSEUDONYM_KEY: string; DICOM_REFS_KEY: string }) {
+  const problems: { path: string[]; message: string }[] = [];
+  if (e.PSEUDONYM_KEY.startsWith('tumorwatch-development') || e.PSEUDONYM_KEY.length < 32)
+    problems.push({ path: ['PSEUDONYM_KEY'], message: 'PSEUDONYM_KEY must be set to at least 32 random characters in production' });
+  if (/^(00112233|0+$)/.test(e.DICOM_REFS_KEY))
+    problems.push({ path: ['DICOM_REFS_KEY'], message: 'DICOM_REFS_KEY must be set to 64 random hex characters in production' });
+  return problems;
+}
+
 const bool = z.enum(['true', 'false', '1', '0', '']).transform((v) => v === 'true' || v === '1');
 
 const schema = z
@@ -73,6 +83,21 @@ const schema = z
      * limit left unset follows its file limit (lib/server/http/limits.ts): a case is up to five files.
      */
     INGEST_MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).optional(),
+    /**
+     * DICOM privacy (lib/server/dicom/privacy.ts): PSEUDONYM_KEY keys the HMAC pseudonyms of patients, studies and
+     * sites; DICOM_REFS_KEY (64 hex characters, AES-256-GCM) encrypts the source references that DICOM SEG export
+     * needs. Both are required in production; scripts/serve.sh generates them for the demo like NEXTAUTH_SECRET.
+     */
+    PSEUDONYM_KEY: z.string().min(16).default('tumorwatch-development-pseudonym-key'),
+    DICOM_REFS_KEY: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes), e.g. `openssl rand -hex 32`')
+      .default('00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff'),
+    /** The dcm2niix executable (the pinned PyPI wheel in the project's Python environment). */
+    DCM2NIIX: z.string().default('.venv/bin/dcm2niix'),
+    /** DICOM instances one STOW-RS request, upload or retrieval may carry, and the bytes of one instance. */
+    DICOM_MAX_INSTANCES: z.coerce.number().int().min(1).default(5000),
+    DICOM_MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).optional(),
     /** A saved or imported label mask (gzipped NIfTI); a uint8 512^3 grid is 128 MiB raw, tens of kB gzipped. */
     LABEL_MAX_FILE_BYTES: z.coerce
       .number()
@@ -111,6 +136,7 @@ const schema = z
   .superRefine((e, ctx) => {
     const secretProblem = e.NODE_ENV === 'production' ? productionSecretProblem(e.NEXTAUTH_SECRET) : null;
     if (secretProblem) ctx.addIssue({ code: 'custom', path: ['NEXTAUTH_SECRET'], message: secretProblem });
+    for (const problem of e.NODE_ENV === 'production' ? dicomKeyProblems(e) : []) ctx.addIssue({ code: 'custom', ...problem });
     if (e.BLOB_DRIVER === 's3' && !e.S3_ENDPOINT) {
       ctx.addIssue({ code: 'custom', path: ['S3_ENDPOINT'], message: 'S3_ENDPOINT is required when BLOB_DRIVER=s3' });
     }

@@ -6,13 +6,22 @@ import { modelActions } from './actions/models';
 import { datasetActions } from './actions/datasets';
 import { adminActions } from './actions/admin';
 import { accessActions } from './actions/access';
+import { dicomActions } from './actions/dicom';
 
 /**
  * The audit catalogue: every action the code writes, with its entity type and the schema of its data. Call sites and
  * queries name actions through `AUDIT` (a literal action name anywhere else fails tests/audit/catalogue.test.ts),
  * `recordAudit` accepts only these, and readers get typed data back through `parseAuditData` / `parseAuditEvent`.
  */
-const CATALOGUE = { ...caseActions, ...labelActions, ...modelActions, ...datasetActions, ...adminActions, ...accessActions };
+const CATALOGUE = {
+  ...caseActions,
+  ...labelActions,
+  ...modelActions,
+  ...datasetActions,
+  ...adminActions,
+  ...accessActions,
+  ...dicomActions,
+};
 
 type Catalogue = typeof CATALOGUE;
 type Definition = Catalogue[keyof Catalogue];

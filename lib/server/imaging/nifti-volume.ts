@@ -19,5 +19,7 @@ export interface NiftiVolume {
   data: VoxelArray;
   scaled: boolean;
   affineSource: 'sform' | 'qform' | 'pixdim';
+  /** what the reader noticed but accepted, e.g. a qform that disagrees with the sform it used (stored on the volume) */
+  warnings?: string[];
   header: NiftiHeader;
 }

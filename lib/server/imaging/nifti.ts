@@ -1,6 +1,6 @@
 import 'server-only';
 import { readFile } from 'node:fs/promises';
-import { columnNorms, quaternToAffine, type Mat4 } from './affine';
+import { columnNorms, maxAbsDiff, quaternToAffine, type Mat4 } from './affine';
 import { NiftiError } from './errors';
 import { DEFAULT_MAX_INFLATED_BYTES, gunzipLimited, isGzip, plainBytes } from './gzip';
 import { datatypeInfo, parseHeader, type NiftiHeader } from './nifti-header';
@@ -45,7 +45,38 @@ export function readNifti(input: Uint8Array, opts: ReadNiftiOptions = {}): Nifti
   const { affine, source } = headerAffine(header);
   const unit = spatialUnitToMm(header.xyztUnits);
   if (unit !== 1) for (let i = 0; i < 12; i++) affine[i] *= unit;
-  return { dims, spacing: spacingOf(header, affine, unit), datatype: type.name, affine, data, scaled, affineSource: source, header };
+  const warnings = xformWarnings(header, affine, unit);
+  return {
+    dims,
+    spacing: spacingOf(header, affine, unit),
+    datatype: type.name,
+    affine,
+    data,
+    scaled,
+    affineSource: source,
+    header,
+    warnings,
+  };
+}
+
+/** Largest difference (mm) between qform and sform that is float32 rounding rather than a real disagreement. */
+const XFORM_TOLERANCE_MM = 0.01;
+
+/**
+ * Both transforms set and different: the sform is used (the NIfTI rule, as nibabel does), and the volume says so,
+ * since a writer that left a stale qform may also have meant it (dcm2niix and nibabel warn likewise).
+ */
+function xformWarnings(h: NiftiHeader, used: Mat4, unit: number): string[] {
+  if (!(h.sformCode > 0 && h.qformCode > 0)) return [];
+  const pix: [number, number, number] = [h.pixdim[1], h.pixdim[2], h.pixdim[3]];
+  const q = quaternToAffine(h.quatern, pix, h.pixdim[0] < 0 ? -1 : 1);
+  if (unit !== 1) for (let i = 0; i < 12; i++) q[i] *= unit;
+  const diff = maxAbsDiff(q, used);
+  return diff > XFORM_TOLERANCE_MM
+    ? [
+        `qform and sform disagree by up to ${diff.toPrecision(3)} mm; the sform was used (sform_code ${h.sformCode}, qform_code ${h.qformCode})`,
+      ]
+    : [];
 }
 
 export async function readNiftiFile(path: string, opts?: ReadNiftiOptions): Promise<NiftiVolume> {
