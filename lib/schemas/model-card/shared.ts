@@ -77,6 +77,18 @@ export const volumeReference = z.object({
   levels: z.array(level),
 });
 
+/**
+ * Model-agnostic output references (card 2; `npm run model:calibrate` writes them): the flips the test-time
+ * augmentation ran (axes of the network input), the distribution of the flipped masks' disagreement with the
+ * prediction (1 - Dice, mean over WT/TC/ET) and, for sigmoid models, of the share of an inner region outside its
+ * outer region in the raw outputs.
+ */
+export const agnosticReference = z.object({
+  flips: z.array(z.array(z.union([z.literal(0), z.literal(1), z.literal(2)])).min(1)).min(1),
+  ttaDisagreement: quantilesSchema,
+  nesting: quantilesSchema.nullable(),
+});
+
 export const intensityLevels = z.array(level).min(2);
 
 export const training = z.looseObject({

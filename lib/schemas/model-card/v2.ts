@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { LABEL_MAPS } from '@/lib/labels';
 import {
+  agnosticReference,
   architecture,
   channelIntensity,
   CARD_CHANNELS,
@@ -40,6 +41,8 @@ const referenceParts = z.object({
   /** null when the model has no feature tensor (output.featureDim 0) or is not calibrated: the Mahalanobis check is skipped */
   features: featureReference.nullable(),
   volumes: volumeReference.nullable(),
+  /** flip and nesting references for any model; absent on the trainer's cards (those checks then do not run) */
+  agnostic: agnosticReference.nullable().optional(),
 });
 const reference = z.preprocess((v) => (v === null ? { ...UNCALIBRATED_REFERENCE } : v), referenceParts);
 

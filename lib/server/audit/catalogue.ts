@@ -7,6 +7,7 @@ import { datasetActions } from './actions/datasets';
 import { adminActions } from './actions/admin';
 import { accessActions } from './actions/access';
 import { dicomActions } from './actions/dicom';
+import { calibrationActions } from './actions/calibration';
 
 /**
  * The audit catalogue: every action the code writes, with its entity type and the schema of its data. Call sites and
@@ -20,6 +21,7 @@ const CATALOGUE = {
   ...datasetActions,
   ...adminActions,
   ...accessActions,
+  ...calibrationActions,
   ...dicomActions,
 };
 

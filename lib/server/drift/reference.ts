@@ -92,9 +92,27 @@ function featureReference(card: ModelCard): DriftReference['features'] {
   return { mean: f.mean, precision: f.precision, distances, distanceSource: val ? 'validation' : 'training' };
 }
 
-export function driftReferenceFromCard(cardJson: unknown): DriftReference {
+function agnosticReference(card: ModelCard): DriftReference['agnostic'] {
+  const a = card.reference.agnostic;
+  const disagreement = usable(a?.ttaDisagreement);
+  if (!a || !disagreement) return null;
+  return { flips: a.flips, disagreement, nesting: usable(a.nesting), population: 'reference cases' };
+}
+
+/**
+ * A card whose reference is replaced by a calibration's (model:calibrate), validated as a card 2 so the
+ * calibration must agree with the model's channels and feature size; the registered card itself is not changed.
+ */
+export function calibratedCard(cardJson: unknown, calibrationReference: unknown): ModelCard {
   const card = parseModelCard(cardJson);
-  const extras = extrasSchema.safeParse(cardJson);
+  return parseModelCard({ ...card, reference: calibrationReference });
+}
+
+/** The drift reference of a model: its card's, or the given calibration's (the newest ModelCalibration row) when there is one. */
+export function driftReferenceFromCard(cardJson: unknown, calibrationReference?: unknown): DriftReference {
+  const calibrated = calibrationReference != null;
+  const card = calibrated ? calibratedCard(cardJson, calibrationReference) : parseModelCard(cardJson);
+  const extras = extrasSchema.safeParse(calibrated ? { reference: calibrationReference } : cardJson);
   const ex = extras.success ? extras.data : { reference: {} };
   const meta = card.reference.imageMetadata ?? { spacingMm: [], dims: [], orientations: [], dtypes: [] };
   const cardVolumes = card.reference.volumes;
@@ -131,17 +149,24 @@ export function driftReferenceFromCard(cardJson: unknown): DriftReference {
     lesions: ex.reference.volumes?.lesions && usable(ex.reference.volumes.lesions.counts) ? ex.reference.volumes.lesions : null,
     etTcRatio: usable(ex.reference.volumes?.ratios?.ET_TC),
     uncertainty: usable(ex.reference.uncertainty),
+    outputKind: card.output.kind,
+    agnostic: agnosticReference(card),
   };
 }
 
-/** Cache by model version id: parsing a card (with its precision matrix) once per process is enough. */
+/** Cache by model version and calibration: parsing a card (with its precision matrix) once per process is enough. */
 const cache = new Map<string, DriftReference>();
 
-export function cachedDriftReference(modelVersionId: string, cardJson: unknown): DriftReference {
-  let ref = cache.get(modelVersionId);
+export function cachedDriftReference(
+  modelVersionId: string,
+  cardJson: unknown,
+  calibration?: { id: string; reference: unknown } | null,
+): DriftReference {
+  const key = `${modelVersionId}/${calibration?.id ?? 'card'}`;
+  let ref = cache.get(key);
   if (!ref) {
-    ref = driftReferenceFromCard(cardJson);
-    cache.set(modelVersionId, ref);
+    ref = driftReferenceFromCard(cardJson, calibration?.reference);
+    cache.set(key, ref);
   }
   return ref;
 }

@@ -14,6 +14,7 @@ import { readNifti } from '../imaging/nifti';
 import { evaluateCase } from './checks';
 import { imageStats, metadataStats, outputStats, spacingFromAffine, type DecodedVolume } from './case-stats';
 import { cachedDriftReference } from './reference';
+import { agnosticCaseStats } from './agnostic/case';
 import { getDriftSettings } from './settings';
 import { MODALITIES, type CheckResult, type Modality } from './types';
 import { lesionCount } from './lesions';
@@ -38,8 +39,8 @@ export interface DriftReportDto {
   isDrifter: boolean;
   reasons: string[];
   checks: CheckResult[];
-  /** readMs: loading and decoding volumes (0 when passed in); checkMs: statistics and checks */
-  timingsMs: { readMs: number; checkMs: number };
+  /** readMs: loading and decoding volumes (0 when passed in); checkMs: statistics and checks; ttaMs: the flip inferences (0 unless calibrated) */
+  timingsMs: { readMs: number; checkMs: number; ttaMs: number };
   createdAt: string;
 }
 
@@ -71,10 +72,16 @@ const voxelMl = (affine: number[]) => spacingFromAffine(affine).reduce((a, b) =>
 export async function computeDriftReport(input: ComputeDriftReportInput): Promise<DriftReportDto> {
   const prediction = await db().prediction.findUnique({
     where: { id: input.predictionId },
-    include: { modelVersion: { select: { id: true, card: true } }, case: { include: { volumes: true } } },
+    include: {
+      modelVersion: {
+        select: { id: true, card: true, calibrations: { orderBy: { createdAt: 'desc' }, take: 1, select: { id: true, reference: true } } },
+      },
+      case: { include: { volumes: true } },
+    },
   });
   if (!prediction || prediction.caseId !== input.caseId) throw new AppError('NOT_FOUND', 'Prediction not found for this case.');
-  const ref = cachedDriftReference(prediction.modelVersion.id, prediction.modelVersion.card);
+  const mv = prediction.modelVersion;
+  const ref = cachedDriftReference(mv.id, mv.card, mv.calibrations[0] ?? null);
   const settings = await getDriftSettings();
 
   const t0 = performance.now();
@@ -86,9 +93,12 @@ export async function computeDriftReport(input: ComputeDriftReportInput): Promis
   const grid = Object.values(volumes)[0];
   if (mask && grid && meta.dims && mask.length === grid.data.length)
     output.lesions = lesionCount(mask, meta.dims, voxelMl(grid.affine), lesionMinMl(ref, settings));
+  const tTta = performance.now();
+  Object.assign(output, await agnosticCaseStats(mv.id, ref, settings, volumes, mask));
+  const ttaMs = Math.round(performance.now() - tTta);
   const stats = { meta, image: Object.keys(volumes).length ? imageStats(volumes) : null, output };
   const verdict = evaluateCase(stats, ref, settings);
-  const timingsMs = { readMs: input.volumes ? 0 : Math.round(t1 - t0), checkMs: Math.round(performance.now() - t1) };
+  const timingsMs = { readMs: input.volumes ? 0 : Math.round(t1 - t0), checkMs: Math.round(performance.now() - t1) - ttaMs, ttaMs };
 
   const row = await db().$transaction(async (tx) => {
     const data = {

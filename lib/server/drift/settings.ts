@@ -43,6 +43,25 @@ export const driftSettingsSchema = z.object({
    * (T2F; T1N 0.15, T1C 0.12, T2W 0.20; bench/drift_card_extras.py).
    */
   shapeDistanceThreshold: z.number().positive().default(0.3),
+  /**
+   * Flip test-time augmentation (lib/server/drift/agnostic): runs only for models whose card (or calibration) has a
+   * flip reference. Each flip costs one more inference of the case. flips null: the card's mirror axes one at a
+   * time, or left-right (axis 0) for a model without mirroring; the reference was measured with the same flips.
+   */
+  tta: z
+    .object({
+      enabled: z.boolean().default(true),
+      flips: z
+        .array(z.array(z.union([z.literal(0), z.literal(1), z.literal(2)])).min(1))
+        .min(1)
+        .nullable()
+        .default(null),
+    })
+    .default({ enabled: true, flips: null }),
+  /** smallest spread (median -> tail quantile) of the flip-disagreement reference (1 - Dice, averaged over WT/TC/ET) */
+  ttaMinSpread: z.number().positive().default(0.02),
+  /** share of a sigmoid model's inner region outside its outer region that fails the nesting check at least */
+  nestingMaxViolation: z.number().positive().max(1).default(0.05),
   /** acquisition expectations when the card records none (site, manufacturer, field strength) */
   expectedAcquisition: acquisition.default({}),
   population: z

@@ -62,6 +62,10 @@ export interface CaseOutputStats {
   features: number[] | null;
   /** whole-tumour components of at least settings.minLesionMl in the predicted mask (lesions.ts); null = mask not read */
   lesions?: number | null;
+  /** flip test-time augmentation (agnostic/flip.ts): mean 1 - Dice of the flipped masks; absent = not run */
+  tta?: { disagreement: number; flips: number[][] } | null;
+  /** sigmoid models: share of an inner region outside its outer one in the raw outputs; absent = not run */
+  nesting?: number | null;
 }
 
 export interface CaseStats {
@@ -115,4 +119,14 @@ export interface DriftReference {
   lesions: { minMl: number; counts: QuantileSummary } | null;
   etTcRatio: QuantileSummary | null;
   uncertainty: QuantileSummary | null;
+  /** how the model decides labels: softmax labels nest by construction, sigmoid regions may not */
+  outputKind: 'softmax' | 'sigmoid';
+  /** model-agnostic references written by model:calibrate (null on trainer cards: the checks then do not run) */
+  agnostic: {
+    flips: (0 | 1 | 2)[][];
+    disagreement: QuantileSummary;
+    nesting: QuantileSummary | null;
+    /** who the reference describes, for the check's text */
+    population: string;
+  } | null;
 }

@@ -14,7 +14,7 @@ export function referencePartOf(kind: string): CardReferencePart | null {
   if (kind.startsWith('intensity.')) return 'intensity';
   if (['spacing', 'dims', 'orientation', 'datatype', 'brainVolume'].includes(kind)) return 'imageMetadata';
   if (kind === 'features.mahalanobis') return 'features';
-  if (/^(volume|ratio|components|tta|nesting|output)\./.test(kind) || kind === 'lesions' || kind === 'uncertainty') return 'volumes';
+  if (/^(volume|ratio|components|tta)\./.test(kind) || kind === 'lesions' || kind === 'uncertainty') return 'volumes';
   return null;
 }
 

@@ -8,6 +8,7 @@ import { featureCheck, shapeChecks } from './image';
 import { componentChecks, lesionCheck, ratioCheck, uncertaintyCheck, volumeChecks } from './output';
 import { infoCheck } from './tail';
 import { markUncalibrated } from './calibration';
+import { agnosticChecks } from './agnostic';
 
 export interface DriftVerdict {
   checks: CheckResult[];
@@ -43,6 +44,7 @@ export function runChecks(stats: CaseStats, ref: DriftReference, settings: Drift
       ...componentChecks(stats.output, ref, settings),
       lesionCheck(stats.output, ref, settings),
       uncertaintyCheck(stats.output, ref, settings),
+      ...agnosticChecks(stats.output, ref, settings),
     );
   } else {
     checks.push(infoCheck('output', 'prediction', 'prediction', null, 'no prediction (inference did not run)'));
