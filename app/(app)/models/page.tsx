@@ -21,7 +21,14 @@ export default async function ModelsPage() {
   return (
     <>
       <PageHeader title="Models" subtitle="The model registry: every version, its stage, lineage and evaluations, and who served production when."
-        actions={<Link href="/models/compare" className="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">Compare models</Link>} />
+        actions={
+          <>
+            {can(user.role, 'model:register') && (
+              <Link href="/models/import" className="mr-2 rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">Import a model</Link>
+            )}
+            <Link href="/models/compare" className="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">Compare models</Link>
+          </>
+        } />
       <DataTable<ModelRowDto>
         empty={<EmptyState title="No model versions registered" />}
         label="Model versions"

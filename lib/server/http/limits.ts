@@ -5,7 +5,7 @@ import type { MultipartLimits } from './multipart';
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
-export type UploadRoute = 'case' | 'label' | 'artefacts';
+export type UploadRoute = 'case' | 'label' | 'artefacts' | 'model';
 
 /**
  * What each upload route accepts. Byte limits come from the environment; a request limit left unset follows the file
@@ -38,6 +38,14 @@ export function uploadLimits(route: UploadRoute): MultipartLimits {
         maxFiles: 8,
         maxFields: 8,
         // curl -F 'model-card.json=<file' sends the card as a text field, held in memory
+        maxFieldBytes: 4 * MiB,
+      };
+    case 'model': // an imported model (the import page): a zip, or ONNX files (an ensemble's members) + the card
+      return {
+        maxFileBytes: e.RUN_ARTEFACT_MAX_FILE_BYTES,
+        maxRequestBytes: e.RUN_ARTEFACT_MAX_REQUEST_BYTES ?? 3 * e.RUN_ARTEFACT_MAX_FILE_BYTES,
+        maxFiles: 16,
+        maxFields: 8,
         maxFieldBytes: 4 * MiB,
       };
   }

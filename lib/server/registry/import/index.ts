@@ -31,6 +31,8 @@ export interface ImportRequest {
   version?: string;
   stage?: 'CANDIDATE' | 'PRODUCTION';
   via: 'cli' | 'upload';
+  /** what the user called the source (an uploaded file's name): the audit entity of a refusal */
+  label?: string;
 }
 
 export interface ImportedModel {
@@ -68,8 +70,7 @@ async function modelDirFor(req: ImportRequest, work: string): Promise<ModelDir> 
     source = await extractZip(source, unpacked);
   }
   if (req.format !== 'onnx') {
-    const out = path.join(work, 'out');
-    await fs.mkdir(out);
+    const out = path.join(work, 'out'); // the importers create it (complete, or not at all)
     await runPythonImporter({ format: req.format, source, out, name: req.name, version: req.version });
     return readModelDir(out);
   }
@@ -120,7 +121,7 @@ async function register(actor: Actor, req: ImportRequest, dir: ModelDir): Promis
 /** A refused import changes nothing, but who tried what, and why it was refused, is kept. */
 async function recordRefusal(actor: Actor, req: ImportRequest, e: AppError): Promise<void> {
   const field = Object.keys(e.details.fieldErrors ?? {})[0] ?? null;
-  const entityId = [req.name, req.version].every(Boolean) ? `${req.name}@${req.version}` : path.basename(req.source);
+  const entityId = req.name && req.version ? `${req.name}@${req.version}` : (req.label ?? path.basename(req.source));
   await db().$transaction((tx) =>
     recordAudit(tx, {
       actor,
