@@ -49,7 +49,7 @@ const TAG = {
 export interface SeriesSpec {
   number: number;
   description: string;
-  /** indices (in sorted file order) of files to leave out: a missing slice */
+  /** indices (in the source order: slice order for a slab) of files to leave out: a missing slice */
   drop?: number[];
 }
 
@@ -67,11 +67,28 @@ export function geFiles(): string[] {
     .map((n) => path.join(GE_DIR, n));
 }
 
+/** `count` consecutive slices from the middle of the GE series (in slice order): a smaller, still contiguous volume. */
+export function geSlab(count: number): string[] {
+  const withZ = geFiles().map((f) => {
+    const ds = dicomParser.parseDicom(new Uint8Array(fs.readFileSync(f)), { untilTag: 'x7fe00010' });
+    return { f, z: Number(ds.string('x00200032')!.split('\\')[2]) };
+  });
+  withZ.sort((a, b) => a.z - b.z);
+  const start = Math.floor((withZ.length - count) / 2);
+  return withZ.slice(start, start + count).map((x) => x.f);
+}
+
 /** Writes one study (`studyTag` makes its UIDs unique) with the given series into `outDir`; returns the file paths. */
-export function writeStudy(outDir: string, studyTag: number, series: SeriesSpec[], ids: Identifiers = KNOWN_IDENTIFIERS): string[] {
+export function writeStudy(
+  outDir: string,
+  studyTag: number,
+  series: SeriesSpec[],
+  opts: { ids?: Identifiers; slices?: number } = {},
+): string[] {
   fs.mkdirSync(outDir, { recursive: true });
   const out: string[] = [];
-  const sources = geFiles();
+  const ids = opts.ids ?? KNOWN_IDENTIFIERS;
+  const sources = opts.slices ? geSlab(opts.slices) : geFiles();
   for (const s of series) {
     sources.forEach((src, k) => {
       if (s.drop?.includes(k)) return;

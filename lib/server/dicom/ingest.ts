@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Actor } from '../auth/actor';
 import { authorize } from '../auth/authorize';
+import { db } from '../db';
 import { env } from '../env';
 import { AppError, isAppError } from '../errors';
 import { prepareStudy, type PreparedStudy } from './prepare';
@@ -61,8 +62,14 @@ async function ingestStudy(
   rules: Awaited<ReturnType<typeof getClassificationRules>>,
   opts: IngestDicomOptions,
 ): Promise<StudyOutcome> {
-  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tw-dicom-'));
   const base = { studyKey: pseudonym('study', instances[0].studyUid), studyInstanceUid: instances[0].studyUid, notes: [] as string[] };
+  // a PACS retries a push it did not see acknowledged: answer a known study without converting it again
+  const known = await db().dicomStudy.findUnique({ where: { studyKey: base.studyKey } });
+  if (known) {
+    const accepted = instances.map((i) => ({ sopClassUid: i.sopClassUid, sopInstanceUid: i.sopInstanceUid }));
+    return { ...base, accepted, failed: [], series: [], status: 'unchanged', dicomStudyId: known.id, caseId: known.caseId };
+  }
+  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tw-dicom-'));
   let prepared: PreparedStudy | undefined;
   try {
     prepared = await prepareStudy(instances, rules, workDir);
