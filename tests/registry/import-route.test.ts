@@ -44,7 +44,10 @@ const blob = (b: Uint8Array | string) => new Blob([typeof b === 'string' ? b : B
 async function post(fields: [string, string | [Uint8Array | string, string]][], token = tokens.ml) {
   request.authorization = `Bearer ${token}`;
   const form = new FormData();
-  for (const [k, v] of fields) typeof v === 'string' ? form.append(k, v) : form.append(k, blob(v[0]), v[1]);
+  for (const [k, v] of fields) {
+    if (typeof v === 'string') form.append(k, v);
+    else form.append(k, blob(v[0]), v[1]);
+  }
   const res = await POST(new Request('http://app/api/models/import', { method: 'POST', body: form }));
   return { status: res.status, body: await res.json() };
 }
