@@ -10,7 +10,7 @@ const optionalInt = (max: number) =>
   z.preprocess((v) => (v === '' || v === null || v === undefined ? null : Number(v)), z.number().int().min(1).max(max).nullable());
 
 const startSchema = z.object({
-  runner: z.enum(['LOCAL', 'GITHUB_ACTIONS']),
+  runner: z.enum(['LOCAL', 'GITHUB_ACTIONS', 'COMMAND']),
   init: z.enum(['production', 'scratch']),
   config: z.preprocess((v) => (v === '' ? null : v), z.enum(['tiny', 'small', 'default']).nullable()).default(null),
   epochs: optionalInt(1000).default(null),

@@ -31,6 +31,16 @@ export function environmentProblem(): string | null {
   }
 }
 
+/** A JSON array of strings with at least a program name: the COMMAND runner's argv template. */
+function isArgv(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) && v.length > 0 && v.every((a) => typeof a === 'string') && v[0] !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** The DICOM keys' development defaults are public: production must set its own. */
 function dicomKeyProblems(e: { PSEUDONYM_KEY: string; DICOM_REFS_KEY: string }) {
   const problems: { path: string[]; message: string }[] = [];
@@ -132,6 +142,24 @@ const schema = z
     RUN_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).default(720),
     /** How often a GitHub Actions run's status is polled. */
     GITHUB_POLL_MS: z.coerce.number().int().min(10).default(15_000),
+    /**
+     * The COMMAND runner (lib/server/workflows/runners/command.ts): a JSON array, the argv of the hospital's own
+     * training command with placeholders ({snapshot} {format} {out} {parent} {name} {version} ...), spawned without a
+     * shell. Unset: the runner is not offered.
+     */
+    TRAINING_COMMAND: z
+      .string()
+      .optional()
+      .refine(
+        (v) => v === undefined || v.trim() === '' || isArgv(v),
+        'must be a JSON array of strings, e.g. ["python3","train.py","{snapshot}"]',
+      ),
+    /** The command's working directory (relative to the app's). */
+    TRAINING_COMMAND_CWD: z.string().default('.'),
+    /** The snapshot format the command reads: a MONAI datalist or an nnU-Net v2 raw dataset (lib/server/datasets/export.ts). */
+    TRAINING_COMMAND_FORMAT: z.enum(['monai-datalist', 'nnunet']).default('monai-datalist'),
+    /** A command still running after this long is stopped and its run fails. */
+    TRAINING_COMMAND_TIMEOUT_MIN: z.coerce.number().min(0.01).default(720),
   })
   .superRefine((e, ctx) => {
     const secretProblem = e.NODE_ENV === 'production' ? productionSecretProblem(e.NEXTAUTH_SECRET) : null;

@@ -11,7 +11,7 @@ import { authorize } from '../auth/authorize';
 import { recordLockedReads } from './locked-reads';
 import { CHANNELS, fileKey, type SnapshotCase } from './manifest';
 import { loadSnapshot, niftiExtension } from './files';
-import { TRAINER_SPLITS } from './training-manifest';
+import { TRAINER_SPLITS, trainingManifest } from './training-manifest';
 
 export type ExportFormat = 'monai' | 'nnunet';
 
@@ -45,6 +45,21 @@ export async function exportSnapshot(
     files = await writeNnunet(dir, snap, cases);
   }
   await auditExport(actor, snap.id, input.format, cases);
+  return { format: input.format, dir, cases: cases.length, files };
+}
+
+/**
+ * The training cases (TRAIN and VAL) of a snapshot in one of the formats above, for a training command outside the
+ * app (the COMMAND runner). Hold-out cases are never written, and a case that has joined a hold-out since the snapshot
+ * was taken is refused (trainingManifest), so this reads no locked set and audits nothing: the run is the record.
+ */
+export async function exportTrainingCases(input: { snapshotId: string; format: ExportFormat; outDir: string }): Promise<ExportResult> {
+  await trainingManifest(input.snapshotId);
+  const snap = await loadSnapshot(input.snapshotId);
+  const cases = snap.manifest.cases.filter(isTraining);
+  const root = path.resolve(input.outDir);
+  const dir = input.format === 'monai' ? root : path.join(root, 'Dataset501_TumorWatch');
+  const files = input.format === 'monai' ? await writeMonai(dir, snap, cases) : await writeNnunet(dir, snap, cases);
   return { format: input.format, dir, cases: cases.length, files };
 }
 

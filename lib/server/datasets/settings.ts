@@ -13,7 +13,7 @@ export const RETRAIN_SETTINGS = {
   /** Trainer preset for triggered runs; null: the parent model's preset (fine-tuning keeps its network). */
   config: { key: 'retrain.config', schema: z.enum(['tiny', 'small', 'default']).nullable(), default: null },
   epochs: { key: 'retrain.epochs', schema: z.number().int().min(1).max(1000).nullable(), default: null },
-  runner: { key: 'retrain.runner', schema: z.enum(['LOCAL', 'GITHUB_ACTIONS']), default: 'LOCAL' },
+  runner: { key: 'retrain.runner', schema: z.enum(['LOCAL', 'GITHUB_ACTIONS', 'COMMAND']), default: 'LOCAL' },
 } as const;
 
 type Spec = typeof RETRAIN_SETTINGS;

@@ -33,7 +33,7 @@ export async function executeTrainingRun(
   let params = parseTrainingParams(run.params);
   if (!resumed) {
     try {
-      params = await resolveParams(run.id, params, run.parentModel);
+      params = await resolveParams(run.id, params, run.parentModel, runnerFor(run.runner).needsCheckpoint !== false);
     } catch (err) {
       if (!isAppError(err)) throw err;
       await finishRun(run.id, { status: 'FAILED', error: err.userMessage });
@@ -111,9 +111,14 @@ async function record(ctx: RunnerContext, outcome: RunnerOutcome): Promise<{ sta
 }
 
 /** Fixed when the run starts: the model name and version it will produce and the checkpoint it starts from. */
-async function resolveParams(runId: string, params: TrainingParams, parent: ParentModel | null): Promise<TrainingParams> {
+async function resolveParams(
+  runId: string,
+  params: TrainingParams,
+  parent: ParentModel | null,
+  needsCheckpoint: boolean,
+): Promise<TrainingParams> {
   const useParent = params.input.init === 'parent' && parent;
-  const checkpoint = useParent ? await resolveParentCheckpoint(parent) : null;
+  const checkpoint = useParent ? await resolveParentCheckpoint(parent).catch((err) => optionalCheckpoint(err, needsCheckpoint)) : null;
   return {
     ...params,
     resolved: {
@@ -122,6 +127,12 @@ async function resolveParams(runId: string, params: TrainingParams, parent: Pare
       parentCheckpoint: checkpoint && { sha256: checkpoint.sha256, cardSha256: checkpoint.cardSha256 },
     },
   };
+}
+
+/** A parent without a checkpoint (an imported model) fails only a runner that needs one. */
+function optionalCheckpoint(err: unknown, needsCheckpoint: boolean): null {
+  if (needsCheckpoint || !isAppError(err) || err.code !== 'CONFLICT') throw err;
+  return null;
 }
 
 /** QUEUED -> RUNNING, unless the run was cancelled while it waited in the queue. */
@@ -139,5 +150,5 @@ async function markRunning(runId: string, params: TrainingParams): Promise<boole
 /** The materialised snapshot always goes (it is a copy of stored data); a failed run's folder keeps its output. */
 function cleanUp(runDir: string, succeeded: boolean) {
   if (succeeded) return fs.rmSync(runDir, { recursive: true, force: true });
-  for (const sub of ['cases', 'parent']) fs.rmSync(path.join(runDir, sub), { recursive: true, force: true });
+  for (const sub of ['cases', 'parent', 'snapshot']) fs.rmSync(path.join(runDir, sub), { recursive: true, force: true });
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import { env } from '../env';
 import { TRAINER_CONFIGS } from './params';
 import { presetOfCard, productionModel } from './parent';
+import { commandTemplate } from './runners/command';
 
 export interface StartRunOptionsDto {
   configs: readonly string[];
@@ -18,7 +19,18 @@ export async function getStartRunOptions(): Promise<StartRunOptionsDto> {
     runners: [
       { value: 'LOCAL', label: 'Local (this server’s worker)', available: true },
       { value: 'GITHUB_ACTIONS', label: `GitHub Actions${github ? ` (${env().GITHUB_REPOSITORY})` : ''}`, available: github },
+      commandOption(),
     ],
     production: p && { name: p.name, version: p.version, preset: presetOfCard(p.card) },
   };
+}
+
+/** The configured training command, named by its program (TRAINING_COMMAND); unavailable when unset or invalid. */
+function commandOption(): StartRunOptionsDto['runners'][number] {
+  try {
+    const argv = commandTemplate();
+    return { value: 'COMMAND', label: `Training command (${argv[0].split('/').pop()}, ${env().TRAINING_COMMAND_FORMAT})`, available: true };
+  } catch {
+    return { value: 'COMMAND', label: 'Training command', available: false };
+  }
 }

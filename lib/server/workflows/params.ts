@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 export const TRAINER_CONFIGS = ['tiny', 'small', 'default'] as const;
 export type TrainerConfig = (typeof TRAINER_CONFIGS)[number];
-export const RUNNER_KINDS = ['LOCAL', 'GITHUB_ACTIONS'] as const;
+export const RUNNER_KINDS = ['LOCAL', 'GITHUB_ACTIONS', 'COMMAND'] as const;
 export type RunnerKindName = (typeof RUNNER_KINDS)[number];
 
 const sha = z.string().regex(/^[0-9a-f]{64}$/);

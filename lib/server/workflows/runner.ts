@@ -46,5 +46,10 @@ export type RunnerOutcome =
 
 export interface Runner {
   readonly kind: string;
+  /**
+   * False when fine-tuning does not need the parent's training checkpoint (a foreign command may start from the ONNX
+   * or from files of its own): a parent without one is then handed over without it instead of failing the run.
+   */
+  readonly needsCheckpoint?: boolean;
   execute(ctx: RunnerContext): Promise<RunnerOutcome>;
 }

@@ -8,6 +8,7 @@ import type { Actor } from '../auth/actor';
 import { authorize } from '../auth/authorize';
 import { createSnapshotInTx } from '../datasets/snapshot';
 import { trainingRunJob } from './jobs';
+import { commandTemplate } from './runners/command';
 import { presetOfCard, productionModel, type ParentModel } from './parent';
 import type { RunnerKindName, TrainerConfig, TrainingInput, TrainingParams } from './params';
 
@@ -75,6 +76,7 @@ export async function createTrainingRunInTx(tx: Tx, actor: Actor, input: CreateR
   if (input.runner === 'GITHUB_ACTIONS' && (!env().GITHUB_REPOSITORY || !env().GITHUB_TOKEN)) {
     throw new AppError('INVALID_INPUT', 'The GitHub Actions runner is not configured (GITHUB_REPOSITORY and GITHUB_TOKEN).');
   }
+  if (input.runner === 'COMMAND') commandTemplate(); // refuses an unset or malformed TRAINING_COMMAND, naming it
   const trainCases = await tx.snapshotItem.count({ where: { snapshotId: input.snapshotId, split: 'TRAIN' } });
   if (trainCases === 0) throw new AppError('INVALID_INPUT', 'The snapshot has no training cases with approved labels.');
   const params: TrainingParams = {
