@@ -10,6 +10,8 @@ import { caseMetadataSchema, type CaseMetadata } from '@/lib/schemas/case';
 import { assertQueueCapacity } from '../jobs';
 import { enqueueServing } from '../serving/jobs';
 import { admitToQueue } from '../jobs/admission';
+import { alignUploadGrids } from '../imaging/coregister-upload';
+import type { RegistrationRecord } from '../imaging/coregister';
 
 export interface UploadedFile {
   field: string;
@@ -30,13 +32,19 @@ export interface IngestResult {
 export async function ingestCase(actor: Actor, rawMetadata: unknown, files: UploadedFile[]): Promise<IngestResult> {
   const metadata = parseMetadata(rawMetadata);
   await assertQueueCapacity();
-  const validated = validate(files, metadata);
+  // sequences on different grids are co-registered onto the reference grid first (lib/server/imaging/coregister.ts)
+  const aligned = await alignUploadGrids(files);
+  const validated = validate(aligned.files, metadata);
   const existing = await findExisting(metadata.caseId, validated);
   if (existing) return existing;
 
   const store = blobs();
   const stored: StoredVolume[] = await Promise.all(
-    Object.values(validated.volumes).map(async (v) => ({ v, put: await store.put(v.bytes) })),
+    Object.values(validated.volumes).map(async (v) => ({
+      v,
+      put: await store.put(v.bytes),
+      registration: aligned.registrations[v.modality],
+    })),
   );
   const maskPut = validated.mask ? await store.put(validated.mask.bytes) : undefined;
 
@@ -52,7 +60,7 @@ export async function ingestCase(actor: Actor, rawMetadata: unknown, files: Uplo
   return { caseId: created.id, externalId: created.externalId, created: true };
 }
 
-type StoredVolume = { v: ValidatedVolume; put: { key: string; sha256: string; size: number } };
+type StoredVolume = { v: ValidatedVolume; put: { key: string; sha256: string; size: number }; registration?: RegistrationRecord };
 
 /** The case, its volumes, its reference mask, the audit event and the serving job: one transaction. */
 async function createCase(actor: Actor, metadata: CaseMetadata, stored: StoredVolume[], maskPut?: { key: string; sha256: string }) {
@@ -72,7 +80,7 @@ async function createCase(actor: Actor, metadata: CaseMetadata, stored: StoredVo
           files: stored.map((s) => ({ modality: s.v.modality, sha256: s.put.sha256 })),
         },
         volumes: {
-          create: stored.map(({ v, put }) => ({
+          create: stored.map(({ v, put, registration }) => ({
             modality: v.modality,
             blobKey: put.key,
             sha256: put.sha256,
@@ -82,6 +90,7 @@ async function createCase(actor: Actor, metadata: CaseMetadata, stored: StoredVo
             affine: v.affine,
             datatype: v.datatype,
             orientation: v.orientation,
+            registration: registration ? { ...registration } : undefined,
           })),
         },
         referenceMask: maskPut ? { create: { blobKey: maskPut.key, sha256: maskPut.sha256 } } : undefined,
@@ -96,6 +105,7 @@ async function createCase(actor: Actor, metadata: CaseMetadata, stored: StoredVo
         modalities: stored.map((s) => s.v.modality),
         referenceMask: !!maskPut,
         site: metadata.site ?? null,
+        coregistered: stored.filter((s) => s.registration).map((s) => s.v.modality),
       },
     });
     await enqueueServing(tx, c.id);

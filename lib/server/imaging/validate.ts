@@ -28,6 +28,11 @@ const FIELD_ALIASES: Record<string, CaseModality | 'MASK'> = {
   label: 'MASK',
 };
 
+/** The role an upload field names (t1c, flair, mask, ...), or undefined for an unknown field. */
+export function uploadRole(field: string): CaseModality | 'MASK' | undefined {
+  return FIELD_ALIASES[field.trim().toLowerCase()];
+}
+
 export interface ValidateCaseOptions {
   required?: readonly CaseModality[];
   /** the uploaded mask's label convention (name or map); it is remapped to product labels */

@@ -11,6 +11,8 @@ export const caseActions = {
       modalities: z.array(z.string()),
       referenceMask: z.boolean(),
       site: z.string().nullable(),
+      /** sequences resampled onto the reference grid by co-registration (absent before it existed) */
+      coregistered: z.array(z.string()).optional(),
     }),
   ),
   caseAssign: defineAudit('case.assign', 'Case', z.object({ assigneeId: id })),

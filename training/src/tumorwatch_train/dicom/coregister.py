@@ -16,14 +16,19 @@ from .geometry import RAS_TO_LPS
 from .sitk_io import to_sitk
 
 BINS = 50
+# a fifth of the voxels for the reported MI, 5% per registration step; on a full-size grid the finest level is half
+# resolution: sub-mm accuracy on 1 mm scans at a fraction of the time
+SAMPLE = 0.2
 METHOD = f"rigid (Euler3D), Mattes mutual information ({BINS} bins), SimpleITK {sitk.Version_VersionString()}"
 
 
 def mutual_information(fixed: sitk.Image, moving: sitk.Image, transform: sitk.Transform) -> float:
-    """Mattes MI over every voxel of the fixed grid (SimpleITK reports its negative)."""
+    """Mattes MI over a fixed regular sample of the fixed grid (SimpleITK reports its negative); the same points
+    before and after, so the two figures compare."""
     method = sitk.ImageRegistrationMethod()
     method.SetMetricAsMattesMutualInformation(numberOfHistogramBins=BINS)
-    method.SetMetricSamplingStrategy(method.NONE)
+    method.SetMetricSamplingStrategy(method.REGULAR)
+    method.SetMetricSamplingPercentage(SAMPLE, 1)
     method.SetInterpolator(sitk.sitkLinear)
     method.SetInitialTransform(transform)
     return -float(method.MetricEvaluate(fixed, moving))
@@ -43,8 +48,9 @@ def register(fixed: sitk.Image, moving: sitk.Image, seed: int = 1) -> tuple[sitk
         learningRate=1.0, minStep=1e-4, numberOfIterations=200, relaxationFactor=0.6
     )
     method.SetOptimizerScalesFromPhysicalShift()
-    method.SetShrinkFactorsPerLevel([4, 2, 1])
-    method.SetSmoothingSigmasPerLevel([2.0, 1.0, 0.0])
+    full_resolution = max(fixed.GetSize()) < 160  # small grids: half resolution is too coarse to be sub-mm
+    method.SetShrinkFactorsPerLevel([4, 2, 1] if full_resolution else [4, 2])
+    method.SetSmoothingSigmasPerLevel([2.0, 1.0, 0.0] if full_resolution else [2.0, 1.0])
     method.SmoothingSigmasAreSpecifiedInPhysicalUnitsOn()
     method.SetInitialTransform(initial, inPlace=True)
     method.Execute(fixed, moving)
