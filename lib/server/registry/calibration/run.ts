@@ -14,6 +14,7 @@ import { db } from '../../db';
 import { AUDIT, recordAudit } from '../../audit';
 import { AppError } from '../../errors';
 import type { Actor } from '../../auth/actor';
+import { authorize } from '../../auth/authorize';
 import { loadRegisteredModel } from '../../serving/models';
 import { defaultFlips, type Axis } from '../../drift/agnostic/flip';
 import { calibratedCard } from '../../drift/reference';
@@ -60,6 +61,7 @@ function validated(card: unknown, reference: unknown): void {
 
 export async function calibrateModel(input: CalibrateInput): Promise<CalibrationResult> {
   const t0 = performance.now();
+  await authorize(input.actor, 'model:register');
   const version = await resolveModelVersion(input.model);
   const { caseIds, dataset } = await resolveCalibrationCases(input);
   if (caseIds.length < MIN_CALIBRATION_CASES)
