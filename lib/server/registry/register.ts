@@ -40,7 +40,7 @@ export async function validateModelArtefacts(files: Uint8Array[], rawCard: unkno
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const field = first.path.join('.');
-    throw new AppError('INVALID_INPUT', `model card invalid at ${field}: ${first.message}`, {
+    throw new AppError('INVALID_INPUT', `model card field ${field}: ${first.message}`, {
       fieldErrors: { [field]: [first.message] },
     });
   }
