@@ -1,5 +1,6 @@
 /**
- * Ingest case folders (BraTS 2023 or 2020 naming; see lib/server/cases/folder.ts):
+ * Ingest case folders (BraTS 2023 or 2020 naming; see lib/server/cases/folder.ts), or a folder of DICOM files or zips
+ * (scripts/ingest-dicom.ts: converted, classified, and a case created or left waiting for a decision):
  *   npm run ingest -- <folder> [--site S] [--url http://host:3000 --token <api token>] [--max-wait-min 30]
  * Without --url it writes to the local database (DATABASE_URL) through the same server code as the API; with --url
  * it posts each case to POST /api/cases as a machine client would. When the serving queue is full (503, Retry-After)
@@ -13,6 +14,7 @@ import { ingestCase } from '../lib/server/cases/ingest';
 import { SYSTEM } from '../lib/server/auth/actor';
 import { disconnectDb } from '../lib/server/db';
 import { isAppError } from '../lib/server/errors';
+import { dicomFilesIn, ingestDicomFolder } from './ingest-dicom';
 
 /** The queue is over its limit: nothing was stored; the same case may be sent again after `retryAfterS`. */
 class QueueFull extends Error {
@@ -73,8 +75,16 @@ async function main() {
   if (!(maxWaitMs >= 0)) throw new Error('--max-wait-min must be a number of minutes');
   if (positionals.length !== 1)
     throw new Error('usage: npm run ingest -- <folder> [--site S] [--url URL --token TOKEN] [--max-wait-min 30]');
+  const dicom = await dicomFilesIn(positionals[0]);
+  if (dicom) {
+    if (await ingestDicomFolder(positionals[0], dicom, { url: values.url, token: values.token })) process.exitCode = 1;
+    return;
+  }
+  const folders = await findCaseFolders(positionals[0]);
+  if (!folders.length)
+    throw new Error(`${positionals[0]}: no NIfTI case folders (BraTS naming) and no DICOM files found; nothing was ingested`);
   let failures = 0;
-  for (const dir of await findCaseFolders(positionals[0])) {
+  for (const dir of folders) {
     try {
       const c = await readCaseFolder(dir, values.site ? { site: values.site } : {});
       const send = () => (values.url ? postCase(values.url, values.token ?? '', c) : ingestLocally(c));

@@ -10,6 +10,7 @@ import { caseMetadataSchema, type CaseMetadata } from '@/lib/schemas/case';
 import { assertQueueCapacity } from '../jobs';
 import { enqueueServing } from '../serving/jobs';
 import { admitToQueue } from '../jobs/admission';
+import { refuseDicomAsNifti } from '../dicom/detect';
 import { alignUploadGrids } from '../imaging/coregister-upload';
 import type { RegistrationRecord } from '../imaging/coregister';
 
@@ -30,6 +31,7 @@ export interface IngestResult {
  * the same case id are a no-op (idempotent re-upload), different files for an existing case id are a conflict.
  */
 export async function ingestCase(actor: Actor, rawMetadata: unknown, files: UploadedFile[]): Promise<IngestResult> {
+  refuseDicomAsNifti(files);
   const metadata = parseMetadata(rawMetadata);
   await assertQueueCapacity();
   // sequences on different grids are co-registered onto the reference grid first (lib/server/imaging/coregister.ts)
