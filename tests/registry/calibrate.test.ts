@@ -12,7 +12,9 @@ import { SYSTEM, type Actor } from '@/lib/server/auth/actor';
 import { AUDIT } from '@/lib/server/audit';
 import { generateCase } from '@/lib/server/imaging/cohort/generate';
 import { readModelDir, registerModelVersion } from '@/lib/server/registry/register';
-import { calibrateModel } from '@/lib/server/registry/calibration';
+import { calibrateModel, getDriftReferenceInfo } from '@/lib/server/registry/calibration';
+import { computeDriftReport } from '@/lib/server/drift';
+import { parseModelCard } from '@/lib/schemas/model-card';
 import { serveCase } from '@/lib/server/serving/serve-case';
 import type { CheckResult } from '@/lib/server/drift/types';
 import { PRODUCTION_MODEL_DIR } from '@/prisma/seed-model';
@@ -60,6 +62,7 @@ describe('model:calibrate', () => {
 
   it('runs the model over the reference dataset and stores an audited calibration, the registered card untouched', async () => {
     const before = await db().modelVersion.findUniqueOrThrow({ where: { id: versionId } });
+    expect(await getDriftReferenceInfo(versionId, before.card)).toMatchObject({ source: 'trainer', train: 48 });
     const r = await calibrateModel({ model, dataset: 'hospital-reference', actor: ml });
     expect(r).toMatchObject({ model, cases: 3, labelledCases: 0, flips: [[0]] });
     const row = await db().modelCalibration.findUniqueOrThrow({ where: { id: r.calibrationId } });
@@ -74,6 +77,8 @@ describe('model:calibrate', () => {
     const audit = await db().auditEvent.findFirstOrThrow({ where: { action: AUDIT.modelCalibrate } });
     expect(audit).toMatchObject({ entityId: versionId, actorId: ml.kind === 'user' ? ml.id : null });
     expect(audit.data).toMatchObject({ calibrationId: r.calibrationId, cases: 3, parts: expect.arrayContaining(['agnostic', 'features']) });
+    const info = await getDriftReferenceInfo(versionId, after.card);
+    expect(info).toMatchObject({ source: 'calibration', current: { datasetName: 'hospital-reference', cases: 3, createdBy: 'ml@test' } });
   }, 240_000);
 
   it("a served case's drift report then runs the flips against the calibrated reference", async () => {
@@ -88,4 +93,26 @@ describe('model:calibrate', () => {
     expect(checks.find((c) => c.kind === 'nesting.regions')?.verdict).toBe('info'); // softmax labels nest
     expect(checks.some((c) => c.verdict === 'skipped')).toBe(false);
   }, 120_000);
+
+  it('an uncalibrated model (card reference null) registers, and its drift report shows the checks it cannot run as skipped', async () => {
+    const { onnx, card } = await readModelDir(PRODUCTION_MODEL_DIR);
+    const v2 = { ...JSON.parse(JSON.stringify(parseModelCard(card))), version: '1.0.0-imported', reference: null };
+    const mv = await registerModelVersion(SYSTEM, { onnx, card: v2, stage: 'CANDIDATE' });
+    expect(await getDriftReferenceInfo(mv.id, mv.card)).toEqual({
+      source: 'uncalibrated',
+      missing: ['intensity', 'imageMetadata', 'features', 'volumes'],
+    });
+    const served = await db().prediction.findFirstOrThrow({ where: { role: 'PRODUCTION' } });
+    const p = await db().prediction.create({
+      data: { ...served, id: undefined, modelVersionId: mv.id, role: 'SHADOW', returned: false, createdAt: undefined } as never,
+    });
+    const report = await computeDriftReport({ caseId: served.caseId, predictionId: p.id });
+    const skipped = report.checks.filter((c) => c.verdict === 'skipped');
+    expect(skipped.map((c) => c.kind)).toEqual(
+      expect.arrayContaining(['features.mahalanobis', 'volume.WT', 'tta.disagreement', 'spacing']),
+    );
+    expect(skipped.every((c) => String(c.reference).startsWith('not calibrated: run npm run model:calibrate'))).toBe(true);
+    expect(report.isDrifter).toBe(false);
+    expect(report.timingsMs.ttaMs).toBe(0); // nothing to compare a flip with: no extra inference
+  }, 60_000);
 });

@@ -15,6 +15,8 @@ import { PromotionPanel } from '@/components/models/PromotionPanel';
 import { DeploymentReportView } from '@/components/models/DeploymentReportView';
 import { EvidenceLinks } from '@/components/models/EvidenceLinks';
 import { EvaluationList } from '@/components/evaluation/EvaluationList';
+import { DriftReferencePanel } from '@/components/models/DriftReferencePanel';
+import { getDriftReferenceInfo } from '@/lib/server/registry/calibration';
 
 export const dynamic = 'force-dynamic';
 
@@ -32,10 +34,11 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
   const { modelId } = await params;
   const model = await load(modelId);
   const { config } = await getActiveCriteria();
-  const [evaluations, shadow, canary] = await Promise.all([
+  const [evaluations, shadow, canary, reference] = await Promise.all([
     listEvaluations(model.id),
     deploymentReport(model.id, 'SHADOW', config.shadow.disagreementDice),
     deploymentReport(model.id, 'CANARY', config.shadow.disagreementDice),
+    getDriftReferenceInfo(model.id, model.card),
   ]);
   const taken = new Set(model.events.map((e) => e.action));
   const promoted = (['shadow', 'canary', 'production'] as const).filter((s) => taken.has(PROMOTION_ACTION[s]));
@@ -44,6 +47,10 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
       <PageHeader title={`${model.name}@${model.version}`} subtitle="Registry entry: lineage, model card, evaluations, deployments and every stage change." />
       <div className="space-y-8">
         <ModelOverview model={model} />
+        <section>
+          <h2 className="mb-3 text-lg font-semibold">Drift reference</h2>
+          <DriftReferencePanel info={reference} />
+        </section>
         {can(user.role, 'model:promote') && (
           <section>
             <h2 className="mb-3 text-lg font-semibold">Promotion</h2>

@@ -8,3 +8,4 @@ import 'server-only';
 export { calibrateModel, MIN_CALIBRATION_CASES, type CalibrateInput, type CalibrationResult } from './run';
 export { latestCalibration, resolveModelVersion } from './resolve';
 export { buildReference, type CalibrationCase } from './reference';
+export { getDriftReferenceInfo, type DriftReferenceInfoDto, type CalibrationRowDto } from './queries';
