@@ -108,6 +108,21 @@ const schema = z
     /** DICOM instances one STOW-RS request, upload or retrieval may carry, and the bytes of one instance. */
     DICOM_MAX_INSTANCES: z.coerce.number().int().min(1).default(5000),
     DICOM_MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).optional(),
+    /**
+     * The PACS TumorWatch pulls studies from and stores DICOM SEG results to (lib/server/dicom/pacs): its DICOMweb root
+     * (QIDO-RS, WADO-RS and STOW-RS under it, e.g. http://pacs:8042/dicom-web), with HTTP basic credentials or a
+     * bearer token. Unset: no PACS (no pull page, no schedule, no "Send to PACS").
+     */
+    PACS_DICOMWEB_URL: z.string().url().optional(),
+    PACS_USERNAME: z.string().optional(),
+    PACS_PASSWORD: z.string().optional(),
+    PACS_BEARER_TOKEN: z.string().optional(),
+    /** Minutes between scheduled polls for new MR studies (0: on demand only). */
+    PACS_POLL_MINUTES: z.coerce.number().min(0).default(0),
+    /** The first poll looks this many days back; later ones from the previous poll's date. */
+    PACS_POLL_LOOKBACK_DAYS: z.coerce.number().int().min(0).default(1),
+    /** Studies one poll retrieves at most (the rest wait for the next poll). */
+    PACS_POLL_MAX_STUDIES: z.coerce.number().int().min(1).default(20),
     /** A saved or imported label mask (gzipped NIfTI); a uint8 512^3 grid is 128 MiB raw, tens of kB gzipped. */
     LABEL_MAX_FILE_BYTES: z.coerce
       .number()
