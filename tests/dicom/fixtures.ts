@@ -51,6 +51,8 @@ export interface SeriesSpec {
   description: string;
   /** indices (in the source order: slice order for a slab) of files to leave out: a missing slice */
   drop?: number[];
+  /** millimetres added to ImagePositionPatient x: the series lies on another grid */
+  shiftMm?: number;
 }
 
 export const FOUR_SEQUENCES: SeriesSpec[] = [
@@ -104,6 +106,7 @@ export function writeStudy(
         [TAG.MediaStorageSOPInstanceUID]: sop,
         [TAG.SeriesNumber]: String(s.number),
         [TAG.SeriesDescription]: s.description,
+        ...(s.shiftMm ? { x00200032: shifted(ds.string('x00200032')!, s.shiftMm) } : {}),
       });
       const file = path.join(outDir, `s${studyTag}-${s.number}-${path.basename(src)}.dcm`);
       fs.writeFileSync(file, patched);
@@ -111,6 +114,11 @@ export function writeStudy(
     });
   }
   return out;
+}
+
+function shifted(position: string, mm: number): string {
+  const [x, y, z] = position.split('\\').map(Number);
+  return [x + mm, y, z].map((v) => v.toFixed(4)).join('\\');
 }
 
 /** Replaces element values (explicit VR, 2-byte lengths), keeping the meta group length right. */

@@ -131,6 +131,25 @@ describe('DICOM ingestion', () => {
     expect(t1n.instances[0].imagePositionPatient).toHaveLength(3);
   });
 
+  it('co-registers a series acquired on another grid onto the reference grid (the DICOM call site of co-registration)', async () => {
+    const shiftedStudy = writeStudy(path.join(dir, 'c'), 3, [...FOUR_SEQUENCES.slice(0, 3), { ...FOUR_SEQUENCES[3], shiftMm: 2.5 }], {
+      slices: SLICES,
+    });
+    const r = await ingestDicomFiles(SYSTEM, shiftedStudy, { source: 'pacs' });
+    const study = r.studies[0];
+    expect(study.status).toBe('created');
+    const c = await db().case.findUniqueOrThrow({
+      where: { id: study.status === 'created' ? study.caseId : '' },
+      include: { volumes: true },
+    });
+    const byModality = Object.fromEntries(c.volumes.map((v) => [v.modality, v]));
+    expect(byModality.T2F.registration).toMatchObject({ reference: 'T1C' });
+    expect(byModality.T2F.affine).toEqual(byModality.T1C.affine);
+    expect(byModality.T1N.registration).toBeNull();
+    const event = await db().auditEvent.findFirstOrThrow({ where: { action: AUDIT.caseIngest, entityId: c.id } });
+    expect((event.data as { coregistered: string[] }).coregistered).toEqual(['T2F']);
+  });
+
   it('stores no identifier in clear: every row of every table and every blob is searched', async () => {
     const header = dicomParser.parseDicom(new Uint8Array(fs.readFileSync(complete[0])), { untilTag: 'x7fe00010' });
     const secrets = [

@@ -1,17 +1,23 @@
 import 'server-only';
+import { createHash } from 'node:crypto';
 import type { Tx } from '../db';
 import { AUDIT, recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
+import { blobs } from '../blobs';
+import { env } from '../env';
 import { AppError } from '../errors';
-import { maxAbsDiff, type Mat4 } from '../imaging/affine';
+import type { RegistrationRecord } from '../imaging/coregister';
+import { alignUploadGrids } from '../imaging/coregister-upload';
+import { ImagingValidationError } from '../imaging/errors';
 import { CASE_MODALITIES, type CaseModality } from '../imaging/validate';
+import { parseUpload, sanitizedCopy } from '../imaging/validate-file';
 import { admitToQueue } from '../jobs/admission';
 import { enqueueServing } from '../serving/jobs';
 import type { Acquisition } from './privacy';
 
-/** The stored series a case is built from (a DicomSeries row with its converted volume). */
-export interface SeriesRow {
-  id: string;
+/** A converted series a case can be built from (a DicomSeries row, or one about to be written). */
+export interface SourceSeries {
+  seriesKey: string;
   blobKey: string | null;
   sha256: string | null;
   sizeBytes: number | null;
@@ -24,26 +30,46 @@ export interface SeriesRow {
   warnings: unknown;
 }
 
-const AFFINE_TOLERANCE_MM = 1e-3;
+/** A case volume: its series' converted volume, or that volume resampled onto the reference grid. */
+export type CaseVolume = SourceSeries & { blobKey: string; sha256: string; sizeBytes: number; registration?: RegistrationRecord };
 
 /**
- * THE co-registration call site for DICOM studies: sequences must lie on one grid before a case exists. Today a study
- * whose series lie on different grids is refused as NIfTI uploads are (422 "grid does not match"); when rigid
- * co-registration (lib/server/imaging/coregister.ts) is available, it is called here to resample the other sequences
- * onto the reference (T1C) grid instead.
+ * THE co-registration call site for DICOM studies: sequences on different grids are brought onto the reference grid
+ * by H7's rigid co-registration (lib/server/imaging/coregister-upload.ts, the same step NIfTI uploads use) before a
+ * case exists; the resampled volumes are stored as new blobs and carry their registration record. Runs outside any
+ * transaction (registration takes seconds). `read` gives a series' stored NIfTI bytes.
  */
-export function assertOneGrid(series: Record<CaseModality, SeriesRow>): void {
-  const ref = series.T1C;
+export async function caseVolumesOnOneGrid(
+  series: Record<CaseModality, SourceSeries>,
+  read: (s: SourceSeries) => Promise<Uint8Array>,
+): Promise<Record<CaseModality, CaseVolume>> {
+  for (const m of CASE_MODALITIES) if (!series[m].blobKey) throw new Error(`series for ${m} has no converted volume`);
+  const out = { ...series } as Record<CaseModality, CaseVolume>;
+  const files = await Promise.all(
+    CASE_MODALITIES.map(async (m) => ({ field: m.toLowerCase(), filename: m, bytes: await read(series[m]) })),
+  );
+  const aligned = await alignUploadGrids(files);
   for (const m of CASE_MODALITIES) {
-    const s = series[m];
-    const [a, b] = [s.dims as number[], ref.dims as number[]];
-    const diff = maxAbsDiff(s.affine as Mat4, ref.affine as Mat4);
-    if (a.some((d, i) => d !== b[i]) || diff > AFFINE_TOLERANCE_MM)
-      throw new AppError(
-        'INVALID_INPUT',
-        `${m} grid does not match T1C (${a.join('x')} ${s.orientation} vs ${b.join('x')} ${ref.orientation}, affines differ by up to ${diff.toPrecision(3)} mm); sequences on different grids are not yet co-registered`,
-        { status: 422 },
-      );
+    const registration = aligned.registrations[m];
+    if (!registration) continue;
+    const bytes = aligned.files.find((f) => f.filename === m)!.bytes;
+    out[m] = { ...series[m], ...(await storeResampled(m, bytes)), registration };
+  }
+  return out;
+}
+
+async function storeResampled(m: CaseModality, bytes: Uint8Array) {
+  const e = env();
+  try {
+    const parsed = parseUpload(`${m} (co-registered)`, bytes, { maxFileBytes: Infinity, maxInflatedBytes: e.INGEST_MAX_INFLATED_BYTES });
+    const stored = sanitizedCopy(parsed, 6);
+    const put = await blobs().put(stored);
+    const { dims, spacing, affine, datatype } = parsed.volume;
+    const sha256 = createHash('sha256').update(stored).digest('hex');
+    return { blobKey: put.key, sha256, sizeBytes: put.size, dims, spacing, affine, datatype, orientation: parsed.orientation };
+  } catch (err) {
+    if (err instanceof ImagingValidationError) throw new AppError('INVALID_INPUT', err.message, { status: 422 });
+    throw err;
   }
 }
 
@@ -52,11 +78,12 @@ export async function createCaseFromSeries(
   tx: Tx,
   actor: Actor,
   study: { id: string; patientKey: string; externalId: string; site: string | null },
-  series: Record<CaseModality, SeriesRow>,
+  volumes: Record<CaseModality, CaseVolume>,
 ) {
-  assertOneGrid(series);
   await admitToQueue(tx);
-  const acq = (series.T1C.acquisition ?? {}) as Acquisition;
+  const rows = await tx.dicomSeries.findMany({ where: { studyId: study.id }, select: { id: true, seriesKey: true } });
+  const idOf = new Map(rows.map((r) => [r.seriesKey, r.id]));
+  const acq = (volumes.T1C.acquisition ?? {}) as Acquisition;
   const c = await tx.case.create({
     data: {
       externalId: study.externalId,
@@ -67,33 +94,39 @@ export async function createCaseFromSeries(
       metadata: { source: 'dicom', patientPseudonym: study.patientKey.slice(0, 16) },
       volumes: {
         create: CASE_MODALITIES.map((m) => {
-          const s = series[m];
-          if (!s.blobKey || !s.sha256 || s.sizeBytes == null) throw new Error(`series ${s.id} has no converted volume`);
+          const v = volumes[m];
           return {
             modality: m,
-            blobKey: s.blobKey,
-            sha256: s.sha256,
-            sizeBytes: s.sizeBytes,
-            dims: s.dims as number[],
-            spacing: s.spacing as number[],
-            affine: s.affine as number[],
-            datatype: s.datatype ?? 'unknown',
-            orientation: s.orientation ?? '',
-            acquisition: (s.acquisition ?? undefined) as object | undefined,
-            warnings: (s.warnings ?? undefined) as string[] | undefined,
-            dicomSeriesId: s.id,
+            blobKey: v.blobKey,
+            sha256: v.sha256,
+            sizeBytes: v.sizeBytes,
+            dims: v.dims as number[],
+            spacing: v.spacing as number[],
+            affine: v.affine as number[],
+            datatype: v.datatype ?? 'unknown',
+            orientation: v.orientation ?? '',
+            acquisition: (v.acquisition ?? undefined) as object | undefined,
+            warnings: (v.warnings ?? undefined) as string[] | undefined,
+            registration: v.registration ? { ...v.registration } : undefined,
+            dicomSeriesId: idOf.get(v.seriesKey),
           };
         }),
       },
     },
   });
   await tx.dicomStudy.update({ where: { id: study.id }, data: { status: 'CASE_CREATED', caseId: c.id, reason: null } });
-  for (const m of CASE_MODALITIES) await tx.dicomSeries.update({ where: { id: series[m].id }, data: { role: m } });
+  for (const m of CASE_MODALITIES) await tx.dicomSeries.update({ where: { id: idOf.get(volumes[m].seriesKey)! }, data: { role: m } });
   await recordAudit(tx, {
     actor,
     action: AUDIT.caseIngest,
     entityId: c.id,
-    data: { externalId: c.externalId, modalities: [...CASE_MODALITIES], referenceMask: false, site: c.site },
+    data: {
+      externalId: c.externalId,
+      modalities: [...CASE_MODALITIES],
+      referenceMask: false,
+      site: c.site,
+      coregistered: CASE_MODALITIES.filter((m) => volumes[m].registration),
+    },
   });
   await enqueueServing(tx, c.id);
   return c;

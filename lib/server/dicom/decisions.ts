@@ -1,12 +1,13 @@
 import 'server-only';
 import { z } from 'zod';
 import { db } from '../db';
+import { blobs } from '../blobs';
 import { AUDIT, recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
 import { authorize, personId } from '../auth/authorize';
 import { AppError } from '../errors';
 import { CASE_MODALITIES, type CaseModality } from '../imaging/validate';
-import { createCaseFromSeries, type SeriesRow } from './case';
+import { caseVolumesOnOneGrid, createCaseFromSeries } from './case';
 import { caseExternalId, decryptJson } from './privacy';
 import type { SourceReferences } from './references';
 
@@ -72,21 +73,26 @@ export async function assignStudySeries(actor: Actor, raw: unknown): Promise<{ c
   const { studyId, ...roles } = parsed.data;
   const ids = CASE_MODALITIES.map((m) => roles[m]);
   if (new Set(ids).size !== ids.length) throw new AppError('INVALID_INPUT', 'Each sequence needs a different series.');
+  const study = await db().dicomStudy.findUnique({ where: { id: studyId }, include: { series: true } });
+  if (!study) throw new AppError('NOT_FOUND', 'No such DICOM study.');
+  if (study.status !== 'NEEDS_DECISION') throw new AppError('CONFLICT', 'This study has already been decided.');
+  const chosen = {} as Record<CaseModality, (typeof study.series)[number]>;
+  for (const m of CASE_MODALITIES) {
+    const s = study.series.find((x) => x.id === roles[m]);
+    if (!s) throw new AppError('INVALID_INPUT', `${m}: the series is not part of this study.`);
+    if (!s.blobKey)
+      throw new AppError('INVALID_INPUT', `${m}: series ${s.seriesNumber ?? '?'} has no converted volume (${s.setAsideReason}).`);
+    chosen[m] = s;
+  }
+  // co-registration, if the chosen series lie on different grids, before the transaction (it takes seconds)
+  const volumes = await caseVolumesOnOneGrid(chosen, (s) => blobs().get(s.blobKey!));
+  const refs = decryptJson<SourceReferences>(chosen.T1C.sourceRefs!);
+  const externalId = caseExternalId(refs.studyInstanceUid);
   return db().$transaction(async (tx) => {
-    const study = await tx.dicomStudy.findUnique({ where: { id: studyId }, include: { series: true } });
-    if (!study) throw new AppError('NOT_FOUND', 'No such DICOM study.');
-    if (study.status !== 'NEEDS_DECISION') throw new AppError('CONFLICT', 'This study has already been decided.');
-    const chosen = {} as Record<CaseModality, SeriesRow>;
-    for (const m of CASE_MODALITIES) {
-      const s = study.series.find((x) => x.id === roles[m]);
-      if (!s) throw new AppError('INVALID_INPUT', `${m}: the series is not part of this study.`);
-      if (!s.blobKey)
-        throw new AppError('INVALID_INPUT', `${m}: series ${s.seriesNumber ?? '?'} has no converted volume (${s.setAsideReason}).`);
-      chosen[m] = s;
-    }
-    const refs = decryptJson<SourceReferences>(chosen.T1C.sourceRefs!);
-    const externalId = caseExternalId(refs.studyInstanceUid);
-    const c = await createCaseFromSeries(tx, person, { id: study.id, patientKey: study.patientKey, externalId, site: null }, chosen);
+    // decided by someone else meanwhile: the status is checked again under the transaction
+    const again = await tx.dicomStudy.findUnique({ where: { id: study.id }, select: { status: true } });
+    if (again?.status !== 'NEEDS_DECISION') throw new AppError('CONFLICT', 'This study has already been decided.');
+    const c = await createCaseFromSeries(tx, person, { id: study.id, patientKey: study.patientKey, externalId, site: null }, volumes);
     await tx.dicomStudy.update({ where: { id: study.id }, data: { decidedById: personId(person) } });
     await recordAudit(tx, {
       actor: person,

@@ -4,7 +4,7 @@ import { blobs } from '../blobs';
 import { AUDIT, recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
 import type { CaseModality } from '../imaging/validate';
-import { createCaseFromSeries, type SeriesRow } from './case';
+import { caseVolumesOnOneGrid, createCaseFromSeries, type CaseVolume, type SourceSeries } from './case';
 import { decideStudy } from './classify';
 import type { PreparedSeries, PreparedStudy } from './prepare';
 import { caseExternalId, encryptJson } from './privacy';
@@ -33,6 +33,14 @@ export async function storeStudy(actor: Actor, study: PreparedStudy, opts: Inges
   const store = blobs();
   const puts = new Map<string, { key: string; sha256: string; size: number }>();
   for (const s of usable) puts.set(s.seriesKey, await store.put(s.volume!.bytes));
+  // co-registration (when the grids differ) runs before the transaction: it takes seconds
+  let volumes: Record<CaseModality, CaseVolume> | null = null;
+  if (decision.complete) {
+    const byKey = new Map(usable.map((s) => [s.seriesKey, s]));
+    const chosen = {} as Record<CaseModality, SourceSeries>;
+    for (const [m, key] of Object.entries(decision.roles)) chosen[m as CaseModality] = sourceSeries(byKey.get(key)!, puts.get(key)!);
+    volumes = await caseVolumesOnOneGrid(chosen, async (s) => byKey.get(s.seriesKey)!.volume!.bytes);
+  }
   try {
     return await db().$transaction(async (tx) => {
       const row = await tx.dicomStudy.create({
@@ -44,20 +52,16 @@ export async function storeStudy(actor: Actor, study: PreparedStudy, opts: Inges
           reason: decision.complete ? null : decision.reason,
           series: { create: study.series.map((s) => seriesData(s, puts.get(s.seriesKey))) },
         },
-        include: { series: true },
       });
       let caseId: string | null = null;
       let externalId = '';
-      if (decision.complete) {
-        const byKey = new Map(row.series.map((s) => [s.seriesKey, s]));
-        const chosen = {} as Record<CaseModality, SeriesRow>;
-        for (const [m, key] of Object.entries(decision.roles)) chosen[m as CaseModality] = byKey.get(key)!;
+      if (volumes) {
         externalId = caseExternalId(study.studyUid);
         const c = await createCaseFromSeries(
           tx,
           actor,
           { id: row.id, patientKey: study.patientKey, externalId, site: opts.site ?? null },
-          chosen,
+          volumes,
         );
         caseId = c.id;
       }
@@ -85,6 +89,23 @@ export async function storeStudy(actor: Actor, study: PreparedStudy, opts: Inges
     if (!again) throw e;
     return { status: 'unchanged', dicomStudyId: again.id, caseId: again.caseId };
   }
+}
+
+function sourceSeries(s: PreparedSeries, put: { key: string; sha256: string; size: number }): SourceSeries {
+  const v = s.volume!;
+  return {
+    seriesKey: s.seriesKey,
+    blobKey: put.key,
+    sha256: put.sha256,
+    sizeBytes: put.size,
+    dims: v.dims,
+    spacing: v.spacing,
+    affine: v.affine,
+    datatype: v.datatype,
+    orientation: v.orientation,
+    acquisition: s.acquisition,
+    warnings: v.warnings.length ? v.warnings : null,
+  };
 }
 
 function seriesData(s: PreparedSeries, put: { key: string; sha256: string; size: number } | undefined) {
