@@ -14,6 +14,7 @@ import { useTestBlobs } from '../support/blobs';
 import { realCaseFiles } from '../support/real-data';
 import { cardFor, weights, writeGraphs } from './import-fixture';
 import { db } from '@/lib/server/db';
+import { AUDIT } from '@/lib/server/audit';
 import { SYSTEM } from '@/lib/server/auth/actor';
 import { importModel } from '@/lib/server/registry/import';
 import { ingestCase } from '@/lib/server/cases/ingest';
@@ -64,7 +65,7 @@ describe('an imported two-member ensemble', () => {
     modelId = m.id;
     const files = await db().modelFile.findMany({ where: { modelVersionId: m.id }, orderBy: { ordinal: 'asc' } });
     expect(files.map((f) => f.file)).toEqual(['fold-0.onnx', 'fold-1.onnx']);
-    const event = await db().auditEvent.findFirstOrThrow({ where: { entityId: m.id, action: 'model.register' } });
+    const event = await db().auditEvent.findFirstOrThrow({ where: { entityId: m.id, action: AUDIT.modelRegister } });
     expect(event.data).toMatchObject({
       members: [{ file: 'fold-0.onnx' }, { file: 'fold-1.onnx' }],
       origin: { format: 'onnx', via: 'cli' },
