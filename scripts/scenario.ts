@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { parseScenarioArgs, USAGE } from './scenario/options';
 import { hasProductionBuild } from './scenario/server';
+import { productionEnv, productionOf, type ProductionChoice } from './scenario/production';
 
 const root = path.resolve(__dirname, '..');
 
@@ -19,6 +20,13 @@ async function main() {
   } catch (e) {
     console.error(e instanceof Error ? e.message : e);
     console.error(USAGE);
+    process.exit(2);
+  }
+  let production: ProductionChoice | null;
+  try {
+    production = productionOf(o, root, process.env.MODELS_DIR);
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
     process.exit(2);
   }
   if (!hasProductionBuild(root)) {
@@ -43,6 +51,8 @@ async function main() {
     TRAINER_THREADS: inherited.TRAINER_THREADS ?? '2',
     // a --model-dir model's checkpoint is found as MODELS_DIR/<name>-<version>/checkpoint.pt when fine-tuning
     ...(o.modelDir ? { MODELS_DIR: path.dirname(path.resolve(root, o.modelDir)) } : {}),
+    // --production: the imported model is retrained through the COMMAND runner with its family's command
+    ...(production ? productionEnv(production, root) : {}),
   };
   Object.assign(process.env, env);
 

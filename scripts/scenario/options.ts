@@ -43,6 +43,15 @@ export interface ScenarioOptions {
    * with model.onnx, model-card.json and checkpoint.pt); null: the demo seed's
    */
   modelDir: string | null;
+  /**
+   * an imported model (a folder with a card v2 and its ONNX files, or name@version of such a folder under MODELS_DIR)
+   * deployed as production and retrained through the COMMAND runner (scenario/production.ts); null: --model-dir or v1.0.0
+   */
+  production: string | null;
+  /** the COMMAND runner's argv (JSON) for --production; null: the model family's own (scenario/production.ts) */
+  productionCommand: string | null;
+  /** for an nnU-Net --production model: the trained-model folder it was imported from (plans.json, dataset.json) */
+  nnunetSource: string | null;
   /** acceptance criteria (a JSON file of lib/schemas/criteria.ts) the ML engineer saves at set-up; null: the defaults */
   criteria: string | null;
   /** port for the scenario's `next start` (default: a free one) */
@@ -85,7 +94,8 @@ function triple(v: string): [number, number, number] {
 export const USAGE = `usage: npm run scenario -- [--small] [--n-stream N] [--retrain-n N] [--epochs N] [--holdout-a N] [--train-a N]
   [--shift scanner,motion] [--shift-start 0.25] [--shift-share 0.7] [--flag-rate 0.1] [--holdout-fraction 0.3]
   [--n-shadow N] [--n-canary N] [--canary-percent 50] [--seed S] [--size 240,240,155]
-  [--data-dir data/scenario] [--cache-dir data/scenario-cache] [--model-dir DIR] [--criteria FILE] [--port P] [--out bench/results/scenario.json] [--accept-rejection]`;
+  [--data-dir data/scenario] [--cache-dir data/scenario-cache] [--model-dir DIR]
+  [--production DIR|name@version [--production-command JSON] [--nnunet-source DIR]] [--criteria FILE] [--port P] [--out bench/results/scenario.json] [--accept-rejection]`;
 
 export function parseScenarioArgs(argv: string[]): ScenarioOptions {
   const { values } = parseArgs({
@@ -113,6 +123,9 @@ export function parseScenarioArgs(argv: string[]): ScenarioOptions {
       port: { type: 'string' },
       out: { type: 'string' },
       'model-dir': { type: 'string' },
+      production: { type: 'string' },
+      'production-command': { type: 'string' },
+      'nnunet-source': { type: 'string' },
       criteria: { type: 'string' },
       'accept-rejection': { type: 'boolean', default: false },
     },
@@ -145,6 +158,9 @@ export function parseScenarioArgs(argv: string[]): ScenarioOptions {
     nCanary: int(values['n-canary'], 'n-canary', p.nCanary, 1),
     canaryPercent: int(values['canary-percent'], 'canary-percent', 50, 1),
     modelDir: values['model-dir'] ?? null,
+    production: values.production ?? null,
+    productionCommand: values['production-command'] ?? null,
+    nnunetSource: values['nnunet-source'] ?? null,
     criteria: values.criteria ?? null,
     port: values.port ? int(values.port, 'port', 0, 1) : null,
     out: values.out ?? 'bench/results/scenario.json',
@@ -152,6 +168,9 @@ export function parseScenarioArgs(argv: string[]): ScenarioOptions {
   };
   if (o.canaryPercent > 50) throw new Error('--canary-percent must be 1-50 (the registry refuses more)');
   if (o.holdoutFraction >= 0.9) throw new Error('--holdout-fraction must be below 0.9');
+  if (o.production && o.modelDir) throw new Error('--production and --model-dir both choose the production model: give one');
+  if ((o.productionCommand || o.nnunetSource) && !o.production)
+    throw new Error('--production-command and --nnunet-source go with --production');
   if (o.shift.length === 0) throw new Error('--shift needs at least one preset');
   return o;
 }

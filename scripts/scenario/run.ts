@@ -21,6 +21,7 @@ import { startAppServer, type AppServer } from './server';
 import { configure, freshDatabase, type Cast } from './setup';
 import { runReadingRoom, runStream, type StreamContext } from './stream';
 import { waitEvaluation, waitRun } from './waits';
+import { calibrateIfNeeded } from './calibrate';
 
 const MIN = 60_000;
 
@@ -42,6 +43,7 @@ export async function runScenario(
       trainA: o.trainA,
       seed: o.seed,
       size: o.size.join('x'),
+      ...(o.production ? { production: o.production, runner: 'COMMAND' } : {}),
     },
     stages: {},
     totalSeconds: 0,
@@ -120,6 +122,8 @@ export async function runScenario(
       }
       await retryBusy(() => lockDataset(cast.mlEngineer, holdout.id));
     });
+    // an imported production model is calibrated on the labelled training cases before it is watched
+    if (productionBefore && o.production) await stage('calibration', () => calibrateIfNeeded(cast, productionBefore, log));
 
     const room: ReadingRoom = { approved: 0, trigger: null, triggeredAt: null };
     const arrivals = await stage('stream', async () => {
@@ -159,6 +163,7 @@ export async function runScenario(
     if (run.status !== 'SUCCEEDED' || !run.modelVersionId) throw new Error(`training run ${trig.runId} ${run.status}: ${run.error ?? ''}`);
     const candidateId = run.modelVersionId;
     r.retrain.candidate = run.model;
+    if (o.production) await stage('calibration-candidate', () => calibrateIfNeeded(cast, candidateId, log));
     r.gate = await stage('evaluation', async () => gateFigures(await waitEvaluation(candidateId, 30 * MIN, log), ctx.known));
     if (r.gate.verdict !== 'PASS') {
       r.rejection = await rejectionFigures(candidateId, productionBefore);

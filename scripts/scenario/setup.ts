@@ -18,6 +18,7 @@ import { ensureDefaultCriteria, saveCriteriaVersion } from '@/lib/server/evaluat
 import { DEMO_USERS } from '@/prisma/demo-users';
 import type { RoleName } from '@/lib/permissions';
 import type { ScenarioOptions } from './options';
+import { productionOf } from './production';
 
 export interface Cast {
   radiologist: UserActor;
@@ -55,6 +56,8 @@ export async function freshDatabase(root: string, o: ScenarioOptions, env: Recor
   runCli(root, ['scripts/db.ts', 'deploy'], env, logFile);
   // A model chosen with --model-dir goes in first, as the seed does it; the seed then keeps it as production.
   if (o.modelDir) await deployModelDir(path.resolve(root, o.modelDir));
+  const imported = productionOf(o, root, env.MODELS_DIR);
+  if (imported) await registerModelVersion(SYSTEM, { ...(await readModelDir(imported.dir)), stage: 'PRODUCTION' });
   // The demo seed: users, datasets, the production model; SEED_COHORT_CASES=0 skips the synthetic demo cohort.
   runCli(root, ['prisma/seed.ts'], { ...env, SEED_COHORT_CASES: '0' }, logFile);
 }
@@ -109,6 +112,7 @@ export async function configure(o: ScenarioOptions): Promise<Cast> {
   await writeSetting(admin, RETRAIN_SETTINGS.epochs.key, o.epochs);
   await writeSetting(admin, RETRAIN_SETTINGS.seed.key, `scenario-${o.seed}`);
   await writeSetting(admin, SINGLE_READER_SETTING, false);
+  if (o.production) await writeSetting(admin, RETRAIN_SETTINGS.runner.key, 'COMMAND');
   const radiologist = await userActor(demo('RADIOLOGIST', 0).email);
   const secondReader = await userActor(demo('RADIOLOGIST', 1).email);
   const editorTokens = new Map<string, string>();

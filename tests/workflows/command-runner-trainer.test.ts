@@ -81,7 +81,7 @@ describe('COMMAND runner with the project trainer behind the contract', () => {
     expect(card.training.cases.train + card.training.cases.val).toBe(3); // the trainer holds one out for validation
     expect(await db().job.count({ where: { name: 'evaluation.run' } })).toBe(1);
     expect(fs.existsSync(runDirFor(run.id))).toBe(false); // a succeeded run's folder (snapshot export included) goes
-  });
+  }, 300_000);
 
   it('fine-tunes production from a MONAI datalist: {parent} holds its card, ONNX file and checkpoint', async () => {
     const first = await db().modelVersion.findFirstOrThrow({ where: { stage: 'CANDIDATE' } });
@@ -92,5 +92,5 @@ describe('COMMAND runner with the project trainer behind the contract', () => {
     expect(model.parentId).toBe(first.id);
     expect(model.version).toMatch(/^0\.2\.0-run\./);
     expect(parseModelCard(model.card).training.parent).toMatchObject({ name: 'tumorwatch-seg', version: first.version });
-  });
+  }, 300_000);
 });
