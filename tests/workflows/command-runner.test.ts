@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useTestDb } from '../support/use-db';
@@ -21,6 +22,7 @@ import { startTrainingRun } from '@/lib/server/workflows/start';
 import { cancelRun } from '@/lib/server/workflows/cancel';
 import { executeTrainingRun, runDirFor } from '@/lib/server/workflows/execute';
 import { getStartRunOptions } from '@/lib/server/workflows/options';
+import { recordCommand } from '@/lib/server/workflows/runners/command-process';
 import { createDefaultDatasets, createSmallCase, createUser } from '../datasets/fixtures';
 
 const FIXTURE = path.resolve(__dirname, 'fixtures/command-fixture.py');
@@ -147,6 +149,26 @@ describe('COMMAND runner', () => {
     expect(await done).toEqual({ status: 'CANCELLED' });
     await expectGone(runId);
     expect((await run(runId)).status).toBe('CANCELLED');
+  });
+
+  it('a run left RUNNING by a dead worker fails on retry, and the command it left behind is stopped', async () => {
+    useCommand('hang');
+    const { runId } = await start();
+    const dir = runDirFor(runId);
+    fs.mkdirSync(path.join(dir, 'out'), { recursive: true });
+    const orphan = spawn(
+      PYTHON,
+      [FIXTURE, 'hang', '--snapshot', dir, '--format', 'x', '--out', path.join(dir, 'out'), '--version', 'v', '--snapshot-id', 's'],
+      {
+        detached: true,
+        stdio: 'ignore',
+      },
+    );
+    recordCommand(path.join(dir, 'command.json'), orphan.pid!);
+    await db().workflowRun.update({ where: { id: runId }, data: { status: 'RUNNING', startedAt: new Date() } });
+    for (let i = 0; i < 100 && !fs.existsSync(path.join(dir, 'pids.txt')); i++) await sleep(100);
+    await expectFailed(runId, 'The worker running this training stopped (its command was stopped too); start a new run.');
+    await expectGone(runId);
   });
 });
 
