@@ -14,7 +14,14 @@ import { imageStats, spacingFromAffine } from '@/lib/server/drift/case-stats';
 import { lesionCount } from '@/lib/server/drift/lesions';
 import { lesionMinMl } from '@/lib/server/drift/checks/output';
 import type { DriftSettings } from '@/lib/server/drift/settings';
-import { MODALITIES, type CaseMetadataStats, type CaseOutputStats, type DriftReference, type Modality } from '@/lib/server/drift/types';
+import {
+  MODALITIES,
+  type CaseMetadataStats,
+  type CaseStats,
+  type CaseOutputStats,
+  type DriftReference,
+  type Modality,
+} from '@/lib/server/drift/types';
 
 type Vol = { dims: [number, number, number]; affine: Mat4; data: NiftiVolume['data']; affineSource: NiftiVolume['affineSource'] };
 
@@ -32,6 +39,9 @@ export interface CaseOutcome {
   checkMs: number;
   checkCpuMs: number;
   inferenceError: string | null;
+  /** what the checks saw and the predicted mask (null when the model could not run): the agnostic bench reuses them */
+  stats: CaseStats;
+  mask: Uint8Array | null;
 }
 
 export function syntheticCase(
@@ -90,7 +100,7 @@ export async function realCase(dir: string, id: string): Promise<CaseInput> {
   return { id, volumes, meta: { datatype, site: 'TCIA', manufacturer: null, fieldStrengthT: null } };
 }
 
-function metaOf(c: CaseInput): CaseMetadataStats {
+export function metaOf(c: CaseInput): CaseMetadataStats {
   const present = MODALITIES.filter((m) => c.volumes[m]);
   const first = c.volumes.T1N ?? c.volumes[present[0]]!;
   return {
@@ -121,10 +131,11 @@ export async function runCase(c: CaseInput, model: LoadedModel, ref: DriftRefere
   const meta = metaOf(c);
   if (output && mask && meta.dims && meta.spacingMm)
     output.lesions = lesionCount(mask, meta.dims, meta.spacingMm.reduce((a, b) => a * b, 1) / 1000, lesionMinMl(ref, settings));
-  const verdict = evaluateCase({ meta, image: imageStats(c.volumes), output }, ref, settings);
+  const stats: CaseStats = { meta, image: imageStats(c.volumes), output };
+  const verdict = evaluateCase(stats, ref, settings);
   const checkMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  return { id: c.id, verdict, inferenceMs, checkMs, checkCpuMs: (cpu.user + cpu.system) / 1000, inferenceError };
+  return { id: c.id, verdict, inferenceMs, checkMs, checkCpuMs: (cpu.user + cpu.system) / 1000, inferenceError, stats, mask };
 }
 
 /** The feature-only baseline detector: the Mahalanobis check's score (0 when the model could not run). */

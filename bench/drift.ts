@@ -9,6 +9,10 @@
  *   npx tsx --conditions=react-server bench/drift.ts [--n 8] [--model models/tumorwatch-seg-1.0.0]
  *     [--shifts scanner,motion] [--seed heldout-drift] [--no-real]
  *     [--negatives <cohort dir>] [--positive name=<cohort dir> ...] [--dump cases.json] [--card-extra extras.json]
+ *     [--agnostic-cases 8]
+ * --agnostic-cases n (0: off) also measures the model-agnostic checks (bench/drift-agnostic.ts): a hospital reference
+ * calibrated on n further unlabelled domain-A cases, the flip augmentation per case (one more inference each), and
+ * AUROCs against that reference only (keys tta.auroc.<shift>, output.auroc.<shift>, agnostic.auroc.<shift>).
  * --card-extra merges optional card statistics (bench/drift_card_extras.py) into the card: a what-if for fields the
  * trainer does not write yet.
  * Generated cohorts are only in distribution when the model was trained on cases from the same generator code; with
@@ -24,6 +28,7 @@ import { PRESETS } from '@/lib/server/imaging/cohort/presets';
 import { driftReferenceFromCard } from '@/lib/server/drift/reference';
 import { parseDriftSettings } from '@/lib/server/drift/settings';
 import { auroc, quantiles, tprAtFpr } from '@/lib/stats';
+import { agnosticOutcome, agnosticResults, hospitalReference, type AgnosticOutcome } from './drift-agnostic';
 import { cohortCases, mahalanobisScore, realCase, runCase, syntheticCase, type CaseInput, type CaseOutcome } from './drift-cases';
 
 const REAL_DIR = path.resolve(__dirname, '../../shared/data/real');
@@ -43,6 +48,7 @@ function args() {
       positive: { type: 'string', multiple: true, default: [] },
       dump: { type: 'string' },
       'card-extra': { type: 'string' },
+      'agnostic-cases': { type: 'string', default: '8' },
     },
   });
   const positives = values.positive.map((p) => {
@@ -50,7 +56,13 @@ function args() {
     if (!name || !dir) throw new Error(`--positive needs name=<cohort dir>, got "${p}"`);
     return { name, dir };
   });
-  return { ...values, n: Number(values.n), shifts: values.shifts.split(',').filter(Boolean), positives };
+  return {
+    ...values,
+    n: Number(values.n),
+    agnosticCases: Number(values['agnostic-cases']),
+    shifts: values.shifts.split(',').filter(Boolean),
+    positives,
+  };
 }
 
 /** The grid most training cases had, so domain A is in distribution for geometry too. */
@@ -86,6 +98,9 @@ async function main() {
     `model ${ref.model.name} ${ref.model.version}; grid ${grid.dims.join('x')} @ ${grid.spacing.join('x')} mm; ${opt.n} cases per domain`,
   );
 
+  const agnostic =
+    opt.agnosticCases > 0 ? await hospitalReference(model, cardJson, { seed: opt.seed, n: opt.agnosticCases, grid }, settings) : null;
+  const agnosticByDomain = new Map<string, AgnosticOutcome[]>();
   const outcomes = new Map<string, CaseOutcome[]>();
   const sources: { domain: string; cases: () => AsyncIterable<CaseInput> }[] = [
     { domain: 'in-distribution', cases: () => (opt.negatives ? cohortCases(opt.negatives, opt.n) : generated([])) },
@@ -100,6 +115,11 @@ async function main() {
     for await (const c of cases()) {
       const o = await runCase(c, model, ref, settings);
       list.push(o);
+      if (agnostic)
+        agnosticByDomain.set(domain, [
+          ...(agnosticByDomain.get(domain) ?? []),
+          await agnosticOutcome(c, model, o.mask, o.stats, agnostic, settings),
+        ]);
       log(
         `[${domain} ${list.length}] score ${o.verdict.score.toFixed(2)}${o.verdict.isDrifter ? ' DRIFTER' : ''} | ${o.verdict.reasons.slice(0, 2).join('; ')}`,
       );
@@ -146,6 +166,11 @@ async function main() {
   console.log(
     `in-distribution drifter rate (false alarms at the configured thresholds): ${(Number(result.inDistributionDrifterRate) * 100).toFixed(1)}%`,
   );
+
+  if (agnostic) {
+    const positives = new Map([...agnosticByDomain].filter(([d]) => d !== 'in-distribution'));
+    Object.assign(result, agnosticResults(agnosticByDomain.get('in-distribution')!, positives, agnostic));
+  }
 
   const all = [...outcomes.values()].flat();
   const checkMs = all.map((o) => o.checkMs);

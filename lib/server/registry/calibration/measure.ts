@@ -15,6 +15,8 @@ import { imageStats, metadataStats } from '../../drift/case-stats';
 import { lesionCount } from '../../drift/lesions';
 import { flipStats, type Axis } from '../../drift/agnostic/flip';
 import type { CalibrationCase } from './reference';
+import type { CaseMetadataStats } from '../../drift/types';
+import type { CaseVolumes } from '../../inference/preprocess';
 
 function truthOf(mask: Uint8Array, dims: [number, number, number], mlPerVoxel: number): CalibrationCase['truth'] {
   const counts = [0, 0, 0, 0];
@@ -22,23 +24,27 @@ function truthOf(mask: Uint8Array, dims: [number, number, number], mlPerVoxel: n
   return { volumesMl: subregionVolumes(counts, mlPerVoxel), components: componentCounts(mask, dims) };
 }
 
-export async function measureCase(
+export interface MeasureOptions {
+  flips: Axis[][];
+  minLesionMl: number;
+}
+
+/**
+ * One case already in memory (the volumes the pipeline reads, the metadata the drift report reads, the approved
+ * label if any): what calibration and bench/drift.ts both measure.
+ */
+export async function measureVolumes(
   model: LoadedModel,
-  caseId: string,
-  opts: { flips: Axis[][]; minLesionMl: number },
+  input: { caseId: string; volumes: CaseVolumes; meta: CaseMetadataStats; truthMask: Uint8Array | null },
+  opts: MeasureOptions,
 ): Promise<CalibrationCase> {
-  const row = await db().case.findUnique({ where: { id: caseId }, include: { volumes: true } });
-  if (!row) throw new Error(`case ${caseId} does not exist`);
-  const volumes = await loadCaseVolumes(caseId);
+  const { volumes } = input;
   const result = await segment({ model, volumes });
-  const meta = metadataStats(row, row.volumes);
   const mlPerVoxel = voxelMl(trainerAffine(volumes.T1N));
   const tta = await flipStats(model, volumes, result.mask, opts.flips);
-  const label = await getApprovedLabel(caseId);
-  const truth = label ? truthOf(await readLabelVersionMask(caseId, label.versionId), result.dims, mlPerVoxel) : null;
   return {
-    caseId,
-    meta,
+    caseId: input.caseId,
+    meta: input.meta,
     image: imageStats(volumes),
     predicted: {
       volumesMl: result.volumesMl,
@@ -47,7 +53,24 @@ export async function measureCase(
       uncertainty: result.uncertainty,
     },
     features: result.features,
-    truth,
+    truth: input.truthMask ? truthOf(input.truthMask, result.dims, mlPerVoxel) : null,
     tta: { disagreement: tta.disagreement, nesting: tta.nesting },
   };
+}
+
+/** A stored case: its volumes, metadata and approved label read from the database and blob store. */
+export async function measureCase(model: LoadedModel, caseId: string, opts: MeasureOptions): Promise<CalibrationCase> {
+  const row = await db().case.findUnique({ where: { id: caseId }, include: { volumes: true } });
+  if (!row) throw new Error(`case ${caseId} does not exist`);
+  const label = await getApprovedLabel(caseId);
+  return measureVolumes(
+    model,
+    {
+      caseId,
+      volumes: await loadCaseVolumes(caseId),
+      meta: metadataStats(row, row.volumes),
+      truthMask: label ? await readLabelVersionMask(caseId, label.versionId) : null,
+    },
+    opts,
+  );
 }
