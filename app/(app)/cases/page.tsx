@@ -7,6 +7,7 @@ import { EmptyState } from '@/components/ui/EmptyState';
 import { Badge } from '@/components/ui/Badge';
 import { formatDateTime } from '@/components/ui/format';
 import { UploadCaseForm } from '@/components/cases/UploadCaseForm';
+import { UploadDicomForm } from '@/components/dicom/UploadDicomForm';
 import { can } from '@/lib/permissions';
 
 export const dynamic = 'force-dynamic';
@@ -18,6 +19,7 @@ export default async function CasesPage() {
     <>
       <PageHeader title="Cases" subtitle="Every case submitted to production, newest first." />
       {can(user.role, 'case:ingest') && <UploadCaseForm />}
+      {can(user.role, 'case:ingest') && <UploadDicomForm />}
       <DataTable<CaseRowDto>
         empty={<EmptyState title="No cases yet">Cases appear here when a scanner, script or user submits them.</EmptyState>}
         label="Cases"

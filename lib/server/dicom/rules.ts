@@ -76,7 +76,7 @@ export const DEFAULT_RULES: ClassificationRules = {
       desc('dwi|diffusion|dti|\\badc\\b|trace|\\bb\\s?=?\\s?1000'),
     ]),
     aside('functional or perfusion', 'functional or perfusion (BOLD/fMRI/DSC/DCE/ASL): not a structural sequence', [
-      desc('bold|fmri|resting|\\brest\\b|perf|\\bdsc\\b|\\bdce\\b|\\basl\\b'),
+      desc('bold|fmri|resting|\\brest|perf|\\bdsc\\b|\\bdce\\b|\\basl\\b'),
     ]),
     aside('susceptibility', 'susceptibility-weighted (SWI/T2*): not one of the four sequences the model reads', [
       desc('swi|swan|t2\\*|t2.?star'),
@@ -93,15 +93,15 @@ export const DEFAULT_RULES: ClassificationRules = {
     {
       name: 'T1 with contrast (agent)',
       action: 'T1C',
-      when: [desc('t1|mprage|mp-rage|spgr|bravo|tfe|vibe'), { field: 'ContrastBolusAgent', present: true }],
+      when: [desc('\\bt1|mprage|mp-rage|spgr|bravo|\\btfe|vibe'), { field: 'ContrastBolusAgent', present: true }],
     },
     {
       name: 'T1 with contrast (name)',
       action: 'T1C',
-      when: [desc('t1|mprage|mp-rage|spgr|bravo|tfe|vibe'), desc('post|\\+\\s?c\\b|\\bgd\\b|gad|contrast|\\bce\\b|\\+gd')],
+      when: [desc('\\bt1|mprage|mp-rage|spgr|bravo|\\btfe|vibe'), desc('post|\\+\\s?c\\b|\\bgd\\b|gad|contrast|\\bce\\b|\\+gd')],
     },
-    { name: 'T1 by name', action: 'T1N', when: [desc('t1|mprage|mp-rage|spgr|bravo|tfe|vibe')] },
-    { name: 'T2 by name', action: 'T2W', when: [desc('t2')] },
+    { name: 'T1 by name', action: 'T1N', when: [desc('\\bt1|mprage|mp-rage|spgr|bravo|\\btfe|vibe')] },
+    { name: 'T2 by name', action: 'T2W', when: [desc('\\bt2')] },
     {
       name: 'T2 by timing',
       action: 'T2W',
