@@ -8,6 +8,7 @@ import { LABEL_MAPS } from '@/lib/labels';
 import { CARD_CHANNELS, int3, SHA256, vec3 } from './shared';
 
 const epsilon = z.number().positive();
+const axis = z.union([z.literal(0), z.literal(1), z.literal(2)]);
 const percentile = z.number().min(0).max(100);
 
 /** One channel's intensity normalisation (computed over the crop; the crop holds every non-zero voxel). */
@@ -16,9 +17,12 @@ export const normalizationSchema = z.discriminatedUnion('kind', [
   // nonzero-per-channel: the channel's non-zero voxels, exactly 0 where x == 0 (card 1's only rule; MONAI
   // NormalizeIntensityd(nonzero=True, channel_wise=True), nnU-Net ZScore with use_mask_for_norm).
   // crop: every voxel of the crop, zeros included (nnU-Net ZScore without the mask).
+  // nonzero-union-filled: nnU-Net ZScore with use_mask_for_norm: the voxels where any input channel is non-zero,
+  // 3-D holes filled (scipy binary_fill_holes, 6-connected background); zeros inside it are normalised too, the
+  // voxels outside it stay exactly 0.
   z.object({
     kind: z.literal('zscore'),
-    mask: z.enum(['nonzero-per-channel', 'crop']),
+    mask: z.enum(['nonzero-per-channel', 'crop', 'nonzero-union-filled']),
     std: z.literal('population'),
     epsilon,
     outside: z.literal(0).optional(),
@@ -46,6 +50,15 @@ export const preprocessingV2 = z.object({
     .refine((c) => new Set(c).size === c.length, 'channels repeat a sequence'),
   /** RAS: permutes/flips to RAS (training/.../orientation.py); native: the file's voxel order as stored */
   orientation: z.enum(['RAS', 'native']),
+  /**
+   * Network axis k is axis axes[k] of the grid `orientation` gives (absent: [0, 1, 2]). nnU-Net reads files with
+   * SimpleITK (z, y, x) and applies transpose_forward: its models need [2, 1, 0] or another permutation here.
+   * patchSize, mirrorAxes and targetSpacingMm are in network axis order.
+   */
+  axes: z
+    .tuple([axis, axis, axis])
+    .refine((a) => new Set(a).size === 3, 'axes must be a permutation of 0, 1, 2')
+    .optional(),
   /** null: the native grid, no resampling */
   targetSpacingMm: vec3.nullable(),
   crop: z.discriminatedUnion('kind', [
@@ -61,10 +74,20 @@ export const preprocessingV2 = z.object({
 export const inferenceV2 = z.object({
   patchSize: int3,
   overlap: z.number().min(0).lt(1),
-  /** gaussian: MONAI's importance map (sigmaScale, importanceMinimum); constant: every voxel of a window weighs 1 */
-  blending: z.enum(['gaussian', 'constant']),
+  /**
+   * gaussian: MONAI's importance map (sigmaScale, importanceMinimum); constant: every voxel of a window weighs 1;
+   * gaussian-nnunet: nnU-Net's compute_gaussian (a unit impulse at P // 2 through scipy's gaussian_filter with sigma
+   * sigmaScale * P, truncate 4, scaled to a maximum of 10, rounded to float16, zeros raised to the smallest non-zero)
+   */
+  blending: z.enum(['gaussian', 'constant', 'gaussian-nnunet']),
   sigmaScale: z.number().positive(),
   importanceMinimum: z.number().positive(),
+  /**
+   * Window starts per axis. monai (absent): steps of floor(P * (1 - overlap)), the last moved back to fit.
+   * nnunet: compute_steps_for_sliding_window with tile_step_size 1 - overlap: ceil((n - P) / (P * step)) + 1 starts
+   * spread evenly over [0, n - P], each rounded half to even.
+   */
+  windowPlacement: z.enum(['monai', 'nnunet']).optional(),
   padding: z.literal('constant-zero-symmetric'),
   windowBatch: z.number().int().positive(),
   featureAggregation: z.literal('mean-over-windows'),

@@ -33,12 +33,16 @@ export function normalisedResample(volumes: VoxelArray[], g: Geometry, norms: (C
     const zscore = valueTable(src, transforms[ch].f);
     let passes = passOrder;
     let a: Float32Array;
-    if (zscore && passOrder[0] !== 0) {
+    const { mask } = transforms[ch];
+    if (zscore && passOrder[0] !== 0 && !mask) {
       // the usual case (16-bit axial or coronal files): crop, z-score and the first pass in one sweep
       a = zscoredPass(src, g.fileDims, box, zscore, passOrder[0], maps[passOrder[0]]);
       dims[passOrder[0]] = maps[passOrder[0]].i0.length;
       passes = passOrder.slice(1);
-    } else a = zscoredCrop(src, g.fileDims, box, transforms[ch].f, zscore);
+    } else {
+      a = zscoredCrop(src, g.fileDims, box, transforms[ch].f, zscore);
+      if (mask) for (let i = 0; i < a.length; i++) if (!mask[i]) a[i] = 0;
+    }
     for (const j of passes) {
       a = passAlongFileAxis(a, dims, j, maps[j]);
       dims[j] = maps[j].i0.length;

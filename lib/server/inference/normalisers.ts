@@ -15,15 +15,23 @@ export interface ChannelTransform {
   allZero: boolean;
   /** the z-score's statistics, for the z-score kinds */
   stats: ChannelStats | null;
+  /** over the crop box (x fastest): 0 where the output is 0 whatever the value ('nonzero-union-filled' outside its mask) */
+  mask?: Uint8Array;
 }
 
 type Box = { lo: Vec3; hi: Vec3 };
 
-export function channelTransform(src: VoxelArray, dims: Vec3, box: Box, spec: Normalization): ChannelTransform {
+/** `union`: the box's nnU-Net non-zero mask (nnunet.ts unionFilledMask), for the 'nonzero-union-filled' z-score. */
+export function channelTransform(src: VoxelArray, dims: Vec3, box: Box, spec: Normalization, union?: Uint8Array): ChannelTransform {
   switch (spec.kind) {
     case 'zscore': {
       if (spec.mask === 'nonzero-per-channel') {
         return zscoreNonzero(channelStats([src], dims, box, spec.epsilon)[0]);
+      }
+      if (spec.mask === 'nonzero-union-filled') {
+        if (!union) throw new Error('the nonzero-union-filled z-score needs the union mask');
+        const st = maskedBoxStats(src, dims, box, spec.epsilon, union);
+        return { f: (v) => (v - st.mean) / st.std, allZero: false, stats: st, mask: union };
       }
       const st = wholeBoxStats(src, dims, box, spec.epsilon);
       return { f: (v) => (v - st.mean) / st.std, allZero: false, stats: st };
@@ -81,7 +89,18 @@ function boxValues(src: VoxelArray, dims: Vec3, box: Box, nonzeroOnly: boolean):
 
 /** Mean and population std (max with epsilon) of every float32 value in the box, in float64, two passes. */
 function wholeBoxStats(src: VoxelArray, dims: Vec3, box: Box, epsilon: number): ChannelStats {
-  const values = boxValues(src, dims, box, false);
+  return statsOf(boxValues(src, dims, box, false), epsilon);
+}
+
+/** As wholeBoxStats over the voxels where `mask` (box order, x fastest) is 1. */
+function maskedBoxStats(src: VoxelArray, dims: Vec3, box: Box, epsilon: number, mask: Uint8Array): ChannelStats {
+  const all = boxValues(src, dims, box, false);
+  let n = 0;
+  for (let i = 0; i < all.length; i++) if (mask[i]) all[n++] = all[i];
+  return statsOf(all.subarray(0, n), epsilon);
+}
+
+function statsOf(values: Float32Array, epsilon: number): ChannelStats {
   let sum = 0;
   let nonzero = 0;
   for (let i = 0; i < values.length; i++) {

@@ -92,6 +92,7 @@ export async function segment({ model, volumes, windowBatch }: SegmentOptions): 
       classes: K,
       batch: windowBatchFor(card, windowBatch),
       blending: inf.blending,
+      placement: inf.windowPlacement,
     },
     timed,
   );

@@ -18,6 +18,7 @@ import {
 } from './geometry';
 import type { ChannelStats } from './normalise';
 import { channelTransform } from './normalisers';
+import { unionFilledMask } from './nnunet';
 
 export type Channel = (typeof CARD_CHANNELS)[number];
 export type CaseVolumes = Record<Channel, Pick<NiftiVolume, 'dims' | 'affine' | 'data' | 'affineSource'>>;
@@ -74,6 +75,13 @@ function cardOrientation(affine: Mat4, kind: 'RAS' | 'native'): Orientation {
   return { perm: [0, 1, 2], flip: [false, false, false], spacingRas: spacing, codes: ras?.codes ?? 'oblique' };
 }
 
+/** The card's axes on top of the grid: network axis k is grid axis axes[k] (nnU-Net's reader order + transpose_forward). */
+function permuted(o: Orientation, axes: readonly number[] | undefined): Orientation {
+  if (!axes) return o;
+  const pick = <T>(v: readonly T[]) => axes.map((a) => v[a]);
+  return { ...o, perm: pick(o.perm) as Vec3, flip: pick(o.flip) as Orientation['flip'], spacingRas: pick(o.spacingRas) as Vec3 };
+}
+
 /**
  * preprocess.py `preprocess`, as the card says: the card's channels in its order; reorient to RAS (or keep the file's
  * grid); crop to the non-zero box (+margin) at native resolution (or not at all); normalise each channel over the
@@ -83,7 +91,7 @@ export function preprocess(volumes: Partial<CaseVolumes>, card: ModelCard): Prep
   const pre = card.preprocessing;
   const list = orderedChannels(volumes, pre.channels);
   const fileDims = [...list[0].dims] as Vec3;
-  const orientation = cardOrientation(trainerAffine(list[0]), pre.orientation);
+  const orientation = permuted(cardOrientation(trainerAffine(list[0]), pre.orientation), pre.axes);
   const box = nonzeroBoxFile(
     list.map((v) => v.data),
     fileDims,
@@ -98,6 +106,10 @@ export function preprocess(volumes: Partial<CaseVolumes>, card: ModelCard): Prep
   const geometry: Geometry = { ...partial, resampledShape };
   const data = list.map((v) => v.data);
   const cropBox = cropFileBox(geometry);
-  const transforms = data.map((src, i) => channelTransform(src, fileDims, cropBox, pre.normalization[i]));
+  // nnU-Net's mask is shared by every channel: computed once, only when a channel's z-score uses it
+  const union = pre.normalization.some((n) => n.kind === 'zscore' && n.mask === 'nonzero-union-filled')
+    ? unionFilledMask(data, fileDims, cropBox)
+    : undefined;
+  const transforms = data.map((src, i) => channelTransform(src, fileDims, cropBox, pre.normalization[i], union));
   return { x: normalisedResample(data, geometry, transforms), geometry, stats: transforms.map((t) => t.stats) };
 }

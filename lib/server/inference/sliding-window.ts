@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Vec3 } from './geometry';
+import { nnunetGaussian } from './nnunet';
 import { gaussianImportance, padAmounts, padVolume, windowGrid } from './windows';
 
 /**
@@ -22,8 +23,10 @@ export interface SlidingWindowOptions {
   classes: number;
   /** windows per predictor call */
   batch: number;
-  /** gaussian (default): the importance map; constant: every window voxel weighs 1 (MONAI mode='constant') */
-  blending?: 'gaussian' | 'constant';
+  /** gaussian (default): the importance map; constant: every window voxel weighs 1 (MONAI mode='constant'); gaussian-nnunet: nnU-Net's */
+  blending?: 'gaussian' | 'constant' | 'gaussian-nnunet';
+  /** window starts: MONAI's (default) or nnU-Net's (windows.ts windowGrid) */
+  placement?: 'monai' | 'nnunet';
 }
 
 export interface SlidingWindowResult {
@@ -44,11 +47,13 @@ export async function slidingWindow(
   const pads = padAmounts(shape, patch);
   const padded = padVolume(x, channels, shape, pads);
   const size = padded.shape;
-  const starts = windowGrid(size, patch, opts.overlap);
+  const starts = windowGrid(size, patch, opts.overlap, opts.placement);
   const w =
     opts.blending === 'constant'
       ? new Float32Array(patch[0] * patch[1] * patch[2]).fill(1)
-      : gaussianImportance(patch, opts.sigmaScale, opts.importanceMinimum);
+      : opts.blending === 'gaussian-nnunet'
+        ? nnunetGaussian(patch, opts.sigmaScale)
+        : gaussianImportance(patch, opts.sigmaScale, opts.importanceMinimum);
   const nPad = size[0] * size[1] * size[2];
   const out = new Float32Array(K * nPad);
   const count = new Float32Array(nPad);

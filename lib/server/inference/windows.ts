@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Vec3 } from './geometry';
+import { nnunetWindowStarts } from './nnunet';
 
 /**
  * The geometry of sliding-window inference (training/src/tumorwatch_train/sliding_window.py, itself checked
@@ -36,9 +37,10 @@ export function windowStarts(n: number, p: number, overlap: number): number[] {
   return starts;
 }
 
-/** Every window's start, x slowest then y then z (the visiting order of the reference loop). */
-export function windowGrid(padded: Vec3, patch: Vec3, overlap: number): Vec3[] {
-  const [sx, sy, sz] = padded.map((n, k) => windowStarts(n, patch[k], overlap));
+/** Every window's start, x slowest then y then z (the visiting order of the reference loop); nnunet: nnU-Net's placement. */
+export function windowGrid(padded: Vec3, patch: Vec3, overlap: number, placement: 'monai' | 'nnunet' = 'monai'): Vec3[] {
+  const starts = (n: number, p: number) => (placement === 'nnunet' ? nnunetWindowStarts(n, p, 1 - overlap) : windowStarts(n, p, overlap));
+  const [sx, sy, sz] = padded.map((n, k) => starts(n, patch[k]));
   const out: Vec3[] = [];
   for (const x of sx) for (const y of sy) for (const z of sz) out.push([x, y, z]);
   return out;
