@@ -10,6 +10,7 @@ import { serveCase } from '@/lib/server/serving/serve-case';
 import { entry, type HandlerEntry } from './handler-entry';
 import { workflowHandlers } from './handlers-workflows';
 import { evaluationHandlers } from './handlers-evaluation';
+import { pacsPollJob, pollPacs, schedulePacsPoll } from '@/lib/server/dicom/pacs/schedule';
 
 async function ping(job: Parameters<JobHandler<z.output<typeof systemPing.schema>>>[0]) {
   const { message, delayMs } = job.payload;
@@ -34,6 +35,8 @@ export const handlers: Record<string, HandlerEntry> = {
   [serveCaseJob.name]: entry(serveCaseJob, (job) => serveCase(job.payload.caseId, job.signal), 1),
   ...workflowHandlers,
   ...evaluationHandlers,
+  // the scheduled PACS pull (PACS_POLL_MINUTES); one poll at a time per worker
+  [pacsPollJob.name]: entry(pacsPollJob, (job) => pollPacs(job), 1),
 };
 
 /** Registers every handler on the queue; start the queue afterwards. */
@@ -41,4 +44,5 @@ export async function registerHandlers(queue: JobQueue, options: { concurrency?:
   for (const h of Object.values(handlers)) {
     await queue.work(h.definition, h.handler, { concurrency: h.concurrency ?? options.concurrency ?? 1 });
   }
+  await schedulePacsPoll(queue); // the chain of scheduled polls starts with the first worker (a no-op without a PACS)
 }

@@ -8,6 +8,7 @@ import { adminActions } from './actions/admin';
 import { accessActions } from './actions/access';
 import { dicomActions } from './actions/dicom';
 import { calibrationActions } from './actions/calibration';
+import { pacsActions } from './actions/pacs';
 
 /**
  * The audit catalogue: every action the code writes, with its entity type and the schema of its data. Call sites and
@@ -23,6 +24,7 @@ const CATALOGUE = {
   ...accessActions,
   ...calibrationActions,
   ...dicomActions,
+  ...pacsActions,
 };
 
 type Catalogue = typeof CATALOGUE;
