@@ -18,7 +18,7 @@ export function ModelOverview({ model }: { model: ModelDetailDto }) {
     ['Stage', <span key="s" data-testid="model-stage" data-stage={model.stage}><StageBadge stage={model.stage} /></span>],
     ['Stage since', formatDateTime(model.stageChangedAt)],
     ['Registered', formatDateTime(model.createdAt)],
-    ['ONNX sha256', <code key="h" className="text-xs">{model.sha256}</code>],
+    [model.files.length > 1 ? `ONNX files (ensemble of ${model.files.length})` : 'ONNX file', <ul key="h" data-testid="model-files">{model.files.map((f) => <li key={f.file}>{f.file} · <code className="text-xs">{f.sha256}</code></li>)}</ul>],
     ['Parent', model.parentId ? <Link key="p" className="text-blue-700 underline" href={`/models/${model.parentId}`}>{model.parent}</Link> : '—'],
     ['Training run', model.trainingRun ? <Link key="r" className="text-blue-700 underline" href={`/runs/${model.trainingRun.id}`}>{model.trainingRun.id} ({model.trainingRun.runner}, {model.trainingRun.status})</Link> : '—'],
     ['Training snapshot', model.snapshot ? <span key="n">{model.snapshot.name} · {model.snapshot.caseCount} cases · <code className="text-xs">{model.snapshot.sha256}</code></span> : '—'],

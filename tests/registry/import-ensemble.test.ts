@@ -17,6 +17,7 @@ import { db } from '@/lib/server/db';
 import { AUDIT } from '@/lib/server/audit';
 import { SYSTEM } from '@/lib/server/auth/actor';
 import { importModel } from '@/lib/server/registry/import';
+import { getModelDetail } from '@/lib/server/registry/queries';
 import { ingestCase } from '@/lib/server/cases/ingest';
 import { serveCase } from '@/lib/server/serving/serve-case';
 import { loadCaseVolumes } from '@/lib/server/serving/case-volumes';
@@ -65,6 +66,8 @@ describe('an imported two-member ensemble', () => {
     modelId = m.id;
     const files = await db().modelFile.findMany({ where: { modelVersionId: m.id }, orderBy: { ordinal: 'asc' } });
     expect(files.map((f) => f.file)).toEqual(['fold-0.onnx', 'fold-1.onnx']);
+    // the model page lists both
+    expect((await getModelDetail(m.id)).files).toEqual(files.map((f) => ({ file: f.file, sha256: f.sha256 })));
     const event = await db().auditEvent.findFirstOrThrow({ where: { entityId: m.id, action: AUDIT.modelRegister } });
     expect(event.data).toMatchObject({
       members: [{ file: 'fold-0.onnx' }, { file: 'fold-1.onnx' }],

@@ -68,6 +68,8 @@ export async function listModelVersions(): Promise<ModelRowDto[]> {
 export interface ModelDetailDto extends ModelRowDto {
   codeVersion: string | null;
   card: unknown;
+  /** every ONNX file, an ensemble's members in the card's order */
+  files: { file: string; sha256: string }[];
   snapshot: { id: string; name: string; sha256: string; caseCount: number } | null;
   trainingRun: { id: string; status: string; runner: string } | null;
   steps: Step[];
@@ -82,6 +84,7 @@ export async function getModelDetail(modelVersionId: string): Promise<ModelDetai
     include: {
       parent: true,
       snapshot: true,
+      files: { orderBy: { ordinal: 'asc' }, select: { file: true, sha256: true } },
       trainingRun: { select: { id: true, status: true, runner: true } },
       evaluations: { orderBy: { createdAt: 'desc' }, take: 1, select: { verdict: true } },
       deployments: { orderBy: { startedAt: 'desc' } },
@@ -101,6 +104,7 @@ export async function getModelDetail(modelVersionId: string): Promise<ModelDetai
     ...modelRow(m),
     codeVersion: m.codeVersion,
     card: m.card,
+    files: m.files,
     snapshot: m.snapshot ? { id: m.snapshot.id, name: m.snapshot.name, sha256: m.snapshot.sha256, caseCount: m.snapshot.caseCount } : null,
     trainingRun: m.trainingRun,
     steps: stepsFrom(m.stage).filter((s) => s !== 'rollback' || canRollBack),
