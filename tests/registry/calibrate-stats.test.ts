@@ -4,6 +4,9 @@ import { buildReference, type CalibrationCase } from '@/lib/server/registry/cali
 import { INTENSITY_LEVELS } from '@/lib/server/drift/intensity';
 import { driftReferenceFromCard } from '@/lib/server/drift/reference';
 import { fixtureCard } from '../drift/card-fixture';
+import { inDistributionCase } from '../drift/case-fixture';
+import { evaluateCase } from '@/lib/server/drift/checks';
+import { DEFAULT_DRIFT_SETTINGS } from '@/lib/server/drift/settings';
 
 // training/src/tumorwatch_train/reference_stats.ledoit_wolf on the same 30 x 3 sample (numpy), and np.linalg.inv
 const X = Array.from({ length: 30 }, (_, i) => [i % 7, ((i * 3) % 5) + 0.5 * (i % 7), ((i * i) % 11) / 3]);
@@ -91,6 +94,22 @@ describe('a calibrated reference', () => {
     expect(ref.intensity?.channels.T1C?.median.values[0]).toBe(400);
     expect(ref.metadata.brainVolumeMl?.values[0]).toBe(1400);
     expect(reference.volumes.source).toMatch(/predictions/);
+  });
+
+  it("names the hospital's reference cases, not the trainer's, in a calibrated check's reference and reason", () => {
+    const reference = buildReference(
+      Array.from({ length: 6 }, (_, i) => fakeCase(i, false)),
+      opts,
+    );
+    const stats = inDistributionCase();
+    stats.output!.volumesMl.WT = 5000;
+    const v = evaluateCase(stats, driftReferenceFromCard(fixtureCard(), reference), DEFAULT_DRIFT_SETTINGS);
+    const wt = v.checks.find((c) => c.kind === 'volume.WT')!;
+    expect(wt.verdict).toBe('fail');
+    expect(wt.reference).toMatchObject({ population: 'reference cases' });
+    expect(wt.reason).toMatch(/above the 99th percentile of reference cases \(/);
+    const trainer = evaluateCase(stats, driftReferenceFromCard(fixtureCard()), DEFAULT_DRIFT_SETTINGS);
+    expect(trainer.checks.find((c) => c.kind === 'volume.WT')!.reason).toMatch(/of training cases \(/);
   });
 
   it('uses ground-truth volumes only when every reference case is labelled', () => {

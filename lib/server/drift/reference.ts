@@ -132,6 +132,7 @@ export function driftReferenceFromCard(cardJson: unknown, calibrationReference?:
   return {
     model: { name: card.name, version: card.version },
     uncalibrated: uncalibratedParts(card),
+    referencePopulation: calibrated ? 'reference cases' : null,
     cases: { train: card.training.cases.train, val: card.training.cases.val },
     intensity: intensityReference(card, ex),
     metadata: {

@@ -85,6 +85,8 @@ export interface DriftReference {
   model: { name: string; version: string };
   /** card reference parts still null (model:calibrate not run): the checks needing them are reported skipped */
   uncalibrated: CardReferencePart[];
+  /** a calibrated reference's population ("reference cases"), named in place of the trainer's; null for the card's own */
+  referencePopulation: string | null;
   /** case counts behind the reference: intensities come from train, metadata and volumes from train + val */
   cases: { train: number; val: number };
   intensity: {

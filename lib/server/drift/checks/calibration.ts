@@ -27,3 +27,28 @@ export function markUncalibrated(checks: CheckResult[], ref: DriftReference): Ch
     return { ...c, verdict: 'skipped', reference: `${NOT_CALIBRATED} (the card has no reference.${part})`, reason: null };
   });
 }
+
+/** The populations the checks name when the reference is the trainer's (checks/*.ts). */
+const TRAINER_POPULATIONS = [
+  'training labels (all components)',
+  'validation predictions',
+  'validation cases',
+  'training labels',
+  'training cases',
+];
+
+/**
+ * With a calibrated reference every population is the hospital's reference cases: the checks, written for the
+ * trainer's card, would otherwise say "training cases" about statistics that came from elsewhere.
+ */
+export function namePopulation(checks: CheckResult[], ref: DriftReference): CheckResult[] {
+  const name = ref.referencePopulation;
+  if (!name) return checks;
+  const rename = (text: string) => TRAINER_POPULATIONS.reduce((t, p) => t.replaceAll(`of ${p} (`, `of ${name} (`), text);
+  return checks.map((c) => {
+    const r = c.reference as { population?: unknown } | null;
+    const renamed = r && typeof r === 'object' && typeof r.population === 'string' && TRAINER_POPULATIONS.includes(r.population);
+    if (!renamed && !c.reason) return c;
+    return { ...c, reference: renamed ? { ...r, population: name } : c.reference, reason: c.reason && rename(c.reason) };
+  });
+}

@@ -7,7 +7,7 @@ import { brainVolumeCheck, intensityChecks } from './intensity';
 import { featureCheck, shapeChecks } from './image';
 import { componentChecks, lesionCheck, ratioCheck, uncertaintyCheck, volumeChecks } from './output';
 import { infoCheck } from './tail';
-import { markUncalibrated } from './calibration';
+import { markUncalibrated, namePopulation } from './calibration';
 import { agnosticChecks } from './agnostic';
 
 export interface DriftVerdict {
@@ -76,5 +76,5 @@ export function combine(checks: CheckResult[]): DriftVerdict {
 }
 
 export function evaluateCase(stats: CaseStats, ref: DriftReference, settings: DriftSettings): DriftVerdict {
-  return combine(markUncalibrated(runChecks(stats, ref, settings), ref));
+  return combine(namePopulation(markUncalibrated(runChecks(stats, ref, settings), ref), ref));
 }

@@ -88,28 +88,66 @@ export function geometryChecks(meta: CaseMetadataStats, ref: DriftReference): Ch
   ];
 }
 
-/** Site, manufacturer and field strength against the card's list (or the configured one): unusual ones warn. */
+/**
+ * Site, and the scanner (manufacturer and field strength, as DICOM ingestion fills them from the sidecar) against the
+ * card's reference acquisition (or the configured one): unusual ones warn, in one readable sentence per property,
+ * e.g. "Philips 1.5 T; the model saw GE and Siemens 3 T".
+ */
 export function acquisitionChecks(meta: CaseMetadataStats, ref: DriftReference, settings: DriftSettings): CheckResult[] {
   const expected: AcquisitionExpectation = ref.metadata.acquisition ?? settings.expectedAcquisition;
-  const one = (kind: string, label: string, value: string | number | null, list: (string | number)[] | undefined): CheckResult => {
-    if (value == null || value === '') return infoCheck('input', kind, label, null, `${label} not given`);
-    if (!list || list.length === 0) return infoCheck('input', kind, label, String(value), `no expected ${label} recorded`);
-    const ok = list.some((v) => String(v).toLowerCase() === String(value).toLowerCase());
-    return {
-      family: 'input',
-      kind,
-      label,
-      value: String(value),
-      reference: list,
-      threshold: 'one of the expected values',
-      verdict: ok ? 'pass' : 'warn',
-      score: null,
-      reason: ok ? null : `${label} ${value} not among those seen in training (${list.join(', ')})`,
-    };
+  const site = meta.site;
+  const siteCheck: CheckResult =
+    site == null || site === ''
+      ? infoCheck('input', 'site', 'site', null, 'site not given')
+      : !expected.sites?.length
+        ? infoCheck('input', 'site', 'site', site, 'no expected site recorded')
+        : seenValue('site', 'site', site, expected.sites, `site ${site}; the model saw ${expected.sites.join(', ')}`);
+  return [siteCheck, scannerCheck(meta, expected)];
+}
+
+const same = (a: string | number, b: string | number) => String(a).toLowerCase() === String(b).toLowerCase();
+const tesla = (f: number) => `${+f.toFixed(2)} T`;
+const and = (xs: (string | number)[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
+
+function scannerCheck(meta: CaseMetadataStats, expected: AcquisitionExpectation): CheckResult {
+  const { manufacturer, fieldStrengthT } = meta;
+  const value = [manufacturer, fieldStrengthT != null ? tesla(fieldStrengthT) : null].filter(Boolean).join(' ');
+  if (!value) return infoCheck('input', 'scanner', 'scanner', null, 'scanner not given');
+  const makers = expected.manufacturers ?? [];
+  const fields = expected.fieldStrengthsT ?? [];
+  if (!makers.length && !fields.length) return infoCheck('input', 'scanner', 'scanner', value, 'no expected scanners recorded');
+  const unseenMaker = manufacturer != null && makers.length > 0 && !makers.some((m) => same(m, manufacturer));
+  const unseenField = fieldStrengthT != null && fields.length > 0 && !fields.includes(fieldStrengthT);
+  const saw = [makers.length ? and(makers) : null, fields.length ? `${and(fields.map((f) => +f.toFixed(2)))} T` : null]
+    .filter(Boolean)
+    .join(' ');
+  return seenValue(
+    'scanner',
+    'scanner',
+    value,
+    [...makers, ...fields.map(tesla)],
+    `${value}; the model saw ${saw}`,
+    !(unseenMaker || unseenField),
+  );
+}
+
+function seenValue(
+  kind: string,
+  label: string,
+  value: string,
+  reference: (string | number)[],
+  reason: string,
+  ok = reference.some((r) => same(r, value)),
+): CheckResult {
+  return {
+    family: 'input',
+    kind,
+    label,
+    value,
+    reference,
+    threshold: 'one of those seen in training',
+    verdict: ok ? 'pass' : 'warn',
+    score: null,
+    reason: ok ? null : reason,
   };
-  return [
-    one('site', 'site', meta.site, expected.sites),
-    one('manufacturer', 'scanner manufacturer', meta.manufacturer, expected.manufacturers),
-    one('fieldStrength', 'field strength (T)', meta.fieldStrengthT, expected.fieldStrengthsT),
-  ];
 }
