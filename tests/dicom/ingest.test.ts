@@ -18,6 +18,10 @@ import { assignStudySeries, listPendingStudies } from '@/lib/server/dicom/decisi
 import { readCaseSourceReferences } from '@/lib/server/dicom/references';
 import { FOUR_SEQUENCES, KNOWN_IDENTIFIERS, geFiles, writeStudy } from './fixtures';
 import * as dicomParser from 'dicom-parser';
+import { metadataStats } from '@/lib/server/drift/case-stats';
+import { acquisitionChecks } from '@/lib/server/drift/checks/metadata';
+import { DEFAULT_DRIFT_SETTINGS } from '@/lib/server/drift/settings';
+import type { DriftReference } from '@/lib/server/drift/types';
 
 useTestDb();
 const blobRoot = useTestBlobs();
@@ -84,6 +88,16 @@ describe('DICOM ingestion', () => {
     expect(flair.setAsideReason).toMatch(/^1 slice missing: the slice positions jump from .* where the spacing is 1\.20 mm/);
     expect(pending.failed).toHaveLength(SLICES - 1); // the FLAIR's instances: not stored
     expect(pending.series.find((s) => s.description === 'Ax 3D CUBE')).toMatchObject({ role: null, setAsideReason: null });
+  });
+
+  it("feeds the DICOM scanner into the metadata drift check, in the check's words", async () => {
+    const c = await db().case.findUniqueOrThrow({ where: { id: created.caseId }, include: { volumes: true } });
+    const meta = metadataStats(c, c.volumes);
+    const ref = {
+      metadata: { acquisition: { manufacturers: ['Siemens', 'Philips'], fieldStrengthsT: [1.5] } },
+    } as unknown as DriftReference;
+    const scanner = acquisitionChecks(meta, ref, DEFAULT_DRIFT_SETTINGS).find((x) => x.kind === 'scanner')!;
+    expect(scanner).toMatchObject({ verdict: 'warn', reason: 'GE 3 T; the model saw Siemens and Philips 1.5 T' });
   });
 
   it('answers a study sent again as unchanged and stores nothing more', async () => {

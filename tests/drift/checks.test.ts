@@ -71,11 +71,13 @@ describe('input metadata checks', () => {
   });
 
   it('compare acquisition with the configured expectations, or report it as info', () => {
-    expect(check(run(() => {}).checks, 'manufacturer').verdict).toBe('info');
-    const s = parseDriftSettings({ expectedAcquisition: { manufacturers: ['Siemens'], fieldStrengthsT: [3] } });
-    const v = run((c) => ((c.meta.manufacturer = 'GE'), (c.meta.fieldStrengthT = 1.5)), ref, s);
-    expect(check(v.checks, 'manufacturer').verdict).toBe('warn');
-    expect(check(v.checks, 'fieldStrength').reason).toBe('field strength (T) 1.5 not among those seen in training (3)');
+    expect(check(run(() => {}).checks, 'scanner').verdict).toBe('info');
+    const s = parseDriftSettings({ expectedAcquisition: { manufacturers: ['GE', 'Siemens'], fieldStrengthsT: [3] } });
+    const v = run((c) => ((c.meta.manufacturer = 'Philips'), (c.meta.fieldStrengthT = 1.5)), ref, s);
+    expect(check(v.checks, 'scanner').verdict).toBe('warn');
+    expect(check(v.checks, 'scanner').reason).toBe('Philips 1.5 T; the model saw GE and Siemens 3 T');
+    const seen = run((c) => ((c.meta.manufacturer = 'siemens'), (c.meta.fieldStrengthT = 3)), ref, s);
+    expect(check(seen.checks, 'scanner').verdict).toBe('pass');
   });
 
   it('tolerate intensity scale differences within the minimum relative spread', () => {
