@@ -93,6 +93,7 @@ async function createCase(actor: Actor, metadata: CaseMetadata, stored: StoredVo
             datatype: v.datatype,
             orientation: v.orientation,
             registration: registration ? { ...registration } : undefined,
+            warnings: v.warnings.length ? v.warnings : undefined,
           })),
         },
         referenceMask: maskPut ? { create: { blobKey: maskPut.key, sha256: maskPut.sha256 } } : undefined,

@@ -54,6 +54,8 @@ export interface ValidatedVolume {
   orientation: string;
   min: number;
   max: number;
+  /** what reading the file noticed but accepted (qform and sform disagree: which one was used), stored on the volume */
+  warnings: string[];
   /** sanitised gzipped NIfTI to store, and its sha256 (hex) */
   bytes: Uint8Array;
   sha256: string;
@@ -118,6 +120,7 @@ export function validateCaseFiles(
       orientation: p.orientation,
       min: p.min,
       max: p.max,
+      warnings: p.volume.warnings ?? [],
       bytes,
       sha256: sha256(bytes),
     };
