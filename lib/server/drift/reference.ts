@@ -133,7 +133,10 @@ export function driftReferenceFromCard(cardJson: unknown, calibrationReference?:
     model: { name: card.name, version: card.version },
     uncalibrated: uncalibratedParts(card),
     referencePopulation: calibrated ? 'reference cases' : null,
-    cases: { train: card.training.cases.train, val: card.training.cases.val },
+    // a calibration's statistics all come from its reference cases (imageMetadata.n of them)
+    cases: calibrated
+      ? { train: card.reference.imageMetadata?.n ?? 0, val: card.reference.imageMetadata?.n ?? 0 }
+      : { train: card.training.cases.train, val: card.training.cases.val },
     intensity: intensityReference(card, ex),
     metadata: {
       spacings: meta.spacingMm.map((s) => s.value),

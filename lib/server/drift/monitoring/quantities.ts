@@ -24,6 +24,13 @@ export const TRACKED_QUANTITIES: TrackedQuantity[] = [
   })),
   { kind: 'ratio.ET_TC', label: 'ET/TC ratio', unit: '', family: 'output', reference: (r) => some(r.etTcRatio, r.cases.val) },
   { kind: 'components.WT', label: 'WT components', unit: '', family: 'output', reference: (r) => some(r.components.WT, trainVal(r)) },
+  {
+    kind: 'tta.disagreement',
+    label: 'flip disagreement',
+    unit: '',
+    family: 'output',
+    reference: (r) => some(r.agnostic?.disagreement, r.cases.val),
+  },
   { kind: 'uncertainty', label: 'mean uncertainty', unit: '', family: 'output', reference: (r) => some(r.uncertainty, r.cases.val) },
   {
     kind: 'features.mahalanobis',
