@@ -41,16 +41,6 @@ function isArgv(text: string): boolean {
   }
 }
 
-/** The DICOM keys' development defaults are public: production must set its own. */
-function dicomKeyProblems(e: { PSEUDONYM_KEY: string; DICOM_REFS_KEY: string }) {
-  const problems: { path: string[]; message: string }[] = [];
-  if (e.PSEUDONYM_KEY.startsWith('tumorwatch-development') || e.PSEUDONYM_KEY.length < 32)
-    problems.push({ path: ['PSEUDONYM_KEY'], message: 'PSEUDONYM_KEY must be set to at least 32 random characters in production' });
-  if (/^(00112233|0+$)/.test(e.DICOM_REFS_KEY))
-    problems.push({ path: ['DICOM_REFS_KEY'], message: 'DICOM_REFS_KEY must be set to 64 random hex characters in production' });
-  return problems;
-}
-
 const bool = z.enum(['true', 'false', '1', '0', '']).transform((v) => v === 'true' || v === '1');
 
 const schema = z
@@ -96,7 +86,8 @@ const schema = z
     /**
      * DICOM privacy (lib/server/dicom/privacy.ts): PSEUDONYM_KEY keys the HMAC pseudonyms of patients, studies and
      * sites; DICOM_REFS_KEY (64 hex characters, AES-256-GCM) encrypts the source references that DICOM SEG export
-     * needs. Both are required in production; scripts/serve.sh generates them for the demo like NEXTAUTH_SECRET.
+     * needs. Their public defaults are refused in production when DICOM is used (privacy.ts); scripts/serve.sh
+     * generates them for the demo like NEXTAUTH_SECRET.
      */
     PSEUDONYM_KEY: z.string().min(16).default('tumorwatch-development-pseudonym-key'),
     DICOM_REFS_KEY: z
@@ -179,7 +170,6 @@ const schema = z
   .superRefine((e, ctx) => {
     const secretProblem = e.NODE_ENV === 'production' ? productionSecretProblem(e.NEXTAUTH_SECRET) : null;
     if (secretProblem) ctx.addIssue({ code: 'custom', path: ['NEXTAUTH_SECRET'], message: secretProblem });
-    for (const problem of e.NODE_ENV === 'production' ? dicomKeyProblems(e) : []) ctx.addIssue({ code: 'custom', ...problem });
     if (e.BLOB_DRIVER === 's3' && !e.S3_ENDPOINT) {
       ctx.addIssue({ code: 'custom', path: ['S3_ENDPOINT'], message: 'S3_ENDPOINT is required when BLOB_DRIVER=s3' });
     }

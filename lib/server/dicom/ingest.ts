@@ -8,7 +8,7 @@ import { db } from '../db';
 import { env } from '../env';
 import { AppError, isAppError } from '../errors';
 import { prepareStudy, type PreparedStudy } from './prepare';
-import { pseudonym } from './privacy';
+import { assertDicomKeys, pseudonym } from './privacy';
 import { getClassificationRules } from './rules';
 import { scanFiles, type DicomInstance } from './scan';
 import { storeStudy } from './store';
@@ -29,6 +29,7 @@ export const FAILURE = { processing: 0x0110, transferSyntax: 0xc122, cannotUnder
  */
 export async function ingestDicomFiles(actor: Actor, files: string[], opts: IngestDicomOptions): Promise<DicomIngestResult> {
   await authorize(actor, 'case:ingest', { via: 'domain' });
+  assertDicomKeys(); // a production install without its keys refuses before anything is read or stored
   if (files.length > env().DICOM_MAX_INSTANCES)
     throw new AppError(
       'TOO_LARGE',

@@ -1,6 +1,7 @@
 import 'server-only';
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { env } from '../env';
+import { AppError } from '../errors';
 
 /**
  * What of a DICOM study may be stored, and how.
@@ -16,9 +17,36 @@ import { env } from '../env';
 
 export type PseudonymKind = 'patient' | 'study' | 'series' | 'site';
 
+const DEV_PSEUDONYM_KEY = 'tumorwatch-development-pseudonym-key';
+const DEV_REFS_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+
+/**
+ * The keys, each refused in production while it is the public development default (or too short to be random).
+ * Checked when DICOM is handled rather than at start-up, so that a deployment without DICOM needs no keys.
+ */
+function pseudonymKey(): string {
+  const e = env();
+  if (e.NODE_ENV === 'production' && (e.PSEUDONYM_KEY === DEV_PSEUDONYM_KEY || e.PSEUDONYM_KEY.length < 32))
+    throw new AppError('UNAVAILABLE', 'DICOM is disabled: set PSEUDONYM_KEY to at least 32 random characters (openssl rand -hex 32).');
+  return e.PSEUDONYM_KEY;
+}
+
+function refsKey(): Buffer {
+  const e = env();
+  if (e.NODE_ENV === 'production' && e.DICOM_REFS_KEY.toLowerCase() === DEV_REFS_KEY)
+    throw new AppError('UNAVAILABLE', 'DICOM is disabled: set DICOM_REFS_KEY to 64 random hex characters (openssl rand -hex 32).');
+  return Buffer.from(e.DICOM_REFS_KEY, 'hex');
+}
+
+/** Both keys usable (for callers that should refuse before receiving anything). */
+export function assertDicomKeys(): void {
+  pseudonymKey();
+  refsKey();
+}
+
 /** A keyed pseudonym: the kind is part of the message, so a patient ID and a study UID never collide. */
 export function pseudonym(kind: PseudonymKind, value: string): string {
-  return createHmac('sha256', env().PSEUDONYM_KEY).update(`${kind}\0${value.trim()}`).digest('hex');
+  return createHmac('sha256', pseudonymKey()).update(`${kind}\0${value.trim()}`).digest('hex');
 }
 
 /** The case's external id for a DICOM study: readable prefix, 16 hex digits (64 bits) of the study's pseudonym. */
@@ -81,7 +109,7 @@ const ALGORITHM = 'aes-256-gcm';
 
 /** `v1.<nonce>.<tag>.<ciphertext>` in base64url: versioned so that a key rotation can tell old records apart. */
 export function encryptJson(value: unknown): string {
-  const key = Buffer.from(env().DICOM_REFS_KEY, 'hex');
+  const key = refsKey();
   const nonce = randomBytes(12);
   const cipher = createCipheriv(ALGORITHM, key, nonce);
   const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
@@ -92,7 +120,7 @@ export function encryptJson(value: unknown): string {
 export function decryptJson<T>(record: string): T {
   const [version, nonce, tag, body] = record.split('.');
   if (version !== 'v1' || !nonce || !tag || body === undefined) throw new Error('encrypted record: unknown format');
-  const decipher = createDecipheriv(ALGORITHM, Buffer.from(env().DICOM_REFS_KEY, 'hex'), Buffer.from(nonce, 'base64url'));
+  const decipher = createDecipheriv(ALGORITHM, refsKey(), Buffer.from(nonce, 'base64url'));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
   const text = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
   return JSON.parse(text) as T;

@@ -7,6 +7,7 @@ import { env } from '../env';
 import { AppError } from '../errors';
 import { FAILURE, ingestDicomFiles, type DicomIngestResult } from './ingest';
 import { parseRelatedType, receiveRelated } from './multipart-related';
+import { assertDicomKeys } from './privacy';
 
 /**
  * STOW-RS (PS3.18 10.5): `POST /dicomweb/studies` with `multipart/related; type="application/dicom"`, each part one
@@ -26,6 +27,7 @@ export interface StowResponse {
 }
 
 export async function storeInstances(actor: Actor, req: Request): Promise<StowResponse> {
+  assertDicomKeys();
   const related = parseRelatedType(req.headers.get('content-type'));
   if (!related)
     throw new AppError('UNSUPPORTED_MEDIA', 'STOW-RS expects Content-Type: multipart/related; type="application/dicom"; boundary=...');
