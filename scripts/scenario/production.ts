@@ -1,11 +1,14 @@
 /**
  * `--production <model>`: the scenario starts from a model the hospital brings instead of the committed v1.0.0, and
  * retrains it through the COMMAND runner with a command of that model's family. The model is a folder holding a card
- * (model-card.json, or card.json as the importers write it) and the ONNX file(s) it names, or name@version for such a
- * folder under MODELS_DIR (<name>-<version>/, the layout of the committed model).
+ * (model-card.json, or card.json as the importers write it) and the ONNX file(s) it names, name@version for such a
+ * folder under MODELS_DIR (<name>-<version>/, the layout of the committed model), or an nnU-Net v2 trained-model folder
+ * (plans.json, dataset.json, fold_k/checkpoint_final.pth), which is imported first (the nnU-Net importer, into the
+ * cohort cache: the scenario's data folder is wiped at start) and is then also the fine-tuning command's source.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 
 export type Family = 'tumorwatch' | 'nnunet' | 'other';
 
@@ -77,11 +80,30 @@ function readCard(dir: string): CardFacts {
   throw new Error(`--production ${dir}: holds no model card (${CARD_FILES.join(' or ')})`);
 }
 
+const isNnunetFolder = (dir: string) => ['plans.json', 'dataset.json'].every((f) => fs.existsSync(path.join(dir, f)));
+
+/** The nnU-Net importer's model folder for a trained-model folder, made once per source (keyed by its path). */
+function importNnunet(source: string, root: string, cacheDir: string): string {
+  const out = path.resolve(root, cacheDir, 'imported', source.replace(/[^A-Za-z0-9._-]+/g, '_').slice(-120));
+  if (fs.existsSync(path.join(out, 'model-card.json'))) return out;
+  fs.rmSync(out, { recursive: true, force: true });
+  execFileSync(path.join(root, '.venv/bin/python'), ['-m', 'tumorwatch_train.importers.nnunet', source, '--out', out], {
+    cwd: root,
+    env: { ...process.env, PYTHONPATH: path.join(root, 'training/src') },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return out;
+}
+
 export function resolveProduction(
   spec: string,
-  opts: { root: string; modelsDir: string; command: string | null; nnunetSource: string | null },
+  opts: { root: string; modelsDir: string; command: string | null; nnunetSource: string | null; cacheDir?: string },
 ): ProductionChoice {
-  const dir = modelFolder(spec, opts.root, opts.modelsDir);
+  let dir = modelFolder(spec, opts.root, opts.modelsDir);
+  if (isNnunetFolder(dir) && !CARD_FILES.some((f) => fs.existsSync(path.join(dir, f)))) {
+    opts = { ...opts, nnunetSource: opts.nnunetSource ?? dir };
+    dir = importNnunet(dir, opts.root, opts.cacheDir ?? 'data/scenario-cache');
+  }
   const card = readCard(dir);
   if (!card.name || !card.version) throw new Error(`--production ${dir}: the card has no name or version`);
   const family = familyOf(card);
@@ -101,17 +123,14 @@ let resolved: { key: string; choice: ProductionChoice } | null = null;
 
 /** The scenario's --production choice (resolved once: the entry sets the environment from it, the set-up deploys it). */
 export function productionOf(
-  o: { production: string | null; productionCommand: string | null; nnunetSource: string | null },
+  o: { production: string | null; productionCommand: string | null; nnunetSource: string | null; cacheDir: string },
   root: string,
   modelsDir = 'models',
 ): ProductionChoice | null {
   if (!o.production) return null;
   const key = JSON.stringify([o.production, o.productionCommand, o.nnunetSource, root]);
-  if (resolved?.key !== key)
-    resolved = {
-      key,
-      choice: resolveProduction(o.production, { root, modelsDir, command: o.productionCommand, nnunetSource: o.nnunetSource }),
-    };
+  const opts = { root, modelsDir, command: o.productionCommand, nnunetSource: o.nnunetSource, cacheDir: o.cacheDir };
+  if (resolved?.key !== key) resolved = { key, choice: resolveProduction(o.production, opts) };
   return resolved.choice;
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseScenarioArgs } from '../../scripts/scenario/options';
 import { productionEnv, resolveProduction } from '../../scripts/scenario/production';
@@ -45,6 +46,27 @@ describe('scenario --production', () => {
     expect(parseCommandTemplate(JSON.stringify(p.command))).toEqual(p.command);
     expect(productionEnv(p, root).MODELS_DIR).toBeUndefined(); // not named <name>-<version>: no checkpoint looked up beside it
   });
+
+  it('an nnU-Net trained-model folder is imported first (into the cache) and is the fine-tuning command’s source', () => {
+    const made = JSON.parse(
+      execFileSync(
+        path.join(root, '.venv/bin/python'),
+        [path.join(root, 'tests/workflows/fixtures/nnunet-parent.py'), tmp, '--no-import'],
+        {
+          encoding: 'utf8',
+        },
+      )
+        .trim()
+        .split('\n')
+        .pop()!,
+    );
+    const p = resolveProduction(made.source, opts({ cacheDir: path.join(tmp, 'cache') }));
+    expect(p).toMatchObject({ name: 'nnunet-dataset999-tiny', version: '1.0.0', family: 'nnunet', format: 'nnunet' });
+    expect(p.dir.startsWith(path.join(tmp, 'cache', 'imported'))).toBe(true);
+    expect(fs.readdirSync(p.dir).sort()).toEqual(['fold_0.onnx', 'fold_1.onnx', 'model-card.json']);
+    expect(p.command.slice(-2)).toEqual(['--nnunet-model', made.source]);
+    expect(resolveProduction(made.source, opts({ cacheDir: path.join(tmp, 'cache') })).dir).toBe(p.dir); // imported once
+  }, 120_000);
 
   it('any other family needs its command; a given command replaces the family default', () => {
     const dir = path.join(tmp, 'other');
