@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { LABEL_MAPS } from '@/lib/labels';
-import { CARD_CHANNELS, int3, SHA256, vec3 } from './shared';
+import { CARD_CHANNELS, int3, SHA256, training, vec3 } from './shared';
 
 const epsilon = z.number().positive();
 const axis = z.union([z.literal(0), z.literal(1), z.literal(2)]);
@@ -151,3 +151,15 @@ export const postprocessingV2 = z.object({
 });
 
 export const onnxFile = z.object({ file: z.string().min(1), sha256: z.string().regex(SHA256) });
+
+/**
+ * Card 2's lineage: card 1's, except that a model trained elsewhere and imported (MONAI bundle, nnU-Net) gives 0
+ * for the training facts this product does not know (cases, learning rate, best epoch, steps) and says where it came
+ * from in `training.imported` (format, source name and version, sha256 of what was imported).
+ */
+export const trainingV2 = training.extend({
+  cases: z.object({ train: z.number().int().nonnegative(), val: z.number().int().nonnegative() }),
+  learningRate: z.number().nonnegative(),
+  bestEpoch: z.number().int().nonnegative(),
+  steps: z.number().int().nonnegative(),
+});

@@ -17,10 +17,9 @@ import {
   onnxParity,
   SEMVER,
   SHA256,
-  training,
   volumeReference,
 } from './shared';
-import { inferenceV2, onnxFile, outputV2, postprocessingV2, preprocessingV2 } from './v2-parts';
+import { inferenceV2, onnxFile, outputV2, postprocessingV2, preprocessingV2, trainingV2 } from './v2-parts';
 
 export const CARD_SCHEMA_V2 = 'tumorwatch.model-card/2';
 
@@ -72,7 +71,7 @@ export const modelCardV2Schema = z
     output: outputV2,
     postprocessing: postprocessingV2,
     onnx,
-    training,
+    training: trainingV2,
     metrics,
     reference,
   })
