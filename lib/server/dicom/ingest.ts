@@ -12,7 +12,7 @@ import { assertDicomKeys, pseudonym } from './privacy';
 import { getClassificationRules } from './rules';
 import { scanFiles, type DicomInstance } from './scan';
 import { storeStudy } from './store';
-import type { DicomIngestResult, FailedInstance, IngestDicomOptions, StudyOutcome } from './types';
+import type { DicomIngestResult, FailedInstance, IngestDicomOptions, InstanceRef, StudyOutcome } from './types';
 
 export type * from './types';
 
@@ -64,27 +64,57 @@ async function ingestStudy(
   opts: IngestDicomOptions,
 ): Promise<StudyOutcome> {
   const base = { studyKey: pseudonym('study', instances[0].studyUid), studyInstanceUid: instances[0].studyUid, notes: [] as string[] };
-  // a PACS retries a push it did not see acknowledged: answer a known study without converting it again
-  const known = await db().dicomStudy.findUnique({ where: { studyKey: base.studyKey } });
-  if (known) {
-    const accepted = instances.map((i) => ({ sopClassUid: i.sopClassUid, sopInstanceUid: i.sopInstanceUid }));
-    return { ...base, accepted, failed: [], series: [], status: 'unchanged', dicomStudyId: known.id, caseId: known.caseId };
-  }
+  const known = await splitKnown(base.studyKey, instances);
+  if ('outcome' in known) return { ...base, ...known.outcome };
+  const { todo, repeated } = known;
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tw-dicom-'));
   let prepared: PreparedStudy | undefined;
   try {
-    prepared = await prepareStudy(instances, rules, workDir);
+    prepared = await prepareStudy(todo, rules, workDir);
     const stored = await storeStudy(actor, prepared, opts);
-    return { ...base, ...summary(prepared, stored.status === 'refused'), notes: prepared.notes, ...stored };
+    const s = summary(prepared, stored.status === 'refused');
+    return { ...base, ...s, accepted: [...repeated, ...s.accepted], notes: prepared.notes, ...stored };
   } catch (e) {
     if (!isAppError(e) || e.code === 'UNAVAILABLE') throw e; // a full queue is the caller's to retry, not the study's fault
     const refusal = { status: 'refused' as const, reason: e.userMessage };
     return prepared
       ? { ...base, ...summary(prepared, true), notes: prepared.notes, ...refusal }
-      : { ...base, accepted: [], failed: instances.map((i) => failed(i, e.userMessage, FAILURE.processing)), series: [], ...refusal };
+      : { ...base, accepted: [], failed: todo.map((i) => failed(i, e.userMessage, FAILURE.processing)), series: [], ...refusal };
   } finally {
     await fs.rm(workDir, { recursive: true, force: true });
   }
+}
+
+const ref = (i: DicomInstance) => ({ sopClassUid: i.sopClassUid, sopInstanceUid: i.sopInstanceUid });
+
+/**
+ * A PACS retries a push it did not see acknowledged, or sends a study series by series: series already stored are not
+ * converted again; new ones join a study that still waits for a decision, and are refused by one already decided.
+ */
+async function splitKnown(
+  studyKey: string,
+  instances: DicomInstance[],
+): Promise<
+  | { todo: DicomInstance[]; repeated: InstanceRef[] }
+  | { outcome: Omit<Extract<StudyOutcome, { status: 'unchanged' }>, 'studyKey' | 'studyInstanceUid' | 'notes'> }
+> {
+  const known = await db().dicomStudy.findUnique({ where: { studyKey }, include: { series: { select: { seriesKey: true } } } });
+  if (!known) return { todo: instances, repeated: [] };
+  const keys = new Set(known.series.map((s) => s.seriesKey));
+  const fresh = instances.filter((i) => !keys.has(pseudonym('series', i.seriesUid)));
+  const repeated = instances.filter((i) => !fresh.includes(i)).map(ref);
+  if (fresh.length && known.status === 'NEEDS_DECISION') return { todo: fresh, repeated };
+  const late = `the study was already ${known.caseId ? 'made a case' : 'decided'}; series sent afterwards are not added`;
+  return {
+    outcome: {
+      accepted: repeated,
+      failed: fresh.map((i) => failed(i, late, FAILURE.processing)),
+      series: [],
+      status: 'unchanged',
+      dicomStudyId: known.id,
+      caseId: known.caseId,
+    },
+  };
 }
 
 /** Per instance: accepted, or failed with the reason of its series (or of the whole study when nothing was stored). */

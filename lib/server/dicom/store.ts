@@ -1,5 +1,6 @@
 import 'server-only';
 import { db, isUniqueViolation } from '../db';
+import { AppError } from '../errors';
 import { blobs } from '../blobs';
 import { AUDIT, recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
@@ -18,72 +19,89 @@ export type StoreOutcome =
 
 /**
  * Stores a prepared study: the converted volumes as blobs first, then in one transaction the study, its series, and,
- * when the rules found exactly one series for each sequence, the case with its serving job. A study received before
- * (same StudyInstanceUID, recognised by its pseudonym) is left as it is.
+ * when the rules found exactly one series for each sequence, the case with its serving job. A study that already
+ * waits for a decision takes the series it did not have (a PACS or router often sends a study series by series) and
+ * is decided again; a study that already became a case is left as it is.
  */
 export async function storeStudy(actor: Actor, study: PreparedStudy, opts: IngestDicomOptions): Promise<StoreOutcome> {
-  const existing = await db().dicomStudy.findUnique({ where: { studyKey: study.studyKey } });
-  if (existing) return { status: 'unchanged', dicomStudyId: existing.id, caseId: existing.caseId };
-  const usable = study.series.filter((s) => s.volume && !s.setAsideReason);
-  if (!usable.length) {
+  const existing = await db().dicomStudy.findUnique({ where: { studyKey: study.studyKey }, include: { series: true } });
+  if (existing && existing.status !== 'NEEDS_DECISION') return { status: 'unchanged', dicomStudyId: existing.id, caseId: existing.caseId };
+  const added = study.series.filter((s) => !existing?.series.some((r) => r.seriesKey === s.seriesKey));
+  if (existing && !added.length) return { status: 'unchanged', dicomStudyId: existing.id, caseId: null };
+  const usable = added.filter((s) => s.volume && !s.setAsideReason);
+  if (!existing && !usable.length) {
     const reasons = study.series.map((s) => `series ${s.seriesNumber ?? '?'} "${s.description}": ${s.setAsideReason}`);
     return { status: 'refused', reason: `no usable series: ${reasons.join('; ')}` };
   }
-  const decision = decideStudy(usable.map((s) => ({ seriesKey: s.seriesKey, role: s.proposedRole })));
-  const store = blobs();
+  const stored = existing?.series.filter((r) => r.blobKey && !r.setAsideReason) ?? [];
+  const decision = decideStudy([
+    ...stored.map((r) => ({ seriesKey: r.seriesKey, role: r.proposedRole as CaseModality | null })),
+    ...usable.map((s) => ({ seriesKey: s.seriesKey, role: s.proposedRole })),
+  ]);
   const puts = new Map<string, { key: string; sha256: string; size: number }>();
-  for (const s of usable) puts.set(s.seriesKey, await store.put(s.volume!.bytes));
+  for (const s of usable) puts.set(s.seriesKey, await blobs().put(s.volume!.bytes));
   // co-registration (when the grids differ) runs before the transaction: it takes seconds
   let volumes: Record<CaseModality, CaseVolume> | null = null;
   if (decision.complete) {
-    const byKey = new Map(usable.map((s) => [s.seriesKey, s]));
+    const fresh = new Map(usable.map((s) => [s.seriesKey, s]));
+    const source = new Map<string, SourceSeries>([
+      ...stored.map((r) => [r.seriesKey, r] as const),
+      ...usable.map((s) => [s.seriesKey, sourceSeries(s, puts.get(s.seriesKey)!)] as const),
+    ]);
     const chosen = {} as Record<CaseModality, SourceSeries>;
-    for (const [m, key] of Object.entries(decision.roles)) chosen[m as CaseModality] = sourceSeries(byKey.get(key)!, puts.get(key)!);
-    volumes = await caseVolumesOnOneGrid(chosen, async (s) => byKey.get(s.seriesKey)!.volume!.bytes);
+    for (const [m, key] of Object.entries(decision.roles)) chosen[m as CaseModality] = source.get(key)!;
+    volumes = await caseVolumesOnOneGrid(chosen, async (x) => fresh.get(x.seriesKey)?.volume!.bytes ?? blobs().get(x.blobKey!));
   }
+  const reason = decision.complete ? null : decision.reason;
   try {
     return await db().$transaction(async (tx) => {
-      const row = await tx.dicomStudy.create({
-        data: {
-          studyKey: study.studyKey,
-          patientKey: study.patientKey,
-          source: opts.source,
-          status: 'NEEDS_DECISION',
-          reason: decision.complete ? null : decision.reason,
-          series: { create: study.series.map((s) => seriesData(s, puts.get(s.seriesKey))) },
-        },
-      });
-      let caseId: string | null = null;
-      let externalId = '';
+      let studyId: string;
+      if (existing) {
+        // decided by a person meanwhile: this push's series would be added to a decided study
+        const now = await tx.dicomStudy.update({ where: { id: existing.id }, data: { reason } });
+        if (now.status !== 'NEEDS_DECISION')
+          throw new AppError('CONFLICT', 'The study was decided while its series arrived; send them again.');
+        for (const s of added) await tx.dicomSeries.create({ data: { studyId: existing.id, ...seriesData(s, puts.get(s.seriesKey)) } });
+        studyId = existing.id;
+      } else {
+        const row = await tx.dicomStudy.create({
+          data: {
+            studyKey: study.studyKey,
+            patientKey: study.patientKey,
+            source: opts.source,
+            status: 'NEEDS_DECISION',
+            reason,
+            series: { create: added.map((s) => seriesData(s, puts.get(s.seriesKey))) },
+          },
+        });
+        studyId = row.id;
+      }
+      let created: { caseId: string; externalId: string } | null = null;
       if (volumes) {
-        externalId = caseExternalId(study.studyUid);
-        const c = await createCaseFromSeries(
-          tx,
-          actor,
-          { id: row.id, patientKey: study.patientKey, externalId, site: opts.site ?? null },
-          volumes,
-        );
-        caseId = c.id;
+        const externalId = caseExternalId(study.studyUid);
+        const patientKey = existing?.patientKey ?? study.patientKey;
+        const c = await createCaseFromSeries(tx, actor, { id: studyId, patientKey, externalId, site: opts.site ?? null }, volumes);
+        created = { caseId: c.id, externalId };
       }
       await recordAudit(tx, {
         actor,
         action: AUDIT.dicomStudyReceive,
-        entityId: row.id,
+        entityId: studyId,
         data: {
           source: opts.source,
-          status: decision.complete ? 'CASE_CREATED' : 'NEEDS_DECISION',
-          caseId,
-          series: study.series.length,
-          setAside: study.series.filter((s) => s.setAsideReason).length,
-          reason: decision.complete ? null : decision.reason,
+          status: created ? 'CASE_CREATED' : 'NEEDS_DECISION',
+          caseId: created?.caseId ?? null,
+          series: added.length,
+          setAside: added.filter((s) => s.setAsideReason).length,
+          reason,
         },
       });
-      return caseId
-        ? { status: 'created' as const, dicomStudyId: row.id, caseId, externalId }
-        : { status: 'needs-decision' as const, dicomStudyId: row.id, reason: (decision as { reason: string }).reason };
+      return created
+        ? { status: 'created' as const, dicomStudyId: studyId, ...created }
+        : { status: 'needs-decision' as const, dicomStudyId: studyId, reason: reason! };
     });
   } catch (e) {
-    // the same study sent twice at once: the second meets the unique study key and answers like a re-send
+    // the same study (or series) sent twice at once: the second meets a unique key and answers like a re-send
     if (!isUniqueViolation(e)) throw e;
     const again = await db().dicomStudy.findUnique({ where: { studyKey: study.studyKey } });
     if (!again) throw e;
