@@ -34,6 +34,11 @@ export const PERMISSIONS = {
   'dicom:decide': ['RADIOLOGIST', 'ML_ENGINEER', 'ADMIN'],
   /** edit the series classification rules */
   'dicom:rules': ML,
+  /**
+   * export a case's shown prediction or approved label as DICOM SEG, download it and send it to the PACS; the SEG
+   * carries the patient's name and IDs (it must sit in the source study), so clinical reading roles and ML only
+   */
+  'seg:export': ['RADIOLOGIST', 'ML_ENGINEER', 'ADMIN'],
 } as const satisfies Record<string, readonly RoleName[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

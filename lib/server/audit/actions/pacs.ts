@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineAudit } from '../define';
+import { defineAudit, id } from '../define';
 
-/** The PACS side of DICOM: pulls from the configured PACS. */
+/** The PACS side of DICOM: pulls from the configured PACS, DICOM SEG exports and their delivery to it. */
 export const pacsActions = {
   /** a pull from the PACS (on demand or scheduled); each study it brought in has its own dicom.study.receive */
   pacsPull: defineAudit(
@@ -18,4 +18,20 @@ export const pacsActions = {
       since: z.string().nullable(),
     }),
   ),
+  /** a DICOM SEG written (a new series) from the shown prediction or an approved label version */
+  segExport: defineAudit(
+    'seg.export',
+    'SegExport',
+    z.object({
+      caseId: id,
+      source: z.enum(['PREDICTION', 'LABEL']),
+      predictionId: id.nullable(),
+      labelVersionId: id.nullable(),
+      sha256: z.string(),
+      /** the sequence whose source series the SEG references */
+      referencedSequence: z.string(),
+    }),
+  ),
+  /** the SEG sent to the PACS by STOW-RS: stored, or refused with the PACS's reason */
+  segSend: defineAudit('seg.send', 'SegExport', z.object({ caseId: id, stored: z.boolean(), error: z.string().nullable() })),
 };

@@ -1,0 +1,195 @@
+/**
+ * Issue #23 end to end, against a real Orthanc: a four-sequence study written from a synthetic case (FLAIR on an
+ * oblique grid) is stored in Orthanc, pushed over HTTP to TumorWatch's STOW-RS route (see PUSH below), pulled
+ * (the pull recognises it and takes nothing twice), co-registered, predicted and drift-checked with its DICOM
+ * metadata; a radiologist's label is approved by a second reader; its DICOM SEG and the prediction's reach Orthanc as
+ * two new series of the study, and pydicom reads the label's back onto exactly the approved voxels.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { useTestDb } from '../support/use-db';
+import { listBlobFiles, useTestBlobs } from '../support/blobs';
+import { startOrthanc, type TestOrthanc } from '../support/orthanc';
+import { writeSyntheticStudy, type WrittenStudy } from '../support/dicom-study';
+import { serveRoute } from '../support/route-server';
+import { db } from '@/lib/server/db';
+import { blobs } from '@/lib/server/blobs';
+import { SYSTEM, type Actor } from '@/lib/server/auth/actor';
+import { createApiToken } from '@/lib/server/auth/tokens';
+import { createUser } from '@/lib/server/users';
+import { resetEnvCache } from '@/lib/server/env';
+import { qido, retrieveStudy, storeInstances, tagValue } from '@/lib/server/dicom/pacs/client';
+import { pacsConfig } from '@/lib/server/dicom/pacs/config';
+import { pullStudies } from '@/lib/server/dicom/pacs/pull';
+import { exportSeg } from '@/lib/server/dicom/seg/export';
+import { sendSegToPacs } from '@/lib/server/dicom/seg/send';
+import { readModelDir, registerModelVersion } from '@/lib/server/registry/register';
+import { serveCase } from '@/lib/server/serving/serve-case';
+import { saveLabelVersion } from '@/lib/server/labels';
+import { approveLabel, submitForReview } from '@/lib/server/labels/review';
+import { generateCase } from '@/lib/server/imaging/cohort/generate';
+import { matmul4, type Mat4 } from '@/lib/server/imaging/affine';
+import { PRODUCTION_MODEL_DIR } from '@/prisma/seed-model';
+
+const auth = vi.hoisted(() => ({ authorization: '' }));
+vi.mock('next-auth', () => ({ getServerSession: async () => null }));
+vi.mock('next/headers', () => ({ headers: async () => new Headers(auth.authorization ? { authorization: auth.authorization } : {}) }));
+const { POST: stowRoute } = await import('@/app/dicomweb/studies/route');
+
+useTestDb();
+const blobRoot = useTestBlobs();
+const DIMS: [number, number, number] = [96, 96, 64];
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tw-pacs-e2e-'));
+let orthanc: TestOrthanc;
+let study: WrittenStudy;
+let app: Awaited<ReturnType<typeof serveRoute>>;
+let reader: Actor;
+let approver: Actor;
+let caseId = '';
+let token = '';
+
+beforeAll(async () => {
+  [orthanc, study] = await Promise.all([startOrthanc(), writeSyntheticStudy(tmp, { caseId: 'E2E-DICOM', dims: DIMS })]);
+  Object.assign(process.env, { PACS_DICOMWEB_URL: orthanc.dicomweb, PACS_USERNAME: orthanc.username, PACS_PASSWORD: orthanc.password });
+  resetEnvCache();
+  await registerModelVersion(SYSTEM, { ...(await readModelDir(PRODUCTION_MODEL_DIR)), stage: 'PRODUCTION' });
+  const bridge = await createUser(SYSTEM, {
+    email: 'orthanc@e2e.test',
+    name: 'Orthanc bridge',
+    role: 'RADIOLOGIST',
+    password: 'orthanc bridge passphrase',
+  });
+  token = await createApiToken(bridge.id, 'orthanc', { scope: 'INGEST' });
+  const person = async (email: string, name: string): Promise<Actor> => {
+    const u = await createUser(SYSTEM, { email, name, role: 'RADIOLOGIST', password: `${name} long passphrase` });
+    return { kind: 'user', id: u.id, email, name, role: 'RADIOLOGIST' };
+  };
+  reader = await person('reader@e2e.test', 'Ann Reader');
+  approver = await person('approver@e2e.test', 'Bob Approver');
+  app = await serveRoute(stowRoute, (req) => (auth.authorization = req.headers.authorization ?? ''));
+}, 120_000);
+afterAll(async () => {
+  await app?.close();
+  await orthanc?.stop();
+  for (const k of ['PACS_DICOMWEB_URL', 'PACS_USERNAME', 'PACS_PASSWORD']) delete process.env[k];
+  resetEnvCache();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** The generator's ground truth on the case grid (the T1C conversion's, which dcm2niix re-indexes): the label to approve. */
+async function truthOnCaseGrid(id: string): Promise<Uint8Array> {
+  const gen = generateCase({ caseId: 'E2E-DICOM', seed: 'dicom', domain: 'A', grid: { dims: DIMS, spacing: [1, 1, 1] } });
+  const t1c = await db().volume.findFirstOrThrow({ where: { caseId: id, modality: 'T1C' } });
+  const [nx, ny, nz] = t1c.dims as number[];
+  const g = gen.affine; // diagonal (LPS voxel order): inverted per axis
+  const toGen = matmul4(
+    [1 / g[0], 0, 0, -g[3] / g[0], 0, 1 / g[5], 0, -g[7] / g[5], 0, 0, 1 / g[10], -g[11] / g[10], 0, 0, 0, 1],
+    t1c.affine as Mat4,
+  );
+  const out = new Uint8Array(nx * ny * nz);
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        const s = [0, 1, 2].map((r) => Math.round(toGen[r * 4] * i + toGen[r * 4 + 1] * j + toGen[r * 4 + 2] * k + toGen[r * 4 + 3]));
+        out[i + nx * (j + ny * k)] = gen.seg[s[0] + DIMS[0] * (s[1] + DIMS[1] * s[2])];
+      }
+  return out;
+}
+
+describe('a DICOM study from Orthanc to a DICOM SEG back in Orthanc', () => {
+  it('reaches TumorWatch pushed by STOW-RS, co-registered, and is not taken twice by a pull', async () => {
+    const stored = await storeInstances(pacsConfig()!, study.files);
+    expect(stored.failed).toEqual([]);
+    // PUSH: Orthanc's own DICOMweb client (orthanc-dicomweb 1.7: POST /dicom-web/servers/<name>/stow) sends a
+    // 73-character multipart boundary, over RFC 2046's 70, and the STOW-RS route answers it 415 today (reported to
+    // the ingestion side). Until the route accepts it, the study is pushed to the same route over HTTP by the
+    // DICOMweb client the PACS side uses: a real multipart/related body with the API token.
+    const pushed = await storeInstances({ url: `${app.url}/dicomweb`, authorization: `Bearer ${token}` }, study.files);
+    expect(pushed.stored).toHaveLength(study.files.length);
+    const c = await db().case.findFirstOrThrow({ include: { volumes: true, dicomStudy: true } });
+    caseId = c.id;
+    expect(c.dicomStudy).toMatchObject({ source: 'stow', status: 'CASE_CREATED' });
+    // the oblique FLAIR was co-registered onto T1C's grid
+    const flair = c.volumes.find((v) => v.modality === 'T2F')!;
+    expect(flair.registration).toMatchObject({ reference: 'T1C' });
+    expect(new Set(c.volumes.map((v) => JSON.stringify(v.affine))).size).toBe(1);
+
+    const [pulled] = await pullStudies(SYSTEM, [study.manifest.studyInstanceUid], { trigger: 'on-demand' });
+    expect(pulled).toMatchObject({ status: 'skipped', caseId });
+    expect(await db().case.count()).toBe(1);
+  });
+
+  it('is predicted and drift-checked with the DICOM acquisition', async () => {
+    await serveCase(caseId);
+    const p = await db().prediction.findFirstOrThrow({ where: { caseId, returned: true } });
+    const report = await db().driftReport.findUniqueOrThrow({ where: { predictionId: p.id } });
+    expect(JSON.stringify(report.checks)).toMatch(/Skyra|SIEMENS|Siemens/);
+  });
+
+  it('exports the approved label and the prediction as new SEG series that Orthanc stores beside the study', async () => {
+    const mask = await truthOnCaseGrid(caseId);
+    const v = await saveLabelVersion({ actor: reader, caseId, parentVersionId: null, mask, source: 'EDIT', message: 'ground truth' });
+    await submitForReview({ actor: reader, caseId, versionId: v.id });
+    await approveLabel({ actor: approver, caseId, versionId: v.id });
+
+    const label = await exportSeg(approver, caseId, 'LABEL');
+    const prediction = await exportSeg(approver, caseId, 'PREDICTION');
+    expect((await sendSegToPacs(approver, caseId, label.id)).sentAt).not.toBeNull();
+    expect((await sendSegToPacs(approver, caseId, prediction.id)).sentAt).not.toBeNull();
+
+    const series = await qido(pacsConfig()!, `/studies/${study.manifest.studyInstanceUid}/series`);
+    expect(series).toHaveLength(6); // four sequences and two SEG series: nothing replaced
+    const segSeries = series.filter((s) => tagValue(s, '00080060') === 'SEG').map((s) => tagValue(s, '0020000E'));
+    expect(segSeries.sort()).toEqual([label.seriesInstanceUid, prediction.seriesInstanceUid].sort());
+
+    // read back from Orthanc (WADO-RS) with pydicom, onto the approved version's own NIfTI
+    const dir = fs.mkdtempSync(path.join(tmp, 'wado-'));
+    const files = await retrieveStudy(pacsConfig()!, study.manifest.studyInstanceUid, dir, {
+      maxRequestBytes: 2 ** 30,
+      maxPartBytes: 2 ** 28,
+      maxParts: 5000,
+    });
+    const approved = await db().labelVersion.findUniqueOrThrow({ where: { id: v.id } });
+    const maskFile = path.join(dir, 'approved.nii.gz');
+    fs.writeFileSync(maskFile, await blobs().get(approved.blobKey));
+    const { stdout } = await promisify(execFile)(
+      path.resolve('.venv/bin/python'),
+      ['-c', CHECK, maskFile, label.seriesInstanceUid, ...files],
+      {
+        env: { ...process.env, PYTHONPATH: path.resolve('training/src') },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    const check = JSON.parse(stdout) as { tumourVoxels: number; agreeing: number; creator: string; algorithm: string };
+    expect(check.tumourVoxels).toBeGreaterThan(1000);
+    expect(check.agreeing).toBe(check.tumourVoxels); // voxel overlap with the approved mask: 100 %
+    expect(check.creator).toBe('Approver^Bob');
+    expect(check.algorithm).toBe('MANUAL');
+    // the SEGs copy the patient module, and are stored sealed: no blob holds the patient's name or ID in clear
+    for (const f of listBlobFiles(blobRoot.root!)) {
+      const text = fs.readFileSync(f).toString('latin1');
+      for (const id of [study.manifest.identifiers.PatientID, study.manifest.identifiers.PatientName])
+        expect(text.includes(id), f).toBe(false);
+    }
+  });
+});
+
+// Finds the SEG of the given series among the retrieved files and compares it, label by label, with the mask.
+const CHECK = `
+import json, sys
+import nibabel as nib, numpy as np, pydicom
+from tumorwatch_train.dicom.seg import read_seg_labels
+mask_file, series, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+seg = next(f for f in files if pydicom.dcmread(f, stop_before_pixels=True).SeriesInstanceUID == series)
+img = nib.load(mask_file)
+mask = np.asarray(img.dataobj).astype(np.uint8)
+back = read_seg_labels(seg, img.affine, mask.shape)
+ds = pydicom.dcmread(seg, stop_before_pixels=True)
+tumour = (mask > 0) | (back > 0)
+print(json.dumps({"tumourVoxels": int(tumour.sum()), "agreeing": int((tumour & (mask == back)).sum()),
+  "creator": str(ds.ContentCreatorName), "algorithm": ds.SegmentSequence[0].SegmentAlgorithmType}))
+`;
