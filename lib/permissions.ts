@@ -65,6 +65,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/models', label: 'Models', permission: 'model:view' },
   { href: '/runs', label: 'Runs', permission: 'run:view' },
   { href: '/dicom/decisions', label: 'DICOM studies', permission: 'dicom:decide' },
+  { href: '/dicom/pacs', label: 'PACS', permission: 'case:ingest' },
   { href: '/audit', label: 'Audit log', permission: 'audit:view' },
   { href: '/admin/users', label: 'Administration', permission: 'user:manage' },
 ];

@@ -27,6 +27,8 @@ import { pacsConfig } from '@/lib/server/dicom/pacs/config';
 import { pullStudies } from '@/lib/server/dicom/pacs/pull';
 import { exportSeg } from '@/lib/server/dicom/seg/export';
 import { sendSegToPacs } from '@/lib/server/dicom/seg/send';
+import { readSegExport, segPanelState } from '@/lib/server/dicom/seg/queries';
+import { AppError } from '@/lib/server/errors';
 import { readModelDir, registerModelVersion } from '@/lib/server/registry/register';
 import { serveCase } from '@/lib/server/serving/serve-case';
 import { saveLabelVersion } from '@/lib/server/labels';
@@ -140,6 +142,19 @@ describe('a DICOM study from Orthanc to a DICOM SEG back in Orthanc', () => {
     const prediction = await exportSeg(approver, caseId, 'PREDICTION');
     expect((await sendSegToPacs(approver, caseId, label.id)).sentAt).not.toBeNull();
     expect((await sendSegToPacs(approver, caseId, prediction.id)).sentAt).not.toBeNull();
+
+    // downloadable (opened from its sealed blob) by whoever may export; a physician may not
+    const download = await readSegExport(approver, caseId, label.id);
+    expect(Buffer.from(download.bytes).subarray(128, 132).toString('latin1')).toBe('DICM');
+    expect((await segPanelState(caseId)).exports.map((e) => e.id)).toEqual([prediction.id, label.id]);
+    const physician = {
+      kind: 'user',
+      id: approver.kind === 'user' ? approver.id : '',
+      email: 'p@x',
+      name: 'P',
+      role: 'PHYSICIAN',
+    } as const;
+    expect(await exportSeg(physician, caseId, 'LABEL').catch((e: unknown) => (e as AppError).code)).toBe('FORBIDDEN');
 
     const series = await qido(pacsConfig()!, `/studies/${study.manifest.studyInstanceUid}/series`);
     expect(series).toHaveLength(6); // four sequences and two SEG series: nothing replaced

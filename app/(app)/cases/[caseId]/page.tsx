@@ -14,6 +14,11 @@ import { FlagForm } from '@/components/flags/FlagForm';
 import { FlagList } from '@/components/flags/FlagList';
 import { RefreshWhile } from '@/components/ui/RefreshWhile';
 import { listFlags } from '@/lib/server/flags';
+import { segPanelState } from '@/lib/server/dicom/seg/queries';
+import { pacsConfig } from '@/lib/server/dicom/pacs/config';
+import { caseRegistrations } from '@/lib/server/imaging/coregister-queries';
+import { SegExportPanel } from '@/components/cases/SegExportPanel';
+import { CasePreprocessing } from '@/components/cases/CasePreprocessing';
 
 export const dynamic = 'force-dynamic';
 
@@ -29,7 +34,12 @@ async function load(caseId: string) {
 export default async function CasePage({ params }: { params: Promise<{ caseId: string }> }) {
   const user = await requirePageUser('case:view');
   const c = await load((await params).caseId);
-  const [predictions, flags] = await Promise.all([listCasePredictions(c.id, user.role), listFlags(c.id)]);
+  const [predictions, flags, registrations] = await Promise.all([
+    listCasePredictions(c.id, user.role),
+    listFlags(c.id),
+    caseRegistrations(c.id),
+  ]);
+  const seg = can(user.role, 'seg:export') ? await segPanelState(c.id) : null;
   const returned = predictions.find((p) => p.returned);
   const masks = predictions.map((p) => ({
     id: p.id,
@@ -61,8 +71,10 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
             .join(' · ')}
         </span>
       </p>
+      <CasePreprocessing registrations={registrations} />
       <CaseViewer volumes={c.volumes.map((v) => ({ modality: v.modality, sha256: v.sha256 }))} masks={masks} />
       <PredictionPanel predictions={predictions} />
+      {seg && <SegExportPanel caseId={c.id} {...seg} pacs={pacsConfig() !== null} />}
       <section aria-label="Physician feedback" className="grid gap-4 md:grid-cols-2">
         {returned && can(user.role, 'case:flag') && <FlagForm caseId={c.id} predictionId={returned.id} />}
         <FlagList flags={flags} />

@@ -50,3 +50,14 @@ export async function readSegExport(actor: Actor, caseId: string, exportId: stri
   const bytes = openBytes(await blobs().get(row.blobKey));
   return { bytes, filename: `${row.case.externalId}-seg-${row.source.toLowerCase()}-${row.id.slice(-6)}.dcm` };
 }
+
+/** What the case page's DICOM SEG panel offers: the exports so far and which sources can be exported now. */
+export async function segPanelState(caseId: string) {
+  const [exports, dicomVolumes, prediction, label] = await Promise.all([
+    listSegExports(caseId),
+    db().volume.count({ where: { caseId, dicomSeriesId: { not: null } } }),
+    db().prediction.count({ where: { caseId, returned: true } }),
+    db().label.findUnique({ where: { caseId }, select: { status: true } }),
+  ]);
+  return { exports, fromDicom: dicomVolumes > 0, hasPrediction: prediction > 0, hasApprovedLabel: label?.status === 'APPROVED' };
+}
