@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { useTestDb } from '../support/use-db';
 import { useTestBlobs } from '../support/blobs';
-import { startOrthanc, type TestOrthanc } from '../support/orthanc';
+import { freePort, startOrthanc, type TestOrthanc } from '../support/orthanc';
 import { writeSyntheticStudy, type WrittenStudy } from '../support/dicom-study';
 import { db } from '@/lib/server/db';
 import { AUDIT } from '@/lib/server/audit';
@@ -14,6 +14,7 @@ import { storeInstances } from '@/lib/server/dicom/pacs/client';
 import { pacsConfig } from '@/lib/server/dicom/pacs/config';
 import { pullStudies, queryPacsStudies } from '@/lib/server/dicom/pacs/pull';
 import { pollPacs, pacsPollJob } from '@/lib/server/dicom/pacs/schedule';
+import { AppError } from '@/lib/server/errors';
 
 useTestDb();
 useTestBlobs();
@@ -84,5 +85,22 @@ describe('pull from the configured PACS', () => {
     const quiet = await pollPacs(); // nothing new: nothing pulled, the same next slot
     expect(quiet.results).toEqual([]);
     expect(await db().job.count({ where: { name: pacsPollJob.name } })).toBe(1);
+  });
+
+  it('a PACS that is down fails the poll with the reason, and the next poll is still scheduled', async () => {
+    process.env.PACS_DICOMWEB_URL = `http://127.0.0.1:${await freePort()}/dicom-web`;
+    process.env.PACS_POLL_MINUTES = '7';
+    resetEnvCache();
+    try {
+      const err = await pollPacs().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AppError);
+      expect((err as AppError).userMessage).toMatch(/cannot be reached/);
+      const jobs = await db().job.findMany({ where: { name: pacsPollJob.name }, orderBy: { createdAt: 'asc' } });
+      expect(jobs.at(-1)!.idempotencyKey).toMatch(/^pacs\.poll:420000:/);
+    } finally {
+      process.env.PACS_DICOMWEB_URL = orthanc.dicomweb;
+      process.env.PACS_POLL_MINUTES = '15';
+      resetEnvCache();
+    }
   });
 });
