@@ -1,11 +1,13 @@
 /**
  * Registers a model from outside the trainer:
  *   npm run model:import -- --format monai-bundle|nnunet|onnx --source <dir|zip|file> [--card card.json]
- *                           [--name NAME --version SEMVER] [--stage CANDIDATE|PRODUCTION]
+ *                           [--name NAME --version SEMVER] [--stage CANDIDATE|PRODUCTION] [-- <importer options>]
  * monai-bundle / nnunet: the Python importer converts the source to ONNX + card 2 in a temporary folder;
  * onnx: the source is an .onnx file (the card's other ensemble members beside it) or a folder, with --card or a
  * card.json / model-card.json in that folder. The card is validated against every graph before anything is stored;
- * a refusal names the card field and exits 1. Prints `registered name@version (id ...)`.
+ * a refusal names the card field and exits 1. Prints `registered name@version (id ...)`. Arguments after a second
+ * `--` go to the Python importer as they are (nnunet: --folds 0 1, --configuration, --channels; monai-bundle:
+ * --weights <state dict>, --tap-features, --label-map).
  */
 import fs from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -14,10 +16,12 @@ import { SYSTEM } from '../lib/server/auth/actor';
 import { disconnectDb } from '../lib/server/db';
 import { isAppError } from '../lib/server/errors';
 
-const USAGE = `usage: npm run model:import -- --format ${IMPORT_FORMATS.join('|')} --source <dir|zip|file> [--card card.json] [--name NAME --version SEMVER] [--stage CANDIDATE|PRODUCTION]`;
+const USAGE = `usage: npm run model:import -- --format ${IMPORT_FORMATS.join('|')} --source <dir|zip|file> [--card card.json] [--name NAME --version SEMVER] [--stage CANDIDATE|PRODUCTION] [-- <importer options>]`;
 
 async function main() {
-  const { values } = parseArgs({
+  const { values, positionals, tokens } = parseArgs({
+    allowPositionals: true,
+    tokens: true,
     options: {
       format: { type: 'string' },
       source: { type: 'string' },
@@ -27,6 +31,9 @@ async function main() {
       stage: { type: 'string', default: 'CANDIDATE' },
     },
   });
+  const end = tokens.findIndex((t) => t.kind === 'option-terminator');
+  const importerArgs = end < 0 ? [] : positionals.slice(positionals.length - (tokens.length - end - 1));
+  if (positionals.length !== importerArgs.length) throw new Error(`unexpected argument ${positionals[0]}\n${USAGE}`);
   const format = values.format as ImportFormat;
   const stage = values.stage.toUpperCase();
   if (!IMPORT_FORMATS.includes(format) || !values.source || (stage !== 'CANDIDATE' && stage !== 'PRODUCTION')) throw new Error(USAGE);
@@ -38,6 +45,7 @@ async function main() {
     name: values.name,
     version: values.version,
     stage,
+    importerArgs,
     via: 'cli',
   });
   const how = model.created ? 'registered' : 'already registered (same files)';
@@ -55,7 +63,7 @@ async function readCard(file: string): Promise<unknown> {
 
 main()
   .catch((e) => {
-    console.error(`model:import refused: ${isAppError(e) ? e.userMessage : e instanceof Error ? e.message : String(e)}`);
+    console.error(isAppError(e) ? `model:import refused: ${e.userMessage}` : `model:import: ${e instanceof Error ? e.message : String(e)}`);
     process.exitCode = 1;
   })
   .finally(() => disconnectDb());

@@ -63,6 +63,12 @@ describe('npm run model:import', () => {
     expect(await db().modelVersion.count()).toBe(1);
   }, 120_000);
 
+  it('passes options after a second -- to the Python importer only (an ONNX import has none)', async () => {
+    const r = await modelImport('--format', 'onnx', '--source', onnx, '--card', path.join(dir, 'card.json'), '--', '--folds', '0');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Importer options are for monai-bundle and nnunet/);
+  }, 120_000);
+
   it('prints the usage without a source', async () => {
     const r = await modelImport('--format', 'onnx');
     expect(r.code).toBe(1);

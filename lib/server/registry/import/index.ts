@@ -31,6 +31,8 @@ export interface ImportRequest {
   version?: string;
   stage?: 'CANDIDATE' | 'PRODUCTION';
   via: 'cli' | 'upload';
+  /** monai-bundle / nnunet: the Python importer's own options (python.ts) */
+  importerArgs?: string[];
   /** what the user called the source (an uploaded file's name): the audit entity of a refusal */
   label?: string;
 }
@@ -69,9 +71,11 @@ async function modelDirFor(req: ImportRequest, work: string): Promise<ModelDir> 
     await fs.mkdir(unpacked);
     source = await extractZip(source, unpacked);
   }
+  if (req.format === 'onnx' && req.importerArgs?.length)
+    throw new AppError('INVALID_INPUT', 'Importer options are for monai-bundle and nnunet; an ONNX model needs none.');
   if (req.format !== 'onnx') {
     const out = path.join(work, 'out'); // the importers create it (complete, or not at all)
-    await runPythonImporter({ format: req.format, source, out, name: req.name, version: req.version });
+    await runPythonImporter({ format: req.format, source, out, name: req.name, version: req.version, extraArgs: req.importerArgs });
     return readModelDir(out);
   }
   const isDir = (await fs.stat(source)).isDirectory();

@@ -15,6 +15,8 @@ export interface ImporterRun {
   out: string;
   name?: string;
   version?: string;
+  /** the importer's own options, passed on as given (e.g. --folds 0 1, --weights model.pt, --channels ...) */
+  extraArgs?: string[];
   /** ONNX export of a large network on a shared CPU takes minutes */
   timeoutMs?: number;
 }
@@ -23,24 +25,27 @@ const TAIL_LINES = 40;
 
 /**
  * Runs `python -m tumorwatch_train.importers <format> <source> --out <out> [--name N] [--version V]` in the training
- * environment (PyTorch, MONAI, nnU-Net and onnx live there, not in Node). A refusal is the importer's exit with its
- * message in an `{"type": "error"}` event on stdout, or else on the last line of stderr, naming the field
- * (e.g. "plans.json configurations.3d_fullres.normalization_schemes: ..."), shown as it is.
+ * environment (PyTorch, MONAI, nnU-Net and onnx live there, not in Node). The importer's stdout is JSON lines: a
+ * refusal is exit 2 with `{"type": "error", "message", "field"}` naming the field (e.g. "plans.json
+ * configurations.3d_fullres.normalization_schemes: ..."), shown as it is; exit 1 is a failure of the importer itself.
  */
 export function runPythonImporter(run: ImporterRun): Promise<void> {
   const python = env().PYTHON.includes('/') ? path.resolve(env().PYTHON) : env().PYTHON;
   const args = ['-m', 'tumorwatch_train.importers', run.format, path.resolve(run.source), '--out', path.resolve(run.out)];
   if (run.name) args.push('--name', run.name);
   if (run.version) args.push('--version', run.version);
+  if (run.extraArgs?.some((a) => /^--(out|name|version)(=|$)/.test(a)))
+    throw new AppError('INVALID_INPUT', 'The importer options may not set --out, --name or --version (the import sets them).');
+  args.push(...(run.extraArgs ?? []));
   const child = spawn(python, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: childEnv({ PYTHONPATH: path.resolve('training/src'), PYTHONUNBUFFERED: '1' }),
   });
   const stderr: string[] = [];
-  let refused: string | null = null;
+  let failure: ImporterError | null = null;
   child.stdout.on('data', (chunk: Buffer) => {
-    // the importers' event stream: {"type": "error", "message": ...} says why they refused
-    for (const line of chunk.toString('utf8').split('\n')) refused = errorEvent(line) ?? refused;
+    // the importers' event stream: {"type": "error", "message", "field"} says why they stopped
+    for (const line of chunk.toString('utf8').split('\n')) failure = errorEvent(line) ?? failure;
   });
   child.stderr.on('data', (chunk: Buffer) => {
     stderr.push(
@@ -61,17 +66,28 @@ export function runPythonImporter(run: ImporterRun): Promise<void> {
       clearTimeout(timer);
       if (code === 0) return resolve();
       if (signal) return reject(new AppError('UNAVAILABLE', `The ${run.format} importer was stopped (${signal}).`));
-      const last = refused ?? stderr.at(-1)?.replace(/^(refused|error|[\w.]*Error):\s*/, '') ?? '';
-      reject(new AppError('INVALID_INPUT', last || `The ${run.format} importer exited with code ${code}.`, fieldOf(last)));
+      const f: ImporterError = failure ?? { message: stderr.at(-1)?.replace(/^(refused|error):\s*/, '') ?? '', field: null };
+      const message = f.message || `The ${run.format} importer exited with code ${code}.`;
+      // exit 2: the input cannot be imported as it is (a refusal naming the field); anything else failed on our side
+      if (code === REFUSED)
+        reject(new AppError('INVALID_INPUT', message, f.field ? { fieldErrors: { [f.field]: [message] } } : fieldOf(message)));
+      else reject(new AppError('INTERNAL', `The ${run.format} importer failed: ${message}`));
     });
   });
 }
 
-function errorEvent(line: string): string | null {
+const REFUSED = 2;
+interface ImporterError {
+  message: string;
+  field: string | null;
+}
+
+function errorEvent(line: string): ImporterError | null {
   if (!line.startsWith('{')) return null;
   try {
-    const e = JSON.parse(line) as { type?: unknown; message?: unknown };
-    return e.type === 'error' && typeof e.message === 'string' ? e.message : null;
+    const e = JSON.parse(line) as { type?: unknown; message?: unknown; field?: unknown };
+    if (e.type !== 'error' || typeof e.message !== 'string') return null;
+    return { message: e.message, field: typeof e.field === 'string' && e.field ? e.field : null };
   } catch {
     return null;
   }
