@@ -45,6 +45,8 @@ const { POST: stowRoute } = await import('@/app/dicomweb/studies/route');
 useTestDb();
 const blobRoot = useTestBlobs();
 const DIMS: [number, number, number] = [96, 96, 64];
+/** each step converts, registers, infers or writes SEGs: room for a loaded CI machine */
+const STEP_MS = 180_000;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tw-pacs-e2e-'));
 let orthanc: TestOrthanc;
 let study: WrittenStudy;
@@ -103,94 +105,106 @@ async function truthOnCaseGrid(id: string): Promise<Uint8Array> {
 }
 
 describe('a DICOM study from Orthanc to a DICOM SEG back in Orthanc', () => {
-  it('reaches TumorWatch pushed by STOW-RS, co-registered, and is not taken twice by a pull', async () => {
-    const stored = await storeInstances(pacsConfig()!, study.files);
-    expect(stored.failed).toEqual([]);
-    // PUSH: Orthanc's own DICOMweb client (orthanc-dicomweb 1.7: POST /dicom-web/servers/<name>/stow) sends a
-    // 73-character multipart boundary, over RFC 2046's 70, and the STOW-RS route answers it 415 today (reported to
-    // the ingestion side). Until the route accepts it, the study is pushed to the same route over HTTP by the
-    // DICOMweb client the PACS side uses: a real multipart/related body with the API token.
-    const pushed = await storeInstances({ url: `${app.url}/dicomweb`, authorization: `Bearer ${token}` }, study.files);
-    expect(pushed.stored).toHaveLength(study.files.length);
-    const c = await db().case.findFirstOrThrow({ include: { volumes: true, dicomStudy: true } });
-    caseId = c.id;
-    expect(c.dicomStudy).toMatchObject({ source: 'stow', status: 'CASE_CREATED' });
-    // the oblique FLAIR was co-registered onto T1C's grid
-    const flair = c.volumes.find((v) => v.modality === 'T2F')!;
-    expect(flair.registration).toMatchObject({ reference: 'T1C' });
-    expect(new Set(c.volumes.map((v) => JSON.stringify(v.affine))).size).toBe(1);
+  it(
+    'reaches TumorWatch pushed by STOW-RS, co-registered, and is not taken twice by a pull',
+    async () => {
+      const stored = await storeInstances(pacsConfig()!, study.files);
+      expect(stored.failed).toEqual([]);
+      // PUSH: Orthanc's own DICOMweb client (orthanc-dicomweb 1.7: POST /dicom-web/servers/<name>/stow) sends a
+      // 73-character multipart boundary, over RFC 2046's 70, and the STOW-RS route answers it 415 today (reported to
+      // the ingestion side). Until the route accepts it, the study is pushed to the same route over HTTP by the
+      // DICOMweb client the PACS side uses: a real multipart/related body with the API token.
+      const pushed = await storeInstances({ url: `${app.url}/dicomweb`, authorization: `Bearer ${token}` }, study.files);
+      expect(pushed.stored).toHaveLength(study.files.length);
+      const c = await db().case.findFirstOrThrow({ include: { volumes: true, dicomStudy: true } });
+      caseId = c.id;
+      expect(c.dicomStudy).toMatchObject({ source: 'stow', status: 'CASE_CREATED' });
+      // the oblique FLAIR was co-registered onto T1C's grid
+      const flair = c.volumes.find((v) => v.modality === 'T2F')!;
+      expect(flair.registration).toMatchObject({ reference: 'T1C' });
+      expect(new Set(c.volumes.map((v) => JSON.stringify(v.affine))).size).toBe(1);
 
-    const [pulled] = await pullStudies(SYSTEM, [study.manifest.studyInstanceUid], { trigger: 'on-demand' });
-    expect(pulled).toMatchObject({ status: 'skipped', caseId });
-    expect(await db().case.count()).toBe(1);
-  });
+      const [pulled] = await pullStudies(SYSTEM, [study.manifest.studyInstanceUid], { trigger: 'on-demand' });
+      expect(pulled).toMatchObject({ status: 'skipped', caseId });
+      expect(await db().case.count()).toBe(1);
+    },
+    STEP_MS,
+  );
 
-  it('is predicted and drift-checked with the DICOM acquisition', async () => {
-    await serveCase(caseId);
-    const p = await db().prediction.findFirstOrThrow({ where: { caseId, returned: true } });
-    const report = await db().driftReport.findUniqueOrThrow({ where: { predictionId: p.id } });
-    expect(JSON.stringify(report.checks)).toMatch(/Skyra|SIEMENS|Siemens/);
-  });
+  it(
+    'is predicted and drift-checked with the DICOM acquisition',
+    async () => {
+      await serveCase(caseId);
+      const p = await db().prediction.findFirstOrThrow({ where: { caseId, returned: true } });
+      const report = await db().driftReport.findUniqueOrThrow({ where: { predictionId: p.id } });
+      expect(JSON.stringify(report.checks)).toMatch(/Skyra|SIEMENS|Siemens/);
+    },
+    STEP_MS,
+  );
 
-  it('exports the approved label and the prediction as new SEG series that Orthanc stores beside the study', async () => {
-    const mask = await truthOnCaseGrid(caseId);
-    const v = await saveLabelVersion({ actor: reader, caseId, parentVersionId: null, mask, source: 'EDIT', message: 'ground truth' });
-    await submitForReview({ actor: reader, caseId, versionId: v.id });
-    await approveLabel({ actor: approver, caseId, versionId: v.id });
+  it(
+    'exports the approved label and the prediction as new SEG series that Orthanc stores beside the study',
+    async () => {
+      const mask = await truthOnCaseGrid(caseId);
+      const v = await saveLabelVersion({ actor: reader, caseId, parentVersionId: null, mask, source: 'EDIT', message: 'ground truth' });
+      await submitForReview({ actor: reader, caseId, versionId: v.id });
+      await approveLabel({ actor: approver, caseId, versionId: v.id });
 
-    const label = await exportSeg(approver, caseId, 'LABEL');
-    const prediction = await exportSeg(approver, caseId, 'PREDICTION');
-    expect((await sendSegToPacs(approver, caseId, label.id)).sentAt).not.toBeNull();
-    expect((await sendSegToPacs(approver, caseId, prediction.id)).sentAt).not.toBeNull();
+      const label = await exportSeg(approver, caseId, 'LABEL');
+      const prediction = await exportSeg(approver, caseId, 'PREDICTION');
+      expect((await sendSegToPacs(approver, caseId, label.id)).sentAt).not.toBeNull();
+      expect((await sendSegToPacs(approver, caseId, prediction.id)).sentAt).not.toBeNull();
 
-    // downloadable (opened from its sealed blob) by whoever may export; a physician may not
-    const download = await readSegExport(approver, caseId, label.id);
-    expect(Buffer.from(download.bytes).subarray(128, 132).toString('latin1')).toBe('DICM');
-    expect((await segPanelState(caseId)).exports.map((e) => e.id)).toEqual([prediction.id, label.id]);
-    const physician = {
-      kind: 'user',
-      id: approver.kind === 'user' ? approver.id : '',
-      email: 'p@x',
-      name: 'P',
-      role: 'PHYSICIAN',
-    } as const;
-    expect(await exportSeg(physician, caseId, 'LABEL').catch((e: unknown) => (e as AppError).code)).toBe('FORBIDDEN');
+      // downloadable (opened from its sealed blob) by whoever may export; a physician may not
+      const download = await readSegExport(approver, caseId, label.id);
+      expect(Buffer.from(download.bytes).subarray(128, 132).toString('latin1')).toBe('DICM');
+      expect((await segPanelState(caseId)).exports.map((e) => e.id)).toEqual([prediction.id, label.id]);
+      const physician = {
+        kind: 'user',
+        id: approver.kind === 'user' ? approver.id : '',
+        email: 'p@x',
+        name: 'P',
+        role: 'PHYSICIAN',
+      } as const;
+      expect(await exportSeg(physician, caseId, 'LABEL').catch((e: unknown) => (e as AppError).code)).toBe('FORBIDDEN');
 
-    const series = await qido(pacsConfig()!, `/studies/${study.manifest.studyInstanceUid}/series`);
-    expect(series).toHaveLength(6); // four sequences and two SEG series: nothing replaced
-    const segSeries = series.filter((s) => tagValue(s, '00080060') === 'SEG').map((s) => tagValue(s, '0020000E'));
-    expect(segSeries.sort()).toEqual([label.seriesInstanceUid, prediction.seriesInstanceUid].sort());
+      const series = await qido(pacsConfig()!, `/studies/${study.manifest.studyInstanceUid}/series`);
+      expect(series).toHaveLength(6); // four sequences and two SEG series: nothing replaced
+      const segSeries = series.filter((s) => tagValue(s, '00080060') === 'SEG').map((s) => tagValue(s, '0020000E'));
+      expect(segSeries.sort()).toEqual([label.seriesInstanceUid, prediction.seriesInstanceUid].sort());
 
-    // read back from Orthanc (WADO-RS) with pydicom, onto the approved version's own NIfTI
-    const dir = fs.mkdtempSync(path.join(tmp, 'wado-'));
-    const files = await retrieveStudy(pacsConfig()!, study.manifest.studyInstanceUid, dir, {
-      maxRequestBytes: 2 ** 30,
-      maxPartBytes: 2 ** 28,
-      maxParts: 5000,
-    });
-    const approved = await db().labelVersion.findUniqueOrThrow({ where: { id: v.id } });
-    const maskFile = path.join(dir, 'approved.nii.gz');
-    fs.writeFileSync(maskFile, await blobs().get(approved.blobKey));
-    const { stdout } = await promisify(execFile)(
-      path.resolve('.venv/bin/python'),
-      ['-c', CHECK, maskFile, label.seriesInstanceUid, ...files],
-      {
-        env: { ...process.env, PYTHONPATH: path.resolve('training/src') },
-        maxBuffer: 16 * 1024 * 1024,
-      },
-    );
-    const check = JSON.parse(stdout) as { tumourVoxels: number; agreeing: number; creator: string; algorithm: string };
-    expect(check.tumourVoxels).toBeGreaterThan(1000);
-    expect(check.agreeing).toBe(check.tumourVoxels); // voxel overlap with the approved mask: 100 %
-    expect(check.creator).toBe('Approver^Bob');
-    expect(check.algorithm).toBe('MANUAL');
-    // the SEGs copy the patient module, and are stored sealed: no blob holds the patient's name or ID in clear
-    for (const f of listBlobFiles(blobRoot.root!)) {
-      const text = fs.readFileSync(f).toString('latin1');
-      for (const id of [study.manifest.identifiers.PatientID, study.manifest.identifiers.PatientName])
-        expect(text.includes(id), f).toBe(false);
-    }
-  });
+      // read back from Orthanc (WADO-RS) with pydicom, onto the approved version's own NIfTI
+      const dir = fs.mkdtempSync(path.join(tmp, 'wado-'));
+      const files = await retrieveStudy(pacsConfig()!, study.manifest.studyInstanceUid, dir, {
+        maxRequestBytes: 2 ** 30,
+        maxPartBytes: 2 ** 28,
+        maxParts: 5000,
+      });
+      const approved = await db().labelVersion.findUniqueOrThrow({ where: { id: v.id } });
+      const maskFile = path.join(dir, 'approved.nii.gz');
+      fs.writeFileSync(maskFile, await blobs().get(approved.blobKey));
+      const { stdout } = await promisify(execFile)(
+        path.resolve('.venv/bin/python'),
+        ['-c', CHECK, maskFile, label.seriesInstanceUid, ...files],
+        {
+          env: { ...process.env, PYTHONPATH: path.resolve('training/src') },
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      );
+      const check = JSON.parse(stdout) as { tumourVoxels: number; agreeing: number; creator: string; algorithm: string };
+      expect(check.tumourVoxels).toBeGreaterThan(1000);
+      expect(check.agreeing).toBe(check.tumourVoxels); // voxel overlap with the approved mask: 100 %
+      expect(check.creator).toBe('Approver^Bob');
+      expect(check.algorithm).toBe('MANUAL');
+      // the SEGs copy the patient module, and are stored sealed: no blob holds the patient's name or ID in clear
+      for (const f of listBlobFiles(blobRoot.root!)) {
+        const text = fs.readFileSync(f).toString('latin1');
+        for (const id of [study.manifest.identifiers.PatientID, study.manifest.identifiers.PatientName])
+          expect(text.includes(id), f).toBe(false);
+      }
+    },
+    STEP_MS,
+  );
 });
 
 // Finds the SEG of the given series among the retrieved files and compares it, label by label, with the mask.
