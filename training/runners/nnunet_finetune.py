@@ -26,7 +26,6 @@ import time
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -130,5 +129,4 @@ def snapshot_sha(snapshot: Path) -> str | None:
 
 
 if __name__ == "__main__":
-    np.seterr(all="ignore")
     raise SystemExit(main())
