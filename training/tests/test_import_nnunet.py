@@ -14,7 +14,8 @@ import onnxruntime as ort
 import pytest
 import torch
 
-from tumorwatch_train.importers.nnunet import build_parser, import_nnunet, run
+from tumorwatch_train.importers.__main__ import main
+from tumorwatch_train.importers.nnunet import import_nnunet
 from tumorwatch_train.importers.nnunet_export import build_network
 from tumorwatch_train.importers.nnunet_spec import STRICT_HALF, ImportRefused
 
@@ -226,6 +227,8 @@ def test_weights_that_do_not_fit_the_plans_are_refused_by_the_cli(tmp_path, caps
     other = copy.deepcopy(p)
     other["configurations"]["3d_fullres"]["architecture"]["arch_kwargs"]["features_per_stage"] = [6, 8]
     (folder / "plans.json").write_text(json.dumps(other))
-    code = run(build_parser().parse_args([str(folder), "--out", str(tmp_path / "out")]))
+    code = main(["nnunet", str(folder), "--out", str(tmp_path / "out")])
     assert code == 2 and not (tmp_path / "out").exists()
-    assert "fold_0/checkpoint_final.pth network_weights: do not fit" in capsys.readouterr().out
+    event = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert event["type"] == "error" and event["field"] == "fold_0/checkpoint_final.pth network_weights"
+    assert "do not fit the plans' network" in event["message"]

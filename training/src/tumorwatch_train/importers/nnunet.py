@@ -97,6 +97,7 @@ def import_nnunet(
         spec["mirror_axes"] = loaded["mirror_axes"]
         spec["provenance"] = {
             "format": "nnunet",
+            "summary": f"imported from nnU-Net v2 {folder.name} (folds {', '.join(loaded['folds'])})",
             "trainer": loaded["trainer"],
             "plans": spec["plans"].get("plans_name"),
             "configuration": spec["configuration"],
@@ -170,11 +171,13 @@ def run(args: argparse.Namespace) -> int:
             version=args.version,
         )
     except ImportRefused as e:
-        print(json.dumps({"type": "error", "message": str(e)}), flush=True)
+        field = str(e).split(": ", 1)[0]
+        print(json.dumps({"type": "error", "message": str(e), "field": field}), flush=True)
         print(f"refused: {e}", file=sys.stderr)
         return 2
     files = [f["file"] for f in card["onnx"]["files"]]
-    print(json.dumps({"type": "done", "out": str(args.out), "name": card["name"], "files": files}), flush=True)
+    done = {"type": "done", "out": str(args.out), "name": card["name"], "version": card["version"], "files": files}
+    print(json.dumps(done), flush=True)
     return 0
 
 
