@@ -3,7 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { runAction } from '@/lib/server/actions';
 import { AppError } from '@/lib/server/errors';
-import { assignStudySeries, assignmentSchema } from '@/lib/server/dicom/decisions';
+import { assignStudySeries, assignmentSchema, dismissSchema, dismissStudy } from '@/lib/server/dicom/decisions';
 import { saveClassificationRules } from '@/lib/server/dicom/rules';
 import type { ActionResult } from '@/lib/action-result';
 
@@ -31,5 +31,14 @@ export async function assignDicomStudyAction(
     revalidatePath('/dicom/decisions');
     revalidatePath('/cases');
     return out;
+  });
+}
+
+/** A person sets a waiting study aside with a reason; no case is made. */
+export async function dismissDicomStudyAction(input: z.input<typeof dismissSchema>): Promise<ActionResult<null>> {
+  return runAction('dicom:decide', dismissSchema, input, async (user, d) => {
+    await dismissStudy(user, d);
+    revalidatePath('/dicom/decisions');
+    return null;
   });
 }

@@ -12,6 +12,7 @@ import { db } from '@/lib/server/db';
 import { AUDIT } from '@/lib/server/audit';
 import { SYSTEM } from '@/lib/server/auth/actor';
 import { ingestDicomFiles } from '@/lib/server/dicom/ingest';
+import { dismissStudy, listPendingStudies } from '@/lib/server/dicom/decisions';
 import { FOUR_SEQUENCES, writeStudy } from './fixtures';
 
 useTestDb();
@@ -60,5 +61,21 @@ describe('DICOM studies as they arrive', () => {
     expect(byModality.T1N.registration).toBeNull();
     const event = await db().auditEvent.findFirstOrThrow({ where: { action: AUDIT.caseIngest, entityId: c.id } });
     expect((event.data as { coregistered: string[] }).coregistered).toEqual(['T2F']);
+  });
+
+  it('lets a person set a waiting study aside with a reason, audited; later pushes of it are refused', async () => {
+    const files = writeStudy(path.join(dir, 'e'), 5, [FOUR_SEQUENCES[0]], { slices: 4 });
+    const first = await ingestDicomFiles(SYSTEM, files, { source: 'stow' });
+    const studyId = first.studies[0].status === 'needs-decision' ? first.studies[0].dicomStudyId : '';
+    const u = await db().user.create({ data: { email: 'rad@arrival', name: 'Rad', role: 'RADIOLOGIST', passwordHash: 'x' } });
+    const rad = { kind: 'user' as const, id: u.id, email: u.email, name: u.name, role: 'RADIOLOGIST' as const };
+    await expect(dismissStudy(rad, { studyId, reason: '' })).rejects.toThrow(/say why/);
+    await dismissStudy(rad, { studyId, reason: 'a phantom scan, not a patient' });
+    expect(await listPendingStudies(rad)).toEqual([]);
+    const event = await db().auditEvent.findFirstOrThrow({ where: { action: AUDIT.dicomStudyDismiss } });
+    expect(event).toMatchObject({ actorId: u.id, entityId: studyId, data: { reason: 'a phantom scan, not a patient' } });
+    const more = writeStudy(path.join(dir, 'e2'), 5, [FOUR_SEQUENCES[1]], { slices: 4 });
+    const again = await ingestDicomFiles(SYSTEM, more, { source: 'stow' });
+    expect(again.studies[0].failed[0].reason).toBe('the study was already set aside by a person; series sent afterwards are not added');
   });
 });

@@ -103,3 +103,27 @@ export async function assignStudySeries(actor: Actor, raw: unknown): Promise<{ c
     return { caseId: c.id, externalId };
   });
 }
+
+export const dismissSchema = z.object({
+  studyId: z.string().min(1),
+  reason: z.string().trim().min(3, 'say why the study is set aside').max(500),
+});
+
+/** A person sets a waiting study aside (its series stay stored, no case is made); later pushes of it are refused. */
+export async function dismissStudy(actor: Actor, raw: unknown): Promise<void> {
+  const person = await authorize(actor, 'dicom:decide', { who: 'person', via: 'domain' });
+  const parsed = dismissSchema.safeParse(raw);
+  if (!parsed.success) throw new AppError('INVALID_INPUT', parsed.error.issues[0].message);
+  await db().$transaction(async (tx) => {
+    const study = await tx.dicomStudy.findUnique({ where: { id: parsed.data.studyId } });
+    if (!study) throw new AppError('NOT_FOUND', 'No such DICOM study.');
+    if (study.status !== 'NEEDS_DECISION') throw new AppError('CONFLICT', 'This study has already been decided.');
+    await tx.dicomStudy.update({ where: { id: study.id }, data: { status: 'DISMISSED', decidedById: personId(person) } });
+    await recordAudit(tx, {
+      actor: person,
+      action: AUDIT.dicomStudyDismiss,
+      entityId: study.id,
+      data: { reason: parsed.data.reason, previousReason: study.reason },
+    });
+  });
+}

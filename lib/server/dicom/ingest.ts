@@ -104,7 +104,7 @@ async function splitKnown(
   const fresh = instances.filter((i) => !keys.has(pseudonym('series', i.seriesUid)));
   const repeated = instances.filter((i) => !fresh.includes(i)).map(ref);
   if (fresh.length && known.status === 'NEEDS_DECISION') return { todo: fresh, repeated };
-  const late = `the study was already ${known.caseId ? 'made a case' : 'decided'}; series sent afterwards are not added`;
+  const late = `the study was already ${known.caseId ? 'made a case' : 'set aside by a person'}; series sent afterwards are not added`;
   return {
     outcome: {
       accepted: repeated,

@@ -7,6 +7,7 @@ import { EmptyState } from '@/components/ui/EmptyState';
 import { Badge } from '@/components/ui/Badge';
 import { formatDateTime } from '@/components/ui/format';
 import { AssignSeriesForm } from '@/components/dicom/AssignSeriesForm';
+import { DismissStudyForm } from '@/components/dicom/DismissStudyForm';
 
 export const dynamic = 'force-dynamic';
 
@@ -69,6 +70,7 @@ export default async function DicomDecisionsPage() {
                   usable: x.usable,
                 }))}
               />
+              <DismissStudyForm studyId={s.id} />
             </li>
           ))}
         </ul>

@@ -22,6 +22,12 @@ export const dicomActions = {
     'DicomStudy',
     z.object({ caseId: id, assignments: z.record(z.string(), id), previousReason: z.string().nullable() }),
   ),
+  /** a person set a waiting study aside (not a tumour study, a test, a duplicate): it leaves the list, no case */
+  dicomStudyDismiss: defineAudit(
+    'dicom.study.dismiss',
+    'DicomStudy',
+    z.object({ reason: z.string(), previousReason: z.string().nullable() }),
+  ),
   dicomRulesUpdate: defineAudit(
     'dicom.rules.update',
     'Setting',
