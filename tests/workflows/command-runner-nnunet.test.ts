@@ -20,6 +20,8 @@ import { startTrainingRun } from '@/lib/server/workflows/start';
 import { executeTrainingRun } from '@/lib/server/workflows/execute';
 import { parseModelCard } from '@/lib/schemas/model-card';
 import { createDefaultDatasets, createSmallCase, createUser } from '../datasets/fixtures';
+import { calibrateIfNeeded } from '../../scripts/scenario/calibrate';
+import type { Cast } from '../../scripts/scenario/setup';
 
 const PYTHON = path.resolve('.venv/bin/python');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tw-command-nnunet-'));
@@ -53,6 +55,17 @@ beforeAll(async () => {
 }, 240_000);
 
 describe('COMMAND runner with an imported nnU-Net production model', () => {
+  it('the scenario calibrates the uncalibrated import once, on the training set (scripts/scenario/calibrate.ts)', async () => {
+    const cast = { mlEngineer: ml } as Cast;
+    const calibrationId = await calibrateIfNeeded(cast, production.id, () => undefined);
+    expect(await db().modelCalibration.findUniqueOrThrow({ where: { id: calibrationId! } })).toMatchObject({
+      modelVersionId: production.id,
+      datasetName: 'train',
+      cases: 3,
+    });
+    expect(await calibrateIfNeeded(cast, production.id, () => undefined)).toBeNull();
+  }, 120_000);
+
   it('fine-tunes both folds and registers the re-imported ensemble as a CANDIDATE of production', async () => {
     const { runId, snapshotId } = await startTrainingRun(ml, { runner: 'COMMAND', init: 'production', epochs: 1 });
     const result = await executeTrainingRun({ payload: { runId }, signal: new AbortController().signal });
