@@ -6,16 +6,15 @@
  * two new series of the study, and pydicom reads the label's back onto exactly the approved voxels.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { useTestDb } from '../support/use-db';
 import { listBlobFiles, useTestBlobs } from '../support/blobs';
 import { startOrthanc, type TestOrthanc } from '../support/orthanc';
 import { writeSyntheticStudy, type WrittenStudy } from '../support/dicom-study';
 import { serveRoute } from '../support/route-server';
+import { compareSegWithMask, truthOnCaseGrid } from './seg-check';
 import { db } from '@/lib/server/db';
 import { blobs } from '@/lib/server/blobs';
 import { SYSTEM, type Actor } from '@/lib/server/auth/actor';
@@ -33,8 +32,6 @@ import { readModelDir, registerModelVersion } from '@/lib/server/registry/regist
 import { serveCase } from '@/lib/server/serving/serve-case';
 import { saveLabelVersion } from '@/lib/server/labels';
 import { approveLabel, submitForReview } from '@/lib/server/labels/review';
-import { generateCase } from '@/lib/server/imaging/cohort/generate';
-import { matmul4, type Mat4 } from '@/lib/server/imaging/affine';
 import { PRODUCTION_MODEL_DIR } from '@/prisma/seed-model';
 
 const auth = vi.hoisted(() => ({ authorization: '' }));
@@ -84,26 +81,6 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** The generator's ground truth on the case grid (the T1C conversion's, which dcm2niix re-indexes): the label to approve. */
-async function truthOnCaseGrid(id: string): Promise<Uint8Array> {
-  const gen = generateCase({ caseId: 'E2E-DICOM', seed: 'dicom', domain: 'A', grid: { dims: DIMS, spacing: [1, 1, 1] } });
-  const t1c = await db().volume.findFirstOrThrow({ where: { caseId: id, modality: 'T1C' } });
-  const [nx, ny, nz] = t1c.dims as number[];
-  const g = gen.affine; // diagonal (LPS voxel order): inverted per axis
-  const toGen = matmul4(
-    [1 / g[0], 0, 0, -g[3] / g[0], 0, 1 / g[5], 0, -g[7] / g[5], 0, 0, 1 / g[10], -g[11] / g[10], 0, 0, 0, 1],
-    t1c.affine as Mat4,
-  );
-  const out = new Uint8Array(nx * ny * nz);
-  for (let k = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++) {
-        const s = [0, 1, 2].map((r) => Math.round(toGen[r * 4] * i + toGen[r * 4 + 1] * j + toGen[r * 4 + 2] * k + toGen[r * 4 + 3]));
-        out[i + nx * (j + ny * k)] = gen.seg[s[0] + DIMS[0] * (s[1] + DIMS[1] * s[2])];
-      }
-  return out;
-}
-
 describe('a DICOM study from Orthanc to a DICOM SEG back in Orthanc', () => {
   it(
     'reaches TumorWatch pushed by STOW-RS, co-registered, and is not taken twice by a pull',
@@ -145,7 +122,7 @@ describe('a DICOM study from Orthanc to a DICOM SEG back in Orthanc', () => {
   it(
     'exports the approved label and the prediction as new SEG series that Orthanc stores beside the study',
     async () => {
-      const mask = await truthOnCaseGrid(caseId);
+      const mask = await truthOnCaseGrid(caseId, { caseId: 'E2E-DICOM', seed: 'dicom', dims: DIMS });
       const v = await saveLabelVersion({ actor: reader, caseId, parentVersionId: null, mask, source: 'EDIT', message: 'ground truth' });
       await submitForReview({ actor: reader, caseId, versionId: v.id });
       await approveLabel({ actor: approver, caseId, versionId: v.id });
@@ -183,15 +160,7 @@ describe('a DICOM study from Orthanc to a DICOM SEG back in Orthanc', () => {
       const approved = await db().labelVersion.findUniqueOrThrow({ where: { id: v.id } });
       const maskFile = path.join(dir, 'approved.nii.gz');
       fs.writeFileSync(maskFile, await blobs().get(approved.blobKey));
-      const { stdout } = await promisify(execFile)(
-        path.resolve('.venv/bin/python'),
-        ['-c', CHECK, maskFile, label.seriesInstanceUid, ...files],
-        {
-          env: { ...process.env, PYTHONPATH: path.resolve('training/src') },
-          maxBuffer: 16 * 1024 * 1024,
-        },
-      );
-      const check = JSON.parse(stdout) as { tumourVoxels: number; agreeing: number; creator: string; algorithm: string };
+      const check = await compareSegWithMask(maskFile, label.seriesInstanceUid, files);
       expect(check.tumourVoxels).toBeGreaterThan(1000);
       expect(check.agreeing).toBe(check.tumourVoxels); // voxel overlap with the approved mask: 100 %
       expect(check.creator).toBe('Approver^Bob');
@@ -206,19 +175,3 @@ describe('a DICOM study from Orthanc to a DICOM SEG back in Orthanc', () => {
     STEP_MS,
   );
 });
-
-// Finds the SEG of the given series among the retrieved files and compares it, label by label, with the mask.
-const CHECK = `
-import json, sys
-import nibabel as nib, numpy as np, pydicom
-from tumorwatch_train.dicom.seg import read_seg_labels
-mask_file, series, files = sys.argv[1], sys.argv[2], sys.argv[3:]
-seg = next(f for f in files if pydicom.dcmread(f, stop_before_pixels=True).SeriesInstanceUID == series)
-img = nib.load(mask_file)
-mask = np.asarray(img.dataobj).astype(np.uint8)
-back = read_seg_labels(seg, img.affine, mask.shape)
-ds = pydicom.dcmread(seg, stop_before_pixels=True)
-tumour = (mask > 0) | (back > 0)
-print(json.dumps({"tumourVoxels": int(tumour.sum()), "agreeing": int((tumour & (mask == back)).sum()),
-  "creator": str(ds.ContentCreatorName), "algorithm": ds.SegmentSequence[0].SegmentAlgorithmType}))
-`;
