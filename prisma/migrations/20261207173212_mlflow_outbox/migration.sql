@@ -1,0 +1,38 @@
+-- CreateTable
+CREATE TABLE "MlflowOutbox" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "kind" TEXT NOT NULL,
+    "entityId" TEXT NOT NULL,
+    "idempotencyKey" TEXT NOT NULL,
+    "payload" JSONB NOT NULL,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastError" TEXT,
+    "doneAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "MlflowLink" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "entityKind" TEXT NOT NULL,
+    "entityId" TEXT NOT NULL,
+    "experimentId" TEXT,
+    "runId" TEXT,
+    "modelName" TEXT,
+    "modelVersion" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "MlflowOutbox_idempotencyKey_key" ON "MlflowOutbox"("idempotencyKey");
+
+-- CreateIndex
+CREATE INDEX "MlflowOutbox_doneAt_nextAttemptAt_idx" ON "MlflowOutbox"("doneAt", "nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "MlflowOutbox_entityId_idx" ON "MlflowOutbox"("entityId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "MlflowLink_entityKind_entityId_key" ON "MlflowLink"("entityKind", "entityId");
