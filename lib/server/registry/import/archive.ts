@@ -4,8 +4,8 @@ import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { AppError } from '../../errors';
 
-/** What an uploaded archive may unpack to: a model's ONNX files and an nnU-Net checkpoint fit well within this. */
-export const MAX_UNPACKED_BYTES = 8 * 1024 ** 3;
+/** What a zipped ONNX model folder may unpack to (it is inflated in memory): ONNX files of a few models fit. */
+export const MAX_UNPACKED_BYTES = 2 * 1024 ** 3;
 export const MAX_ENTRIES = 10_000;
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
@@ -22,8 +22,8 @@ export async function isZip(file: string): Promise<boolean> {
 }
 
 /**
- * Unpacks an untrusted zip into `dest` (which must be empty) and returns the folder that holds the content: `dest`, or
- * the archive's single top-level folder (`nnUNetv2_export_model_to_zip` and zipped bundles wrap everything in one).
+ * Unpacks an untrusted zip (a zipped ONNX model folder) into `dest` (which must be empty) and returns the folder that
+ * holds the content: `dest`, or the archive's single top-level folder (a zipped folder has one).
  * Refuses entries that would land outside `dest` (absolute paths, `..`) and archives that unpack to more than the
  * limits (declared sizes are checked before inflating, and the inflated bytes again after).
  */

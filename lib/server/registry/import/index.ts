@@ -66,7 +66,9 @@ async function modelDirFor(req: ImportRequest, work: string): Promise<ModelDir> 
   const stat = await fs.stat(source).catch(() => {
     throw new AppError('INVALID_INPUT', `The source ${req.source} does not exist.`);
   });
-  if (stat.isFile() && (await isZip(source))) {
+  // the Python importers read bundle and nnU-Net zips themselves, streaming to disk (checkpoints run to GBs);
+  // an ONNX model's zip is unpacked here
+  if (req.format === 'onnx' && stat.isFile() && (await isZip(source))) {
     const unpacked = path.join(work, 'source');
     await fs.mkdir(unpacked);
     source = await extractZip(source, unpacked);
