@@ -1,3 +1,5 @@
+import { MONITORING_SPLITS, MONITORING_SPLIT_LABELS } from '@/lib/monitoring-splits';
+
 /** Window and split choice as a plain GET form: works without JavaScript and keeps the view in the URL. */
 export function MonitoringControls({ window, split }: { window: string; split: string }) {
   const select = 'rounded border border-slate-300 bg-white px-2 py-1';
@@ -14,9 +16,11 @@ export function MonitoringControls({ window, split }: { window: string; split: s
       <label>
         <span className="block text-xs text-slate-500">Split by</span>
         <select name="split" defaultValue={split} className={select}>
-          <option value="none">nothing</option>
-          <option value="site">site</option>
-          <option value="scanner">scanner</option>
+          {MONITORING_SPLITS.map((s) => (
+            <option key={s} value={s}>
+              {MONITORING_SPLIT_LABELS[s]}
+            </option>
+          ))}
         </select>
       </label>
       <button type="submit" className="rounded bg-slate-800 px-3 py-1 text-white">

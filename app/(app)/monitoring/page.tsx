@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MONITORING_SPLITS } from '@/lib/monitoring-splits';
 import { requirePageUser } from '@/lib/server/auth/session';
 import { getMonitoringSummary } from '@/lib/server/drift/summary';
 import { DEFAULT_OVERLAYS, getMonitoringDashboard } from '@/lib/server/drift/monitoring';
@@ -13,7 +14,7 @@ export const dynamic = 'force-dynamic';
 
 const viewSchema = z.object({
   window: z.enum(['cases', 'day', 'week']).catch('cases'),
-  split: z.enum(['none', 'site', 'scanner']).catch('none'),
+  split: z.enum(MONITORING_SPLITS).catch('none'),
 });
 
 function Stat({ label, value }: { label: string; value: string | number }) {

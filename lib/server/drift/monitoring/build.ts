@@ -1,14 +1,16 @@
 import 'server-only';
 /** Builds the monitoring dashboard from the monitored cases and the card reference. Pure (unit-tested). */
 import { quantiles } from '@/lib/stats';
+import type { MonitoringSplit } from '@/lib/monitoring-splits';
 import type { DriftSettings } from '../settings';
+import { UNKNOWN_ACQUISITION } from './acquisition';
 import type { DriftReference } from '../types';
 import type { MonitoredCase } from './data';
 import { windowStats, type WindowStats } from './population';
 import { TRACKED_QUANTITIES, quantity, referenceValues } from './quantities';
 import { makeWindows, type WindowMode } from './windows';
 
-export type Split = 'none' | 'site' | 'scanner';
+export type Split = MonitoringSplit;
 
 export interface SeriesPoint {
   window: string;
@@ -46,7 +48,11 @@ export interface DashboardOptions {
 }
 
 const ALL = 'all cases';
-const segmentOf = (r: MonitoredCase, split: Split) => (split === 'site' ? r.site : split === 'scanner' ? r.scanner : ALL);
+function segmentOf(r: MonitoredCase, split: Split): string {
+  if (split === 'none') return ALL;
+  if (split === 'site' || split === 'scanner') return r[split];
+  return r.acquisition?.[split] ?? UNKNOWN_ACQUISITION[split];
+}
 const fmtP = (p: number) => (p < 1e-4 ? p.toExponential(1) : p.toPrecision(2));
 
 function segments(rows: MonitoredCase[], split: Split): [string, MonitoredCase[]][] {

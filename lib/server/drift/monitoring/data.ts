@@ -1,5 +1,7 @@
 import 'server-only';
+import type { AcquisitionSplit } from '@/lib/monitoring-splits';
 import { db } from '../../db';
+import { acquisitionSegments } from './acquisition';
 
 /** One production case as monitoring sees it: when, where, the verdict, and every numeric check value. */
 export interface MonitoredCase {
@@ -8,6 +10,8 @@ export interface MonitoredCase {
   createdAt: string;
   site: string;
   scanner: string;
+  /** segments under the acquisition splits (scanner model, field strength, software, T1C protocol) */
+  acquisition?: Record<AcquisitionSplit, string>;
   isDrifter: boolean;
   score: number;
   flagged: boolean;
@@ -39,6 +43,8 @@ export async function loadMonitoredCases(modelVersionId: string, limit = 2000): 
           scannerManufacturer: true,
           scannerModel: true,
           fieldStrength: true,
+          // the T1C's sidecar fields (DICOM cases): its TR/TE is the protocol key
+          volumes: { where: { modality: 'T1C' }, select: { acquisition: true } },
           _count: { select: { flags: true } },
         },
       },
@@ -60,6 +66,7 @@ export async function loadMonitoredCases(modelVersionId: string, limit = 2000): 
       createdAt: r.createdAt.toISOString(),
       site: c.site || 'unknown site',
       scanner: scanner || 'unknown scanner',
+      acquisition: acquisitionSegments(c.volumes[0]?.acquisition, c),
       isDrifter: r.isDrifter,
       score: r.score,
       flagged: c._count.flags > 0,
