@@ -28,6 +28,7 @@ import { exportSeg } from '@/lib/server/dicom/seg/export';
 import { sendSegToPacs } from '@/lib/server/dicom/seg/send';
 import { readSegExport, segPanelState } from '@/lib/server/dicom/seg/queries';
 import { AppError } from '@/lib/server/errors';
+import { pseudonym } from '@/lib/server/dicom/privacy';
 import { readModelDir, registerModelVersion } from '@/lib/server/registry/register';
 import { serveCase } from '@/lib/server/serving/serve-case';
 import { saveLabelVersion } from '@/lib/server/labels';
@@ -149,6 +150,13 @@ describe('a DICOM study from Orthanc to a DICOM SEG back in Orthanc', () => {
       expect(series).toHaveLength(6); // four sequences and two SEG series: nothing replaced
       const segSeries = series.filter((s) => tagValue(s, '00080060') === 'SEG').map((s) => tagValue(s, '0020000E'));
       expect(segSeries.sort()).toEqual([label.seriesInstanceUid, prediction.seriesInstanceUid].sort());
+      // the rows keep only the SEG series' pseudonym, like every DICOM UID TumorWatch stores
+      const rows = await db().segExport.findMany({ orderBy: { createdAt: 'asc' } });
+      expect(rows.map((r) => r.seriesKey)).toEqual([
+        pseudonym('series', label.seriesInstanceUid),
+        pseudonym('series', prediction.seriesInstanceUid),
+      ]);
+      expect(JSON.stringify(rows)).not.toContain(label.seriesInstanceUid);
 
       // read back from Orthanc (WADO-RS) with pydicom, onto the approved version's own NIfTI
       const dir = fs.mkdtempSync(path.join(tmp, 'wado-'));

@@ -11,6 +11,7 @@ import { blobs } from '../../blobs';
 import { db } from '../../db';
 import { AppError } from '../../errors';
 import { runDicomTool } from '../../imaging/coregister-python';
+import { pseudonym } from '../privacy';
 import { readCaseSourceReferences, type SourceReferences } from '../references';
 import { sealBytes } from './sealed';
 import { toDto, type SegExportDto } from './queries';
@@ -32,7 +33,7 @@ interface Resolved {
  * export is a new series (a new SeriesInstanceUID and series number), so a later one never replaces an earlier one in
  * the PACS. Stored sealed (sealed.ts), then the row and its audit event in one transaction.
  */
-export async function exportSeg(actor: Actor, caseId: string, source: SegSource): Promise<SegExportDto> {
+export async function exportSeg(actor: Actor, caseId: string, source: SegSource): Promise<SegExportDto & { seriesInstanceUid: string }> {
   await authorize(actor, 'seg:export', { via: 'domain' });
   const c = await db().case.findUnique({ where: { id: caseId }, select: { id: true, externalId: true } });
   if (!c) throw new AppError('NOT_FOUND', 'No such case.');
@@ -78,8 +79,7 @@ export async function exportSeg(actor: Actor, caseId: string, source: SegSource)
           blobKey: put.key,
           sha256: createHash('sha256').update(plain).digest('hex'),
           sizeBytes: plain.length,
-          seriesInstanceUid: written.seriesInstanceUid,
-          sopInstanceUid: written.sopInstanceUid,
+          seriesKey: pseudonym('series', written.seriesInstanceUid),
           createdById: actorUserId(actor),
         },
       });
@@ -98,7 +98,8 @@ export async function exportSeg(actor: Actor, caseId: string, source: SegSource)
       });
       return created;
     });
-    return toDto(row);
+    // the UID goes back to the caller, never to the database (only its pseudonym, like every DICOM UID stored)
+    return { ...toDto(row), seriesInstanceUid: written.seriesInstanceUid };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

@@ -12,7 +12,8 @@ export interface SegExportDto {
   source: string;
   predictionId: string | null;
   labelVersionId: string | null;
-  seriesInstanceUid: string;
+  /** keyed pseudonym of the SEG's SeriesInstanceUID */
+  seriesKey: string;
   sizeBytes: number;
   createdAt: string;
   sentAt: string | null;
@@ -28,7 +29,7 @@ export function toDto(r: Row): SegExportDto {
     source: r.source,
     predictionId: r.predictionId,
     labelVersionId: r.labelVersionId,
-    seriesInstanceUid: r.seriesInstanceUid,
+    seriesKey: r.seriesKey,
     sizeBytes: r.sizeBytes,
     createdAt: r.createdAt.toISOString(),
     sentAt: r.sentAt?.toISOString() ?? null,
