@@ -26,6 +26,7 @@ function calibratedCard(sigmoid = false) {
     });
     c.postprocessing.activation = 'sigmoid';
     delete c.postprocessing.argmax;
+    c.inference.patchSize = [2, 2, 1]; // 4-voxel windows for the crafted outputs
   }
   return c;
 }
@@ -80,6 +81,9 @@ describe('nesting of sigmoid regions', () => {
     const logits = Float32Array.from([on, on, off, off, /* WT */ on, on, on, off, /* ET */ on, off, off, on]);
     counter.add(logits, 1);
     expect(counter.violation()).toBeCloseTo(0.5, 12);
+    const padded = NestingCounter.forCard(card)!; // a batch buffer longer than its n windows: the rest is ignored
+    padded.add(Float32Array.from([...logits, ...Array(12).fill(on)]), 1);
+    expect(padded.violation()).toBeCloseTo(0.5, 12);
     expect(NestingCounter.forCard(parseModelCard(fixtureCard()))).toBeNull(); // softmax: nothing to count
   });
 

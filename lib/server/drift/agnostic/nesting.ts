@@ -17,6 +17,8 @@ export class NestingCounter {
   private constructor(
     private pairs: { outer: number; inner: number; outerCut: number; innerCut: number }[],
     private classes: number,
+    /** voxels per window (the card's patch) */
+    private pv: number,
   ) {
     this.inner = pairs.map(() => 0);
     this.outside = pairs.map(() => 0);
@@ -31,12 +33,13 @@ export class NestingCounter {
     const pairs = out.paint
       .slice(1)
       .map((p, i) => ({ outer: out.paint[i].channel, inner: p.channel, outerCut: cut(out.paint[i].channel), innerCut: cut(p.channel) }));
-    return new NestingCounter(pairs, out.classes.length);
+    const [p0, p1, p2] = card.inference.patchSize;
+    return new NestingCounter(pairs, out.classes.length, p0 * p1 * p2);
   }
 
-  /** Counts one batch of raw window outputs, laid out (n, K, P0, P1, P2). */
+  /** Counts one batch of raw window outputs, laid out (n, K, P0, P1, P2) (anything after the n windows is ignored). */
   add(logits: Float32Array, n: number): void {
-    const pv = logits.length / (n * this.classes);
+    const pv = this.pv;
     for (let b = 0; b < n; b++) {
       const base = b * this.classes * pv;
       this.pairs.forEach((p, k) => {
