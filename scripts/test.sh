@@ -9,6 +9,7 @@ step "Installing npm packages (if needed)"
 [ -d node_modules ] || npm ci --no-audit --no-fund
 step "Python environment for training/ (if needed)"
 bash scripts/python-env.sh
+bash scripts/mlflow-env.sh # a separate venv with the pinned MLflow server for tests/mlflow
 
 step "Lint (ESLint)"
 npx eslint . --max-warnings=0

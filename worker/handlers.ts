@@ -11,6 +11,7 @@ import { entry, type HandlerEntry } from './handler-entry';
 import { workflowHandlers } from './handlers-workflows';
 import { evaluationHandlers } from './handlers-evaluation';
 import { pacsPollJob, pollPacs, schedulePacsPoll } from '@/lib/server/dicom/pacs/schedule';
+import { mlflowMirrorJob, runMirrorJob } from '@/lib/server/mlflow';
 
 async function ping(job: Parameters<JobHandler<z.output<typeof systemPing.schema>>>[0]) {
   const { message, delayMs } = job.payload;
@@ -37,6 +38,8 @@ export const handlers: Record<string, HandlerEntry> = {
   ...evaluationHandlers,
   // the scheduled PACS pull (PACS_POLL_MINUTES); one poll at a time per worker
   [pacsPollJob.name]: entry(pacsPollJob, (job) => pollPacs(job), 1),
+  // MLflow mirroring (an outbox row per job; failures are kept on the row, never thrown): one at a time, in order
+  [mlflowMirrorJob.name]: entry(mlflowMirrorJob, (job) => runMirrorJob(job.payload.outboxId), 1),
 };
 
 /** Registers every handler on the queue; start the queue afterwards. */

@@ -105,6 +105,11 @@ const schema = z
      * bearer token. Unset: no PACS (no pull page, no schedule, no "Send to PACS").
      */
     PACS_DICOMWEB_URL: z.string().url().optional(),
+    /**
+     * An MLflow tracking server (lib/server/mlflow) that training runs, evaluations and registry stages are mirrored
+     * to through an outbox and the mlflow.mirror job. Unset: nothing is mirrored and nothing is enqueued.
+     */
+    MLFLOW_TRACKING_URI: z.string().url().optional(),
     PACS_USERNAME: z.string().optional(),
     PACS_PASSWORD: z.string().optional(),
     PACS_BEARER_TOKEN: z.string().optional(),

@@ -9,6 +9,7 @@ import { collectEvaluationCases, holdoutLeakage, lockedGroundTruth } from './cas
 import { recordLockedReads } from '../datasets/locked-reads';
 import { computePerCase } from './compute';
 import { aggregateEvaluation } from './aggregate';
+import { enqueueMirror } from '../mlflow/outbox';
 import { judge } from './verdict';
 import type { CriterionResult, OverallVerdict, PerCaseRecord } from './types';
 
@@ -131,6 +132,7 @@ export async function runEvaluation(
         entityId: ev.id,
         data: { modelVersionId, verdict, cases: records.length, failed },
       });
+      await enqueueMirror(tx, { kind: 'evaluation', entityId: ev.id, key: `evaluation:${ev.id}` }); // MLflow (no-op when unset)
       await recordLockedReads(
         tx,
         WORKER,

@@ -2,6 +2,7 @@ import 'server-only';
 import { db, type Db, type Tx } from '../db';
 import { AppError } from '../errors';
 import { assertTransition, type Stage, type Step } from './transitions';
+import { enqueueMirror } from '../mlflow/outbox';
 
 /**
  * Stage writes are compare-and-set (`where stage = from`): two engineers clicking at once, or a canary rollback racing
@@ -14,6 +15,12 @@ export async function changeStage(tx: Tx, modelVersionId: string, step: Step, fr
     data: { stage: to, stageChangedAt: new Date() },
   });
   if (res.count !== 1) throw new AppError('CONFLICT', 'The model changed stage meanwhile; reload and try again.');
+  // every stage change (shadow, canary, promotion, reject, rollback, archive) moves the MLflow aliases, via the outbox
+  await enqueueMirror(tx, {
+    kind: 'model-stage',
+    entityId: modelVersionId,
+    key: `model-stage:${modelVersionId}:${from}->${to}:${Date.now()}`,
+  });
   return to;
 }
 

@@ -2,6 +2,7 @@ import 'server-only';
 import { db } from '../db';
 import { blobs } from '../blobs';
 import { AUDIT, recordAudit } from '../audit';
+import { enqueueMirror } from '../mlflow/outbox';
 import { AppError } from '../errors';
 import { WORKER } from '../auth/actor';
 import { getQueue } from '../jobs';
@@ -84,6 +85,9 @@ export async function ingestRunArtefacts(
       },
     });
     await getQueue().enqueue(evaluationRunJob, { modelVersionId: mv.id }, { idempotencyKey: `evaluation.run:${mv.id}`, tx });
+    // MLflow mirror of the run and of the new registered version (a no-op without MLFLOW_TRACKING_URI)
+    await enqueueMirror(tx, { kind: 'training-run', entityId: run.id, key: `training-run:${run.id}` });
+    await enqueueMirror(tx, { kind: 'model-stage', entityId: mv.id, key: `model-stage:${mv.id}:registered` });
     return { modelVersionId: mv.id, name: mv.name, version: mv.version };
   });
 }
