@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { releaseModels } from '@/lib/server/inference';
 import { REPO_ROOT } from '../tests/inference/model-fixture';
 import { compareWithMonai, importMonai, monaiMasks, monaiTestBundle, realCases, syntheticCases } from '../tests/model-import/monai-fixture';
+import { nnunetParity } from '../tests/model-import/nnunet-fixture';
 
 interface CaseFigures {
   agreement: number;
@@ -45,7 +46,8 @@ const FORMATS: Format[] = [
       return { cases: await compareWithMonai(model, cases, reference), model: { bundle: bundle.bundle, ...bundle.report } };
     },
   },
-  // nnU-Net: add { name: 'nnunet', run } here (tests/model-import/nnunet-fixture.ts)
+  // nnU-Net: single fold on the real cases and a domain-A case, the two-fold mirrored ensemble on a small one
+  { name: 'nnunet', run: nnunetParity },
 ];
 
 async function main() {

@@ -91,7 +91,13 @@ def build_network(spec: dict, trainer: str) -> torch.nn.Module:
     plans_manager = PlansManager(spec["plans"])
     config = plans_manager.get_configuration(spec["configuration"])
     root = str(Path(nnunetv2.__path__[0]) / "training" / "nnUNetTrainer")
-    trainer_class = recursive_find_python_class(root, trainer, "nnunetv2.training.nnUNetTrainer") or nnUNetTrainer
+    try:
+        found = recursive_find_python_class(root, trainer, "nnunetv2.training.nnUNetTrainer")
+    except Exception:  # the search imports every trainer module; one whose optional dependency fails stops it
+        found = None
+    # a trainer this installation lacks builds the plans' architecture, as nnUNetTrainer does; the strict
+    # load_state_dict afterwards refuses weights of any other network
+    trainer_class = found or nnUNetTrainer
     n_in = determine_num_input_channels(plans_manager, config, spec["dataset"])
     n_out = plans_manager.get_label_manager(spec["dataset"]).num_segmentation_heads
     return trainer_class.build_network_architecture(plans_manager, config, n_in, n_out, enable_deep_supervision=False)

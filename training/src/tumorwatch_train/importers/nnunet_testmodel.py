@@ -5,7 +5,8 @@ BraTS setup) -> nnU-Net's fingerprint and ExperimentPlanner -> the 3d_fullres pl
 stages (CI's two cores) -> nnU-Net's DefaultPreprocessor -> nnU-Net's network and DC_and_BCE loss, trained by a short
 loop (not nnUNetTrainer's 1000-epoch schedule) -> checkpoint_final.pth in nnU-Net's format, one per fold. Fold 1
 starts from fold 0's weights and trains briefly on half the cases: a cheap but real two-member ensemble. Fold 0 is
-also saved as nnUNetTrainerNoMirroring (no test-time mirroring): a second, single-fold trained-model folder for the
+also saved without test-time mirroring (inference_allowed_mirroring_axes None, what nnUNetTrainerNoMirroring
+records) in a second, single-fold trained-model folder (results-single/) for the
 real cases, where every network pass costs seconds on CPU.
 
     python -m tumorwatch_train.importers.nnunet_testmodel --cohort <dir> --work <dir> [--iterations 160]
@@ -37,8 +38,6 @@ TRAIN_PATCH = [48, 48, 48]
 FEATURES = [8, 16, 32]
 MIRROR_AXES = (0,)
 TRAINER = "nnUNetTrainer"
-# nnU-Net's own trainer variant without test-time mirroring: the same fold 0, a second trained-model folder
-NO_MIRRORING = "nnUNetTrainerNoMirroring"
 REGIONS = {"background": 0, "whole tumor": [1, 2, 3], "tumor core": [1, 3], "enhancing tumor": [3]}
 
 
@@ -161,9 +160,7 @@ def train(net, cases, iterations: int, seed: int, lr: float) -> tuple[torch.nn.M
     return net.eval(), opt
 
 
-def save_fold(
-    folder: Path, fold: int, net, opt, plans: dict, dataset: dict, epochs: int, trainer: str = TRAINER
-) -> None:
+def save_fold(folder: Path, fold: int, net, opt, plans: dict, dataset: dict, epochs: int, mirror: bool = True) -> None:
     d = folder / f"fold_{fold}"
     d.mkdir(parents=True, exist_ok=True)
     torch.save(
@@ -181,8 +178,8 @@ def save_fold(
                 "dataset_json": dataset,
                 "device": "cpu",
             },
-            "trainer_name": trainer,
-            "inference_allowed_mirroring_axes": None if trainer == NO_MIRRORING else MIRROR_AXES,
+            "trainer_name": TRAINER,
+            "inference_allowed_mirroring_axes": MIRROR_AXES if mirror else None,
         },
         d / "checkpoint_final.pth",
     )
@@ -202,12 +199,15 @@ def build(cohort: Path, work: Path, iterations: int) -> list[Path]:
     cases = preprocess(plans, dataset, raw, ids)
     pm = PlansManager(plans)
     net = nnUNetTrainer.build_network_architecture(pm, pm.get_configuration(CONFIG), len(CHANNELS), 3, False)
-    folder, single = (res / DATASET / f"{t}__nnUNetPlans__{CONFIG}" for t in (TRAINER, NO_MIRRORING))
+    # nnUNetTrainer in both: nnU-Net's search for a variant's class imports every trainer module, and its Primus
+    # trainers need timm -> torchvision, whose CUDA build does not load beside the CPU torch
+    name = f"{TRAINER}__nnUNetPlans__{CONFIG}"
+    folder, single = res / DATASET / name, work / "results-single" / DATASET / name
     half = max(1, len(cases) // 2)
     torch.manual_seed(0)
     net, opt = train(net, cases, iterations, seed=0, lr=3e-3)
     save_fold(folder, 0, net, opt, plans, dataset, iterations)
-    save_fold(single, 0, net, opt, plans, dataset, iterations, NO_MIRRORING)
+    save_fold(single, 0, net, opt, plans, dataset, iterations, mirror=False)
     net, opt = train(net, cases[:half], max(1, iterations // 8), seed=1, lr=1e-3)
     save_fold(folder, 1, net, opt, plans, dataset, iterations // 8)
     for f in (folder, single):
