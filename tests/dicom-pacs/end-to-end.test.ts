@@ -1,6 +1,6 @@
 /**
  * Issue #23 end to end, against a real Orthanc: a four-sequence study written from a synthetic case (FLAIR on an
- * oblique grid) is stored in Orthanc, pushed over HTTP to TumorWatch's STOW-RS route (see PUSH below), pulled
+ * oblique grid) is stored in Orthanc, pushed by Orthanc's DICOMweb client to TumorWatch's STOW-RS route, pulled
  * (the pull recognises it and takes nothing twice), co-registered, predicted and drift-checked with its DICOM
  * metadata; a radiologist's label is approved by a second reader; its DICOM SEG and the prediction's reach Orthanc as
  * two new series of the study, and pydicom reads the label's back onto exactly the approved voxels.
@@ -88,12 +88,18 @@ describe('a DICOM study from Orthanc to a DICOM SEG back in Orthanc', () => {
     async () => {
       const stored = await storeInstances(pacsConfig()!, study.files);
       expect(stored.failed).toEqual([]);
-      // PUSH: Orthanc's own DICOMweb client (orthanc-dicomweb 1.7: POST /dicom-web/servers/<name>/stow) sends a
-      // 73-character multipart boundary, over RFC 2046's 70, and the STOW-RS route answers it 415 today (reported to
-      // the ingestion side). Until the route accepts it, the study is pushed to the same route over HTTP by the
-      // DICOMweb client the PACS side uses: a real multipart/related body with the API token.
-      const pushed = await storeInstances({ url: `${app.url}/dicomweb`, authorization: `Bearer ${token}` }, study.files);
-      expect(pushed.stored).toHaveLength(study.files.length);
+      // PUSH: Orthanc's own DICOMweb client sends the study to TumorWatch's STOW-RS route with the bridge's API token
+      // (a DICOMweb server registered at run time, as a hospital configures it in orthanc.json)
+      await orthanc.rest('PUT', '/dicom-web/servers/tumorwatch', {
+        Url: `${app.url}/dicomweb/`,
+        HttpHeaders: { Authorization: `Bearer ${token}` },
+      });
+      const found = await orthanc.rest<string[]>('POST', '/tools/find', {
+        Level: 'Study',
+        Query: { StudyInstanceUID: study.manifest.studyInstanceUid },
+      });
+      expect(found).toHaveLength(1);
+      await orthanc.rest('POST', '/dicom-web/servers/tumorwatch/stow', { Resources: found, Synchronous: true });
       const c = await db().case.findFirstOrThrow({ include: { volumes: true, dicomStudy: true } });
       caseId = c.id;
       expect(c.dicomStudy).toMatchObject({ source: 'stow', status: 'CASE_CREATED' });

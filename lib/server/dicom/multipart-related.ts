@@ -21,6 +21,8 @@ export interface RelatedPart {
   size: number;
 }
 
+const MAX_BOUNDARY = 200;
+
 /** The boundary and root type of a `multipart/related; type="application/dicom"; boundary=...` header. */
 export function parseRelatedType(header: string | null): { boundary: string; type: string } | null {
   if (!header || !/^\s*multipart\/related\s*(;|$)/i.test(header)) return null;
@@ -28,7 +30,9 @@ export function parseRelatedType(header: string | null): { boundary: string; typ
   const b = param('boundary');
   const t = param('type');
   const boundary = b ? (b[1] ?? b[2]) : '';
-  if (!boundary || boundary.length > 70) return null;
+  // RFC 2046 caps a boundary at 70 characters, but Orthanc's DICOMweb plugin (1.7) sends 73: a PACS that pushes must be
+  // heard, so the cap here only guards against absurd headers.
+  if (!boundary || boundary.length > MAX_BOUNDARY) return null;
   return { boundary, type: (t ? (t[1] ?? t[2]) : '').toLowerCase() };
 }
 
