@@ -1,3 +1,5 @@
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { useTestDb } from '../support/use-db';
 import { useTestBlobs } from '../support/blobs';
@@ -8,6 +10,8 @@ import { resetEnvCache } from '@/lib/server/env';
 import { changeStage } from '@/lib/server/registry/stage';
 import { mirrorBackoffMs, processOutboxRow, drainOutbox } from '@/lib/server/mlflow/outbox';
 import { mlflowSender, pendingMirrorProblems } from '@/lib/server/mlflow';
+import { mlflowModelStatus } from '@/lib/server/mlflow/queries';
+import { MlflowStatus } from '@/components/mlflow/MlflowStatus';
 
 /** The outbox without an MLflow server: unset changes nothing; a server that is down never fails the clinical step. */
 useTestDb();
@@ -31,6 +35,7 @@ describe('the MLflow outbox', () => {
     expect(await db().workflowRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: 'SUCCEEDED' });
     expect(await db().mlflowOutbox.count()).toBe(0);
     expect(await db().job.count({ where: { name: 'mlflow.mirror' } })).toBe(0);
+    expect(await mlflowModelStatus('any')).toBeNull(); // no MLflow panel on the model page
   });
 
   it('with MLflow down, the run and the stage change succeed; each send records its error and backs off', async () => {
@@ -67,6 +72,12 @@ describe('the MLflow outbox', () => {
     const problems = await pendingMirrorProblems([modelVersionId, runId]);
     expect(problems).toHaveLength(3);
     expect(problems[0].lastError).toMatch(/fetch failed|ECONNREFUSED/);
+    // ... which the model page shows in its MLflow panel (the page renders MlflowStatus with mlflowModelStatus)
+    const status = await mlflowModelStatus(modelVersionId);
+    expect(status?.problems).toHaveLength(3);
+    const html = renderToStaticMarkup(createElement(MlflowStatus, { status: status! }));
+    expect(html).toContain('data-mlflow-warning');
+    expect(html).toContain('MLflow mirror delayed: 3 update(s) not yet delivered');
   });
 
   it('a sender that throws anything is recorded, not thrown', async () => {

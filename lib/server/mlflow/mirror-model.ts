@@ -28,6 +28,9 @@ async function sourceRun(
 export async function mirrorModelVersion(client: MlflowClient, modelVersionId: string): Promise<string> {
   const mv = await db().modelVersion.findUnique({ where: { id: modelVersionId } });
   if (!mv) throw new Error(`model version ${modelVersionId} does not exist`);
+  // already mirrored (the link is written only after the version exists): later stage events only move aliases
+  const linked = await db().mlflowLink.findUnique({ where: { entityKind_entityId: { entityKind: 'model-version', entityId: mv.id } } });
+  if (linked?.modelVersion) return linked.modelVersion;
   const run = await sourceRun(client, mv);
   await client.ensureRegisteredModel(mv.name);
   const version = await client.ensureModelVersion(mv.name, `model-version:${mv.id}`, run.artifactUri, run.runId, [

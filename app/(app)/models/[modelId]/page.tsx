@@ -17,6 +17,8 @@ import { EvidenceLinks } from '@/components/models/EvidenceLinks';
 import { EvaluationList } from '@/components/evaluation/EvaluationList';
 import { DriftReferencePanel } from '@/components/models/DriftReferencePanel';
 import { getDriftReferenceInfo } from '@/lib/server/registry/calibration';
+import { mlflowModelStatus } from '@/lib/server/mlflow/queries';
+import { MlflowStatus } from '@/components/mlflow/MlflowStatus';
 
 export const dynamic = 'force-dynamic';
 
@@ -40,6 +42,7 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
     deploymentReport(model.id, 'CANARY', config.shadow.disagreementDice),
     getDriftReferenceInfo(model.id, model.card),
   ]);
+  const mlflow = await mlflowModelStatus(model.id); // null without MLFLOW_TRACKING_URI
   const taken = new Set(model.events.map((e) => e.action));
   const promoted = (['shadow', 'canary', 'production'] as const).filter((s) => taken.has(PROMOTION_ACTION[s]));
   return (
@@ -70,6 +73,12 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
           <h2 className="mb-3 text-lg font-semibold">Evidence</h2>
           <EvidenceLinks modelVersionId={model.id} steps={promoted} />
         </section>
+        {mlflow && (
+          <section>
+            <h2 className="mb-3 text-lg font-semibold">MLflow</h2>
+            <MlflowStatus status={mlflow} />
+          </section>
+        )}
         <section>
           <h2 className="mb-3 text-lg font-semibold">Approvals</h2>
           <DataTable
