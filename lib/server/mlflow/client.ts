@@ -160,6 +160,23 @@ export class MlflowClient {
     }
   }
 
+  /** A registered version (by number, or by alias) with its artefact source. */
+  async modelVersion(
+    name: string,
+    ref: { version: string } | { alias: string },
+  ): Promise<{ version: string; source: string; runId: string }> {
+    const r =
+      'alias' in ref
+        ? await this.call<{ model_version: VersionInfo }>('GET', 'registered-models/alias', undefined, { name, alias: ref.alias })
+        : await this.call<{ model_version: VersionInfo }>('GET', 'model-versions/get', undefined, { name, version: ref.version });
+    return { version: r.model_version.version, source: r.model_version.source, runId: r.model_version.run_id ?? '' };
+  }
+
+  /** A run's artefact root (to resolve a `runs:/<id>/<path>` source). */
+  async runArtifactUri(runId: string): Promise<string> {
+    return (await this.call<{ run: { info: RunInfo } }>('GET', 'runs/get', undefined, { run_id: runId })).run.info.artifact_uri;
+  }
+
   /** The version an alias points at, or null. */
   async aliasVersion(name: string, alias: string): Promise<string | null> {
     try {
@@ -172,6 +189,11 @@ export class MlflowClient {
   }
 }
 
+interface VersionInfo {
+  version: string;
+  source: string;
+  run_id?: string;
+}
 interface RunInfo {
   run_id: string;
   experiment_id: string;
