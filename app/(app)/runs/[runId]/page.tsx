@@ -6,6 +6,7 @@ import { can } from '@/lib/permissions';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { formatDateTime } from '@/components/ui/format';
 import { RunLive } from '@/components/runs/RunLive';
+import { mlflowLinks } from '@/lib/server/mlflow/links';
 
 export const dynamic = 'force-dynamic';
 
@@ -25,6 +26,14 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
     ['Started', formatDateTime(run.startedAt)],
     ['Finished', formatDateTime(run.finishedAt)],
   ];
+  const mlflow = await mlflowLinks('training-run', run.id); // the mirrored MLflow run, once MLflow has it
+  if (mlflow?.run)
+    facts.push([
+      'MLflow',
+      <a key="mlflow" className="text-blue-700 underline" href={mlflow.run} target="_blank" rel="noreferrer">
+        MLflow run
+      </a>,
+    ]);
   const { status, progress, logTail, error, externalUrl, startedAt, finishedAt, hasLog, resultModel, id } = run;
   return (
     <>
