@@ -83,4 +83,22 @@ describe('a 3D enhanced multi-frame series', () => {
     const c = await db().case.findFirstOrThrow({ include: { volumes: { where: { modality: 'T1C' } } } });
     expect(c.volumes[0].dicomSeriesId).toBe(multi.row.id);
   });
+
+  it('missing a frame, is set aside naming the gap (dcm2niix alone would squeeze the stack onto fewer slices)', async () => {
+    const series = FOUR_SEQUENCES.map((x) => (x.number === 6 ? { ...x, drop: [4] } : x));
+    const files = writeStudy(path.join(dir, 'gap'), 32, series, { slices: 10 });
+    const enhanced = enhance(
+      files.filter((f) => path.basename(f).startsWith('s32-6-')),
+      path.join(dir, 'gap', 's32-6-enhanced.dcm'),
+    );
+    const r = await ingestDicomFiles(SYSTEM, [...files.filter((f) => fs.existsSync(f)), enhanced], { source: 'upload' });
+    const study = r.studies[0];
+    expect(study.status).toBe('needs-decision');
+    expect(study.reason).toMatch(/^no series for T1C/);
+    const t1c = study.series.find((s) => s.seriesNumber === 6)!;
+    expect(t1c.role).toBeNull();
+    expect(t1c.setAsideReason).toMatch(
+      /^1 slice missing: the slice positions jump from -?[0-9.]+ to -?[0-9.]+ mm where the spacing is 1\.20 mm; send the complete series$/,
+    );
+  });
 });

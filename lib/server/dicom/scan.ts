@@ -2,6 +2,7 @@ import 'server-only';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as dicomParser from 'dicom-parser';
+import { frameGeometry, type FrameGeometry } from './frames';
 
 /**
  * Reads the header of each received file (never its pixel data) to group instances into studies and series, answer
@@ -24,6 +25,8 @@ export interface DicomInstance {
   /** ImagePositionPatient and ImageOrientationPatient of a single-frame image (null in multi-frame objects) */
   position: number[] | null;
   orientation: number[] | null;
+  /** per-frame positions and the orientation of a multi-frame object (frames.ts; null for a single frame) */
+  frames?: FrameGeometry | null;
   /** identifying attributes, kept in memory for pseudonyms and the encrypted references only */
   patient: PatientStudyModule;
   frameOfReferenceUid: string;
@@ -116,6 +119,7 @@ export async function scanFile(file: string): Promise<ScanResult> {
       numberOfFrames: Math.max(1, Number.parseInt(str(TAGS.frames), 10) || 1),
       position: numbers(str(TAGS.position), 3),
       orientation: numbers(str(TAGS.orientation), 6),
+      frames: frameGeometry(ds),
       patient,
       frameOfReferenceUid: str(TAGS.frameOfReference),
     },

@@ -48,15 +48,28 @@ export function transferSyntaxProblem(instances: DicomInstance[]): string | null
 }
 
 /**
- * A gap in the slice positions of a single-frame series: positions are projected on the slice normal, sorted, and a
- * step over 1.5 times the median step is a missing slice (the volume would otherwise be resampled wrongly).
+ * The slices of a series: one per single-frame image, or the frames of one enhanced multi-frame object (whose frames
+ * share one orientation). Null when there is nothing to compare (mixed objects, several stacks).
+ */
+function slicesOf(instances: DicomInstance[]): { orientation: number[]; positions: number[][] } | null {
+  const single = instances.filter((i) => i.numberOfFrames === 1 && i.position && i.orientation);
+  if (single.length === instances.length && single.length)
+    return { orientation: single[0].orientation!, positions: single.map((i) => i.position!) };
+  const frames = instances.length === 1 ? instances[0].frames : null;
+  return frames?.orientation ? { orientation: frames.orientation, positions: frames.positions } : null;
+}
+
+/**
+ * A gap in the slice positions of a series: positions are projected on the slice normal, sorted, and a step over 1.5
+ * times the median step is a missing slice (the volume would otherwise be resampled wrongly). Positions repeated over
+ * time (a 4D multi-frame object) count once.
  */
 export function missingSliceProblem(instances: DicomInstance[]): string | null {
-  const single = instances.filter((i) => i.numberOfFrames === 1 && i.position && i.orientation);
-  if (single.length < 3 || single.length !== instances.length) return null;
-  const o = single[0].orientation!;
+  const slices = slicesOf(instances);
+  if (!slices || slices.positions.length < 3) return null;
+  const o = slices.orientation;
   const normal = [o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]];
-  const distances = [...new Set(single.map((i) => dot(normal, i.position!).toFixed(3)))].map(Number).sort((a, b) => a - b);
+  const distances = [...new Set(slices.positions.map((p) => dot(normal, p).toFixed(3)))].map(Number).sort((a, b) => a - b);
   if (distances.length < 3) return null;
   const steps = distances.slice(1).map((d, k) => d - distances[k]);
   const median = [...steps].sort((a, b) => a - b)[Math.floor(steps.length / 2)];
