@@ -9,7 +9,8 @@ import { db } from '@/lib/server/db';
 import { resetEnvCache } from '@/lib/server/env';
 import { changeStage } from '@/lib/server/registry/stage';
 import { mirrorBackoffMs, processOutboxRow, drainOutbox } from '@/lib/server/mlflow/outbox';
-import { mlflowSender, pendingMirrorProblems } from '@/lib/server/mlflow';
+import { mlflowMirrorJob, mlflowSender, pendingMirrorProblems, runMirrorJob } from '@/lib/server/mlflow';
+import { handlers } from '@/worker/handlers';
 import { mlflowModelStatus } from '@/lib/server/mlflow/queries';
 import { MlflowStatus } from '@/components/mlflow/MlflowStatus';
 
@@ -87,5 +88,19 @@ describe('the MLflow outbox', () => {
     });
     expect(await processOutboxRow(row.id, mlflowSender())).toBe('failed');
     expect((await db().mlflowOutbox.findUniqueOrThrow({ where: { id: row.id } })).lastError).toBe('unknown MLflow outbox kind "bogus"');
+  });
+
+  it('the worker runs mlflow.mirror: its own row first, then what else is due; a failure is counted, not thrown', async () => {
+    setUri('http://127.0.0.1:9');
+    expect(handlers[mlflowMirrorJob.name]?.definition).toBe(mlflowMirrorJob);
+    // the earlier tests' rows wait an hour, so the count below is this row's alone on a slow machine too
+    await db().mlflowOutbox.updateMany({ where: { doneAt: null }, data: { nextAttemptAt: new Date(Date.now() + 3_600_000) } });
+    const row = await db().mlflowOutbox.create({
+      data: { kind: 'training-run', entityId: 'no-such-run', idempotencyKey: 'training-run:no-such-run', payload: {} },
+    });
+    expect(await runMirrorJob(row.id)).toEqual({ sent: 0, failed: 1 });
+    expect((await db().mlflowOutbox.findUniqueOrThrow({ where: { id: row.id } })).lastError).toBe(
+      'training run no-such-run does not exist',
+    );
   });
 });
