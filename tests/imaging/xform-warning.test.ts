@@ -16,7 +16,7 @@ useTestDb();
 useTestBlobs();
 
 /** The same file with qoffset_x (NIfTI-1 byte 268) moved by `mm`, and both codes set. */
-function withStaleQform(gz: Uint8Array, mm: number): Uint8Array {
+function withStaleQform(gz: Uint8Array, mm: number): Uint8Array<ArrayBuffer> {
   const raw = Buffer.from(zlib.gunzipSync(gz));
   raw.writeInt16LE(1, 252); // qform_code: scanner
   raw.writeInt16LE(Math.max(1, raw.readInt16LE(254)), 254); // sform_code kept (or set)
