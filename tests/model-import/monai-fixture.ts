@@ -17,14 +17,15 @@ import { PYTHON, REAL_CASES, realCaseImages, REPO_ROOT, TRAINING_SRC } from '../
  */
 
 const run = promisify(execFile);
-/** 5 mm voxels: whole volumes of 48x48x32 train in seconds per hundred steps on two cores */
+/** 5 mm voxels: a step on two whole 48x48x32 volumes costs about 0.5 s of CPU (measured with one thread) */
 const COHORT = {
   domain: 'A',
   n: 20,
   seed: '28',
   grid: { dims: [48, 48, 32] as [number, number, number], spacing: [5, 5, 5] as [number, number, number] },
 };
-const STEPS = 160;
+// 160 steps gave held-out WT Dice 0.716 (too few for the >= 0.8 the test demands); 400 is not yet measured
+const STEPS = 400;
 const ZOO_CONFIGS = path.resolve(REPO_ROOT, '../shared/data/models/monai-brats_mri_segmentation/configs');
 
 async function python(args: string[], timeoutMs = 900_000): Promise<Record<string, unknown>[]> {
@@ -36,9 +37,10 @@ async function python(args: string[], timeoutMs = 900_000): Promise<Record<strin
   }).catch((e: { stderr?: string; stdout?: string; message: string }) => {
     throw new Error(`${args.slice(0, 2).join(' ')} failed: ${(e.stdout ?? '').slice(-1000)}${(e.stderr ?? '').slice(-3000) || e.message}`);
   });
+  // MONAI's SaveImaged logs "writing: ..." on stdout: only the JSON lines are ours
   return stdout
-    .trim()
     .split('\n')
+    .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
@@ -64,7 +66,7 @@ export interface MonaiTestBundle {
   report: { steps: number; trainSeconds: number; heldOut: string[]; dice: { TC: number; WT: number; ET: number } };
 }
 
-/** The cached bundle, built (cohort + training, about a minute on two quiet cores) when missing. */
+/** The cached bundle, built when missing (cohort + training: about 200 s of CPU for 400 steps, not yet timed on a quiet machine). */
 export async function monaiTestBundle(): Promise<MonaiTestBundle> {
   const root = path.join(REPO_ROOT, 'data/test-models', `monai-bundle-${digest()}`);
   const done = (r: string) => ({
