@@ -9,6 +9,7 @@ const config = [
       '.next/**',
       'node_modules/**',
       '.venv/**',
+      '.venv-mlflow/**',
       'lib/server/db/generated/**',
       'data/**',
       'training/**',
