@@ -29,7 +29,15 @@ import {
 const real = realCases();
 const haveReal = real.every((c) => Object.values(c.files).every(existsSync));
 
-describe.skipIf(!pythonAvailable())('MONAI bundle import: TypeScript pipeline vs MONAI', () => {
+/**
+ * Training the test bundle and running MONAI's own inferer on the two full-size real cases costs 15 minutes and more on
+ * 2 cores, over what `npm test` can spend: this test runs with `npm run test:parity` (bench:model-import measures the
+ * same agreement). `npm test` keeps the importer's pytest suite (the zoo config imported unchanged, refusals, tapping).
+ */
+const HEAVY = process.env.TW_PARITY === '1';
+if (!HEAVY) console.log('MONAI parity skipped in this run: npm run test:parity runs it (15+ minutes on 2 cores).');
+
+describe.skipIf(!pythonAvailable() || !HEAVY)('MONAI bundle import: TypeScript pipeline vs MONAI', () => {
   let tmp: string;
   let bundle: MonaiTestBundle;
   let card: ModelCard;

@@ -27,11 +27,11 @@ const TARGET = 0.999;
 /**
  * Building the test model (nnU-Net's planner, preprocessor and a short training loop) and running nnUNetPredictor on
  * two full-size real cases costs tens of minutes on 2 cores, over what `npm test` can spend: this test runs with
- * `npm run test:nnunet-parity` (and `npm run bench:model-import` measures the same agreement). `npm test` keeps the
+ * `npm run test:parity` (and `npm run bench:model-import` measures the same agreement). `npm test` keeps the
  * cheap bit-for-bit checks of the ported nnU-Net steps (nnunet-ports.test.ts) and the importer's tests.
  */
-const HEAVY = process.env.TW_NNUNET_PARITY === '1';
-if (!HEAVY) console.log('nnU-Net parity skipped in this run: npm run test:nnunet-parity runs it (tens of minutes on 2 cores).');
+const HEAVY = process.env.TW_PARITY === '1';
+if (!HEAVY) console.log('nnU-Net parity skipped in this run: npm run test:parity runs it (tens of minutes on 2 cores).');
 
 describe.skipIf(!pythonAvailable() || !HEAVY)('nnU-Net import: TypeScript pipeline vs nnUNetPredictor', () => {
   let dir: string;
