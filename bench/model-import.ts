@@ -55,22 +55,22 @@ async function main() {
   const chosen = values.format ? FORMATS.filter((f) => f.name === values.format) : FORMATS;
   if (!chosen.length) throw new Error(`--format must be one of ${FORMATS.map((f) => f.name).join(', ')}`);
   const file = path.join(REPO_ROOT, 'bench/results/model-import.json');
-  // figures of formats not run this time are kept
-  const result = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as { agreement: Record<string, Record<string, number>>; details: Record<string, unknown> })
-    : { agreement: {}, details: {} };
+  // a flat object, one key per figure (bench/README convention); figures of formats not run this time are kept
+  const result: Record<string, number | string | null> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   for (const format of chosen) {
     const dir = await mkdtemp(path.join(os.tmpdir(), `bench-model-import-${format.name}-`));
     const t0 = performance.now();
     try {
-      const { cases, model } = await format.run(dir);
-      result.agreement[format.name] = Object.fromEntries([...cases].map(([c, r]) => [c, r.agreement]));
-      result.details[format.name] = {
-        measuredAt: new Date().toISOString(),
-        seconds: Math.round((performance.now() - t0) / 1000),
-        testModel: model,
-        cases: Object.fromEntries(cases),
-      };
+      const { cases } = await format.run(dir);
+      for (const [c, r] of cases) {
+        result[`agreement.${format.name}.${c}`] = r.agreement;
+        result[`differingVoxels.${format.name}.${c}`] = r.differing;
+        result[`voxels.${format.name}.${c}`] = r.voxels;
+        result[`wtDice.${format.name}.${c}`] = r.wtDice;
+        result[`tsMs.${format.name}.${c}`] = Math.round(r.tsMs);
+      }
+      result[`seconds.${format.name}`] = Math.round((performance.now() - t0) / 1000);
+      result[`measuredAt.${format.name}`] = new Date().toISOString();
       for (const [c, r] of cases)
         console.log(
           `${format.name} ${c}: ${(r.agreement * 100).toFixed(4)}% agree (${r.differing} of ${r.voxels} differ)` +
