@@ -3,7 +3,14 @@ import 'server-only';
 import { columnNorms, type Mat4 } from '../imaging/affine';
 import type { VoxelArray } from '../imaging/nifti';
 import { INTENSITY_LEVELS, nonZeroQuantiles, nonZeroVolumeMl } from './intensity';
-import { MODALITIES, type CaseImageStats, type CaseMetadataStats, type CaseOutputStats, type Modality } from './types';
+import {
+  MODALITIES,
+  type CaseImageStats,
+  type CaseMetadataStats,
+  type CaseOutputStats,
+  type Modality,
+  type RegistrationFigures,
+} from './types';
 
 /** The part of a decoded volume the statistics need (a NiftiVolume satisfies it). */
 export interface DecodedVolume {
@@ -39,6 +46,8 @@ export interface VolumeRowLike {
   affine: unknown;
   orientation: string;
   datatype: string;
+  /** Volume.registration: set on sequences co-registered onto the reference grid */
+  registration?: unknown;
 }
 
 export interface CaseRowLike {
@@ -63,7 +72,22 @@ export function metadataStats(c: CaseRowLike, volumes: VolumeRowLike[]): CaseMet
     site: c.site,
     manufacturer: c.scannerManufacturer,
     fieldStrengthT: c.fieldStrength,
+    registrations: volumes.flatMap((v) => registrationFigures(v.modality, v.registration)),
   };
+}
+
+const numbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
+
+/** A stored co-registration record's figures, or nothing for a volume that was not resampled (or an unreadable record). */
+function registrationFigures(modality: string, r: unknown): RegistrationFigures[] {
+  if (!r || typeof r !== 'object') return [];
+  const o = r as Record<string, unknown>;
+  if (typeof o.miBefore !== 'number' || typeof o.miAfter !== 'number' || !numbers(o.rotationDeg) || !numbers(o.translationMm)) return [];
+  const used = o.used === 'header' ? 'header' : 'registration';
+  const reference = typeof o.reference === 'string' ? o.reference : '?';
+  return [
+    { modality, reference, used, miBefore: o.miBefore, miAfter: o.miAfter, rotationDeg: o.rotationDeg, translationMm: o.translationMm },
+  ];
 }
 
 const numberRecord = (v: unknown): Record<string, number> =>

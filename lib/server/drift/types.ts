@@ -53,6 +53,19 @@ export interface CaseMetadataStats {
   site: string | null;
   manufacturer: string | null;
   fieldStrengthT: number | null;
+  /** sequences resampled onto the reference grid at ingestion (Volume.registration); absent or empty: one grid */
+  registrations?: RegistrationFigures[];
+}
+
+/** The part of a co-registration record (lib/server/imaging/coregister.ts) the co-registration check reads. */
+export interface RegistrationFigures {
+  modality: string;
+  reference: string;
+  used: 'registration' | 'header';
+  miBefore: number;
+  miAfter: number;
+  rotationDeg: number[];
+  translationMm: number[];
 }
 
 export interface CaseOutputStats {

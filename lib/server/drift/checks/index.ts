@@ -9,6 +9,7 @@ import { componentChecks, lesionCheck, ratioCheck, uncertaintyCheck, volumeCheck
 import { infoCheck } from './tail';
 import { markUncalibrated, namePopulation } from './calibration';
 import { agnosticChecks } from './agnostic';
+import { coregistrationCheck } from './coregistration';
 
 export interface DriftVerdict {
   checks: CheckResult[];
@@ -27,6 +28,8 @@ export function runChecks(stats: CaseStats, ref: DriftReference, settings: Drift
     ...geometryChecks(stats.meta, ref),
     ...acquisitionChecks(stats.meta, ref, settings),
   ];
+  const coregistration = coregistrationCheck(stats.meta);
+  if (coregistration) checks.push(coregistration);
   if (stats.image) {
     checks.push(
       ...intensityChecks(stats.image, ref, settings),
