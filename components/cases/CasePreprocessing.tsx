@@ -1,10 +1,11 @@
 import type { RegistrationSummary } from '@/lib/server/imaging/coregister-queries';
+import type { SkullStripSummary } from '@/lib/server/imaging/skull-strip-queries';
 
 const mm = (v: number[]) => Math.hypot(...v).toFixed(1);
 const deg = (v: number[]) => Math.max(...v.map(Math.abs)).toFixed(1);
 
 /** How the volumes were prepared before inference: co-registration (with its MI figures) and skull-stripping. */
-export function CasePreprocessing({ registrations }: { registrations: RegistrationSummary[] }) {
+export function CasePreprocessing({ registrations, skullStrip }: { registrations: RegistrationSummary[]; skullStrip: SkullStripSummary }) {
   return (
     <section aria-label="Preprocessing" className="mb-4 text-sm text-slate-600">
       <p data-testid="coregistration">
@@ -19,7 +20,38 @@ export function CasePreprocessing({ registrations }: { registrations: Registrati
               )
               .join('; ')}
       </p>
-      <p data-testid="skull-stripping">Skull-stripping: none configured (volumes are used as received).</p>
+      <SkullStripping s={skullStrip} />
     </section>
+  );
+}
+
+function SkullStripping({ s }: { s: SkullStripSummary }) {
+  const stripped = s.volumes.filter((v) => v.strippedBy);
+  const unstripped = s.volumes.filter((v) => !v.strippedBy).map((v) => v.modality);
+  const text =
+    stripped.length && !unstripped.length
+      ? `Skull-stripping: every sequence stripped by ${[...new Set(stripped.map((v) => v.strippedBy))].join(', ')} before storing.`
+      : stripped.length
+        ? `Skull-stripping: ${stripped.map((v) => `${v.modality} by ${v.strippedBy}`).join(', ')}; ${unstripped.join(', ')} stored as received.`
+        : s.configured
+          ? `Skull-stripping: not applied to this case (it arrived before ${s.configured} was configured); volumes are used as received.`
+          : 'Skull-stripping: none configured (volumes are used as received).';
+  const warn = s.requiredBy && unstripped.length > 0;
+  return (
+    <>
+      <p data-testid="skull-stripping">{text}</p>
+      {warn && (
+        <p
+          role="alert"
+          data-testid="skull-stripping-required"
+          className="mt-2 rounded border border-red-300 bg-red-50 p-2 font-semibold text-red-800"
+        >
+          The production model {s.requiredBy} requires skull-stripped input, but {unstripped.join(', ')}{' '}
+          {unstripped.length > 1 ? 'were' : 'was'} not skull-stripped
+          {s.configured ? '' : ' (no skull-stripping step is configured: set SKULL_STRIP_COMMAND)'}: its segmentation of this case is
+          unvalidated.
+        </p>
+      )}
+    </>
   );
 }

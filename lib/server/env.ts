@@ -171,6 +171,20 @@ const schema = z
     TRAINING_COMMAND_FORMAT: z.enum(['monai-datalist', 'nnunet']).default('monai-datalist'),
     /** A command still running after this long is stopped and its run fails. */
     TRAINING_COMMAND_TIMEOUT_MIN: z.coerce.number().min(0.01).default(720),
+    /**
+     * The skull-stripping step (lib/server/imaging/skull-strip.ts): a JSON argv with {in} and {out} (NIfTI paths),
+     * spawned without a shell on every sequence before it is stored, e.g. ["hd-bet","-i","{in}","-o","{out}"].
+     * Unset: volumes are stored as received, and the case page says so (loudly when the model's card requires it).
+     */
+    SKULL_STRIP_COMMAND: z
+      .string()
+      .optional()
+      .refine(
+        (v) => v === undefined || v.trim() === '' || (isArgv(v) && v.includes('{in}') && v.includes('{out}')),
+        'must be a JSON array of strings with {in} and {out}, e.g. ["hd-bet","-i","{in}","-o","{out}"]',
+      ),
+    /** A skull-stripping run still going after this long is stopped and the upload refused. */
+    SKULL_STRIP_TIMEOUT_S: z.coerce.number().min(1).default(600),
   })
   .superRefine((e, ctx) => {
     const secretProblem = e.NODE_ENV === 'production' ? productionSecretProblem(e.NEXTAUTH_SECRET) : null;

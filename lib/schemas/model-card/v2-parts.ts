@@ -69,6 +69,11 @@ export const preprocessingV2 = z.object({
   normalization: z.array(normalizationSchema).min(1),
   resampling: z.object({ method: z.literal('trilinear'), alignCorners: z.literal(false), shapeRule: z.string() }),
   steps: z.array(z.string().min(1)),
+  /**
+   * required: the model was trained on skull-stripped sequences and needs the ingestion's skull-stripping step
+   * (SKULL_STRIP_COMMAND); absent or not-needed: it reads whole heads as received (every card 1)
+   */
+  skullStripping: z.enum(['required', 'not-needed']).optional(),
 });
 
 export const inferenceV2 = z.object({

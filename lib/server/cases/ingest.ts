@@ -11,7 +11,7 @@ import { assertQueueCapacity } from '../jobs';
 import { enqueueServing } from '../serving/jobs';
 import { admitToQueue } from '../jobs/admission';
 import { refuseDicomAsNifti } from '../dicom/detect';
-import { alignUploadGrids } from '../imaging/coregister-upload';
+import { prepareUpload } from '../imaging/prepare-upload';
 import type { RegistrationRecord } from '../imaging/coregister';
 
 export interface UploadedFile {
@@ -34,9 +34,10 @@ export async function ingestCase(actor: Actor, rawMetadata: unknown, files: Uplo
   refuseDicomAsNifti(files);
   const metadata = parseMetadata(rawMetadata);
   await assertQueueCapacity();
-  // sequences on different grids are co-registered onto the reference grid first (lib/server/imaging/coregister.ts)
-  const aligned = await alignUploadGrids(files);
+  // co-registration onto one grid, then the configured skull-stripping (lib/server/imaging/prepare-upload.ts)
+  const aligned = await prepareUpload(files);
   const validated = validate(aligned.files, metadata);
+  for (const v of Object.values(validated.volumes)) if (aligned.stripped[v.modality]) v.warnings.push(aligned.stripped[v.modality]!);
   const existing = await findExisting(metadata.caseId, validated);
   if (existing) return existing;
 

@@ -7,7 +7,7 @@ import { blobs } from '../blobs';
 import { env } from '../env';
 import { AppError } from '../errors';
 import type { RegistrationRecord } from '../imaging/coregister';
-import { alignUploadGrids } from '../imaging/coregister-upload';
+import { prepareUpload } from '../imaging/prepare-upload';
 import { ImagingValidationError } from '../imaging/errors';
 import { CASE_MODALITIES, type CaseModality } from '../imaging/validate';
 import { parseUpload, sanitizedCopy } from '../imaging/validate-file';
@@ -34,9 +34,10 @@ export interface SourceSeries {
 export type CaseVolume = SourceSeries & { blobKey: string; sha256: string; sizeBytes: number; registration?: RegistrationRecord };
 
 /**
- * THE co-registration call site for DICOM studies: sequences on different grids are brought onto the reference grid
- * by H7's rigid co-registration (lib/server/imaging/coregister-upload.ts, the same step NIfTI uploads use) before a
- * case exists; the resampled volumes are stored as new blobs and carry their registration record. Runs outside any
+ * THE co-registration and skull-stripping call site for DICOM studies: sequences on different grids are brought onto
+ * the reference grid by H7's rigid co-registration, then stripped when a step is configured
+ * (lib/server/imaging/prepare-upload.ts, the same step NIfTI uploads use) before a case exists; the changed volumes
+ * are stored as new blobs and carry their registration record and stripping note. Runs outside any
  * transaction (registration takes seconds). `read` gives a series' stored NIfTI bytes.
  */
 export async function caseVolumesOnOneGrid(
@@ -48,12 +49,13 @@ export async function caseVolumesOnOneGrid(
   const files = await Promise.all(
     CASE_MODALITIES.map(async (m) => ({ field: m.toLowerCase(), filename: m, bytes: await read(series[m]) })),
   );
-  const aligned = await alignUploadGrids(files);
+  const aligned = await prepareUpload(files);
   for (const m of CASE_MODALITIES) {
-    const registration = aligned.registrations[m];
-    if (!registration) continue;
+    const [registration, stripped] = [aligned.registrations[m], aligned.stripped[m]];
+    if (!registration && !stripped) continue;
     const bytes = aligned.files.find((f) => f.filename === m)!.bytes;
-    out[m] = { ...series[m], ...(await storeResampled(m, bytes)), registration };
+    const warnings = [...((series[m].warnings as string[] | null) ?? []), ...(stripped ? [stripped] : [])];
+    out[m] = { ...series[m], ...(await storeResampled(m, bytes)), registration, warnings: warnings.length ? warnings : null };
   }
   return out;
 }
@@ -61,7 +63,7 @@ export async function caseVolumesOnOneGrid(
 async function storeResampled(m: CaseModality, bytes: Uint8Array) {
   const e = env();
   try {
-    const parsed = parseUpload(`${m} (co-registered)`, bytes, { maxFileBytes: Infinity, maxInflatedBytes: e.INGEST_MAX_INFLATED_BYTES });
+    const parsed = parseUpload(`${m} (preprocessed)`, bytes, { maxFileBytes: Infinity, maxInflatedBytes: e.INGEST_MAX_INFLATED_BYTES });
     const stored = sanitizedCopy(parsed, 6);
     const put = await blobs().put(stored);
     const { dims, spacing, affine, datatype } = parsed.volume;

@@ -1,6 +1,7 @@
 import 'server-only';
 /** Per-case statistics for the checks, from stored rows (metadata) and decoded volumes (intensities). */
 import { columnNorms, type Mat4 } from '../imaging/affine';
+import { strippedBy } from '../imaging/skull-strip';
 import type { VoxelArray } from '../imaging/nifti';
 import { INTENSITY_LEVELS, nonZeroQuantiles, nonZeroVolumeMl } from './intensity';
 import {
@@ -48,6 +49,8 @@ export interface VolumeRowLike {
   datatype: string;
   /** Volume.registration: set on sequences co-registered onto the reference grid */
   registration?: unknown;
+  /** Volume.warnings: a stripped volume's note names its skull-stripping tool */
+  warnings?: unknown;
 }
 
 export interface CaseRowLike {
@@ -73,6 +76,7 @@ export function metadataStats(c: CaseRowLike, volumes: VolumeRowLike[]): CaseMet
     manufacturer: c.scannerManufacturer,
     fieldStrengthT: c.fieldStrength,
     registrations: volumes.flatMap((v) => registrationFigures(v.modality, v.registration)),
+    skullStripped: Object.fromEntries(modalities.map((m) => [m, strippedBy(volumes.find((v) => v.modality === m)?.warnings)])),
   };
 }
 

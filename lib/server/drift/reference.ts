@@ -154,6 +154,7 @@ export function driftReferenceFromCard(cardJson: unknown, calibrationReference?:
     etTcRatio: usable(ex.reference.volumes?.ratios?.ET_TC),
     uncertainty: usable(ex.reference.uncertainty),
     outputKind: card.output.kind,
+    skullStripping: card.preprocessing.skullStripping ?? 'not-needed',
     agnostic: agnosticReference(card),
   };
 }

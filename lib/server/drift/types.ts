@@ -55,6 +55,8 @@ export interface CaseMetadataStats {
   fieldStrengthT: number | null;
   /** sequences resampled onto the reference grid at ingestion (Volume.registration); absent or empty: one grid */
   registrations?: RegistrationFigures[];
+  /** modality -> the skull-stripping tool its volume went through at ingestion, null when stored as received */
+  skullStripped?: Partial<Record<Modality, string | null>>;
 }
 
 /** The part of a co-registration record (lib/server/imaging/coregister.ts) the co-registration check reads. */
@@ -134,6 +136,8 @@ export interface DriftReference {
   lesions: { minMl: number; counts: QuantileSummary } | null;
   etTcRatio: QuantileSummary | null;
   uncertainty: QuantileSummary | null;
+  /** the card's preprocessing.skullStripping (absent: not needed) */
+  skullStripping?: 'required' | 'not-needed';
   /** how the model decides labels: softmax labels nest by construction, sigmoid regions may not */
   outputKind: 'softmax' | 'sigmoid';
   /** model-agnostic references written by model:calibrate (null on trainer cards: the checks then do not run) */

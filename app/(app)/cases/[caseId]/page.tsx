@@ -17,6 +17,7 @@ import { listFlags } from '@/lib/server/flags';
 import { segPanelState } from '@/lib/server/dicom/seg/queries';
 import { pacsConfig } from '@/lib/server/dicom/pacs/config';
 import { caseRegistrations } from '@/lib/server/imaging/coregister-queries';
+import { caseSkullStripping } from '@/lib/server/imaging/skull-strip-queries';
 import { SegExportPanel } from '@/components/cases/SegExportPanel';
 import { CasePreprocessing } from '@/components/cases/CasePreprocessing';
 
@@ -34,10 +35,11 @@ async function load(caseId: string) {
 export default async function CasePage({ params }: { params: Promise<{ caseId: string }> }) {
   const user = await requirePageUser('case:view');
   const c = await load((await params).caseId);
-  const [predictions, flags, registrations] = await Promise.all([
+  const [predictions, flags, registrations, skullStrip] = await Promise.all([
     listCasePredictions(c.id, user.role),
     listFlags(c.id),
     caseRegistrations(c.id),
+    caseSkullStripping(c.id),
   ]);
   const seg = can(user.role, 'seg:export') ? await segPanelState(c.id) : null;
   const returned = predictions.find((p) => p.returned);
@@ -71,7 +73,7 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
             .join(' · ')}
         </span>
       </p>
-      <CasePreprocessing registrations={registrations} />
+      <CasePreprocessing registrations={registrations} skullStrip={skullStrip} />
       <CaseViewer volumes={c.volumes.map((v) => ({ modality: v.modality, sha256: v.sha256 }))} masks={masks} />
       <PredictionPanel predictions={predictions} />
       {seg && <SegExportPanel caseId={c.id} {...seg} pacs={pacsConfig() !== null} />}

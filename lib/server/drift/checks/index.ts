@@ -10,6 +10,7 @@ import { infoCheck } from './tail';
 import { markUncalibrated, namePopulation } from './calibration';
 import { agnosticChecks } from './agnostic';
 import { coregistrationCheck } from './coregistration';
+import { skullStripCheck } from './skull-strip';
 
 export interface DriftVerdict {
   checks: CheckResult[];
@@ -28,8 +29,7 @@ export function runChecks(stats: CaseStats, ref: DriftReference, settings: Drift
     ...geometryChecks(stats.meta, ref),
     ...acquisitionChecks(stats.meta, ref, settings),
   ];
-  const coregistration = coregistrationCheck(stats.meta);
-  if (coregistration) checks.push(coregistration);
+  for (const extra of [coregistrationCheck(stats.meta), skullStripCheck(stats.meta, ref)]) if (extra) checks.push(extra);
   if (stats.image) {
     checks.push(
       ...intensityChecks(stats.image, ref, settings),

@@ -1,0 +1,32 @@
+import 'server-only';
+/**
+ * Input family: a model whose card requires skull-stripped input (preprocessing.skullStripping) against how the
+ * case's sequences were stored. Verdict fail, not warn: the card says the model was trained and validated only on
+ * brains without skull and scalp; on a whole head its intensity normalisation spans other tissue and its
+ * segmentation is unvalidated, so the case must reach the review queue (only a fail does). The reason names the
+ * fix (SKULL_STRIP_COMMAND). Absent for models that do not need stripping (every card 1).
+ */
+import { MODALITIES, type CaseMetadataStats, type CheckResult, type DriftReference } from '../types';
+import { MAX_SCORE } from './tail';
+
+export function skullStripCheck(meta: CaseMetadataStats, ref: DriftReference): CheckResult | null {
+  if (ref.skullStripping !== 'required') return null;
+  const present = MODALITIES.filter((m) => meta.modalities.includes(m));
+  const by = meta.skullStripped ?? {};
+  const missing = present.filter((m) => !by[m]);
+  const tools = [...new Set(present.map((m) => by[m]).filter((t): t is string => !!t))];
+  const model = `${ref.model.name} ${ref.model.version}`;
+  return {
+    family: 'input',
+    kind: 'skull-stripping',
+    label: 'skull-stripping',
+    value: missing.length ? `not stripped: ${missing.join(', ')}` : `stripped by ${tools.join(', ')}`,
+    reference: `${model} requires skull-stripped input`,
+    threshold: 'every sequence stripped at ingestion',
+    verdict: missing.length ? 'fail' : 'pass',
+    score: missing.length ? MAX_SCORE : 0,
+    reason: missing.length
+      ? `input not skull-stripped (${missing.join(', ')} stored as received: no skull-stripping step was configured, SKULL_STRIP_COMMAND), though model ${model} requires skull-stripped input; its segmentation of a whole head is unvalidated`
+      : null,
+  };
+}

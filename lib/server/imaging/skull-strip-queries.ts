@@ -1,0 +1,36 @@
+import 'server-only';
+import { db } from '../db';
+import { currentProduction } from '../registry/stage';
+import { parseModelCard } from '@/lib/schemas/model-card';
+import { skullStripStep, strippedBy } from './skull-strip';
+
+export interface SkullStripSummary {
+  /** the configured step's tool, null when none is configured */
+  configured: string | null;
+  /** modality -> the tool its stored volume went through, null when stored as received */
+  volumes: { modality: string; strippedBy: string | null }[];
+  /** the production model, when its card requires skull-stripped input */
+  requiredBy: string | null;
+}
+
+/** How the case's sequences were skull-stripped, and whether the production model needs them to be (case page). */
+export async function caseSkullStripping(caseId: string): Promise<SkullStripSummary> {
+  const [volumes, production] = await Promise.all([
+    db().volume.findMany({ where: { caseId }, select: { modality: true, warnings: true }, orderBy: { modality: 'asc' } }),
+    currentProduction(),
+  ]);
+  let requiredBy: string | null = null;
+  if (production) {
+    try {
+      const card = parseModelCard(production.card);
+      if (card.preprocessing.skullStripping === 'required') requiredBy = `${production.name} ${production.version}`;
+    } catch {
+      // a card that does not parse is the registry page's problem; the case page shows what it can
+    }
+  }
+  return {
+    configured: skullStripStep()?.name ?? null,
+    volumes: volumes.map((v) => ({ modality: v.modality, strippedBy: strippedBy(v.warnings) })),
+    requiredBy,
+  };
+}
