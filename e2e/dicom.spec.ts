@@ -80,7 +80,7 @@ test('a radiologist uploads a DICOM folder, the study waits for a decision, and 
   await outcome.getByRole('link', { name: 'assign its series' }).click();
 
   await expect(page).toHaveURL(/\/dicom\/decisions$/);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('DICOM studies waiting for a decision');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('DICOM studies');
   const item = page.getByRole('listitem').filter({ hasText: '2 candidates for T1C: assign the series by hand' });
   await expect(item).toHaveCount(1);
   await expect(item).toContainText('by upload');

@@ -17,8 +17,8 @@ export default async function DicomDecisionsPage() {
   return (
     <>
       <PageHeader
-        title="DICOM studies waiting for a decision"
-        subtitle="The classification rules found a sequence missing, or two candidates for one: assign a series to each sequence to create the case."
+        title="DICOM studies"
+        subtitle="Studies waiting for a decision: the classification rules found a sequence missing, or two candidates for one. Assign a series to each sequence to create the case."
         actions={
           can(user.role, 'dicom:rules') ? (
             <Link className="text-blue-700 underline" href="/dicom/rules">
