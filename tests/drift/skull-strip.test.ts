@@ -88,7 +88,7 @@ describe('the case page', () => {
     expect(s).toMatchObject({ configured: null, requiredBy: expect.stringMatching(/^tumorwatch-seg 1\.0\.\d+$/) });
     const html = renderToStaticMarkup(createElement(CasePreprocessing, { registrations: [], skullStrip: s }));
     expect(html).toContain('Skull-stripping: none configured (volumes are used as received).');
-    expect(html).toMatch(/role="alert".*requires skull-stripped input, but T1C, T1N, T2F, T2W were not skull-stripped/);
+    expect(html).toMatch(/role="alert".*requires skull-stripped input, but T1N, T1C, T2W, T2F were not skull-stripped/);
     expect(html).toContain('set SKULL_STRIP_COMMAND');
   });
 

@@ -3,6 +3,7 @@ import { db } from '../db';
 import { currentProduction } from '../registry/stage';
 import { parseModelCard } from '@/lib/schemas/model-card';
 import { skullStripStep, strippedBy } from './skull-strip';
+import { CASE_MODALITIES } from './validate';
 
 export interface SkullStripSummary {
   /** the configured step's tool, null when none is configured */
@@ -16,7 +17,7 @@ export interface SkullStripSummary {
 /** How the case's sequences were skull-stripped, and whether the production model needs them to be (case page). */
 export async function caseSkullStripping(caseId: string): Promise<SkullStripSummary> {
   const [volumes, production] = await Promise.all([
-    db().volume.findMany({ where: { caseId }, select: { modality: true, warnings: true }, orderBy: { modality: 'asc' } }),
+    db().volume.findMany({ where: { caseId }, select: { modality: true, warnings: true } }),
     currentProduction(),
   ]);
   let requiredBy: string | null = null;
@@ -30,7 +31,10 @@ export async function caseSkullStripping(caseId: string): Promise<SkullStripSumm
   }
   return {
     configured: skullStripStep()?.name ?? null,
-    volumes: volumes.map((v) => ({ modality: v.modality, strippedBy: strippedBy(v.warnings) })),
+    // the sequences in the product's order (an enum sorts by declaration on PostgreSQL but by text on SQLite)
+    volumes: volumes
+      .map((v) => ({ modality: v.modality, strippedBy: strippedBy(v.warnings) }))
+      .sort((a, b) => CASE_MODALITIES.indexOf(a.modality as never) - CASE_MODALITIES.indexOf(b.modality as never)),
     requiredBy,
   };
 }
