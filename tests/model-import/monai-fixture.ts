@@ -1,3 +1,4 @@
+import { dice } from '@/lib/metrics/overlap';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -168,22 +169,8 @@ export async function compareWithMonai(
       if (BRATS2020[want[i]] !== got.mask[i]) differing++;
       if (got.mask[i]) tumourVoxels++;
     }
-    const wtDice = c.label ? diceWT(got.mask, (await readNiftiFile(c.label)).data) : null;
+    const wtDice = c.label ? dice(got.mask, (await readNiftiFile(c.label)).data) : null;
     out.set(c.name, { agreement: 1 - differing / want.length, differing, voxels: want.length, wtDice, tumourVoxels, tsMs });
   }
   return out;
-}
-
-function diceWT(mask: Uint8Array, label: ArrayLike<number>): number {
-  let both = 0;
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < mask.length; i++) {
-    const p = mask[i] > 0;
-    const t = label[i] > 0;
-    if (p) a++;
-    if (t) b++;
-    if (p && t) both++;
-  }
-  return a + b === 0 ? 1 : (2 * both) / (a + b);
 }

@@ -1,3 +1,4 @@
+import { dice } from '@/lib/metrics/overlap';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -156,24 +157,10 @@ export async function compareWithNnunet(
     if (want.length !== got.mask.length) throw new Error(`${c.name}: nnU-Net mask has ${want.length} voxels, ours ${got.mask.length}`);
     let differing = 0;
     for (let i = 0; i < want.length; i++) if (lut[want[i]] !== got.mask[i]) differing++;
-    const wtDice = c.label ? diceWT(got.mask, (await readNiftiFile(c.label)).data) : null;
+    const wtDice = c.label ? dice(got.mask, (await readNiftiFile(c.label)).data) : null;
     out.set(c.name, { agreement: 1 - differing / want.length, differing, voxels: want.length, wtDice, tsMs });
   }
   return out;
-}
-
-function diceWT(mask: Uint8Array, label: ArrayLike<number>): number {
-  let both = 0;
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < mask.length; i++) {
-    const p = mask[i] > 0;
-    const t = label[i] > 0;
-    if (p) a++;
-    if (t) b++;
-    if (p && t) both++;
-  }
-  return a + b === 0 ? 1 : (2 * both) / (a + b);
 }
 
 /**

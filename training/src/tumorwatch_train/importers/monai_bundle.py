@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 from .monai_card import build_card
@@ -24,6 +22,7 @@ from .monai_export import export, load_weights, parity, sha256, tap
 from .monai_outputs import inference_block, input_channels, output_names
 from .monai_postprocessing import Postprocessing
 from .monai_preprocessing import Preprocessing
+from .publish import model_dir_published
 from .refusal import Refused
 
 
@@ -95,9 +94,7 @@ def import_bundle(
         load_weights(net, bundle.weights, shown)
         net.eval()
         C, patch, d = len(spec["preprocessing"]["channels"]), spec["inference"]["patchSize"], spec["divisor"]
-        out.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-        try:
+        with model_dir_published(out) as work:
             onnx_path = work / "model.onnx"
             export(net, onnx_path, spec["names"], C, patch, d)
             checked = parity(net, onnx_path, spec["names"], C, patch, d)
@@ -114,12 +111,6 @@ def import_bundle(
                 parameters=sum(p.numel() for p in net.parameters()),
             )
             (work / "model-card.json").write_text(json.dumps(card, indent=2) + "\n")
-            if out.exists():
-                out.rmdir()
-            work.rename(out)
-        except BaseException:
-            shutil.rmtree(work, ignore_errors=True)
-            raise
     return card
 
 

@@ -14,7 +14,6 @@ import argparse
 import contextlib
 import hashlib
 import json
-import shutil
 import sys
 import tempfile
 import zipfile
@@ -23,6 +22,7 @@ from pathlib import Path
 from .nnunet_card import build_card
 from .nnunet_export import export_folds, load_checkpoints
 from .nnunet_spec import ImportRefused, configuration_of, geometry_of, map_channels, normalization_of, output_of
+from .publish import model_dir_published
 
 
 @contextlib.contextmanager
@@ -104,9 +104,7 @@ def import_nnunet(
             "folds": loaded["folds"],
             "datasetName": spec["dataset"].get("name") or spec["plans"].get("dataset_name"),
         }
-        out.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-        try:
+        with model_dir_published(out) as work:
             onnx, parameters, opset = export_folds(loaded, spec, work)
             training = _training(folder, loaded, spec)
             model_name = name or f"nnunet-{spec['provenance']['datasetName'] or 'model'}".lower().replace("_", "-")
@@ -120,12 +118,6 @@ def import_nnunet(
                 opset=opset,
             )
             (work / "model-card.json").write_text(json.dumps(card, indent=2) + "\n")
-            if out.exists():
-                out.rmdir()
-            work.rename(out)
-        except BaseException:
-            shutil.rmtree(work, ignore_errors=True)
-            raise
     return card
 
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
+from .publish import model_dir_published
 from .refusal import Refused
 from .tap_features import TapError, tap_features
 
@@ -85,9 +84,7 @@ def import_onnx(source: Path, card_path: Path, out: Path, tap: str = "none") -> 
         card["output"] |= {"featuresName": "features", "featureDim": dim}
         card.setdefault("training", {}).setdefault("imported", {})["featuresTapped"] = tapped
     check_card(model, card)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with model_dir_published(out) as work:
         onnx.save(model, str(work / "model.onnx"))
         sha = hashlib.sha256((work / "model.onnx").read_bytes()).hexdigest()
         opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
@@ -95,12 +92,6 @@ def import_onnx(source: Path, card_path: Path, out: Path, tap: str = "none") -> 
         card["onnx"] = {"file": "model.onnx", "sha256": sha, "opset": opset, "parity": parity}
         card["onnx"]["files"] = [{"file": "model.onnx", "sha256": sha}]
         (work / "model-card.json").write_text(json.dumps(card, indent=2) + "\n")
-        if out.exists():
-            out.rmdir()
-        work.rename(out)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     return card
 
 
