@@ -1,3 +1,4 @@
+import { childEnv } from '@/lib/server/env';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -32,7 +33,7 @@ export async function truthOnCaseGrid(
 /** pydicom reads the SEG of `series` among `files` back onto the mask's NIfTI grid (tumorwatch_train.dicom.seg). */
 export async function compareSegWithMask(maskFile: string, series: string, files: string[]) {
   const { stdout } = await promisify(execFile)(path.resolve('.venv/bin/python'), ['-c', CHECK, maskFile, series, ...files], {
-    env: { ...process.env, PYTHONPATH: path.resolve('training/src') },
+    env: childEnv({ PYTHONPATH: path.resolve('training/src') }),
     maxBuffer: 16 * 1024 * 1024,
   });
   return JSON.parse(stdout) as { tumourVoxels: number; agreeing: number; creator: string; algorithm: string };

@@ -1,3 +1,4 @@
+import { childEnv } from '@/lib/server/env';
 import { dice } from '@/lib/metrics/overlap';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -32,7 +33,7 @@ const ZOO_CONFIGS = path.resolve(REPO_ROOT, '../shared/data/models/monai-brats_m
 async function python(args: string[], timeoutMs = 900_000): Promise<Record<string, unknown>[]> {
   const { stdout } = await run(PYTHON, args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, PYTHONPATH: TRAINING_SRC, OMP_NUM_THREADS: '2' },
+    env: childEnv({ PYTHONPATH: TRAINING_SRC, OMP_NUM_THREADS: '2' }),
     timeout: timeoutMs,
     maxBuffer: 64 << 20,
   }).catch((e: { stderr?: string; stdout?: string; message: string }) => {

@@ -1,3 +1,4 @@
+import { childEnv } from '@/lib/server/env';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -38,7 +39,7 @@ export async function writeSyntheticStudy(
   const { stdout } = await promisify(execFile)(
     path.resolve('.venv/bin/python'),
     ['-m', 'tumorwatch_train.dicom', 'write-study', '--case', caseDir, '--out', dir, '--oblique', opts.oblique ?? 'T2F'],
-    { env: { ...process.env, PYTHONPATH: path.resolve('training/src') }, maxBuffer: 64 * 1024 * 1024 },
+    { env: childEnv({ PYTHONPATH: path.resolve('training/src') }), maxBuffer: 64 * 1024 * 1024 },
   );
   const manifest = JSON.parse(stdout) as WrittenStudy['manifest'];
   return { dir, caseDir, manifest, files: fs.readdirSync(dir).map((f) => path.join(dir, f)) };
