@@ -5,6 +5,11 @@
  *   Baseline: in the same page, a plain fetch (no-store) of the bytes that frame needs (first volume + mask).
  * - save round trip: Ctrl+S after a brush stroke -> "Saved version N" shown. Baseline: a plain fetch (no-store) of
  *   the saved version's bytes in the same page.
+ * - paint latency per pointer event: scripted brush strokes with the real mouse across the axial view; for each
+ *   mousemove, the time from the event to the end of the frame that drew its paint (the editor dispatches
+ *   `tw:mask-frame` after each mask frame). Baseline: the same strokes with `?maskUpload=full` (the whole drawing
+ *   uploaded every frame, as before the slab upload), in the same run. See bench/paint-latency.ts.
+ * The load average (1 min) before and after is recorded: on a loaded machine every figure grows.
  * Needs `next build` first. Uses its own temporary database and blob folder and a server on port 3111.
  *   npx tsx --conditions=react-server bench/editor.ts [--loads 3] [--saves 5]
  * Writes bench/results/editor.json.
@@ -16,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { paintLatency } from './paint-latency';
 
 const ROOT = path.resolve(__dirname, '..');
 const PORT = 3111;
@@ -163,7 +169,10 @@ async function main() {
     executablePath: '/usr/bin/chromium',
     args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--no-first-run'],
   });
+  const loadBefore = os.loadavg()[0];
   try {
+    const paint = await paintLatency(browser, (page) => login(page), `${BASE}/cases/${caseId}/edit`, '');
+    const paintFull = await paintLatency(browser, (page) => login(page), `${BASE}/cases/${caseId}/edit`, '?maskUpload=full');
     const loads = [];
     for (let i = 0; i < Number(values.loads); i++) loads.push(await firstFrame(browser, caseId));
     const save = await saveRoundTrips(browser, caseId, Number(values.saves));
@@ -185,6 +194,17 @@ async function main() {
       save_fetch_baseline_ms: r1(save.baseline),
       save_ratio: r1(save.save / save.baseline),
       save_target_ms: 1000,
+      paint_event_median_ms: r1(paint.median),
+      paint_event_p95_ms: r1(paint.p95),
+      paint_event_target_ms: 16,
+      paint_events: paint.events,
+      paint_stroke_ms_per_event: r1(paint.wallPerEvent),
+      paint_full_upload_median_ms: r1(paintFull.median),
+      paint_full_upload_p95_ms: r1(paintFull.p95),
+      paint_full_upload_ms_per_event: r1(paintFull.wallPerEvent),
+      paint_ratio: r1(paint.median / paintFull.median),
+      load_avg_1m_before: r1(loadBefore),
+      load_avg_1m_after: r1(os.loadavg()[0]),
       loads: loads.length,
       saves: Number(values.saves),
       renderer: 'SwiftShader (software WebGL2)',
@@ -192,7 +212,7 @@ async function main() {
     };
     console.table(result);
     console.log(
-      `first frame ${result.first_frame_ms} ms = ${result.first_frame_ratio}x a plain fetch of its bytes; save ${result.save_round_trip_ms} ms = ${result.save_ratio}x a plain fetch`,
+      `first frame ${result.first_frame_ms} ms = ${result.first_frame_ratio}x a plain fetch of its bytes; save ${result.save_round_trip_ms} ms = ${result.save_ratio}x a plain fetch; paint ${result.paint_event_median_ms} ms/event median = ${result.paint_ratio}x the whole-drawing upload; load ${result.load_avg_1m_before}`,
     );
     fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
     fs.writeFileSync(path.join(ROOT, 'bench/results/editor.json'), JSON.stringify(result, null, 2) + '\n');

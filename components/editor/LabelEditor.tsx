@@ -1,5 +1,6 @@
 'use client';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useRouter } from 'next/navigation';
 import type { LabelStateDto } from '@/lib/server/labels/queries';
 import { Toolbar } from './Toolbar';
 import { LabelPanel } from './LabelPanel';
@@ -25,18 +26,25 @@ import { useDrafts } from './useDrafts';
 import { useVersionActions } from './useVersionActions';
 import { useEditorCommands } from './useEditorCommands';
 import { useAutomationHook } from './useAutomationHook';
+import { useViewNavigation } from './navigation/useViewNavigation';
+import { NavigationBar } from './navigation/NavigationBar';
+import { StatusLine } from './navigation/StatusLine';
+import { NextCase } from './navigation/NextCase';
+import { ShortcutSheet } from './ShortcutSheet';
 
 export interface LabelEditorProps {
   caseId: string;
   volumes: { modality: string; sha256: string }[];
   initialState: LabelStateDto;
   user: { id: string; name: string };
+  /** the next case in the review queue (Shift+N opens it), or null when the queue holds no other */
+  nextCase: { caseId: string; externalId: string } | null;
 }
 
 const noop = () => () => {};
 
 /** The mask editor: NiiVue view, tools, history, review. Mask logic lives in lib/editor; this wires it to the UI. */
-export function LabelEditor({ caseId, volumes, initialState, user }: LabelEditorProps) {
+export function LabelEditor({ caseId, volumes, initialState, user, nextCase }: LabelEditorProps) {
   const head = initialState.versions.find((v) => v.isHead) ?? null;
   const start = useMemo(() => ({ base: head?.id ?? null, maskSha: head?.sha256 ?? initialState.prediction?.sha256 ?? null }), []); // eslint-disable-line react-hooks/exhaustive-deps
   const firstModality = volumes.some((v) => v.modality === DEFAULT_VIEW.modality)
@@ -65,6 +73,9 @@ export function LabelEditor({ caseId, volumes, initialState, user }: LabelEditor
   const notify = va.setNotice;
 
   const available = useMemo(() => MODALITIES.filter((m) => volumes.some((v) => v.modality === m)), [volumes]);
+  const router = useRouter();
+  const viewState = useViewNavigation(containerRef, viewer);
+  const [sheetOpen, setSheetOpen] = useState(false);
   const nextModality = useCallback(() => {
     setView((v) => ({ ...v, modality: available[(available.indexOf(v.modality) + 1) % available.length] ?? v.modality }));
   }, [available]);
@@ -79,6 +90,10 @@ export function LabelEditor({ caseId, volumes, initialState, user }: LabelEditor
     onNextModality: nextModality,
     onOpacity: (d) => setView((v) => ({ ...v, opacity: Math.min(1, Math.max(0, Math.round((v.opacity + d * 0.1) * 10) / 10)) })),
     onToggleVisible: (l) => setView((v) => ({ ...v, visible: { ...v.visible, [l]: !v.visible[l] } })),
+    onZoom: (d) => viewer?.view.zoomBy(d > 0 ? 1.25 : 0.8),
+    onFit: () => viewer?.view.fit(),
+    onShortcutSheet: () => setSheetOpen((o) => !o),
+    onNextCase: () => (nextCase ? router.push(`/cases/${nextCase.caseId}/edit`) : notify('No other case is waiting in the review queue.')),
   });
   useCanvasTools(containerRef, viewer, session, editable, cmd.handlers);
   useAutomationHook(viewer, load.status === 'ready');
@@ -175,6 +190,12 @@ export function LabelEditor({ caseId, volumes, initialState, user }: LabelEditor
           onSuggestThreshold={cmd.suggestThreshold}
         />
         <ModeBanner mode={va.mode} onBack={() => va.setMode({ kind: 'edit' })} />
+        <NavigationBar
+          state={viewState}
+          onZoom={(d) => viewer?.view.zoomBy(d > 0 ? 1.25 : 0.8)}
+          onFit={() => viewer?.view.fit()}
+          onSlice={(axis, i) => viewer?.view.setSlice(axis, i)}
+        />
         <div ref={containerRef} className="relative h-[70vh] min-h-96 overflow-hidden rounded bg-black">
           <canvas
             ref={canvasRef}
@@ -191,22 +212,31 @@ export function LabelEditor({ caseId, volumes, initialState, user }: LabelEditor
             </div>
           )}
         </div>
-        <SaveBar
-          baseText={va.base ? `based on v${baseVersion?.number ?? '?'}` : 'based on the model prediction'}
-          dirty={!!snap?.dirty}
-          saving={va.busy}
-          disabled={!session}
-          message={va.message}
-          lastDraftAt={drafts.lastDraftAt}
-          draftCurrent={drafts.draftRevision === snap?.revision}
-          onMessage={va.setMessage}
-          onSave={() => void va.save()}
-        />
-        {va.notice && (
-          <p className="text-sm text-slate-700" role="status" data-testid="editor-notice">
-            {va.notice}
-          </p>
-        )}
+        {/* Save, status and messages stay on screen however tall the view is (sticky to the viewport's bottom). */}
+        <div
+          className="sticky bottom-0 z-10 flex flex-col gap-1 rounded bg-slate-50/95 py-1 shadow-[0_-2px_6px_rgba(0,0,0,0.08)]"
+          data-testid="editor-footer"
+        >
+          <StatusLine containerRef={containerRef} viewer={viewer} mask={session?.mask ?? null} />
+          <SaveBar
+            baseText={va.base ? `based on v${baseVersion?.number ?? '?'}` : 'based on the model prediction'}
+            dirty={!!snap?.dirty}
+            saving={va.busy}
+            disabled={!session}
+            message={va.message}
+            lastDraftAt={drafts.lastDraftAt}
+            draftCurrent={drafts.draftRevision === snap?.revision}
+            onMessage={va.setMessage}
+            onSave={() => void va.save()}
+          />
+          {va.notice && (
+            <p className="text-sm text-slate-700" role="status" data-testid="editor-notice">
+              {va.notice}
+            </p>
+          )}
+          <NextCase next={nextCase} submitted={va.state.label?.status === 'IN_REVIEW' || va.state.label?.status === 'APPROVED'} />
+        </div>
+        <ShortcutSheet open={sheetOpen} onClose={() => setSheetOpen(false)} />
       </div>
       <aside className="flex w-full flex-col gap-4 lg:w-80">
         <section>

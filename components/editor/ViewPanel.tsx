@@ -1,12 +1,15 @@
 'use client';
+import { MOUSE_GESTURES } from '@/lib/editor/shortcuts';
 import { WindowLevelInputs } from '@/components/viewer/WindowLevelInputs';
 import { MODALITIES, MODALITY_NAMES, type Modality, type ViewSettings } from './settings';
 
 const LAYOUTS: { key: ViewSettings['layout']; text: string }[] = [
   { key: 'multi', text: '3 views' },
+  { key: 'multi3d', text: '3 views + 3D' },
   { key: 'axial', text: 'Axial' },
   { key: 'coronal', text: 'Coronal' },
   { key: 'sagittal', text: 'Sagittal' },
+  { key: 'render', text: '3D' },
 ];
 
 export interface ViewPanelProps {
@@ -72,7 +75,7 @@ export function ViewPanel(p: ViewPanelProps) {
         <span className="w-10 tabular-nums">{Math.round(p.opacity * 100)}%</span>
       </label>
       <p className="text-xs text-slate-500">
-        Scroll: change slice · Ctrl+click or Navigate (N): move the crosshair · right-drag a box: contrast from that region.
+        {MOUSE_GESTURES.map((g) => `${g.keys}: ${g.description.toLowerCase()}`).join(' · ')} · ? lists every shortcut.
       </p>
     </div>
   );

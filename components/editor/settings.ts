@@ -59,7 +59,8 @@ export function protectionKey(rule: OverwriteRule): string {
 }
 
 export interface ViewSettings {
-  layout: 'multi' | 'axial' | 'coronal' | 'sagittal';
+  /** multi3d: the three views and a 3D render of the image and the edited mask; render: the 3D render alone */
+  layout: 'multi' | 'multi3d' | 'axial' | 'coronal' | 'sagittal' | 'render';
   modality: Modality;
   opacity: number;
   visible: Record<EditLabel, boolean>;

@@ -18,6 +18,10 @@ interface Deps {
   onNextModality(): void;
   onOpacity(delta: 1 | -1): void;
   onToggleVisible(label: 1 | 2 | 3): void;
+  onZoom(delta: 1 | -1): void;
+  onFit(): void;
+  onShortcutSheet(): void;
+  onNextCase(): void;
 }
 
 /** Turns toolbar settings and key presses into edit-session operations. */
@@ -130,6 +134,14 @@ export function useEditorCommands(d: Deps) {
           return d.onNextModality();
         case 'opacity':
           return d.onOpacity(c.delta);
+        case 'zoom':
+          return d.onZoom(c.delta);
+        case 'fit':
+          return d.onFit();
+        case 'shortcutSheet':
+          return d.onShortcutSheet();
+        case 'nextCase':
+          return d.onNextCase();
       }
     },
     [d, settings, interpolate, removeIslands, editable, session],

@@ -2,6 +2,8 @@
 import { cmapper, MULTIPLANAR_TYPE, Niivue, NVImage, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
 import type { Axis, MaskGrid, Vec3 } from '@/lib/editor/types';
 import { decodeMaskBytes, decodeMaskFast, encodeMaskBytes } from './mask-codec';
+import { uploadDrawingSlab, type DirtyRange } from './drawing-upload';
+import { ViewNavigation } from './view-navigation';
 
 /**
  * The one place that talks to NiiVue. It renders volumes and a label mask the editor owns, converts mouse events to
@@ -42,9 +44,13 @@ export interface VoxelHit {
 export class MaskViewer {
   private readonly nv: Niivue;
   private readonly byModality = new Map<string, NVImage>();
+  /** zoom, pan, slices and the readout under the mouse */
+  readonly view: ViewNavigation;
 
   private constructor(nv: Niivue) {
     this.nv = nv;
+    this.view = new ViewNavigation(nv, this.byModality);
+    nv.addEventListener('locationChange', this.view.notify);
   }
 
   static async create(canvas: HTMLCanvasElement): Promise<MaskViewer> {
@@ -148,9 +154,14 @@ export class MaskViewer {
     this.nv.refreshDrawing(true);
   }
 
-  /** Re-uploads the drawing after the caller changed the mask in place. */
-  refreshMask() {
-    this.nv.refreshDrawing(true);
+  /**
+   * Re-uploads the drawing after the caller changed the mask in place, and redraws. With `dirty` (the flat index range
+   * that changed) only the axial slab holding it goes to the GPU: a brush stroke touches a few slices, and uploading
+   * the whole volume on every frame was what made painting slow.
+   */
+  refreshMask(dirty?: DirtyRange | null) {
+    if (!dirty || !uploadDrawingSlab(this.nv, dirty)) return this.nv.refreshDrawing(true);
+    this.nv.drawScene();
   }
 
   /** See decodeMaskBytes: NIfTI mask on the case grid -> RAS drawing grid, without changing what is shown. */

@@ -41,6 +41,19 @@ export class ChangeRecorder {
     return this.n;
   }
 
+  /** Smallest and largest index first changed since `from` (a `touched` count taken earlier), or null if none. */
+  rangeSince(from: number): { first: number; last: number } | null {
+    if (from >= this.n) return null;
+    let first = this.indices[from],
+      last = first;
+    for (let i = from + 1; i < this.n; i++) {
+      const idx = this.indices[i];
+      if (idx < first) first = idx;
+      else if (idx > last) last = idx;
+    }
+    return { first, last };
+  }
+
   /** The entry for the history, without voxels that ended where they started (painted then erased in one stroke). */
   finish(label: string): EditEntry | null {
     let kept = 0;

@@ -54,7 +54,8 @@ export class EditSession {
   constructor(
     readonly mask: Uint8Array,
     readonly grid: MaskGrid,
-    private readonly onRender: () => void = () => {},
+    /** the mask changed: within `dirty` (flat index range) while a stroke paints, anywhere when it is absent */
+    private readonly onRender: (dirty?: { first: number; last: number }) => void = () => {},
   ) {
     this.counts = countLabels(mask);
     this.snapshot = this.makeSnapshot();
@@ -72,14 +73,22 @@ export class EditSession {
     const offsets = brushOffsets({ diameterMm: spec.sizeMm, mode: spec.sphere ? 'sphere' : axis }, this.grid.spacing);
     const rec = new ChangeRecorder(this.mask);
     this.stroke = { rec, spec: paintSpec(spec), offsets, last: vox, label: spec.kind === 'eraser' ? 'Erase' : `Paint ${spec.label}` };
-    if (stamp(rec, this.mask, this.grid.dims, vox, offsets, this.stroke.spec) > 0) this.onRender();
+    if (stamp(rec, this.mask, this.grid.dims, vox, offsets, this.stroke.spec) > 0) this.renderSince(0);
   }
 
   moveStroke(vox: Vec3) {
     const s = this.stroke;
     if (!s) return;
-    if (paintSegment(s.rec, this.mask, this.grid.dims, s.last, vox, s.offsets, s.spec) > 0) this.onRender();
+    const from = s.rec.touched;
+    if (paintSegment(s.rec, this.mask, this.grid.dims, s.last, vox, s.offsets, s.spec) > 0) this.renderSince(from);
     s.last = vox;
+  }
+
+  /** Renders what the stroke changed since its recorder held `from` voxels: only that part needs re-uploading. */
+  private renderSince(from: number) {
+    const range = this.stroke?.rec.rangeSince(from);
+    // A voxel changed twice in one stroke is recorded once: without a new index, fall back to a full refresh.
+    this.onRender(range ?? undefined);
   }
 
   endStroke() {

@@ -16,7 +16,11 @@ export type EditorCommand =
   | { kind: 'redo' }
   | { kind: 'save' }
   | { kind: 'nextModality' }
-  | { kind: 'opacity'; delta: 1 | -1 };
+  | { kind: 'opacity'; delta: 1 | -1 }
+  | { kind: 'zoom'; delta: 1 | -1 }
+  | { kind: 'fit' }
+  | { kind: 'shortcutSheet' }
+  | { kind: 'nextCase' };
 
 export type ToolName = 'navigate' | 'brush' | 'eraser' | 'fill';
 
@@ -51,7 +55,27 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'M', description: 'Next modality', command: { kind: 'nextModality' } },
   { keys: '.', description: 'More overlay opacity', command: { kind: 'opacity', delta: 1 } },
   { keys: ',', description: 'Less overlay opacity', command: { kind: 'opacity', delta: -1 } },
+  { keys: '=', description: 'Zoom in', command: { kind: 'zoom', delta: 1 } },
+  { keys: '-', description: 'Zoom out', command: { kind: 'zoom', delta: -1 } },
+  { keys: '0', description: 'Fit the image to the views', command: { kind: 'fit' } },
+  { keys: 'Shift+N', description: 'Next case in the review queue', command: { kind: 'nextCase' } },
+  { keys: 'Shift+?', description: 'Show the keyboard and mouse shortcuts', command: { kind: 'shortcutSheet' } },
 ];
+
+/** Mouse gestures on the views: not key presses, but listed beside them (the shortcut sheet, the view hints). */
+export const MOUSE_GESTURES: { keys: string; description: string }[] = [
+  { keys: 'Wheel', description: 'Next / previous slice' },
+  { keys: 'Ctrl+wheel', description: 'Zoom (Cmd+wheel on macOS)' },
+  { keys: 'Middle drag', description: 'Pan' },
+  { keys: 'Space+drag', description: 'Pan' },
+  { keys: 'Ctrl+click', description: 'Move the crosshair without leaving the tool' },
+  { keys: 'Right drag', description: 'Contrast from the boxed region' },
+];
+
+/** How a key is written for people: "Shift+?" is typed as "?". */
+export function displayKeys(keys: string): string {
+  return keys === 'Shift+?' ? '?' : keys;
+}
 
 export interface KeyLike {
   key: string;
@@ -76,5 +100,6 @@ export function commandForKey(e: KeyLike): EditorCommand | null {
 }
 
 export function shortcutFor(predicate: (c: EditorCommand) => boolean): string | null {
-  return SHORTCUTS.find((s) => predicate(s.command))?.keys ?? null;
+  const keys = SHORTCUTS.find((s) => predicate(s.command))?.keys;
+  return keys ? displayKeys(keys) : null;
 }

@@ -90,6 +90,16 @@ export async function listReviewQueue(filter: ReviewQueueFilter = {}, limit = 20
   return items.sort(byPriority).slice(0, limit);
 }
 
+/**
+ * The case to open after `afterCaseId` (the editor's "next case" key): the first in queue priority that is another
+ * case, not claimed by someone else, and still waiting for a label to be submitted.
+ */
+export async function nextQueueCase(actor: UserActor, afterCaseId: string): Promise<{ caseId: string; externalId: string } | null> {
+  const items = await listReviewQueue();
+  const next = items.find((i) => i.caseId !== afterCaseId && (!i.assignee || i.assignee.id === actor.id) && i.labelStatus !== 'IN_REVIEW');
+  return next ? { caseId: next.caseId, externalId: next.externalId } : null;
+}
+
 /** Sites that have cases, for the queue's filter. */
 export async function listQueueSites(): Promise<string[]> {
   const rows = await db().case.findMany({

@@ -4,6 +4,7 @@ import { requirePageUser, type UserActor } from '@/lib/server/auth/session';
 import { getCaseDetail } from '@/lib/server/cases/queries';
 import { isAppError } from '@/lib/server/errors';
 import { getLabelState } from '@/lib/server/labels';
+import { nextQueueCase } from '@/lib/server/labels/queue';
 import { sha256OfKey } from '@/lib/server/storage';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { EmptyState } from '@/components/ui/EmptyState';
@@ -13,7 +14,7 @@ export const dynamic = 'force-dynamic';
 
 async function load(user: UserActor, caseId: string) {
   try {
-    return await Promise.all([getCaseDetail(caseId), getLabelState(user, caseId)]);
+    return await Promise.all([getCaseDetail(caseId), getLabelState(user, caseId), nextQueueCase(user, caseId)]);
   } catch (e) {
     if (isAppError(e) && e.code === 'NOT_FOUND') notFound();
     throw e;
@@ -22,7 +23,7 @@ async function load(user: UserActor, caseId: string) {
 
 export default async function EditCasePage({ params }: { params: Promise<{ caseId: string }> }) {
   const user = await requirePageUser('label:edit');
-  const [c, state] = await load(user, (await params).caseId);
+  const [c, state, nextCase] = await load(user, (await params).caseId);
   const head = state.versions.find((v) => v.isHead);
   return (
     <>
@@ -49,6 +50,7 @@ export default async function EditCasePage({ params }: { params: Promise<{ caseI
           volumes={c.volumes.map((v) => ({ modality: v.modality, sha256: sha256OfKey(v.blobKey) }))}
           initialState={state}
           user={{ id: user.id, name: user.name }}
+          nextCase={nextCase}
         />
       )}
     </>
