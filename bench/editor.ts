@@ -11,7 +11,8 @@
  *   uploaded every frame, as before the slab upload), in the same run. See bench/paint-latency.ts.
  * The load average (1 min) before and after is recorded: on a loaded machine every figure grows.
  * Needs `next build` first. Uses its own temporary database and blob folder and a server on port 3111.
- *   npx tsx --conditions=react-server bench/editor.ts [--loads 3] [--saves 5]
+ *   npx tsx --conditions=react-server bench/editor.ts [--loads 3] [--saves 5] [--profile]
+ * --profile prints the main thread's heaviest functions during the strokes, for both upload paths.
  * Writes bench/results/editor.json.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -159,7 +160,13 @@ async function saveRoundTrips(browser: Browser, caseId: string, n: number) {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { loads: { type: 'string', default: '3' }, saves: { type: 'string', default: '5' } } });
+  const { values } = parseArgs({
+    options: {
+      loads: { type: 'string', default: '3' },
+      saves: { type: 'string', default: '5' },
+      profile: { type: 'boolean', default: false },
+    },
+  });
   if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('no production build: run `npx next build` first');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tw-bench-editor-'));
   const env = benchEnv(dir);
@@ -171,8 +178,10 @@ async function main() {
   });
   const loadBefore = os.loadavg()[0];
   try {
-    const paint = await paintLatency(browser, (page) => login(page), `${BASE}/cases/${caseId}/edit`, '');
-    const paintFull = await paintLatency(browser, (page) => login(page), `${BASE}/cases/${caseId}/edit`, '?maskUpload=full');
+    const editUrl = `${BASE}/cases/${caseId}/edit`;
+    const paint = await paintLatency(browser, (page) => login(page), editUrl, '', values.profile);
+    const paintFull = await paintLatency(browser, (page) => login(page), editUrl, '?maskUpload=full', values.profile);
+    if (values.profile) console.log(JSON.stringify({ slab: paint.hot, whole: paintFull.hot }, null, 1));
     const loads = [];
     for (let i = 0; i < Number(values.loads); i++) loads.push(await firstFrame(browser, caseId));
     const save = await saveRoundTrips(browser, caseId, Number(values.saves));

@@ -14,11 +14,19 @@ export interface PaintLatency {
   events: number;
   /** wall time of the strokes divided by their events: what a user feels as the brush keeping up */
   wallPerEvent: number;
+  /** with `profile`: the main thread's heaviest functions during the strokes (self time, ms) */
+  hot?: { fn: string; ms: number }[];
 }
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
-export async function paintLatency(browser: Browser, login: (p: Page) => Promise<void>, url: string, query: string): Promise<PaintLatency> {
+export async function paintLatency(
+  browser: Browser,
+  login: (p: Page) => Promise<void>,
+  url: string,
+  query: string,
+  profile = false,
+): Promise<PaintLatency> {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   const page = await context.newPage();
   await login(page);
@@ -35,6 +43,11 @@ export async function paintLatency(browser: Browser, login: (p: Page) => Promise
   });
   await page.keyboard.press('b');
   const z = (await page.evaluate(() => window.tumorwatchViewer!.crosshair()))[2];
+  const cdp = profile ? await context.newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
   let wall = 0;
   for (let i = 0; i < STROKES; i++) {
     const y = 90 + i * 12;
@@ -49,6 +62,7 @@ export async function paintLatency(browser: Browser, login: (p: Page) => Promise
   }
   // let the last frame land
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const hot = cdp ? hottest((await cdp.send('Profiler.stop')).profile as CpuProfile) : undefined;
   const { events, frames } = await page.evaluate(() => (window as unknown as { twPaint: { events: number[]; frames: number[] } }).twPaint);
   await context.close();
   const latencies: number[] = [];
@@ -57,5 +71,32 @@ export async function paintLatency(browser: Browser, login: (p: Page) => Promise
     if (frame !== undefined) latencies.push(frame - t);
   }
   if (latencies.length === 0) throw new Error('no mask frame followed the strokes: did the brush paint?');
-  return { median: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), events: latencies.length, wallPerEvent: wall / events.length };
+  return {
+    median: quantile(latencies, 0.5),
+    p95: quantile(latencies, 0.95),
+    events: latencies.length,
+    wallPerEvent: wall / events.length,
+    hot,
+  };
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self time per function from a CDP CPU profile, heaviest first. */
+function hottest(p: CpuProfile, n = 12): { fn: string; ms: number }[] {
+  const byNode = new Map(p.nodes.map((x) => [x.id, x.callFrame]));
+  const self = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const f = byNode.get(id)!;
+    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+    self.set(name, (self.get(name) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([fn, ms]) => ({ fn, ms: Math.round(ms) }));
 }
