@@ -41,6 +41,7 @@ export async function paintLatency(
       .querySelector('[data-testid=viewer-canvas]')!
       .addEventListener('tw:mask-frame', (e) => probe.frames.push((e as CustomEvent<number>).detail));
   });
+  await page.getByTestId('viewer-canvas').evaluate((el) => el.scrollIntoView({ block: 'start' })); // clear of the sticky save bar
   await page.keyboard.press('b');
   const z = (await page.evaluate(() => window.tumorwatchViewer!.crosshair()))[2];
   const cdp = profile ? await context.newCDPSession(page) : null;
