@@ -187,6 +187,8 @@ async function main() {
     const editUrl = `${BASE}/cases/${caseId}/edit`;
     const paint = await paintLatency(browser, (page) => login(page), editUrl, '', values.profile);
     const paintFull = await paintLatency(browser, (page) => login(page), editUrl, '?maskUpload=full', values.profile);
+    // Diagnostic: a smaller window has fewer pixels for software WebGL to shade per frame.
+    const paintSmall = await paintLatency(browser, (page) => login(page), editUrl, '', false, { width: 1024, height: 640 });
     if (values.profile) console.log(JSON.stringify({ slab: paint.hot, whole: paintFull.hot }, null, 1));
     const loads = [];
     for (let i = 0; i < Number(values.loads); i++) loads.push(await firstFrame(browser, caseId));
@@ -218,6 +220,8 @@ async function main() {
       paint_full_upload_p95_ms: r1(paintFull.p95),
       paint_full_upload_ms_per_event: r1(paintFull.wallPerEvent),
       paint_ratio: r1(paint.median / paintFull.median),
+      paint_event_median_ms_1024x640: r1(paintSmall.median),
+      paint_event_p95_ms_1024x640: r1(paintSmall.p95),
       load_avg_1m_before: r1(loadBefore),
       load_avg_1m_after: r1(os.loadavg()[0]),
       loads: loads.length,

@@ -26,8 +26,9 @@ export async function paintLatency(
   url: string,
   query: string,
   profile = false,
+  viewport = { width: 1600, height: 1000 },
 ): Promise<PaintLatency> {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   await login(page);
   await page.goto(url + query);
