@@ -164,3 +164,29 @@ function flagCase(caseId: string) {
     })().catch((e) => { console.error(e); process.exit(1); });`;
   execFileSync('npx', ['tsx', '--conditions=react-server', '-e', code], { env: { ...process.env, ...E2E_ENV }, stdio: 'inherit' });
 }
+
+test.describe('3D pane', () => {
+  test.use({ viewport: { width: 1600, height: 1000 } });
+
+  test('the 3D render beside the three views follows the edited mask', async ({ page }) => {
+    const s = seed('RENDER3D');
+    await login(page, 'RADIOLOGIST');
+    await openEditor(page, s.caseId);
+    await page.getByRole('radiogroup', { name: 'Layout' }).getByRole('radio', { name: '3 views + 3D' }).click();
+    await page.getByTestId('viewer-canvas').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await expect.poll(() => page.evaluate(() => window.tumorwatchViewer!.renderTileRect())).not.toBeNull();
+    const tile = (await page.evaluate(() => window.tumorwatchViewer!.renderTileRect()))!;
+    const clip = { x: Math.ceil(tile.x), y: Math.ceil(tile.y), width: Math.floor(tile.width) - 1, height: Math.floor(tile.height) - 1 };
+    const before = await page.screenshot({ clip });
+    // A large ED sphere painted in the axial view must appear in the render.
+    await page.keyboard.press('b');
+    await page.keyboard.press('2');
+    await page.keyboard.press('s'); // 3D sphere
+    for (let i = 0; i < 10; i++) await page.keyboard.press(']');
+    const c = (await page.evaluate(() => window.tumorwatchViewer!.crosshair())).map(Math.round) as V;
+    const before3d = await labelCounts(page);
+    await paintPath(page, [c, [c[0] + 10, c[1], c[2]]]);
+    await expect.poll(async () => (await labelCounts(page))['2'] > before3d['2']).toBe(true);
+    await expect.poll(async () => Buffer.compare(await page.screenshot({ clip }), before)).not.toBe(0);
+  });
+});

@@ -11,6 +11,8 @@ declare global {
       dims: readonly number[];
       crosshair(): Vec3;
       moveCrosshair(vox: Vec3): void;
+      /** client rectangle of the 3D render tile, when the layout shows one */
+      renderTileRect(): { x: number; y: number; width: number; height: number } | null;
     };
   }
 }
@@ -24,6 +26,7 @@ export function useAutomationHook(viewer: MaskViewer | null, ready: boolean) {
       dims: viewer.grid().dims,
       crosshair: () => viewer.crosshair(),
       moveCrosshair: (v) => viewer.moveCrosshairTo(v),
+      renderTileRect: () => viewer.view.renderTileRect(),
     };
     return () => {
       delete window.tumorwatchViewer;

@@ -124,6 +124,17 @@ export class ViewNavigation {
     return { vox, mm: [mm[0], mm[1], mm[2]], values, label };
   }
 
+  /** Client rectangle of the 3D render tile, or null when the layout has none: for tests and tooling. */
+  renderTileRect(): { x: number; y: number; width: number; height: number } | null {
+    const tile = this.nv.screenSlices.find((t) => t.axCorSag === SLICE_TYPE.RENDER);
+    const canvas = this.nv.canvas;
+    if (!tile || !canvas) return null;
+    const r = canvas.getBoundingClientRect();
+    const dpr = this.nv.uiData.dpr ?? 1;
+    const [l, t, w, h] = tile.leftTopWidthHeight;
+    return { x: r.left + l / dpr, y: r.top + t / dpr, width: w / dpr, height: h / dpr };
+  }
+
   /** Canvas pixels (device pixels, NiiVue's screen coordinates) of a client point, or null off the canvas. */
   private canvasPixel(p: { x: number; y: number }): [number, number] | null {
     const canvas = this.nv.canvas;
