@@ -26,7 +26,7 @@ export function evidenceDocument(d: EvidenceData): { title: string; sections: Se
 }
 
 /** The model this version replaces: recorded beside the report since it was fixed, else the trigger's reference. */
-export function replacedOf(d: EvidenceData) {
+function replacedOf(d: EvidenceData) {
   return d.replaced !== undefined ? d.replaced : d.trigger.production;
 }
 
