@@ -153,6 +153,13 @@ test('an ML engineer compares, walks the candidate through shadow, canary and pr
   const html = await page.content();
   for (const id of ['summary', 'models', 'lineage', 'acceptance', 'regression', 'deployment', 'approval'])
     expect(html).toContain(`<section id="${id}">`);
+  // a document, not a dump: tables and charts, no JSON
+  expect(html).not.toContain('{"');
+  expect(html).toContain('<svg role="img"');
+  expect(await page.locator('table.grid').count()).toBeGreaterThan(5);
+  const pdf = await page.request.get(evidence.replace('format=html', 'format=pdf'));
+  expect(pdf.headers()['content-type']).toBe('application/pdf');
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
   const text = await page.locator('body').innerText();
   expect(text).toContain(seed.snapshotSha256);
   expect(text).toContain(seed.expected.wtDifference);
