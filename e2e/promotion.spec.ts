@@ -151,8 +151,15 @@ test('an ML engineer compares, walks the candidate through shadow, canary and pr
   const res = await page.goto(evidence);
   expect(res?.status()).toBe(200);
   const html = await page.content();
-  for (const id of ['summary', 'trigger', 'lineage', 'training', 'metrics', 'shadow', 'canary', 'approval'])
+  for (const id of ['summary', 'models', 'lineage', 'acceptance', 'regression', 'deployment', 'approval'])
     expect(html).toContain(`<section id="${id}">`);
+  // a document, not a dump: tables and charts, no JSON
+  expect(html).not.toContain('{"');
+  expect(html).toContain('<svg role="img"');
+  expect(await page.locator('table.grid').count()).toBeGreaterThan(5);
+  const pdf = await page.request.get(evidence.replace('format=html', 'format=pdf'));
+  expect(pdf.headers()['content-type']).toBe('application/pdf');
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
   const text = await page.locator('body').innerText();
   expect(text).toContain(seed.snapshotSha256);
   expect(text).toContain(seed.expected.wtDifference);
@@ -163,8 +170,9 @@ test('an ML engineer compares, walks the candidate through shadow, canary and pr
   // the failed-check table lists the most frequent checks among this production model's drifters (data-dependent)
   expect(text).toMatch(/Failed drift check \(drifters\)\s+Cases\s+\S+/);
   expect(text).toContain('PASSED: none of the');
-  expect(text).toMatch(/Cases seen\s+4/);
-  expect(text).toMatch(/Traffic share\s+20%/);
+  // shadow and canary side by side: one row per figure, a column per deployment
+  expect(text).toMatch(/Cases seen\s+4\s+\d+/);
+  expect(text).toMatch(/Traffic share answered by the model\s+none \(predictions not returned\)\s+20%/);
   expect(text).toContain('Mia ML-Engineer');
   expect(text).toContain('canary healthy');
   expect(text).toMatch(/Canary at signing\s+\d cases answered; the automatic rollback rule needs 20\. SHORT CANARY/);

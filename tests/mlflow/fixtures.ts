@@ -1,6 +1,11 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '../inference/model-fixture';
 import { db } from '@/lib/server/db';
 import { blobs } from '@/lib/server/blobs';
 import { ensureDefaultCriteria } from '@/lib/server/evaluation/criteria';
+import { lockedGroundTruth } from '@/lib/server/evaluation/cases';
 import { readModelDir } from '@/lib/server/registry/register';
 import { ingestRunArtefacts } from '@/lib/server/workflows/ingest';
 import { PRODUCTION_MODEL_DIR } from '@/prisma/seed-model';
@@ -49,8 +54,11 @@ export async function finishedTrainingRun(version: string, parentModelId: string
   return { runId: run.id, modelVersionId: out.modelVersionId, name: out.name, snapshotId: snapshot.id, onnxBytes: dir.onnx.length };
 }
 
-/** A finished evaluation of a version with one hold-out set's figures (the shape runEvaluation stores). */
-export async function finishedEvaluation(modelVersionId: string, verdict: 'PASS' | 'FAIL') {
+/**
+ * A finished evaluation of a version with one hold-out set's figures (the shape runEvaluation stores), against
+ * `baselineModelId` when given, recording today's locked ground truth: what the promotion gate reads.
+ */
+export async function finishedEvaluation(modelVersionId: string, verdict: 'PASS' | 'FAIL', baselineModelId: string | null = null) {
   const criteria = await ensureDefaultCriteria();
   const stats = (dice: number) => ({
     dice: { estimate: dice, lower: dice - 0.05, upper: dice + 0.05 },
@@ -80,6 +88,32 @@ export async function finishedEvaluation(modelVersionId: string, verdict: 'PASS'
     seed: 1,
   };
   return db().evaluation.create({
-    data: { modelVersionId, criteriaId: criteria.id, aggregate, criteriaResults: {}, verdict, finishedAt: new Date() },
+    data: {
+      modelVersionId,
+      baselineModelId,
+      criteriaId: criteria.id,
+      aggregate,
+      criteriaResults: {
+        verdict,
+        results: [],
+        leakage: { checked: true, holdoutCases: 0, leaked: [] },
+        lockedGroundTruthSha256: await lockedGroundTruth(),
+      },
+      verdict,
+      finishedAt: new Date(),
+    },
   });
+}
+
+/** `npm run model:import -- ...` as an operator runs it: the script spawned against this test's database and MLflow. */
+export async function modelImportCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const tsx = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
+  return promisify(execFile)(tsx, ['--conditions=react-server', 'scripts/model-import.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: process.env,
+    timeout: 120_000,
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
 }

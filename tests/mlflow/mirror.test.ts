@@ -2,14 +2,23 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { useTestDb } from '../support/use-db';
 import { useTestBlobs } from '../support/blobs';
 import { mlflowAvailable, startMlflow, type TestMlflow } from '../support/mlflow';
-import { finishedEvaluation, finishedTrainingRun } from './fixtures';
+import { mlflowReads } from './reads';
+import { finishedEvaluation, finishedTrainingRun, modelImportCli } from './fixtures';
 import { db } from '@/lib/server/db';
 import { resetEnvCache } from '@/lib/server/env';
 import { changeStage } from '@/lib/server/registry/stage';
 import { drainOutbox } from '@/lib/server/mlflow/outbox';
 import { enqueueMirror, mlflowLinks, mlflowSender } from '@/lib/server/mlflow';
 import { importFromMlflow } from '@/lib/server/mlflow/import';
-import { createWorldUsers } from '../registry/world';
+import { createWorldUsers, type WorldUsers } from '../registry/world';
+import { FAST } from '../jobs/support';
+import { createQueue } from '@/lib/server/jobs';
+import { promoteToShadow } from '@/lib/server/registry/promotion';
+import { promotionReports } from '@/lib/server/registry/evidence/store';
+import { handlers } from '@/worker/handlers';
+import { mlflowMirrorJob } from '@/lib/server/mlflow';
+import { blobs } from '@/lib/server/blobs';
+import crypto from 'node:crypto';
 
 /**
  * Mirroring into a REAL MLflow server (the pinned mlflow of .venv-mlflow, SQLite store, proxied local artefacts):
@@ -18,13 +27,24 @@ import { createWorldUsers } from '../registry/world';
 const missing = mlflowAvailable();
 if (missing) console.log(`NOTICE: tests/mlflow/mirror.test.ts skipped: ${missing}`);
 
+// MLflow boots (Python imports, tens of seconds on a small machine) while the test database is created and migrated
+const booting = missing
+  ? null
+  : startMlflow().then(
+      (server) => ({ server }),
+      (error: unknown) => ({ error }),
+    );
 useTestDb();
 useTestBlobs();
 let ml: TestMlflow;
 const state: { name?: string; prodId?: string } = {};
+let users: WorldUsers;
 beforeAll(async () => {
-  if (missing) return;
-  ml = await startMlflow();
+  if (!booting) return;
+  const boot = await booting;
+  if ('error' in boot) throw boot.error;
+  ml = boot.server;
+  users = await createWorldUsers();
   process.env.MLFLOW_TRACKING_URI = ml.url;
   resetEnvCache();
 }, 180_000);
@@ -34,39 +54,7 @@ afterAll(async () => {
   await ml?.stop();
 });
 
-type Run = {
-  info: { run_id: string; status: string };
-  data: { params?: { key: string; value: string }[]; tags?: { key: string; value: string }[] };
-};
-const q = (s: string) => encodeURIComponent(s);
-async function runsTagged(key: string, value: string): Promise<Run[]> {
-  const exps = await ml.api<{ experiments?: { experiment_id: string }[] }>('POST', '/api/2.0/mlflow/experiments/search', {
-    max_results: 100,
-  });
-  const r = await ml.api<{ runs?: Run[] }>('POST', '/api/2.0/mlflow/runs/search', {
-    experiment_ids: (exps.experiments ?? []).map((e) => e.experiment_id),
-    filter: `tags.\`${key}\` = '${value}'`,
-  });
-  return r.runs ?? [];
-}
-const history = async (runId: string, key: string) =>
-  (
-    await ml.api<{ metrics?: { step: number; value: number }[] }>(
-      'GET',
-      `/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=${q(key)}`,
-    )
-  ).metrics ?? [];
-const artefacts = async (runId: string) =>
-  (await ml.api<{ files?: { path: string; file_size?: number }[] }>('GET', `/api/2.0/mlflow/artifacts/list?run_id=${runId}`)).files ?? [];
-const alias = async (name: string, a: string) =>
-  ml
-    .api<{ model_version: { version: string } }>('GET', `/api/2.0/mlflow/registered-models/alias?name=${q(name)}&alias=${a}`)
-    .then((r) => r.model_version.version)
-    .catch(() => null);
-const versionOf = async (modelVersionId: string) =>
-  (await db().mlflowLink.findUniqueOrThrow({ where: { entityKind_entityId: { entityKind: 'model-version', entityId: modelVersionId } } }))
-    .modelVersion;
-const tagOf = (run: Run, key: string) => run.data.tags?.find((t) => t.key === key)?.value;
+const { q, runsTagged, history, artefacts, alias, versionOf, tagOf } = mlflowReads(() => ml);
 const drain = () => drainOutbox(mlflowSender(), new Date(Date.now() + 24 * 3_600_000));
 
 describe.skipIf(!!missing)('MLflow mirror against a real server', () => {
@@ -136,7 +124,7 @@ describe.skipIf(!!missing)('MLflow mirror against a real server', () => {
   }, 240_000);
 
   it('imports models:/<name>@champion as a TumorWatch candidate with the same ONNX, linked to its MLflow version', async () => {
-    const { ml: engineer, physician } = await createWorldUsers();
+    const { ml: engineer, physician } = users;
     const uri = `models:/${state.name}@champion`;
     await expect(importFromMlflow(physician, { uri, version: '9.9.9-mlflow' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(importFromMlflow(engineer, { uri: 'models:/x@' })).rejects.toThrow(/not an MLflow model URI/);
@@ -148,7 +136,61 @@ describe.skipIf(!!missing)('MLflow mirror against a real server', () => {
     );
     expect(mine.sha256).toBe(prod.sha256);
     expect((await mlflowLinks('model-version', imported.id))?.version).toContain(`/versions/${await versionOf(prod.id)}`);
-  }, 120_000);
+    // the operator's command, by version number; file options beside --mlflow are refused
+    const byNumber = `models:/${state.name}/${await versionOf(prod.id)}`;
+    const cli = await modelImportCli('--mlflow', byNumber, '--version', '9.9.8-cli');
+    const viaCli = await db().modelVersion.findFirstOrThrow({ where: { version: '9.9.8-cli' } });
+    expect(cli).toMatchObject({ code: 0, stdout: `registered ${state.name}@9.9.8-cli as CANDIDATE (id ${viaCli.id}) from ${byNumber}\n` });
+    expect(viaCli.sha256).toBe(prod.sha256);
+    const refused = await modelImportCli('--mlflow', uri, '--format', 'onnx');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('--mlflow takes only --name and --version');
+  }, 180_000);
+
+  it("the worker's queue delivers a promotion, with its evidence report attached to the registered version", async () => {
+    const cand = await finishedTrainingRun('8.4.0', state.prodId);
+    await finishedEvaluation(cand.modelVersionId, 'PASS', state.prodId!);
+    await promoteToShadow(users.ml, { modelVersionId: cand.modelVersionId, reason: 'gate passed' });
+    const [shadow] = await promotionReports(cand.modelVersionId);
+    // the worker's own registration of mlflow.mirror, on a real queue loop (only that handler: the evaluation.run job
+    // the finished training run also queued would race this test's fixture evaluation)
+    const queue = createQueue(FAST);
+    const entry = handlers[mlflowMirrorJob.name]!;
+    await queue.work(entry.definition, entry.handler, { concurrency: 1 });
+    await queue.start();
+    // the three rows (the run, its registration, the shadow step) are sent by jobs, each counting what it sent
+    const sentByJobs = async () =>
+      (await db().job.findMany({ where: { name: 'mlflow.mirror', status: 'SUCCEEDED' } }))
+        .map((j) => (j.result as { sent?: number } | null)?.sent ?? 0)
+        .reduce((a, b) => a + b, 0);
+    try {
+      await vi.waitFor(async () => expect(await sentByJobs()).toBe(3), { timeout: 120_000, interval: 200 });
+    } finally {
+      await queue.stop();
+    }
+    expect(await db().mlflowOutbox.count({ where: { doneAt: null } })).toBe(0);
+
+    const version = await versionOf(cand.modelVersionId);
+    expect(await alias(cand.name, 'challenger')).toBe(version);
+    const mv = await ml.api<{ model_version: { run_id: string; tags?: { key: string; value: string }[] } }>(
+      'GET',
+      `/api/2.0/mlflow/model-versions/get?name=${q(cand.name)}&version=${version}`,
+    );
+    const tag = (key: string) => mv.model_version.tags?.find((t) => t.key === key)?.value;
+    expect(tag('tumorwatch.evidence.shadow.sha256')).toBe(shadow.htmlSha256);
+    const uri = tag('tumorwatch.evidence.shadow')!;
+    expect(uri).toMatch(/^mlflow-artifacts:\/.+\/evidence\/shadow\.html$/);
+    const files = await ml.api<{ files?: { path: string }[] }>(
+      'GET',
+      `/api/2.0/mlflow/artifacts/list?run_id=${mv.model_version.run_id}&path=evidence`,
+    );
+    expect((files.files ?? []).map((f) => f.path).sort()).toEqual(['evidence/shadow.html', 'evidence/shadow.pdf']);
+    // the attached HTML is the frozen report itself, byte for byte
+    const res = await fetch(`${ml.url}/api/2.0/mlflow-artifacts/artifacts/${uri.replace(/^mlflow-artifacts:\/+/, '')}`);
+    const body = new Uint8Array(await res.arrayBuffer());
+    expect(crypto.createHash('sha256').update(body).digest('hex')).toBe(shadow.htmlSha256);
+    expect(Buffer.from(body).equals(Buffer.from(await blobs().get(shadow.htmlKey)))).toBe(true);
+  }, 240_000);
 
   it('MLflow killed mid-mirror and restarted: nothing is lost and nothing is created twice', async () => {
     const realFetch = globalThis.fetch;

@@ -3,12 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDb } from '../support/use-db';
 import { useTempBlobRoot } from '../labels/fixtures';
 import { db } from '@/lib/server/db';
-import { runEvaluation } from '@/lib/server/evaluation/run';
 import { collectEvidence } from '@/lib/server/registry/evidence/collect';
 import { renderEvidenceHtml } from '@/lib/server/registry/evidence/html';
 import { evidenceFile } from '@/lib/server/registry/evidence/store';
 import { promoteToShadow } from '@/lib/server/registry/promotion';
-import { addPrediction, createModel, createWorldUsers, dataset, erode, labelledCase, snapshot, truthMask, type WorldUsers } from './world';
+import { buildEvidenceWorld } from './evidence-world';
+import type { WorldUsers } from './world';
 
 useTestDb({ BLOB_ROOT: useTempBlobRoot() });
 
@@ -16,73 +16,7 @@ let users: WorldUsers;
 let candidateId: string;
 
 beforeAll(async () => {
-  users = await createWorldUsers();
-  const production = await createModel('seg', '1.0.0', 'PRODUCTION');
-  const holdout = [];
-  for (let i = 0; i < 3; i++) {
-    const truth = truthMask(i);
-    const c = await labelledCase(users, `EVD-H-${i}`, truth);
-    holdout.push({ ...c, truth });
-    await addPrediction(c.caseId, production.id, 'PRODUCTION', erode(truth, 2));
-  }
-  await dataset(
-    'holdout-internal',
-    'HOLDOUT_INTERNAL',
-    holdout.map((c) => c.caseId),
-  );
-  // what production met in the clinic: 2 training cases, one drifter (failing a named check), one flagged twice
-  const train = [];
-  for (let i = 0; i < 2; i++) {
-    const truth = truthMask(i);
-    const c = await labelledCase(users, `EVD-T-${i}`, truth);
-    const p = await addPrediction(c.caseId, production.id, 'PRODUCTION', erode(truth, 3));
-    if (i === 0)
-      await db().driftReport.create({
-        data: {
-          caseId: c.caseId,
-          predictionId: p.id,
-          score: 3.5,
-          isDrifter: true,
-          reasons: ['x'],
-          checks: [
-            { kind: 'intensity.T1C.median', label: 'T1C median intensity', verdict: 'fail' },
-            { kind: 'spacing', label: 'Voxel spacing', verdict: 'pass' },
-          ],
-        },
-      });
-    if (i === 1)
-      for (const reason of ['MISSED_LESION', 'BOUNDARY'] as const)
-        await db().flag.create({ data: { caseId: c.caseId, predictionId: p.id, userId: users.physician.id, reason } });
-    train.push({ ...c, split: 'TRAIN', truth });
-  }
-  const snap = await snapshot(
-    'retrain-evidence',
-    train.map(({ caseId, versionId, split }) => ({ caseId, versionId, split })),
-  );
-  const run = await db().workflowRun.create({
-    data: { kind: 'TRAINING', runner: 'LOCAL', status: 'SUCCEEDED', params: { trigger: 'drift', config: 'tiny' }, snapshotId: snap.id },
-  });
-  const cand = await db().modelVersion.create({
-    data: {
-      name: 'seg',
-      version: '1.1.0',
-      blobKey: 'none',
-      sha256: 'a'.repeat(64),
-      stage: 'CANDIDATE',
-      parentId: production.id,
-      snapshotId: snap.id,
-      trainingRunId: run.id,
-      codeVersion: 'abc123',
-      card: {
-        training: { config: { name: 'tiny', seed: 7 }, learningRate: 0.001 },
-        architecture: { family: 'SegResNet' },
-        onnx: { opset: 17 },
-      },
-    },
-  });
-  candidateId = cand.id;
-  for (const c of [...holdout, ...train]) await addPrediction(c.caseId, cand.id, 'SHADOW', c.truth);
-  await runEvaluation(cand.id);
+  ({ users, candidateId } = await buildEvidenceWorld());
 });
 
 describe('evidence report', () => {
@@ -120,6 +54,7 @@ describe('evidence report', () => {
     expect(html).toContain('T1C median intensity');
     expect(html).toContain(d.lineage.snapshot!.sha256);
     expect(html).toContain('PASSED: none of the 3 hold-out cases');
+    expect(d.trigger.triggeringCases).toEqual(['EVD-T-0', 'EVD-T-1']);
     expect(html).not.toMatch(/<script/i);
   });
 
@@ -129,7 +64,7 @@ describe('evidence report', () => {
     expect(frozen.contentType).toContain('text/html');
     expect(frozen.filename).toBe('evidence-seg-1.1.0-shadow.html');
     const text = new TextDecoder().decode(frozen.body);
-    expect(text).toContain('Stage when generated</th><td>CANDIDATE');
+    expect(text).toContain('<td>Stage when the report was generated</td><td>CANDIDATE</td>');
     // the model has moved on; the frozen report has not
     expect((await db().modelVersion.findUniqueOrThrow({ where: { id: candidateId } })).stage).toBe('SHADOW');
     await expect(evidenceFile(candidateId, 'production', 'html')).rejects.toMatchObject({ code: 'NOT_FOUND' });

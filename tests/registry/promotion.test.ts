@@ -188,7 +188,7 @@ describe('promotion state machine', () => {
     const approval = await db().approval.findFirstOrThrow({ where: { modelVersionId: m.id } });
     expect(approval).toMatchObject({ decision: 'APPROVED', approverId: ml.id, reason: 'canary healthy for a week' });
     const html = new TextDecoder().decode(await blobs().get(approval.evidenceBlobKey!));
-    for (const id of ['summary', 'trigger', 'lineage', 'training', 'metrics', 'shadow', 'canary', 'approval'])
+    for (const id of ['summary', 'models', 'lineage', 'acceptance', 'regression', 'deployment', 'approval'])
       expect(html).toContain(`<section id="${id}">`);
     expect(html).toContain('Mia ML');
     expect(html).toContain('PASSED: none of the 4 hold-out cases');

@@ -26,10 +26,35 @@ export function mlflowAvailable(): string | null {
   return fs.existsSync(MLFLOW_BIN) ? null : `${MLFLOW_BIN} is missing: run bash scripts/mlflow-env.sh (scripts/test.sh does)`;
 }
 
+/**
+ * A migrated, empty backend store kept beside the temp folders, per pinned MLflow (.venv-mlflow's stamp): a new server
+ * starts from a copy of it instead of creating and migrating its tables again.
+ */
+function storeTemplate(): string {
+  const stamp = path.resolve('.venv-mlflow/.requirements.sha256');
+  const pin = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim().slice(0, 16) : 'unpinned';
+  return path.join(os.tmpdir(), `tw-mlflow-store-${pin}.db`);
+}
+
+function keepTemplate(db: string, template: string) {
+  if (fs.existsSync(template)) return;
+  const partial = `${template}.${process.pid}`;
+  fs.copyFileSync(db, partial);
+  fs.renameSync(partial, template); // atomic: a parallel run sees the whole file or none
+}
+
+/**
+ * The test server's environment: MLflow's own job runner (a second Python process importing MLflow, for its GenAI
+ * jobs) is off; the mirror never uses it, and on a small machine it doubles the start-up time.
+ */
+const SERVER_ENV = { ...process.env, MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false' };
+
 export async function startMlflow(): Promise<TestMlflow> {
   const missing = mlflowAvailable();
   if (missing) throw new Error(missing);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tw-mlflow-'));
+  const template = storeTemplate();
+  if (fs.existsSync(template)) fs.copyFileSync(template, path.join(dir, 'mlflow.db'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
@@ -50,7 +75,7 @@ export async function startMlflow(): Promise<TestMlflow> {
         '--artifacts-destination',
         path.join(dir, 'artifacts'),
       ],
-      { cwd: dir, stdio: ['ignore', log, log], detached: true },
+      { cwd: dir, env: SERVER_ENV, stdio: ['ignore', log, log], detached: true },
     );
     fs.closeSync(log);
     await waitReady(url, child, dir);
@@ -79,6 +104,7 @@ export async function startMlflow(): Promise<TestMlflow> {
     return (text ? JSON.parse(text) : null) as T;
   };
   await start();
+  keepTemplate(path.join(dir, 'mlflow.db'), template); // nothing has been written yet: the tables only
   return {
     url,
     dir,

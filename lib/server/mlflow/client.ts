@@ -147,6 +147,11 @@ export class MlflowClient {
     return r.model_version.version;
   }
 
+  /** Sets (overwrites) a tag of a registered version: a retry writes the same value again. */
+  async setModelVersionTag(name: string, version: string, tag: Tag): Promise<void> {
+    await this.call('POST', 'model-versions/set-tag', { name, version, key: tag.key, value: tag.value });
+  }
+
   async setAlias(name: string, alias: string, version: string): Promise<void> {
     await this.call('POST', 'registered-models/alias', { name, alias, version });
   }

@@ -76,7 +76,7 @@ export async function importFromMlflow(actor: Actor, req: { uri: string; name?: 
       source: dir,
       name: req.name,
       version: req.version,
-      via: 'cli',
+      via: 'mlflow',
       label: req.uri,
     });
     await saveLink('model-version', imported.id, { runId: mv.runId || undefined, modelName: name, modelVersion: mv.version });

@@ -3,6 +3,7 @@ import { db } from '../db';
 import { blobs } from '../blobs';
 import type { MlflowClient, MlflowRun } from './client';
 import { saveLink } from './links';
+import { attachEvidence } from './mirror-evidence';
 import { experimentName, mirrorTrainingRun } from './mirror-run';
 
 /**
@@ -75,4 +76,5 @@ export async function mirrorModelStage(client: MlflowClient, modelVersionId: str
   if (!mv) throw new Error(`model version ${modelVersionId} does not exist`);
   await mirrorModelVersion(client, modelVersionId);
   await syncAliases(client, mv.name);
+  await attachEvidence(client, modelVersionId);
 }

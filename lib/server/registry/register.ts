@@ -22,7 +22,7 @@ export interface RegisterModelInput {
   trainingRunId?: string | null;
   snapshotId?: string | null;
   /** how a model from outside the trainer arrived (the audit event records it) */
-  origin?: { format: 'monai-bundle' | 'nnunet' | 'onnx'; via: 'cli' | 'upload' };
+  origin?: { format: 'monai-bundle' | 'nnunet' | 'onnx'; via: 'cli' | 'upload' | 'mlflow' };
 }
 
 export interface StoredMember {

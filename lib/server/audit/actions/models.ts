@@ -19,7 +19,7 @@ export const modelActions = {
       /** every ONNX file, an ensemble's members in order (the first is `sha256`) */
       members: addedLater(z.array(z.object({ file: z.string(), sha256: z.string() }))),
       /** a model imported from outside the trainer: its source format and whether the CLI or the upload page sent it */
-      origin: addedLater(z.object({ format: z.enum(['monai-bundle', 'nnunet', 'onnx']), via: z.enum(['cli', 'upload']) })),
+      origin: addedLater(z.object({ format: z.enum(['monai-bundle', 'nnunet', 'onnx']), via: z.enum(['cli', 'upload', 'mlflow']) })),
     }),
   ),
   /** An import refused at validation (nothing stored): who tried, what, and the field the refusal names. */
@@ -29,7 +29,7 @@ export const modelActions = {
     'ModelImport',
     z.object({
       format: z.enum(['monai-bundle', 'nnunet', 'onnx']),
-      via: z.enum(['cli', 'upload']),
+      via: z.enum(['cli', 'upload', 'mlflow']),
       field: z.string().nullable(),
       message: z.string(),
     }),

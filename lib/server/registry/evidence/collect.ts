@@ -5,6 +5,7 @@ import { latestFinishedEvaluation } from '../../evaluation/queries';
 import { deploymentReport } from '../monitoring';
 import { findModel } from '../stage';
 import { lineageEvidence } from './lineage';
+import { modelAuditTrail, replacedModel } from './replaced';
 import { triggerEvidence } from './trigger';
 import type { EvidenceData, EvidenceStep, TrainingEvidence } from './types';
 
@@ -54,11 +55,13 @@ export async function collectEvidence(modelVersionId: string, opts: CollectOptio
   const evaluation = opts.evaluation ?? (await latestFinishedEvaluation(m.id));
   const criteria = evaluation ? await getCriteriaVersion(db(), evaluation.criteriaId) : await getActiveCriteria();
   const disagreement = criteria.config.shadow.disagreementDice;
+  const replaced = await replacedModel(m.id);
+  const replacedRef = replaced ? { id: replaced.id, name: replaced.name, version: replaced.version, stage: replaced.stage } : null;
   return {
     generatedAt: (opts.now ?? new Date()).toISOString(),
     step: opts.step,
     model: { id: m.id, name: m.name, version: m.version, stage: m.stage, sha256: m.sha256, createdAt: m.createdAt.toISOString() },
-    trigger: await triggerEvidence(m),
+    trigger: await triggerEvidence(m, replacedRef),
     lineage: await lineageEvidence(m.snapshotId),
     training: await trainingEvidence(m),
     evaluation,
@@ -67,5 +70,7 @@ export async function collectEvidence(modelVersionId: string, opts: CollectOptio
     canary: await deploymentReport(m.id, 'CANARY', disagreement),
     approval: opts.approval ?? null,
     previousProduction: opts.previousProduction ?? null,
+    replaced: replaced && replacedRef ? { ...replacedRef, sha256: replaced.sha256, createdAt: replaced.createdAt.toISOString() } : null,
+    auditTrail: await modelAuditTrail(m.id),
   };
 }

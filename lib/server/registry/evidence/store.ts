@@ -32,6 +32,22 @@ export const PROMOTION_ACTION = {
   production: AUDIT.modelPromoteProduction,
 } as const satisfies Record<Exclude<EvidenceStep, 'preview'>, string>;
 
+/** Each promotion step the model took, with its frozen evidence (the newest event per step), in promotion order. */
+export async function promotionReports(modelVersionId: string): Promise<({ step: Exclude<EvidenceStep, 'preview'> } & StoredEvidence)[]> {
+  const steps = ['shadow', 'canary', 'production'] as const;
+  const found = await Promise.all(
+    steps.map(async (step) => {
+      const ev = await db().auditEvent.findFirst({
+        where: { action: PROMOTION_ACTION[step], entityType: 'ModelVersion', entityId: modelVersionId },
+        orderBy: { createdAt: 'desc' },
+      });
+      const evidence = ev && parseAuditData(PROMOTION_ACTION[step], ev.data)?.evidence;
+      return evidence ? { step, ...evidence } : null;
+    }),
+  );
+  return found.filter((r) => r !== null);
+}
+
 /** The frozen evidence of a model's promotion step, or null when the model never took that step. */
 export async function frozenEvidence(modelVersionId: string, step: Exclude<EvidenceStep, 'preview'>): Promise<EvidenceData | null> {
   const ev = await db().auditEvent.findFirst({

@@ -1,21 +1,18 @@
 import 'server-only';
 import { db } from '../../db';
 import { problematicCases } from '../../evaluation/cases';
+import type { ModelRef } from '../../evaluation/queries';
 import type { TriggerEvidence } from './types';
 
 /**
  * What triggered the change: what the production model met in the clinic between its own promotion and the start of
  * the candidate's training (drifters, physician flags), and how many of those cases the training snapshot used.
  */
-export async function triggerEvidence(candidate: {
-  parentId: string | null;
-  snapshotId: string | null;
-  trainingRunId: string | null;
-}): Promise<TriggerEvidence> {
-  // The model the candidate replaces: its parent (fine-tuned from it), else whatever serves production now.
-  const production = candidate.parentId
-    ? await db().modelVersion.findUnique({ where: { id: candidate.parentId } })
-    : await db().modelVersion.findFirst({ where: { stage: 'PRODUCTION' }, orderBy: { stageChangedAt: 'desc' } });
+export async function triggerEvidence(
+  candidate: { snapshotId: string | null; trainingRunId: string | null },
+  /** the model the candidate replaces (replaced.ts): what it met in the clinic is the trigger */
+  production: ModelRef | null,
+): Promise<TriggerEvidence> {
   const run = candidate.trainingRunId ? await db().workflowRun.findUnique({ where: { id: candidate.trainingRunId } }) : null;
   const to = run?.createdAt ?? new Date();
   const predictions = production
@@ -44,8 +41,9 @@ export async function triggerEvidence(candidate: {
   const flags = predictions.flatMap((p) => p.flags);
   const flagsByReason: Record<string, number> = {};
   for (const f of flags) flagsByReason[f.reason] = (flagsByReason[f.reason] ?? 0) + 1;
+  const problematic = await problematicCases(candidate.snapshotId);
   return {
-    production: production ? { id: production.id, name: production.name, version: production.version, stage: production.stage } : null,
+    production,
     window: { from: from?.toISOString() ?? null, to: to.toISOString() },
     casesServed: predictions.length,
     withDriftReport: reports.length,
@@ -59,7 +57,8 @@ export async function triggerEvidence(candidate: {
     flags: flags.length,
     flaggedCases: predictions.filter((p) => p.flags.length > 0).length,
     flagsByReason,
-    problematicCases: (await problematicCases(candidate.snapshotId)).length,
+    problematicCases: problematic.length,
+    triggeringCases: problematic.map((c) => c.externalId),
     runParams: run?.params ?? null,
   };
 }

@@ -11,6 +11,7 @@ import type { DeploymentReport } from '../monitoring';
 export type EvidenceStep = 'shadow' | 'canary' | 'production' | 'preview';
 
 export interface TriggerEvidence {
+  /** the production model this version replaces (replaced, once promoted); never the version itself */
   production: ModelRef | null;
   window: { from: string | null; to: string };
   casesServed: number;
@@ -24,6 +25,8 @@ export interface TriggerEvidence {
   flagsByReason: Record<string, number>;
   /** cases of the training snapshot that were drifters or flagged: what the retraining learnt from */
   problematicCases: number;
+  /** external ids of those cases (absent in reports frozen before they were listed) */
+  triggeringCases?: string[];
   runParams: unknown;
 }
 
@@ -72,6 +75,17 @@ export interface EvidenceData {
     canary?: { cases: number; minCases: number; shortCanaryConfirmed: boolean };
   } | null;
   previousProduction: ModelRef | null;
+  /** the replaced model's identity (absent in reports frozen before it was recorded: trigger.production names it) */
+  replaced?: (ModelRef & { sha256: string; createdAt: string }) | null;
+  /** the model's audited history up to the report, oldest first (absent in reports frozen before it was recorded) */
+  auditTrail?: AuditTrailEntry[];
+}
+
+export interface AuditTrailEntry {
+  at: string;
+  actor: string;
+  action: string;
+  reason: string | null;
 }
 
 /**
@@ -82,9 +96,21 @@ export interface EvidenceData {
  */
 export type Block =
   | { kind: 'kv'; rows: [string, string][] }
-  | { kind: 'table'; head: string[]; rows: string[][]; empty?: string }
+  | { kind: 'table'; caption?: string; head: string[]; rows: string[][]; empty?: string }
   | { kind: 'p'; text: string }
-  | { kind: 'pre'; text: string };
+  | { kind: 'chart'; chart: BarChart };
+
+/**
+ * A grouped bar chart with confidence whiskers (one group per set and region, one bar per model), drawn as inline SVG
+ * in the HTML and with vector paths in the PDF: the figure a reader compares before the table's numbers.
+ */
+export interface BarChart {
+  title: string;
+  series: string[];
+  groups: { label: string; bars: ({ value: number; lower?: number; upper?: number } | null)[] }[];
+  /** value axis domain; defaults to [0, 1] */
+  domain?: [number, number];
+}
 
 export interface Section {
   id: string;

@@ -30,7 +30,7 @@ export interface ImportRequest {
   name?: string;
   version?: string;
   stage?: 'CANDIDATE' | 'PRODUCTION';
-  via: 'cli' | 'upload';
+  via: 'cli' | 'upload' | 'mlflow';
   /** monai-bundle / nnunet: the Python importer's own options (python.ts) */
   importerArgs?: string[];
   /** what the user called the source (an uploaded file's name): the audit entity of a refusal */
