@@ -17,7 +17,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import * as ort from 'onnxruntime-node';
 import { readNiftiFile } from '@/lib/server/imaging/nifti';
 import { loadModel, releaseModels, segment, type LoadedModel } from '@/lib/server/inference';
 import { windowBatchFor } from '@/lib/server/inference/pipeline';
@@ -40,29 +39,33 @@ const repeat = Math.max(1, Number(values.repeat));
 const threads = Number(values.threads);
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
-/** The windows of the preprocessed case as ready-made input tensors, `batch` windows each. */
-function windowTensors(model: LoadedModel, x: Float32Array, shape: Vec3, batch: number): ort.Tensor[] {
+type WindowInput = { data: Float32Array; dims: number[] };
+
+/** The windows of the preprocessed case as ready-made inputs, `batch` windows each. */
+function windowTensors(model: LoadedModel, x: Float32Array, shape: Vec3, batch: number): WindowInput[] {
   const { card } = model;
   const patch = card.inference.patchSize as Vec3;
   const C = card.preprocessing.channels.length;
   const padded = padVolume(x, C, shape, padAmounts(shape, patch));
   const starts = windowGrid(padded.shape, patch, card.inference.overlap);
   const pv = patch[0] * patch[1] * patch[2];
-  const tensors: ort.Tensor[] = [];
+  const tensors: WindowInput[] = [];
   for (let i = 0; i < starts.length; i += batch) {
     const group = starts.slice(i, i + batch);
     const data = new Float32Array(group.length * C * pv);
     group.forEach((s, b) => gatherWindow(padded.data, C, padded.shape, s, patch, data, b * C * pv));
-    tensors.push(new ort.Tensor('float32', data, [group.length, C, ...patch]));
+    tensors.push({ data, dims: [group.length, C, ...patch] });
   }
   return tensors;
 }
 
-async function bareRunMs(model: LoadedModel, tensors: ort.Tensor[]): Promise<number> {
+/** The floor: the same session options, on the main thread, the windows run one after another and nothing else. */
+async function bareRunMs(model: LoadedModel, tensors: WindowInput[]): Promise<number> {
   const s = await model.session();
   const { inputName, logitsName, featuresName } = model.card.output;
+  const names = featuresName ? [logitsName, featuresName] : [logitsName];
   const t0 = performance.now();
-  for (const t of tensors) await s.run({ [inputName]: t }, [logitsName, featuresName]);
+  for (const t of tensors) await s.run(inputName, t.data, t.dims, names);
   return performance.now() - t0;
 }
 
@@ -101,6 +104,8 @@ async function main() {
   const fixture = await resolveModel(values.model);
   const images = realCaseImages(values.case);
   const model = await loadModel(fixture.dir, { intraOpThreads: threads });
+  // A/B in this process: the pipeline with its network on the main thread (before issue #27); the bare baseline too
+  const onMain = await loadModel(fixture.dir, { intraOpThreads: threads, placement: 'main' });
   const t0 = performance.now();
   const [T1N, T1C, T2W, T2F] = await Promise.all(images.map((p) => readNiftiFile(p)));
   const readMs = performance.now() - t0;
@@ -114,6 +119,7 @@ async function main() {
   // Rounds interleave the three measurements so that a burst of load from other processes hits all of them alike;
   // each figure is the fastest of its rounds. The Python driver times two runs per call (its first pays lazy init).
   await segment({ model, volumes }); // warm-up: session creation, JIT
+  await segment({ model: onMain, volumes });
   // CPU time of this process (onnxruntime's threads included; they sleep rather than spin) is far less sensitive to
   // other processes' load than wall time, so the overhead is also reported as a ratio of CPU times.
   const cpuMs = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
@@ -123,19 +129,21 @@ async function main() {
     return [r, (u.user + u.system) / 1000];
   };
   const pipes: Awaited<ReturnType<typeof segment>>[] = [];
+  const mainPipes: number[] = [];
   const bares: number[] = [];
   const cpu = { pipe: Infinity, bare: Infinity };
   const torches: TorchRun[] = [];
   for (let r = 0; r < repeat; r++) {
     const [p, pc] = await cpuMs(() => segment({ model, volumes }));
-    const [b, bc] = await cpuMs(() => bareRunMs(model, tensors));
+    const [b, bc] = await cpuMs(() => bareRunMs(onMain, tensors));
+    mainPipes.push((await segment({ model: onMain, volumes })).timingsMs.total);
     pipes.push(p);
     bares.push(b);
     cpu.pipe = Math.min(cpu.pipe, pc);
     cpu.bare = Math.min(cpu.bare, bc);
     torches.push(await torchRun(fixture, images, torchBatches));
     console.log(
-      `round ${r + 1}/${repeat}: pipeline ${round(p.timingsMs.total)} ms (cpu ${round(pc)}), bare ${round(b)} ms (cpu ${round(bc)}), PyTorch ${round(torches[r].totalMs)} ms`,
+      `round ${r + 1}/${repeat}: pipeline ${round(p.timingsMs.total)} ms (cpu ${round(pc)}), network on the main thread ${round(mainPipes[r])} ms, bare ${round(b)} ms (cpu ${round(bc)}), PyTorch ${round(torches[r].totalMs)} ms`,
     );
   }
   const pipe = fastest(pipes, (p) => p.timingsMs.total);
@@ -144,8 +152,8 @@ async function main() {
   const extraBatches: Record<string, number> = {};
   for (const b of values.batches.split(',').filter(Boolean).map(Number)) {
     const ts = windowTensors(model, x, geometry.resampledShape, b);
-    await bareRunMs(model, ts);
-    extraBatches[`bareSessionRunMsBatch${b}`] = round(Math.min(await bareRunMs(model, ts), await bareRunMs(model, ts)));
+    await bareRunMs(onMain, ts);
+    extraBatches[`bareSessionRunMsBatch${b}`] = round(Math.min(await bareRunMs(onMain, ts), await bareRunMs(onMain, ts)));
   }
   await releaseModels();
 
@@ -169,6 +177,7 @@ async function main() {
     tsSessionRunInPipelineMs: round(t.sessionRun),
     tsPostprocessMs: round(t.postprocess),
     tsTotalMs: round(t.total),
+    tsTotalMsNetworkOnMainThread: round(Math.min(...mainPipes)),
     bareSessionRunMs: round(bare),
     ...extraBatches,
     torchPreprocessMs: round(torch.preprocessMs),
@@ -179,6 +188,7 @@ async function main() {
     ...Object.fromEntries(torchBatches.map((b) => [`torchTotalMsSwBatch${b}`, round(Math.min(...torches.map((r) => r[`swBatch${b}`])))])),
     overheadRatio: round(t.total / bare, 3),
     overheadTarget: 1.15,
+    overheadRatioNetworkOnMainThread: round(Math.min(...mainPipes) / bare, 3),
     tsPipelineCpuMs: round(cpu.pipe),
     bareSessionRunCpuMs: round(cpu.bare),
     overheadRatioCpu: round(cpu.pipe / cpu.bare, 3),
@@ -197,6 +207,9 @@ async function main() {
   );
   console.log(
     `TypeScript pipeline ${result.tsTotalMs} ms (preprocess ${result.tsPreprocessMs}, inference ${result.tsInferenceMs} of which session.run ${result.tsSessionRunInPipelineMs}, postprocess ${result.tsPostprocessMs})`,
+  );
+  console.log(
+    `network on the main thread (before #27) ${result.tsTotalMsNetworkOnMainThread} ms -> overhead ratio ${result.overheadRatioNetworkOnMainThread}`,
   );
   console.log(
     `bare session.run    ${result.bareSessionRunMs} ms   -> overhead ratio ${result.overheadRatio} (target <= 1.15); in CPU time ${result.tsPipelineCpuMs} / ${result.bareSessionRunCpuMs} ms = ${result.overheadRatioCpu}`,

@@ -8,7 +8,8 @@ import { PRODUCTION_MODEL, REAL_CASES, realCaseImages } from './model-fixture';
 /**
  * The speed work on the pipeline (issue #27) must not change a single voxel: the production model's masks of the two
  * real cases, and the features and numbers the drift checks read, are pinned to what the code produced before it
- * (commit 7e054d9, sha256 of the raw bytes). Two thread counts: the windows' outputs do not depend on onnxruntime's.
+ * (commit 7e054d9, sha256 of the raw bytes). Two thread counts and both placements of the network (its own worker
+ * thread, the main thread): neither may change an output.
  */
 const PINNED: Record<(typeof REAL_CASES)[number], { mask: string; features: string; volumesMl: string }> = {
   'TCGA-DU-7294': {
@@ -42,11 +43,15 @@ describe.skipIf(!haveData)('production masks are unchanged by the speed work', (
     '%s: mask, features and volumes match the pinned hashes',
     async (id) => {
       const volumes = await caseVolumes(id);
-      for (const threads of [1, 2]) {
-        const model = await loadModel(PRODUCTION_MODEL, { intraOpThreads: threads });
+      for (const [threads, placement] of [
+        [1, 'thread'],
+        [2, 'thread'],
+        [2, 'main'],
+      ] as const) {
+        const model = await loadModel(PRODUCTION_MODEL, { intraOpThreads: threads, placement });
         const r = await segment({ model, volumes });
         const got = { mask: sha(r.mask), features: sha(Float32Array.from(r.features)), volumesMl: sha(JSON.stringify(r.volumesMl)) };
-        if (process.env.PRINT_PINNED) console.log(id, threads, JSON.stringify(got));
+        if (process.env.PRINT_PINNED) console.log(id, threads, placement, JSON.stringify(got));
         expect(got).toEqual(PINNED[id]);
       }
     },

@@ -59,14 +59,22 @@ export async function slidingWindow(
   const count = new Float32Array(nPad);
   const patchVoxels = patch[0] * patch[1] * patch[2];
   const batch = Math.max(1, Math.min(opts.batch, starts.length));
-  const input = new Float32Array(batch * channels * patchVoxels);
   let featureSum: Float64Array | null = null;
-
-  for (let first = 0; first < starts.length; first += batch) {
+  // Group g + 1 is sent before group g is blended: with the network in its own thread (ort-thread/), blending
+  // overlaps the next run. Each group gets its own input buffer (a running network may still read the previous one);
+  // the blend order is the windows' order, as before, so the sums are the same to the bit.
+  const launch = (first: number) => {
     const group = starts.slice(first, first + batch);
+    const input = new Float32Array(group.length * channels * patchVoxels);
     group.forEach((s, b) => gatherWindow(padded.data, channels, size, s, patch, input, b * channels * patchVoxels));
+    return { group, result: predict(input, group.length) };
+  };
+  let next = launch(0);
+  for (let first = 0; first < starts.length; first += batch) {
+    const { group, result } = next;
+    const res = await result;
+    if (first + batch < starts.length) next = launch(first + batch);
     const n = group.length;
-    const res = await predict(n === batch ? input : input.subarray(0, n * channels * patchVoxels), n);
     const F = res.features.length / n;
     featureSum ??= new Float64Array(F);
     for (let b = 0; b < n; b++) {
