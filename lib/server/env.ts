@@ -136,6 +136,8 @@ const schema = z
     PYTHON: z.string().default('.venv/bin/python'),
     MODELS_DIR: z.string().default('models'),
     ORT_INTRA_OP_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+    /** thread: the network runs in its own worker thread (issue #27); main: on the thread that calls it (A/B, debugging) */
+    INFERENCE_NETWORK: z.enum(['thread', 'main']).default('thread'),
     /**
      * CPU threads of a LOCAL training run (the trainer's --threads). Unset: the trainer config's 1, safe beside busy
      * inference workers (two OpenMP threads spinning against other processes ran 5-10x slower). Set it where the

@@ -36,7 +36,7 @@ export interface LoadModelOptions {
   /** overrides ORT_INTRA_OP_THREADS (benchmarks) */
   intraOpThreads?: number;
   /**
-   * 'thread' (default): the network runs in a worker thread, so the main thread blends windows and serves other
+   * 'thread' (default, INFERENCE_NETWORK): the network runs in a worker thread, so the main thread blends windows and serves other
    * cases meanwhile; 'main': on the calling thread (the benchmark's A/B and bare baseline).
    */
   placement?: NetworkPlacement;
@@ -64,7 +64,7 @@ export async function loadModel(source: ModelSource, opts: LoadModelOptions = {}
   });
   checkPatchDivisor(card);
   const threads = opts.intraOpThreads ?? env().ORT_INTRA_OP_THREADS;
-  const placement = opts.placement ?? 'thread';
+  const placement = opts.placement ?? env().INFERENCE_NETWORK;
   const key = `${shas.join('+')}/${threads}/${placement}`;
   const hit = cache.get(key);
   if (hit) return hit;
