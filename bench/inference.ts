@@ -11,6 +11,7 @@
  *
  *   npx tsx --conditions=react-server bench/inference.ts [--case TCGA-DU-7294] [--repeat 3] [--threads 2] [--batches 1,2,4]
  *     [--model <dir>]   (default: models/tumorwatch-seg-1.0.0 when committed, else the tiny test model)
+ *   npm run bench:inference -- --cases N   one worker's cases/hour and stage p50/p95 (bench/inference-throughput.ts)
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '2' },
     batches: { type: 'string', default: '' },
     model: { type: 'string' },
+    cases: { type: 'string' },
   },
 });
 const repeat = Math.max(1, Number(values.repeat));
@@ -101,6 +103,11 @@ async function torchRun(fixture: { dir: string; backend: string }, images: strin
 const fastest = <T>(runs: T[], key: (r: T) => number) => runs.reduce((a, b) => (key(b) < key(a) ? b : a));
 
 async function main() {
+  // --cases N: the worker's throughput instead (bench/inference-throughput.ts), merged into the same results file
+  if (values.cases) {
+    const { throughputBench } = await import('./inference-throughput');
+    return throughputBench(Number(values.cases), path.join(REPO_ROOT, 'bench/results/inference.json'));
+  }
   const fixture = await resolveModel(values.model);
   const images = realCaseImages(values.case);
   const model = await loadModel(fixture.dir, { intraOpThreads: threads });

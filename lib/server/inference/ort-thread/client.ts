@@ -17,7 +17,8 @@ type Reply =
   | { type: 'ready'; inputNames: string[]; outputNames: string[] }
   | { type: 'failed'; message: string }
   | { type: 'result'; id: number; outputs: Float32Array[] }
-  | { type: 'error'; id: number; message: string };
+  | { type: 'error'; id: number; message: string }
+  | { type: 'released' };
 
 export interface ThreadedSession {
   inputNames: string[];
@@ -42,7 +43,7 @@ export async function createThreadedSession(onnxBytes: Uint8Array, options: Infe
       if (m.type === 'ready') resolve(m);
       else if (m.type === 'failed') reject(new Error(m.message));
       else if (m.type === 'result') settle(m.id)?.resolve(m.outputs);
-      else settle(m.id)?.reject(new Error(m.message));
+      else if (m.type === 'error') settle(m.id)?.reject(new Error(m.message));
     });
     worker.on('error', (e) => (reject(e), failAll(e)));
     worker.on('exit', (code) => failAll(new Error(`the onnxruntime thread exited (code ${code})`)));
@@ -69,10 +70,14 @@ export async function createThreadedSession(onnxBytes: Uint8Array, options: Infe
         worker.postMessage({ type: 'run', id, input, dims, inputName, outputNames });
       });
     },
+    /** frees the native session in its thread, then ends the thread (held referenced until it has ended) */
     async release() {
       if (dead) return;
+      worker.ref();
+      const released = new Promise<void>((resolve) => worker.on('message', (m: Reply) => m.type === 'released' && resolve()));
       worker.postMessage({ type: 'release' });
-      await new Promise((r) => worker.once('exit', r));
+      await Promise.race([released, new Promise((r) => worker.once('exit', r))]);
+      await worker.terminate();
     },
   };
 }

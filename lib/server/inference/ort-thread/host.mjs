@@ -17,7 +17,7 @@ ready.then(
 parentPort.on('message', async (msg) => {
   if (msg.type === 'release') {
     await (await ready).release();
-    parentPort.close();
+    parentPort.postMessage({ type: 'released' });
     return;
   }
   const { id, input, dims, inputName, outputNames } = msg;
