@@ -3,7 +3,7 @@ import type { ModelCard } from '@/lib/schemas/model-card';
 import type { Vec3 } from './geometry';
 import { combinePredictors } from './combine';
 import { decoderForCard } from './decode';
-import { activateInPlace, probabilitiesToNative } from './postprocess';
+import { probabilitiesToNative } from './postprocess';
 import { preprocess, trainerAffine, type CaseVolumes } from './preprocess';
 import type { LoadedModel } from './session';
 import { slidingWindow, type Predictor } from './sliding-window';
@@ -93,12 +93,13 @@ export async function segment({ model, volumes, windowBatch }: SegmentOptions): 
       batch: windowBatchFor(card, windowBatch),
       blending: inf.blending,
       placement: inf.windowPlacement,
+      // activated slab by slab while the network runs, unless the ensemble or mirroring already did
+      activation: activated ? undefined : activation,
     },
     timed,
   );
   const t3 = performance.now();
 
-  if (!activated) activateInPlace(sw.logits, K, activation);
   const native = probabilitiesToNative(sw.logits, K, g, decoderForCard(card));
   const tumourVoxels = native.labelCounts.slice(1).reduce((a, b) => a + b, 0);
   const ref = volumes[card.preprocessing.channels[0]]!;
