@@ -11,6 +11,7 @@
  *
  *   npx tsx --conditions=react-server bench/inference.ts [--case TCGA-DU-7294] [--repeat 3] [--threads 2] [--batches 1,2,4]
  *     [--model <dir>]   (default: models/tumorwatch-seg-1.0.0 when committed, else the tiny test model)
+ *   npm run bench:inference -- --session-ab   also onnxruntime session options A/B (bench/inference-options.ts)
  *   npm run bench:inference -- --cases N   one worker's cases/hour and stage p50/p95 (bench/inference-throughput.ts)
  */
 import { execFile } from 'node:child_process';
@@ -25,6 +26,7 @@ import type { Vec3 } from '@/lib/server/inference/geometry';
 import { preprocess } from '@/lib/server/inference/preprocess';
 import { gatherWindow } from '@/lib/server/inference/sliding-window';
 import { padAmounts, padVolume, windowGrid } from '@/lib/server/inference/windows';
+import { sessionOptionsAB } from './inference-options';
 import { PYTHON, REPO_ROOT, TRAINING_SRC, realCaseImages, resolveModel } from '../tests/inference/model-fixture';
 
 const { values } = parseArgs({
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     batches: { type: 'string', default: '' },
     model: { type: 'string' },
     cases: { type: 'string' },
+    'session-ab': { type: 'boolean', default: false },
   },
 });
 const repeat = Math.max(1, Number(values.repeat));
@@ -162,6 +165,7 @@ async function main() {
     await bareRunMs(onMain, ts);
     extraBatches[`bareSessionRunMsBatch${b}`] = round(Math.min(await bareRunMs(onMain, ts), await bareRunMs(onMain, ts)));
   }
+  const sessionAB = values['session-ab'] ? await sessionOptionsAB(fixture.dir, model, tensors, threads) : {};
   await releaseModels();
 
   const t = pipe.timingsMs;
@@ -207,6 +211,7 @@ async function main() {
     bareVsTorchInferenceRatio: round(bare / torch.inferenceMs, 3),
     casesPerHourPipeline: round(3_600_000 / t.total, 0),
     casesPerHourWithRead: round(3_600_000 / (t.total + readMs), 0),
+    ...sessionAB,
     peakRssMb: round(process.resourceUsage().maxRSS / 1024, 0),
   };
   console.log(
@@ -230,6 +235,7 @@ async function main() {
   console.log(
     `one worker: ${result.casesPerHourPipeline} cases/hour (pipeline), ${result.casesPerHourWithRead} with NIfTI decoding (${result.readNiftiMs} ms)`,
   );
+  if (Object.keys(sessionAB).length) console.log('session options A/B (bare session.run):', JSON.stringify(sessionAB));
   if (Object.keys(extraBatches).length) console.log('bare session.run by batch:', JSON.stringify(extraBatches));
   mkdirSync(path.join(REPO_ROOT, 'bench/results'), { recursive: true });
   writeFileSync(path.join(REPO_ROOT, 'bench/results/inference.json'), `${JSON.stringify(result, null, 2)}\n`);
