@@ -63,14 +63,22 @@ export async function slidingWindow(
   const patchVoxels = patch[0] * patch[1] * patch[2];
   const batch = Math.max(1, Math.min(opts.batch, starts.length));
   let featureSum: Float64Array | null = null;
-  // Group g + 1 is sent before group g is blended: with the network in its own thread (ort-thread/), blending
-  // overlaps the next run. Each group gets its own input buffer (a running network may still read the previous one);
-  // the blend order is the windows' order, as before, so the sums are the same to the bit.
-  const launch = (first: number) => {
-    const group = starts.slice(first, first + batch);
-    const input = new Float32Array(group.length * channels * patchVoxels);
-    group.forEach((s, b) => gatherWindow(padded.data, channels, size, s, patch, input, b * channels * patchVoxels));
-    return { group, result: predict(input, group.length) };
+  // Groups g + 1 and g + 2 are sent before group g is blended: with the network in its own thread (ort-thread/),
+  // blending overlaps the next run, and the network always has a group queued while the main thread is busy. Each
+  // group gets its own input buffer (a running network may still read it); the blend order is the windows' order,
+  // as before, so the sums are the same to the bit.
+  const AHEAD = 2;
+  const inflight: { group: Vec3[]; pending: ReturnType<Predictor> }[] = [];
+  let launched = 0;
+  const launchAhead = () => {
+    for (; inflight.length < AHEAD && launched < starts.length; launched += batch) {
+      const group = starts.slice(launched, launched + batch);
+      const input = new Float32Array(group.length * channels * patchVoxels);
+      group.forEach((s, b) => gatherWindow(padded.data, channels, size, s, patch, input, b * channels * patchVoxels));
+      const pending = predict(input, group.length);
+      pending.catch(() => undefined); // awaited in turn below; a failure behind an earlier one must not go unhandled
+      inflight.push({ group, pending });
+    }
   };
   // x-slabs are finished (divided by the summed weights, cropped, activated) as soon as no window still to come
   // covers them, while the next window runs: the same arithmetic per voxel as one pass at the end
@@ -85,11 +93,11 @@ export async function slidingWindow(
     if (opts.activation) activateRange(result, K, opts.activation, finished * plane, to * plane);
     finished = to;
   };
-  let next = launch(0);
+  launchAhead();
   for (let first = 0; first < starts.length; first += batch) {
-    const { group, result } = next;
-    const res = await result;
-    if (first + batch < starts.length) next = launch(first + batch);
+    const { group, pending } = inflight.shift()!;
+    const res = await pending;
+    launchAhead();
     const n = group.length;
     const F = res.features.length / n;
     featureSum ??= new Float64Array(F);
