@@ -3,7 +3,7 @@
  * enqueues its serving job, as in production), then the worker's own serving handler drains the queue: prediction,
  * mask and prediction writes, drift report. Two set-ups, each on a fresh database, in this one process:
  *   before: the network on the main thread, one case at a time (the worker before #27);
- *   after:  the network in its own thread, two cases at a time (worker/handlers.ts SERVING_CONCURRENCY).
+ *   after:  the network in its own thread, two cases at a time (INFERENCE_NETWORK=thread, worker/handlers.ts).
  * Reports cases/hour and the p50/p95 of every stage (Prediction.timingsMs.stages), and checks both set-ups stored the
  * same masks. Run through `npm run bench:inference -- --cases N`; merges its figures into bench/results/inference.json.
  */
@@ -21,7 +21,7 @@ import { readModelDir, registerModelVersion } from '@/lib/server/registry/regist
 import { serveCaseJob } from '@/lib/server/serving/jobs';
 import { serveCase } from '@/lib/server/serving/serve-case';
 import { STAGES, type StoredTimings } from '@/lib/server/serving/stage-timings';
-import { handlers, SERVING_CONCURRENCY } from '@/worker/handlers';
+import { handlers } from '@/worker/handlers';
 import { createTestDatabase } from '../tests/support/db';
 import { realCaseFiles, REAL_CASES } from '../tests/support/real-data';
 import { PRODUCTION_MODEL } from '../tests/inference/model-fixture';
@@ -33,7 +33,7 @@ export interface Setup {
 }
 export const SETUPS: Setup[] = [
   { name: 'before', network: 'main', concurrency: 1 },
-  { name: 'after', network: 'thread', concurrency: SERVING_CONCURRENCY },
+  { name: 'after', network: 'thread', concurrency: 2 },
 ];
 
 const quantile = (xs: number[], q: number) => {

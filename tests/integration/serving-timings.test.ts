@@ -9,10 +9,11 @@ import { SYSTEM } from '@/lib/server/auth/actor';
 import { readModelDir, registerModelVersion } from '@/lib/server/registry/register';
 import { serveCaseJob } from '@/lib/server/serving/jobs';
 import { STAGES, type StoredTimings } from '@/lib/server/serving/stage-timings';
-import { handlers, SERVING_CONCURRENCY } from '@/worker/handlers';
+import { handlers } from '@/worker/handlers';
 import { PRODUCTION_MODEL_DIR } from '@/prisma/seed-model';
 
-useTestDb();
+// the network in its own thread, two cases at a time: the stages of overlapping cases must still add up
+useTestDb({ INFERENCE_NETWORK: 'thread' });
 useTestBlobs();
 const newQueue = useQueues();
 
@@ -25,7 +26,7 @@ describe('serving stage timings', () => {
     for (const id of ['TCGA-DU-7294', 'TCGA-FG-6692']) ids.push((await ingestCase(SYSTEM, { caseId: id }, realCaseFiles(id))).caseId);
     const queue = newQueue();
     const { handler } = handlers[serveCaseJob.name];
-    await queue.work(serveCaseJob, handler, { concurrency: SERVING_CONCURRENCY });
+    await queue.work(serveCaseJob, handler, { concurrency: 2 });
     await queue.start();
     await vi.waitFor(async () => expect(await db().driftReport.count({ where: { caseId: { in: ids } } })).toBe(2), {
       timeout: 240_000,

@@ -71,13 +71,16 @@ export async function segment({ model, volumes, windowBatch }: SegmentOptions): 
   const { x, geometry: g } = preprocess(volumes, card);
   const t2 = performance.now();
 
+  // sessionRun: the time at least one network run was in flight (the sliding window keeps two queued)
   let sessionRun = 0;
+  let inFlight = 0;
+  let busySince = 0;
   const timed: Predictor = async (w, n) => {
-    const s = performance.now();
+    if (inFlight++ === 0) busySince = performance.now();
     try {
       return await predict(w, n);
     } finally {
-      sessionRun += performance.now() - s;
+      if (--inFlight === 0) sessionRun += performance.now() - busySince;
     }
   };
   const sw = await slidingWindow(

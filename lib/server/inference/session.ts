@@ -36,8 +36,8 @@ export interface LoadModelOptions {
   /** overrides ORT_INTRA_OP_THREADS (benchmarks) */
   intraOpThreads?: number;
   /**
-   * 'thread' (default, INFERENCE_NETWORK): the network runs in a worker thread, so the main thread blends windows and serves other
-   * cases meanwhile; 'main': on the calling thread (the benchmark's A/B and bare baseline).
+   * default INFERENCE_NETWORK. 'thread': the network runs in a worker thread, so the main thread blends windows and
+   * serves other cases meanwhile; 'main': on the calling thread (the benchmark's bare baseline).
    */
   placement?: NetworkPlacement;
 }
