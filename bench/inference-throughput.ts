@@ -103,7 +103,7 @@ export async function throughputBench(cases: number, resultFile: string): Promis
     results[setup.name] = await runSetup(setup, cases);
     const r = results[setup.name]!;
     console.log(
-      `${setup.name} (network on the ${setup.network} thread, ${setup.concurrency} case(s) at a time): ${round(r.casesPerHour, 0)} cases/hour`,
+      `${setup.name} (network ${setup.network === 'thread' ? 'in its own thread' : 'on the main thread'}, ${setup.concurrency} case(s) at a time): ${round(r.casesPerHour, 0)} cases/hour`,
     );
     for (const [s, q] of Object.entries(r.stages)) console.log(`  ${s.padEnd(16)} p50 ${round(q.p50)} ms  p95 ${round(q.p95)} ms`);
   }
