@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { env } from '@/lib/server/env';
 import { db } from '@/lib/server/db';
 import { AUDIT, recordAudit } from '@/lib/server/audit';
 import { WORKER } from '@/lib/server/auth/actor';
@@ -27,13 +28,20 @@ async function ping(job: Parameters<JobHandler<z.output<typeof systemPing.schema
 }
 
 /**
+ * Cases one worker process serves at once. With the network in its own thread (INFERENCE_NETWORK=thread) two: the
+ * thread runs one case's windows while the main thread reads, pre- or postprocesses, drift-checks and writes the
+ * other. On the main thread the network blocks everything else, so a second case would only wait: one.
+ */
+export const servingConcurrency = () => (env().INFERENCE_NETWORK === 'thread' ? 2 : 1);
+
+/**
  * The worker's job kinds: one entry per job name, mapping it to its handler. Domains add their entries here
  * (inference, drift, evaluation, training dispatch); handlers must be idempotent (handler-entry.ts).
  */
 export const handlers: Record<string, HandlerEntry> = {
   [systemPing.name]: entry(systemPing, ping),
-  // Inference holds a model session and a case's volumes in memory: one case at a time per worker process.
-  [serveCaseJob.name]: entry(serveCaseJob, (job) => serveCase(job.payload.caseId, job.signal), 1),
+  // Inference holds a case's volumes in memory: servingConcurrency() cases at a time (registerHandlers)
+  [serveCaseJob.name]: entry(serveCaseJob, (job) => serveCase(job.payload.caseId, job.signal, job.queuedAt)),
   ...workflowHandlers,
   ...evaluationHandlers,
   // the scheduled PACS pull (PACS_POLL_MINUTES); one poll at a time per worker
@@ -45,7 +53,8 @@ export const handlers: Record<string, HandlerEntry> = {
 /** Registers every handler on the queue; start the queue afterwards. */
 export async function registerHandlers(queue: JobQueue, options: { concurrency?: number } = {}): Promise<void> {
   for (const h of Object.values(handlers)) {
-    await queue.work(h.definition, h.handler, { concurrency: h.concurrency ?? options.concurrency ?? 1 });
+    const concurrency = h.definition.name === serveCaseJob.name ? servingConcurrency() : (h.concurrency ?? options.concurrency ?? 1);
+    await queue.work(h.definition, h.handler, { concurrency });
   }
   await schedulePacsPoll(queue); // the chain of scheduled polls starts with the first worker (a no-op without a PACS)
 }

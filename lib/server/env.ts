@@ -137,6 +137,12 @@ const schema = z
     MODELS_DIR: z.string().default('models'),
     ORT_INTRA_OP_THREADS: z.coerce.number().int().min(1).max(64).default(2),
     /**
+     * main: the network runs on the thread that calls it; thread: in its own worker thread, and a worker serves two
+     * cases at a time (issue #27). main is the default: on 2 shared, saturated cores the thread measured slower per
+     * case and no faster per worker (bench/results/inference.json, docs/inference-speed.md).
+     */
+    INFERENCE_NETWORK: z.enum(['thread', 'main']).default('main'),
+    /**
      * CPU threads of a LOCAL training run (the trainer's --threads). Unset: the trainer config's 1, safe beside busy
      * inference workers (two OpenMP threads spinning against other processes ran 5-10x slower). Set it where the
      * training host's cores are otherwise idle: two threads train about twice as fast on an idle 2-core machine.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Vec3 } from '@/lib/server/inference/geometry';
+import { activateInPlace } from '@/lib/server/inference/postprocess';
 import { slidingWindow, type Predictor } from '@/lib/server/inference/sliding-window';
 import { gaussianImportance, padAmounts, windowGrid, windowStarts } from '@/lib/server/inference/windows';
 
@@ -78,6 +79,23 @@ describe('slidingWindow', () => {
     expect(calls.reduce((a, b) => a + b, 0)).toBe(res.windows);
     expect(Math.max(...calls)).toBeLessThanOrEqual(batch);
   });
+
+  it.each(['softmax', 'sigmoid'] as const)(
+    'activating slab by slab during the windows (%s) gives exactly the activation of the blended result',
+    async (activation) => {
+      const C = 3;
+      const shape: Vec3 = [11, 7, 6];
+      const patch: Vec3 = [4, 4, 4];
+      const x = new Float32Array(C * shape[0] * shape[1] * shape[2]).map((_, i) => Math.sin(i * 0.37) * 4);
+      const opts = { patch, overlap: 0.5, sigmaScale: 0.125, importanceMinimum: 1e-3, classes: C, batch: 2 };
+      const raw = await slidingWindow(x, C, shape, opts, identity(C, patch, []));
+      const once = raw.logits.slice();
+      activateInPlace(once, C, activation);
+      const streamed = await slidingWindow(x, C, shape, { ...opts, activation }, identity(C, patch, []));
+      expect(Buffer.from(streamed.logits.buffer).equals(Buffer.from(once.buffer))).toBe(true);
+      expect(Buffer.from(once.buffer).equals(Buffer.from(raw.logits.buffer))).toBe(false);
+    },
+  );
 
   it('features are the unweighted mean over windows, whatever the batch size', async () => {
     const shape: Vec3 = [10, 6, 6];

@@ -9,6 +9,8 @@ import { AlertTable, QuantityTable } from '@/components/monitoring/DriftTables';
 import { DistributionOverlay } from '@/components/monitoring/DistributionOverlay';
 import { MonitoringControls } from '@/components/monitoring/MonitoringControls';
 import { TimeSeriesChart } from '@/components/monitoring/TimeSeriesChart';
+import { LatencyPanel } from '@/components/monitoring/LatencyPanel';
+import { getLatencyWindows } from '@/lib/server/drift/latency';
 
 export const dynamic = 'force-dynamic';
 
@@ -40,7 +42,11 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 export default async function MonitoringPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePageUser('monitoring:view');
   const view = viewSchema.parse(await searchParams);
-  const [s, d] = await Promise.all([getMonitoringSummary(), getMonitoringDashboard({ ...view, overlays: DEFAULT_OVERLAYS })]);
+  const [s, d, latency] = await Promise.all([
+    getMonitoringSummary(),
+    getMonitoringDashboard({ ...view, overlays: DEFAULT_OVERLAYS }),
+    getLatencyWindows(),
+  ]);
   return (
     <>
       <PageHeader
@@ -87,6 +93,9 @@ export default async function MonitoringPage({ searchParams }: { searchParams: P
                 yLabel="mL"
               />
             </div>
+          </Section>
+          <Section title="Serving latency">
+            <LatencyPanel windows={latency} />
           </Section>
           <Section title="Production against the training reference">
             <div className="grid gap-4 lg:grid-cols-2">

@@ -3,7 +3,7 @@ import type { ModelCard } from '@/lib/schemas/model-card';
 import type { Vec3 } from './geometry';
 import { combinePredictors } from './combine';
 import { decoderForCard } from './decode';
-import { activateInPlace, probabilitiesToNative } from './postprocess';
+import { probabilitiesToNative } from './postprocess';
 import { preprocess, trainerAffine, type CaseVolumes } from './preprocess';
 import type { LoadedModel } from './session';
 import { slidingWindow, type Predictor } from './sliding-window';
@@ -71,13 +71,16 @@ export async function segment({ model, volumes, windowBatch }: SegmentOptions): 
   const { x, geometry: g } = preprocess(volumes, card);
   const t2 = performance.now();
 
+  // sessionRun: the time at least one network run was in flight (the sliding window keeps two queued)
   let sessionRun = 0;
+  let inFlight = 0;
+  let busySince = 0;
   const timed: Predictor = async (w, n) => {
-    const s = performance.now();
+    if (inFlight++ === 0) busySince = performance.now();
     try {
       return await predict(w, n);
     } finally {
-      sessionRun += performance.now() - s;
+      if (--inFlight === 0) sessionRun += performance.now() - busySince;
     }
   };
   const sw = await slidingWindow(
@@ -93,12 +96,13 @@ export async function segment({ model, volumes, windowBatch }: SegmentOptions): 
       batch: windowBatchFor(card, windowBatch),
       blending: inf.blending,
       placement: inf.windowPlacement,
+      // activated slab by slab while the network runs, unless the ensemble or mirroring already did
+      activation: activated ? undefined : activation,
     },
     timed,
   );
   const t3 = performance.now();
 
-  if (!activated) activateInPlace(sw.logits, K, activation);
   const native = probabilitiesToNative(sw.logits, K, g, decoderForCard(card));
   const tumourVoxels = native.labelCounts.slice(1).reduce((a, b) => a + b, 0);
   const ref = volumes[card.preprocessing.channels[0]]!;

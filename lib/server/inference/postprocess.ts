@@ -16,16 +16,7 @@ import { linearAxisMap, resampleAxisWith, sliceAxisMap } from './resample';
  * float32 sum, a division. (torch's vectorised exp can differ by one ulp from the correctly rounded one used here.)
  */
 export function softmaxInPlace(x: Float32Array, K: number): void {
-  const f32 = Math.fround;
-  const n = x.length / K;
-  const e = new Float64Array(K);
-  for (let i = 0; i < n; i++) {
-    let max = -Infinity;
-    for (let k = 0; k < K; k++) if (x[k * n + i] > max) max = x[k * n + i];
-    let sum = 0;
-    for (let k = 0; k < K; k++) sum = f32(sum + (e[k] = f32(Math.exp(f32(x[k * n + i] - max)))));
-    for (let k = 0; k < K; k++) x[k * n + i] = e[k] / sum;
-  }
+  activateRange(x, K, 'softmax', 0, x.length / K);
 }
 
 export type Activation = 'softmax' | 'sigmoid';
@@ -39,6 +30,27 @@ export function sigmoidInPlace(x: Float32Array): void {
 export function activateInPlace(x: Float32Array, K: number, activation: Activation): void {
   if (activation === 'softmax') softmaxInPlace(x, K);
   else sigmoidInPlace(x);
+}
+
+/**
+ * activateInPlace on the voxels [from, to) of (K, n) outputs only, with the same arithmetic voxel by voxel: the
+ * sliding window activates each slab of the volume as soon as no later window can change it (sliding-window.ts).
+ */
+export function activateRange(x: Float32Array, K: number, activation: Activation, from: number, to: number): void {
+  const n = x.length / K;
+  if (activation === 'sigmoid') {
+    for (let k = 0; k < K; k++) for (let i = k * n + from; i < k * n + to; i++) x[i] = 1 / (1 + Math.exp(-x[i]));
+    return;
+  }
+  const f32 = Math.fround;
+  const e = new Float64Array(K);
+  for (let i = from; i < to; i++) {
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) if (x[k * n + i] > max) max = x[k * n + i];
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum = f32(sum + (e[k] = f32(Math.exp(f32(x[k * n + i] - max)))));
+    for (let k = 0; k < K; k++) x[k * n + i] = e[k] / sum;
+  }
 }
 
 /**

@@ -2,10 +2,10 @@ import 'server-only';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { parseModelCard, type ModelCard } from '@/lib/schemas/model-card';
 import { env } from '@/lib/server/env';
 import { AppError } from '@/lib/server/errors';
+import { createNetworkSession, type NetworkPlacement, type NetworkSession } from './network-session';
 import type { Predictor } from './sliding-window';
 
 /**
@@ -17,8 +17,10 @@ export interface LoadedModel {
   sha256: string;
   card: ModelCard;
   intraOpThreads: number;
+  /** where the network runs (network-session.ts) */
+  placement: NetworkPlacement;
   /** the shared session, created lazily (concurrent first callers share one creation) */
-  session(): Promise<ort.InferenceSession>;
+  session(): Promise<NetworkSession>;
   /** windows (n, C, ...patch) -> logits and features, through the cached session (the first ensemble member's) */
   predictor(): Promise<Predictor>;
   /** one predictor per ensemble member (card onnx.files), in the card's order; predictors()[0] is predictor() */
@@ -33,6 +35,11 @@ export type ModelSource = string | { onnxBytes: Uint8Array; card: unknown; membe
 export interface LoadModelOptions {
   /** overrides ORT_INTRA_OP_THREADS (benchmarks) */
   intraOpThreads?: number;
+  /**
+   * default INFERENCE_NETWORK. 'thread': the network runs in a worker thread, so the main thread blends windows and
+   * serves other cases meanwhile; 'main': on the calling thread (the benchmark's bare baseline).
+   */
+  placement?: NetworkPlacement;
 }
 
 const cache = new Map<string, LoadedModel>();
@@ -57,10 +64,11 @@ export async function loadModel(source: ModelSource, opts: LoadModelOptions = {}
   });
   checkPatchDivisor(card);
   const threads = opts.intraOpThreads ?? env().ORT_INTRA_OP_THREADS;
-  const key = `${shas.join('+')}/${threads}`;
+  const placement = opts.placement ?? env().INFERENCE_NETWORK;
+  const key = `${shas.join('+')}/${threads}/${placement}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const model = createEntry(shas[0], card, files, threads);
+  const model = createEntry(shas[0], card, files, threads, placement);
   cache.set(key, model);
   return model;
 }
@@ -103,10 +111,10 @@ function checkPatchDivisor(card: ModelCard): void {
     );
 }
 
-function createEntry(sha256: string, card: ModelCard, files: Uint8Array[], threads: number): LoadedModel {
-  const pending: (Promise<ort.InferenceSession> | null)[] = files.map(() => null);
+function createEntry(sha256: string, card: ModelCard, files: Uint8Array[], threads: number, placement: NetworkPlacement): LoadedModel {
+  const pending: (Promise<NetworkSession> | null)[] = files.map(() => null);
   const sessionOf = (i: number) =>
-    (pending[i] ??= createSession(files[i], card, threads).catch((e) => {
+    (pending[i] ??= createNetworkSession(files[i], card, threads, placement).catch((e) => {
       pending[i] = null; // a failed creation is retried by the next caller
       throw e;
     }));
@@ -118,9 +126,8 @@ function createEntry(sha256: string, card: ModelCard, files: Uint8Array[], threa
     const names = featuresName ? [logitsName, featuresName] : [logitsName];
     const none = new Float32Array(0);
     return async (windows, n) => {
-      const feeds = { [inputName]: new ort.Tensor('float32', windows, [n, C, p0, p1, p2]) };
-      const out = await s.run(feeds, names);
-      return { logits: out[logitsName].data as Float32Array, features: featuresName ? (out[featuresName].data as Float32Array) : none };
+      const [logits, features] = await s.run(inputName, windows, [n, C, p0, p1, p2], names);
+      return { logits, features: features ?? none };
     };
   };
   const release = async () => {
@@ -138,32 +145,10 @@ function createEntry(sha256: string, card: ModelCard, files: Uint8Array[], threa
     sha256,
     card,
     intraOpThreads: threads,
+    placement,
     session: () => sessionOf(0),
     predictor: () => predictorOf(0),
     predictors: () => Promise.all(files.map((_, i) => predictorOf(i))),
     release,
   };
-}
-
-async function createSession(onnxBytes: Uint8Array, card: ModelCard, threads: number): Promise<ort.InferenceSession> {
-  const s = await ort.InferenceSession.create(onnxBytes, {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-    // Idle intra-op threads sleep instead of spinning: workers share their cores (other workers, the web server,
-    // training), and on 2 shared cores spinning made the same runs ~35% slower (bench/inference.ts, tiny model).
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
-  });
-  const { inputName, logitsName, featuresName } = card.output;
-  const missing: string[] = [
-    ...[inputName].filter((n) => !s.inputNames.includes(n)),
-    ...[logitsName, featuresName].filter((n) => n && !s.outputNames.includes(n)),
-  ];
-  if (missing.length) {
-    await s.release();
-    throw new AppError('INVALID_INPUT', `The ONNX model lacks the tensors the card names: ${missing.join(', ')}.`);
-  }
-  return s;
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Vec3 } from './geometry';
 import { nnunetGaussian } from './nnunet';
+import { activateRange, type Activation } from './postprocess';
 import { gaussianImportance, padAmounts, padVolume, windowGrid } from './windows';
 
 /**
@@ -27,10 +28,12 @@ export interface SlidingWindowOptions {
   blending?: 'gaussian' | 'constant' | 'gaussian-nnunet';
   /** window starts: MONAI's (default) or nnU-Net's (windows.ts windowGrid) */
   placement?: 'monai' | 'nnunet';
+  /** when set, the result is activated (softmax or sigmoid over the classes) rather than raw blended logits */
+  activation?: Activation;
 }
 
 export interface SlidingWindowResult {
-  /** blended logits (K, X, Y, Z) on the unpadded grid */
+  /** blended logits (K, X, Y, Z) on the unpadded grid; probabilities when `activation` was given */
   logits: Float32Array;
   features: Float64Array;
   windows: number;
@@ -59,14 +62,43 @@ export async function slidingWindow(
   const count = new Float32Array(nPad);
   const patchVoxels = patch[0] * patch[1] * patch[2];
   const batch = Math.max(1, Math.min(opts.batch, starts.length));
-  const input = new Float32Array(batch * channels * patchVoxels);
   let featureSum: Float64Array | null = null;
-
+  // Groups g + 1 and g + 2 are sent before group g is blended: with the network in its own thread (ort-thread/),
+  // blending overlaps the next run, and the network always has a group queued while the main thread is busy. Each
+  // group gets its own input buffer (a running network may still read it); the blend order is the windows' order,
+  // as before, so the sums are the same to the bit.
+  const AHEAD = 2;
+  const inflight: { group: Vec3[]; pending: ReturnType<Predictor> }[] = [];
+  let launched = 0;
+  const launchAhead = () => {
+    for (; inflight.length < AHEAD && launched < starts.length; launched += batch) {
+      const group = starts.slice(launched, launched + batch);
+      const input = new Float32Array(group.length * channels * patchVoxels);
+      group.forEach((s, b) => gatherWindow(padded.data, channels, size, s, patch, input, b * channels * patchVoxels));
+      const pending = predict(input, group.length);
+      pending.catch(() => undefined); // awaited in turn below; a failure behind an earlier one must not go unhandled
+      inflight.push({ group, pending });
+    }
+  };
+  // x-slabs are finished (divided by the summed weights, cropped, activated) as soon as no window still to come
+  // covers them, while the next window runs: the same arithmetic per voxel as one pass at the end
+  const result = new Float32Array(K * shape[0] * shape[1] * shape[2]);
+  const laterStartX = suffixMinX(starts);
+  let finished = 0;
+  const finishUpTo = (paddedX: number) => {
+    const to = Math.min(shape[0], Math.max(finished, paddedX - pads[0][0]));
+    if (to <= finished) return;
+    normaliseAndCrop(out, count, K, size, shape, pads, result, finished, to);
+    const plane = shape[1] * shape[2];
+    if (opts.activation) activateRange(result, K, opts.activation, finished * plane, to * plane);
+    finished = to;
+  };
+  launchAhead();
   for (let first = 0; first < starts.length; first += batch) {
-    const group = starts.slice(first, first + batch);
-    group.forEach((s, b) => gatherWindow(padded.data, channels, size, s, patch, input, b * channels * patchVoxels));
+    const { group, pending } = inflight.shift()!;
+    const res = await pending;
+    launchAhead();
     const n = group.length;
-    const res = await predict(n === batch ? input : input.subarray(0, n * channels * patchVoxels), n);
     const F = res.features.length / n;
     featureSum ??= new Float64Array(F);
     for (let b = 0; b < n; b++) {
@@ -74,9 +106,11 @@ export async function slidingWindow(
       const logits = res.logits.subarray(b * K * patchVoxels, (b + 1) * K * patchVoxels);
       accumulateWindow(out, count, K, size, group[b], patch, logits, w);
     }
+    finishUpTo(laterStartX[first + batch] ?? Infinity);
   }
+  finishUpTo(Infinity);
   const features = featureSum!.map((v) => f32(v / starts.length));
-  return { logits: normaliseAndCrop(out, count, K, size, shape, pads), features, windows: starts.length };
+  return { logits: result, features, windows: starts.length };
 }
 
 /** Copies one (C, P0, P1, P2) window of the padded volume into `dst` at `offset`, z-runs at a time. */
@@ -121,7 +155,14 @@ function accumulateWindow(
   }
 }
 
-/** out / count, with the padding cropped off: (K, ...shape). */
+/** laterStartX[i]: the smallest x start of windows i, i + 1, ... (Infinity past the last). */
+function suffixMinX(starts: Vec3[]): number[] {
+  const m = new Array<number>(starts.length + 1).fill(Infinity);
+  for (let i = starts.length - 1; i >= 0; i--) m[i] = Math.min(starts[i][0], m[i + 1]);
+  return m;
+}
+
+/** res = out / count with the padding cropped off, (K, ...shape), for the unpadded x planes [from, to). */
 function normaliseAndCrop(
   out: Float32Array,
   count: Float32Array,
@@ -129,16 +170,17 @@ function normaliseAndCrop(
   size: Vec3,
   shape: Vec3,
   pads: [number, number][],
-): Float32Array {
+  res: Float32Array,
+  from: number,
+  to: number,
+): void {
   const [X, Y, Z] = size;
-  const res = new Float32Array(K * shape[0] * shape[1] * shape[2]);
-  let d = 0;
   for (let k = 0; k < K; k++)
-    for (let a = 0; a < shape[0]; a++)
+    for (let a = from; a < to; a++)
       for (let b = 0; b < shape[1]; b++) {
         const row = ((a + pads[0][0]) * Y + b + pads[1][0]) * Z + pads[2][0];
         const src = k * X * Y * Z + row;
+        let d = ((k * shape[0] + a) * shape[1] + b) * shape[2];
         for (let t = 0; t < shape[2]; t++, d++) res[d] = out[src + t] / count[row + t];
       }
-  return res;
 }

@@ -89,6 +89,7 @@ async function execute(args: AttemptArgs): Promise<Settled> {
       name: row.name,
       payload,
       attempt: row.attempts,
+      queuedAt: row.runAt,
       signal: controller.signal,
       reportProgress: async (p: number) => {
         if (!(p >= 0 && p <= 1)) throw new RangeError(`progress must be within [0, 1], got ${p}`);

@@ -30,6 +30,8 @@ export interface JobContext<P> {
   payload: P;
   /** 1 on the first run, 2 on the first retry, ... */
   attempt: number;
+  /** When the job could first run this attempt (its runAt): the handler's queue wait is measured from here. */
+  queuedAt: Date;
   /** Aborted when the attempt times out, the lease is lost or the worker stops: long handlers must honour it. */
   signal: AbortSignal;
   /** Records progress in [0, 1] on the Job row (visible through get()). */

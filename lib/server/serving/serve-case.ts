@@ -4,12 +4,13 @@ import { blobs } from '../blobs';
 import { AUDIT, recordAudit } from '../audit';
 import { WORKER } from '../auth/actor';
 import { writeNiftiMask } from '../imaging/nifti';
-import { segment } from '../inference';
+import { segment, type SegmentResult } from '../inference';
 import { loadCaseVolumes, type CaseVolumes } from './case-volumes';
 import { loadRegisteredModel } from './models';
 import { servingPlan, type ServingTarget } from './routing';
 import { afterPredictionStored } from './hooks';
 import { showOnly } from './shown';
+import { stageClock, type StageClock, type StoredTimings } from './stage-timings';
 
 export interface ServeCaseResult {
   caseId: string;
@@ -24,7 +25,7 @@ export interface ServeCaseResult {
  * job (retried); a failing canary or shadow model is recorded and skipped, and production answers instead of a
  * failed canary. The shown mask is settled last, so a retry under a changed plan still shows exactly one.
  */
-export async function serveCase(caseId: string, signal?: AbortSignal): Promise<ServeCaseResult> {
+export async function serveCase(caseId: string, signal?: AbortSignal, queuedAt?: Date): Promise<ServeCaseResult> {
   const plan = await servingPlan(caseId);
   if (plan.length === 0) {
     console.warn(`[serving] no PRODUCTION model registered: case ${caseId} waits for the first one (registerModelVersion serves it)`);
@@ -37,7 +38,7 @@ export async function serveCase(caseId: string, signal?: AbortSignal): Promise<S
     for (const target of clinicalFirst(plan)) {
       signal?.throwIfAborted();
       try {
-        predictions.push(await serveTarget(caseId, target, cache));
+        predictions.push(await serveTarget(caseId, target, cache, stageClock(queuedAt)));
       } catch (e) {
         if (target.role === 'PRODUCTION' || signal?.aborted) throw e;
         await recordServingFailure(caseId, target, e);
@@ -65,12 +66,19 @@ function clinicalFirst(plan: ServingTarget[]): ServingTarget[] {
 /** The case's volumes, read once and only when a model has to segment them (the hooks read them if they need to). */
 type VolumeCache = { volumes?: CaseVolumes };
 
-async function serveTarget(caseId: string, target: ServingTarget, cache: VolumeCache) {
+async function serveTarget(caseId: string, target: ServingTarget, cache: VolumeCache, clock: StageClock) {
   const existing = await db().prediction.findUnique({
     where: { caseId_modelVersionId_role: { caseId, modelVersionId: target.modelVersionId, role: target.role } },
   });
-  const predictionId = existing?.id ?? (await predictAndStore(caseId, target, (cache.volumes ??= await loadCaseVolumes(caseId))));
-  await afterPredictionStored(predictionId, caseId, target, cache.volumes);
+  let stored: { id: string; timingsMs: StoredTimings } | null = null;
+  if (!existing) {
+    cache.volumes ??= await clock.time('read', () => loadCaseVolumes(caseId));
+    stored = await predictAndStore(caseId, target, cache.volumes, clock);
+  }
+  const predictionId = existing?.id ?? stored!.id;
+  await clock.time('drift', () => afterPredictionStored(predictionId, caseId, target, cache.volumes));
+  // the request-to-report breakdown of a prediction made by this attempt (a retry's skipped prediction keeps its own)
+  if (stored) await db().prediction.update({ where: { id: stored.id }, data: { timingsMs: { ...stored.timingsMs, ...clock.summary() } } });
   return { role: target.role, modelVersionId: target.modelVersionId, predictionId, created: !existing };
 }
 
@@ -99,10 +107,21 @@ async function recordServingFailure(caseId: string, target: ServingTarget, e: un
   });
 }
 
-async function predictAndStore(caseId: string, target: ServingTarget, volumes: CaseVolumes): Promise<string> {
+async function predictAndStore(
+  caseId: string,
+  target: ServingTarget,
+  volumes: CaseVolumes,
+  clock: StageClock,
+): Promise<{ id: string; timingsMs: StoredTimings }> {
   const model = await loadRegisteredModel(target.modelVersionId);
   const result = await segment({ model, volumes });
-  const mask = await blobs().put(writeNiftiMask(result.mask, volumes.T1N));
+  clock.segmented(result.timingsMs);
+  const mask = await clock.time('writes', () => blobs().put(writeNiftiMask(result.mask, volumes.T1N)));
+  const id = await clock.time('writes', () => storePrediction(caseId, target, result, mask));
+  return { id, timingsMs: result.timingsMs };
+}
+
+function storePrediction(caseId: string, target: ServingTarget, result: SegmentResult, mask: { key: string; sha256: string }) {
   return db().$transaction(async (tx) => {
     // The unique (case, model, role) key makes a concurrent duplicate attempt fail here instead of storing twice.
     const p = await tx.prediction.create({
