@@ -8,7 +8,10 @@ import { pageWindow, type ListPage, type ListParams, type SortDir } from '@/lib/
 import { LOCKABLE_KINDS, type DatasetMemberDto } from './members';
 import { recordLockedReads } from './locked-reads';
 
-export const MEMBER_SORTS = ['added', 'case', 'site', 'label'] as const;
+export const MEMBER_SORTS = ['added', 'case', 'site'] as const;
+/** The label-state filter: a label status, or NONE for a case never labelled. */
+export const MEMBER_LABEL_STATES = ['APPROVED', 'IN_REVIEW', 'RETURNED', 'DRAFT', 'NONE'] as const;
+export type MemberLabelState = (typeof MEMBER_LABEL_STATES)[number];
 export type MemberSort = (typeof MEMBER_SORTS)[number];
 
 export interface DatasetDetailDto {
@@ -53,11 +56,11 @@ const MEMBER_ORDER: Record<MemberSort, (dir: SortDir) => Prisma.DatasetMemberOrd
   added: (dir) => [{ addedAt: dir }, { id: dir }],
   case: (dir) => [{ case: { externalId: dir } }],
   site: (dir) => [{ case: { site: dir } }, { addedAt: 'asc' }, { id: 'asc' }],
-  label: (dir) => [{ case: { label: { status: dir } } }, { addedAt: 'asc' }, { id: 'asc' }],
 };
 
 /**
- * One page of a dataset's members with their label state. Listing a locked hold-out is recorded as a read (who
+ * One page of a dataset's members with their label state (a filter, not an ordering: enums sort by name on SQLite
+ * and by declaration on PostgreSQL). Listing a locked hold-out is recorded as a read (who
  * looked at the hold-out, and when), page by page, as the unpaged list was.
  */
 export async function listDatasetMembersPage(
@@ -69,10 +72,11 @@ export async function listDatasetMembersPage(
   return db().$transaction(async (tx) => {
     const d = await tx.dataset.findUnique({ where: { id: datasetId }, select: { id: true, locked: true } });
     if (!d) throw new AppError('NOT_FOUND', 'No such dataset.');
-    const where: Prisma.DatasetMemberWhereInput = {
-      datasetId,
-      ...(query.q ? { case: { OR: [{ externalId: { contains: query.q } }, { site: { contains: query.q } }] } } : {}),
-    };
+    const onCase: Prisma.CaseWhereInput[] = [];
+    if (query.q) onCase.push({ OR: [{ externalId: { contains: query.q } }, { site: { contains: query.q } }] });
+    if (query.label === 'NONE') onCase.push({ label: { is: null } });
+    else if (query.label) onCase.push({ label: { is: { status: query.label } } });
+    const where: Prisma.DatasetMemberWhereInput = { datasetId, ...(onCase.length ? { case: { AND: onCase } } : {}) };
     const total = await tx.datasetMember.count({ where });
     const win = pageWindow(total, query.page, query.pageSize);
     const rows = await tx.datasetMember.findMany({

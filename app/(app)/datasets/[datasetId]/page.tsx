@@ -2,11 +2,12 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requirePageUser } from '@/lib/server/auth/session';
 import { isAppError } from '@/lib/server/errors';
-import { getDatasetDetail, listDatasetMembersPage, MEMBER_SORTS } from '@/lib/server/datasets/member-list';
+import { getDatasetDetail, listDatasetMembersPage, MEMBER_LABEL_STATES, MEMBER_SORTS } from '@/lib/server/datasets/member-list';
 import type { DatasetMemberDto } from '@/lib/server/datasets/members';
 import { getActiveCriteria } from '@/lib/server/evaluation';
 import { can } from '@/lib/permissions';
-import { listState, parseListParams, type SearchParams } from '@/lib/lists';
+import { listState, param, parseListParams, type SearchParams } from '@/lib/lists';
+import { Options } from '@/components/ui/Options';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { EmptyState } from '@/components/ui/EmptyState';
 import { Badge } from '@/components/ui/Badge';
@@ -32,10 +33,12 @@ export default async function DatasetPage({
 }) {
   const user = await requirePageUser('dataset:view');
   const { datasetId } = await params;
-  const list = parseListParams(await searchParams, MEMBER_SORTS, { sort: 'added', dir: 'desc' });
+  const raw = await searchParams;
+  const list = parseListParams(raw, MEMBER_SORTS, { sort: 'added', dir: 'desc' });
+  const label = MEMBER_LABEL_STATES.find((s) => s === param(raw, 'label'));
   const found = await Promise.all([
     getDatasetDetail(user, datasetId),
-    listDatasetMembersPage(user, datasetId, list),
+    listDatasetMembersPage(user, datasetId, { ...list, label }),
     getActiveCriteria(),
   ]).catch((e) => {
     if (isAppError(e) && e.code === 'NOT_FOUND') notFound();
@@ -44,7 +47,7 @@ export default async function DatasetPage({
   const [dataset, page, criteria] = found;
   const manage = can(user.role, 'dataset:manage');
   const pathname = `/datasets/${dataset.id}`;
-  const view: ListView = { pathname, state: listState({ ...list, page: page.page }), sort: list.sort, dir: list.dir };
+  const view: ListView = { pathname, state: listState({ ...list, page: page.page }, { label }), sort: list.sort, dir: list.dir };
   const columns: ListColumn<DatasetMemberDto>[] = [
     {
       header: 'Case',
@@ -113,7 +116,7 @@ export default async function DatasetPage({
         keep={{ sort: list.sort, dir: list.dir, size: view.state.size }}
       />
       <ListTable<DatasetMemberDto>
-        empty={<EmptyState title={list.q ? 'No member matches this search' : 'No members yet'} />}
+        empty={<EmptyState title={list.q || label ? 'No member matches this search' : 'No members yet'} />}
         label="Members"
         rows={page.rows}
         rowKey={(m) => m.caseId}
