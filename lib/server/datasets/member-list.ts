@@ -66,7 +66,7 @@ const MEMBER_ORDER: Record<MemberSort, (dir: SortDir) => Prisma.DatasetMemberOrd
 export async function listDatasetMembersPage(
   actor: Actor,
   datasetId: string,
-  query: ListParams<MemberSort>,
+  query: ListParams<MemberSort> & { label?: MemberLabelState },
 ): Promise<ListPage<DatasetMemberDto>> {
   await authorize(actor, 'dataset:view');
   return db().$transaction(async (tx) => {

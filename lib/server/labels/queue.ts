@@ -93,14 +93,9 @@ export async function listReviewQueue(filter: ReviewQueueFilter = {}, limit = 20
   return rows.map(toQueueItem).sort(byPriority).slice(0, limit);
 }
 
-/** Sites that have cases, for the queue's filter. */
+/** Sites that have cases, for the queue's filter (GROUP BY in the database: Prisma's `distinct` reads every row). */
 export async function listQueueSites(): Promise<string[]> {
-  const rows = await db().case.findMany({
-    where: { site: { not: null } },
-    distinct: ['site'],
-    select: { site: true },
-    orderBy: { site: 'asc' },
-  });
+  const rows = await db().case.groupBy({ by: ['site'], where: { site: { not: null } }, orderBy: { site: 'asc' } });
   return rows.map((r) => r.site!).filter(Boolean);
 }
 

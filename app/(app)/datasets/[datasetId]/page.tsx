@@ -61,7 +61,6 @@ export default async function DatasetPage({
     { header: 'Site', sortKey: 'site', cell: (m) => m.site ?? '—' },
     {
       header: 'Label',
-      sortKey: 'label',
       cell: (m) => <Badge tone={m.labelStatus ? LABEL_TONE[m.labelStatus] : 'warn'}>{labelText(m.labelStatus)}</Badge>,
     },
     { header: 'Added', sortKey: 'added', cell: (m) => formatDateTime(m.addedAt) },
@@ -114,7 +113,15 @@ export default async function DatasetPage({
         q={list.q}
         placeholder="Case id or site"
         keep={{ sort: list.sort, dir: list.dir, size: view.state.size }}
-      />
+      >
+        <label>
+          <span className="block text-xs text-slate-500">Label</span>
+          <select name="label" defaultValue={label ?? ''} className="rounded border border-slate-300 bg-white px-2 py-1">
+            <option value="">any</option>
+            <Options items={MEMBER_LABEL_STATES.map((s) => ({ value: s, label: labelText(s === 'NONE' ? null : s) }))} />
+          </select>
+        </label>
+      </SearchForm>
       <ListTable<DatasetMemberDto>
         empty={<EmptyState title={list.q || label ? 'No member matches this search' : 'No members yet'} />}
         label="Members"

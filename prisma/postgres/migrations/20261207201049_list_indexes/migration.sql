@@ -11,4 +11,4 @@ CREATE INDEX "Case_createdAt_idx" ON "Case"("createdAt");
 CREATE INDEX "DatasetMember_datasetId_addedAt_idx" ON "DatasetMember"("datasetId", "addedAt");
 
 -- CreateIndex
-CREATE INDEX "DriftReport_caseId_idx" ON "DriftReport"("caseId");
+CREATE INDEX "DriftReport_caseId_isDrifter_idx" ON "DriftReport"("caseId", "isDrifter");
