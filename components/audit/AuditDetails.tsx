@@ -1,6 +1,13 @@
+import Link from 'next/link';
 import { auditFields, type AuditValue } from './fields';
 
 function Value({ value }: { value: AuditValue }) {
+  if (value.href)
+    return (
+      <Link href={value.href} className="font-mono text-xs text-blue-700 underline" title={value.title}>
+        {value.text}
+      </Link>
+    );
   return value.mono ? (
     <code className="rounded bg-slate-100 px-1 font-mono text-xs text-slate-700" title={value.title}>
       {value.text}

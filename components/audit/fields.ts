@@ -8,6 +8,8 @@ export interface AuditValue {
   mono: boolean;
   /** the full value when `text` is shortened */
   title?: string;
+  /** the page of the row this id names */
+  href?: string;
 }
 
 export interface AuditField {
@@ -34,6 +36,31 @@ export function humanise(key: string): string {
   return lower.charAt(0).toUpperCase() + lower.slice(1);
 }
 
+/** Pages that show one row, by entity type: an audit event's entity and the ids in its data link to them. */
+const ENTITY_PAGES: Record<string, string> = {
+  Case: '/cases/',
+  ModelVersion: '/models/',
+  WorkflowRun: '/runs/',
+  Dataset: '/datasets/',
+};
+/** Data keys that hold one of those ids (only keys whose every action stores that kind of id). */
+const KEY_ENTITY: Record<string, string> = {
+  caseId: 'Case',
+  caseIds: 'Case',
+  unapprovedConfirmed: 'Case',
+  modelVersionId: 'ModelVersion',
+  parentModelId: 'ModelVersion',
+  previousProductionId: 'ModelVersion',
+  baselineModelId: 'ModelVersion',
+  runId: 'WorkflowRun',
+  datasetId: 'Dataset',
+};
+
+export function entityHref(entityType: string, entityId: string): string | undefined {
+  const base = ENTITY_PAGES[entityType];
+  return base ? `${base}${encodeURIComponent(entityId)}` : undefined;
+}
+
 function shortId(s: string): AuditValue {
   if (SHA256.test(s)) return { text: `${s.slice(0, 12)}…`, mono: true, title: s };
   return s.length > 12 ? { text: `…${s.slice(-8)}`, mono: true, title: s } : { text: s, mono: true };
@@ -43,6 +70,7 @@ function scalar(key: string, v: string | number | boolean | null | undefined): A
   if (v === null || v === undefined) return { text: '—', mono: false };
   if (typeof v === 'boolean') return { text: v ? 'yes' : 'no', mono: false };
   if (typeof v === 'number') return { text: String(Math.round(v * 1000) / 1000), mono: false };
+  if (KEY_ENTITY[key]) return { ...shortId(v), href: entityHref(KEY_ENTITY[key], v) };
   if (ID_KEY.test(key) || SHA256.test(v) || OPAQUE.test(v)) return shortId(v);
   return v.length > MAX_TEXT ? { text: `${v.slice(0, MAX_TEXT)}…`, mono: false, title: v } : { text: v, mono: false };
 }

@@ -1,16 +1,26 @@
 import { FLAG_REASONS, FLAG_REASON_LABELS } from '@/lib/flags';
+import { SearchForm } from '@/components/lists/SearchForm';
 
 export interface ReviewFilterValues {
   reason: string;
   site: string;
   assignment: string;
+  q: string;
 }
 
-/** Queue filters as a plain GET form (the view lives in the URL and works without JavaScript). */
-export function ReviewFilters({ values, sites }: { values: ReviewFilterValues; sites: string[] }) {
+/** Queue search and filters as a plain GET form (the view lives in the URL and works without JavaScript). */
+export function ReviewFilters({
+  values,
+  sites,
+  keep,
+}: {
+  values: ReviewFilterValues;
+  sites: string[];
+  keep: Record<string, string | undefined>;
+}) {
   const select = 'rounded border border-slate-300 bg-white px-2 py-1';
   return (
-    <form method="get" aria-label="Filter the review queue" className="mb-4 flex flex-wrap items-end gap-3 text-sm">
+    <SearchForm label="Filter the review queue" q={values.q} placeholder="Case id or site" keep={keep}>
       <label>
         <span className="block text-xs text-slate-500">Reason</span>
         <select name="reason" defaultValue={values.reason} className={select}>
@@ -42,9 +52,6 @@ export function ReviewFilters({ values, sites }: { values: ReviewFilterValues; s
           <option value="unassigned">to no one</option>
         </select>
       </label>
-      <button type="submit" className="rounded bg-slate-800 px-3 py-1 text-white">
-        Filter
-      </button>
-    </form>
+    </SearchForm>
   );
 }

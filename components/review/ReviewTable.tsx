@@ -1,6 +1,8 @@
 import Link from 'next/link';
 import { Badge } from '@/components/ui/Badge';
-import { DataTable } from '@/components/ui/DataTable';
+import { formatDateTime } from '@/components/ui/format';
+import { ListTable, type ListColumn, type ListView } from '@/components/lists/ListTable';
+import { PickCheckbox } from '@/components/datasets/PickCheckbox';
 import { FLAG_REASON_LABELS } from '@/lib/flags';
 import type { ReviewQueueItemDto } from '@/lib/server/labels/queue';
 import { AssignButton } from './AssignButton';
@@ -11,16 +13,35 @@ export interface ReviewViewer {
   isAdmin: boolean;
 }
 
-/** The queue in priority order: why each case is here (flags, drift reasons), its label state and who holds it. */
-export function ReviewTable({ items, viewer }: { items: ReviewQueueItemDto[]; viewer: ReviewViewer }) {
+/**
+ * One page of the queue: why each case is here (flags, drift reasons), its label state and who holds it. With
+ * `pickFormId` each row gets a tick box for adding cases to a dataset (ML engineers).
+ */
+export function ReviewTable({
+  items,
+  viewer,
+  view,
+  pickFormId,
+}: {
+  items: ReviewQueueItemDto[];
+  viewer: ReviewViewer;
+  view: ListView;
+  pickFormId?: string;
+}) {
+  const pick: ListColumn<ReviewQueueItemDto>[] = pickFormId
+    ? [{ header: 'Pick', cell: (i) => <PickCheckbox formId={pickFormId} caseId={i.caseId} externalId={i.externalId} /> }]
+    : [];
   return (
-    <DataTable<ReviewQueueItemDto>
+    <ListTable<ReviewQueueItemDto>
       label="Review queue"
       rows={items}
       rowKey={(i) => i.caseId}
+      view={view}
       columns={[
+        ...pick,
         {
           header: 'Case',
+          sortKey: 'case',
           cell: (i) => (
             <Link className="text-blue-700 underline" href={`/cases/${i.caseId}`}>
               {i.externalId}
@@ -46,6 +67,7 @@ export function ReviewTable({ items, viewer }: { items: ReviewQueueItemDto[]; vi
         },
         {
           header: 'Drift',
+          sortKey: 'drift',
           cell: (i) =>
             i.driftScore == null ? (
               '—'
@@ -58,6 +80,7 @@ export function ReviewTable({ items, viewer }: { items: ReviewQueueItemDto[]; vi
             ),
         },
         { header: 'Label', cell: (i) => i.labelStatus?.toLowerCase().replace('_', ' ') ?? 'none' },
+        { header: 'Received', sortKey: 'received', cell: (i) => formatDateTime(i.createdAt) },
         {
           header: 'Assigned to',
           cell: (i) => (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditFields, humanise } from '@/components/audit/fields';
+import { auditFields, entityHref, humanise } from '@/components/audit/fields';
 
 const cuid = 'cmabc123def456ghi789jkl0';
 const sha = 'a'.repeat(64);
@@ -20,6 +20,16 @@ describe('audit data as readable fields', () => {
     expect(predictionId.values[0]).toEqual({ text: '…i789jkl0', mono: true, title: cuid });
     expect(hidden.values[0].mono).toBe(true);
     expect(sha256.values[0]).toEqual({ text: `${'a'.repeat(12)}…`, mono: true, title: sha });
+  });
+
+  it('links the ids of rows that have a page, and only those', () => {
+    const [caseIds, model, prediction] = auditFields({ caseIds: [cuid, 'c2'], parentModelId: cuid, predictionId: cuid });
+    expect(caseIds.values.map((v) => v.href)).toEqual([`/cases/${cuid}`, '/cases/c2']);
+    expect(model.values[0]).toEqual({ text: '…i789jkl0', mono: true, title: cuid, href: `/models/${cuid}` });
+    expect(prediction.values[0].href).toBeUndefined();
+    expect(entityHref('WorkflowRun', 'r1')).toBe('/runs/r1');
+    expect(entityHref('Dataset', 'a/b')).toBe('/datasets/a%2Fb');
+    expect(entityHref('Prediction', 'p1')).toBeUndefined();
   });
 
   it('flattens nested objects into lines and formats scalars', () => {

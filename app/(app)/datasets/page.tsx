@@ -8,7 +8,7 @@ import { Badge } from '@/components/ui/Badge';
 import { formatDateTime } from '@/components/ui/format';
 import { RetrainProgress } from '@/components/datasets/RetrainProgress';
 import { LockDatasetButton } from '@/components/datasets/LockDatasetButton';
-import { AddCasesForm } from '@/components/datasets/AddCasesForm';
+import Link from 'next/link';
 
 export const dynamic = 'force-dynamic';
 
@@ -26,7 +26,14 @@ export default async function DatasetsPage() {
         rows={datasets}
         rowKey={(d) => d.id}
         columns={[
-          { header: 'Name', cell: (d) => <span title={d.description}>{d.name}</span> },
+          {
+            header: 'Name',
+            cell: (d) => (
+              <Link className="text-blue-700 underline" href={`/datasets/${d.id}`} title={d.description}>
+                {d.name}
+              </Link>
+            ),
+          },
           { header: 'Kind', cell: (d) => d.kind },
           { header: 'Cases', cell: (d) => d.members },
           {
@@ -42,7 +49,19 @@ export default async function DatasetsPage() {
           },
         ]}
       />
-      {manage && <AddCasesForm datasets={datasets.filter((d) => !d.locked).map((d) => ({ id: d.id, name: d.name }))} />}
+      {manage && (
+        <p className="mt-3 text-sm text-slate-600">
+          Open a dataset to see its members and their label state. To add cases, tick them on the{' '}
+          <Link className="text-blue-700 underline" href="/cases">
+            case list
+          </Link>{' '}
+          or the{' '}
+          <Link className="text-blue-700 underline" href="/review">
+            review queue
+          </Link>
+          .
+        </p>
+      )}
       <h2 className="mb-3 mt-8 text-lg font-semibold">Snapshots</h2>
       <DataTable<SnapshotRowDto>
         empty={<EmptyState title="No snapshots yet">A snapshot is taken when retraining is triggered or a run is started.</EmptyState>}

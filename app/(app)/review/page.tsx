@@ -1,14 +1,23 @@
+import Link from 'next/link';
 import { z } from 'zod';
 import { requirePageUser } from '@/lib/server/auth/session';
-import { listQueueSites, listReviewQueue } from '@/lib/server/labels/queue';
+import { listQueueSites } from '@/lib/server/labels/queue';
+import { listReviewQueuePage, QUEUE_SORTS } from '@/lib/server/labels/queue-page';
+import { listDatasets } from '@/lib/server/datasets/queries';
 import { can } from '@/lib/permissions';
+import { listHref, listState, param, parseListParams, type SearchParams } from '@/lib/lists';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { EmptyState } from '@/components/ui/EmptyState';
 import { FLAG_REASONS } from '@/lib/flags';
 import { ReviewFilters } from '@/components/review/ReviewFilters';
 import { ReviewTable } from '@/components/review/ReviewTable';
+import { Pager } from '@/components/lists/Pager';
+import type { ListView } from '@/components/lists/ListTable';
+import { PickCasesBar } from '@/components/datasets/PickCasesBar';
 
 export const dynamic = 'force-dynamic';
+
+const PICK_FORM = 'pick-queue-cases';
 
 const filterSchema = z.object({
   reason: z
@@ -19,28 +28,65 @@ const filterSchema = z.object({
   assignment: z.enum(['all', 'mine', 'unassigned']).catch('all'),
 });
 
-export default async function ReviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ReviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requirePageUser('review:view');
   const raw = await searchParams;
-  const f = filterSchema.parse({ reason: raw.reason ?? '', site: raw.site ?? '', assignment: raw.assignment ?? 'all' });
-  const [items, sites] = await Promise.all([
-    listReviewQueue({ reason: f.reason || undefined, site: f.site || undefined, assignment: f.assignment, userId: user.id }),
+  const f = filterSchema.parse({
+    reason: param(raw, 'reason') ?? '',
+    site: param(raw, 'site') ?? '',
+    assignment: param(raw, 'assignment') ?? 'all',
+  });
+  const list = parseListParams(raw, QUEUE_SORTS, { sort: 'priority', dir: 'desc' });
+  const into = param(raw, 'into');
+  const pick = can(user.role, 'dataset:manage');
+  const [page, sites, datasets] = await Promise.all([
+    listReviewQueuePage({ ...list, reason: f.reason || undefined, site: f.site || undefined, assignment: f.assignment, userId: user.id }),
     listQueueSites(),
+    pick ? listDatasets() : [],
   ]);
-  const filtered = !!(f.reason || f.site || f.assignment !== 'all');
+  const filters = {
+    reason: f.reason || undefined,
+    site: f.site || undefined,
+    assignment: f.assignment === 'all' ? undefined : f.assignment,
+    into,
+  };
+  const view: ListView = { pathname: '/review', state: listState({ ...list, page: page.page }, filters), sort: list.sort, dir: list.dir };
+  const filtered = !!(f.reason || f.site || f.assignment !== 'all' || list.q);
   return (
     <>
       <PageHeader
         title="Review queue"
         subtitle="Drifters and flagged cases without approved ground truth: flagged first, then by drift score."
       />
-      <ReviewFilters values={f} sites={sites} />
-      {items.length === 0 ? (
+      <ReviewFilters values={{ ...f, q: list.q }} sites={sites} keep={{ sort: list.sort, dir: list.dir, size: view.state.size, into }} />
+      {list.sort !== 'priority' && (
+        <p className="mb-2 text-sm">
+          <Link className="text-blue-700 underline" href={listHref('/review', view.state, { sort: 'priority', dir: 'desc' })}>
+            Back to priority order
+          </Link>
+        </p>
+      )}
+      {pick && (
+        <PickCasesBar
+          formId={PICK_FORM}
+          datasets={datasets.filter((d) => !d.locked).map((d) => ({ id: d.id, name: d.name }))}
+          defaultDatasetId={into}
+        />
+      )}
+      {page.total === 0 ? (
         <EmptyState title={filtered ? 'No case matches these filters' : 'Nothing to review'}>
           Drifters and physician-flagged cases appear here.
         </EmptyState>
       ) : (
-        <ReviewTable items={items} viewer={{ id: user.id, canAssign: can(user.role, 'case:assign'), isAdmin: user.role === 'ADMIN' }} />
+        <>
+          <ReviewTable
+            items={page.rows}
+            view={view}
+            pickFormId={pick ? PICK_FORM : undefined}
+            viewer={{ id: user.id, canAssign: can(user.role, 'case:assign'), isAdmin: user.role === 'ADMIN' }}
+          />
+          <Pager view={view} page={page.page} pageCount={page.pageCount} pageSize={page.pageSize} total={page.total} noun="cases" />
+        </>
       )}
     </>
   );

@@ -28,7 +28,7 @@ async function loadDataset(tx: Tx, datasetId: string) {
  */
 export async function addCasesToDataset(
   actor: Actor,
-  input: { datasetId: string; caseIds?: string[]; externalIds?: string[] },
+  input: { datasetId: string; caseIds?: string[]; externalIds?: string[]; unapprovedConfirmed?: string[] },
   client?: Tx,
 ): Promise<MembershipChangeDto> {
   await authorize(actor, 'dataset:manage');
@@ -50,7 +50,13 @@ export async function addCasesToDataset(
     const have = new Set(existing.map((m) => m.caseId));
     const fresh = caseIds.filter((id) => !have.has(id));
     if (fresh.length) await tx.datasetMember.createMany({ data: fresh.map((caseId) => ({ datasetId: d.id, caseId })) });
-    await recordAudit(tx, { actor, action: AUDIT.datasetMembersAdd, entityId: d.id, data: { caseIds: fresh } });
+    const confirmed = input.unapprovedConfirmed?.filter((id) => fresh.includes(id));
+    await recordAudit(tx, {
+      actor,
+      action: AUDIT.datasetMembersAdd,
+      entityId: d.id,
+      data: confirmed?.length ? { caseIds: fresh, unapprovedConfirmed: confirmed } : { caseIds: fresh },
+    });
     return { datasetId: d.id, added: fresh.length, alreadyMembers: have.size };
   };
   return client ? work(client) : db().$transaction(work);

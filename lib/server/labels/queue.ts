@@ -34,7 +34,7 @@ export interface ReviewQueueFilter {
   userId?: string;
 }
 
-function where(filter: ReviewQueueFilter): Prisma.CaseWhereInput {
+export function queueWhere(filter: ReviewQueueFilter): Prisma.CaseWhereInput {
   const and: Prisma.CaseWhereInput[] = [
     { OR: [{ flags: { some: {} } }, { driftReports: { some: { isDrifter: true, prediction: { returned: true } } } }] },
     { NOT: { label: { status: 'APPROVED' } } },
@@ -58,22 +58,21 @@ export function byPriority(a: ReviewQueueItemDto, b: ReviewQueueItemDto): number
   );
 }
 
-export async function listReviewQueue(filter: ReviewQueueFilter = {}, limit = 200): Promise<ReviewQueueItemDto[]> {
-  const rows = await db().case.findMany({
-    where: where(filter),
-    include: {
-      flags: { select: { reason: true } },
-      driftReports: {
-        where: { prediction: { returned: true } },
-        select: { score: true, isDrifter: true, reasons: true },
-        orderBy: { createdAt: 'desc' },
-        take: 1,
-      },
-      label: { select: { status: true } },
-      assignee: { select: { id: true, name: true, email: true } },
-    },
-  });
-  const items: ReviewQueueItemDto[] = rows.map((c) => ({
+/** What a queue row shows, read for the cases of one page (or the whole queue). */
+export const QUEUE_ROW_INCLUDE = {
+  flags: { select: { reason: true } },
+  driftReports: {
+    where: { prediction: { returned: true } },
+    select: { score: true, isDrifter: true, reasons: true },
+    orderBy: { createdAt: 'desc' },
+    take: 1,
+  },
+  label: { select: { status: true } },
+  assignee: { select: { id: true, name: true, email: true } },
+} satisfies Prisma.CaseInclude;
+
+export function toQueueItem(c: Prisma.CaseGetPayload<{ include: typeof QUEUE_ROW_INCLUDE }>): ReviewQueueItemDto {
+  return {
     caseId: c.id,
     externalId: c.externalId,
     site: c.site,
@@ -86,8 +85,12 @@ export async function listReviewQueue(filter: ReviewQueueFilter = {}, limit = 20
     labelStatus: c.label?.status ?? null,
     assignee: c.assignee,
     createdAt: c.createdAt.toISOString(),
-  }));
-  return items.sort(byPriority).slice(0, limit);
+  };
+}
+
+export async function listReviewQueue(filter: ReviewQueueFilter = {}, limit = 200): Promise<ReviewQueueItemDto[]> {
+  const rows = await db().case.findMany({ where: queueWhere(filter), include: QUEUE_ROW_INCLUDE });
+  return rows.map(toQueueItem).sort(byPriority).slice(0, limit);
 }
 
 /**
@@ -100,14 +103,9 @@ export async function nextQueueCase(actor: UserActor, afterCaseId: string): Prom
   return next ? { caseId: next.caseId, externalId: next.externalId } : null;
 }
 
-/** Sites that have cases, for the queue's filter. */
+/** Sites that have cases, for the queue's filter (GROUP BY in the database: Prisma's `distinct` reads every row). */
 export async function listQueueSites(): Promise<string[]> {
-  const rows = await db().case.findMany({
-    where: { site: { not: null } },
-    distinct: ['site'],
-    select: { site: true },
-    orderBy: { site: 'asc' },
-  });
+  const rows = await db().case.groupBy({ by: ['site'], where: { site: { not: null } }, orderBy: { site: 'asc' } });
   return rows.map((r) => r.site!).filter(Boolean);
 }
 

@@ -5,7 +5,12 @@ import { defineAudit, id } from '../define';
 /** Datasets and snapshots, and the training runs that consume them. */
 export const datasetActions = {
   datasetCreate: defineAudit('dataset.create', 'Dataset', z.object({ kind: z.string() })),
-  datasetMembersAdd: defineAudit('dataset.members.add', 'Dataset', z.object({ caseIds: z.array(id) })),
+  /** `unapprovedConfirmed`: added cases whose label was not approved, which the ML engineer confirmed adding. */
+  datasetMembersAdd: defineAudit(
+    'dataset.members.add',
+    'Dataset',
+    z.object({ caseIds: z.array(id), unapprovedConfirmed: z.array(id).optional() }),
+  ),
   datasetMembersRemove: defineAudit('dataset.members.remove', 'Dataset', z.object({ caseId: id })),
   datasetLock: defineAudit('dataset.lock', 'Dataset', z.object({ members: z.number().int() })),
   /** A read of a locked hold-out: what for (LIST, EVALUATION, EXPORT, TRAINING) and in which context. */
