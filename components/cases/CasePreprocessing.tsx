@@ -26,16 +26,20 @@ export function CasePreprocessing({ registrations, skullStrip }: { registrations
 }
 
 function SkullStripping({ s }: { s: SkullStripSummary }) {
-  const stripped = s.volumes.filter((v) => v.strippedBy);
-  const unstripped = s.volumes.filter((v) => !v.strippedBy).map((v) => v.modality);
+  const stripped = s.volumes.filter((v) => v.strippedBy || v.arrivedStripped);
+  const unstripped = s.volumes.filter((v) => !v.strippedBy && !v.arrivedStripped).map((v) => v.modality);
+  const how = (v: SkullStripSummary['volumes'][number]) =>
+    v.arrivedStripped ? `${v.modality} arrived stripped` : `${v.modality} by ${v.strippedBy}`;
   const text =
-    stripped.length && !unstripped.length
-      ? `Skull-stripping: every sequence stripped by ${[...new Set(stripped.map((v) => v.strippedBy))].join(', ')} before storing.`
-      : stripped.length
-        ? `Skull-stripping: ${stripped.map((v) => `${v.modality} by ${v.strippedBy}`).join(', ')}; ${unstripped.join(', ')} stored as received.`
-        : s.configured
-          ? `Skull-stripping: not applied to this case (it arrived before ${s.configured} was configured); volumes are used as received.`
-          : 'Skull-stripping: none configured (volumes are used as received).';
+    stripped.length && !unstripped.length && stripped.every((v) => v.arrivedStripped)
+      ? 'Skull-stripping: input already skull-stripped (every sequence arrived without skull and is used as received).'
+      : stripped.length && !unstripped.length && stripped.every((v) => v.strippedBy)
+        ? `Skull-stripping: every sequence stripped by ${[...new Set(stripped.map((v) => v.strippedBy))].join(', ')} before storing.`
+        : stripped.length
+          ? `Skull-stripping: ${stripped.map(how).join(', ')}${unstripped.length ? `; ${unstripped.join(', ')} stored as received` : ''}.`
+          : s.configured
+            ? `Skull-stripping: not applied to this case (it arrived before ${s.configured} was configured); volumes are used as received.`
+            : 'Skull-stripping: none configured (volumes are used as received).';
   const warn = s.requiredBy && unstripped.length > 0;
   return (
     <>

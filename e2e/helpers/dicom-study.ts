@@ -28,10 +28,10 @@ print(written)
 
 /**
  * A synthetic four-sequence DICOM study (scripts/cohort.ts for the case, the trainer package's study writer
- * `python -m tumorwatch_train.dicom write-study` for the DICOM files, all on one grid) plus a repeated T1C series,
- * in `<root>/study`. Returns the folder and how many files it holds.
+ * `python -m tumorwatch_train.dicom write-study` for the DICOM files, all on one grid) in `<root>/study`: one that
+ * becomes a case as it is. `seed` names the synthetic case, `studySeed` the study writer's (its UIDs among them).
  */
-export function writeStudyWithRepeatedT1C(root: string): { dir: string; files: number; repeated: number } {
+export function writeStudy(root: string, { seed = 'e2e-dicom', studySeed = 7 } = {}): string {
   fs.rmSync(root, { recursive: true, force: true });
   const cohort = path.join(root, 'cohort');
   const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) =>
@@ -43,7 +43,7 @@ export function writeStudyWithRepeatedT1C(root: string): { dir: string; files: n
     '--domain',
     'A',
     '--seed',
-    'e2e-dicom',
+    seed,
     '--n',
     '1',
     '--size',
@@ -59,10 +59,18 @@ export function writeStudyWithRepeatedT1C(root: string): { dir: string; files: n
   const caseDir = path.dirname(path.join(cohort, entry.files.T1N));
   run(
     python,
-    ['-m', 'tumorwatch_train.dicom', 'write-study', '--case', caseDir, '--out', dir, '--oblique', 'none', '--seed', '7'],
+    ['-m', 'tumorwatch_train.dicom', 'write-study', '--case', caseDir, '--out', dir, '--oblique', 'none', '--seed', String(studySeed)],
     pythonEnv,
   );
-  const repeated = Number(run(python, ['-c', REPEAT_T1C, dir]).trim());
+  return dir;
+}
+
+/** writeStudy plus a repeated T1C series. Returns the folder and how many files it holds. */
+export function writeStudyWithRepeatedT1C(root: string): { dir: string; files: number; repeated: number } {
+  const dir = writeStudy(root);
+  const python = path.resolve('.venv/bin/python');
+  const run = (args: string[]) => execFileSync(python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const repeated = Number(run(['-c', REPEAT_T1C, dir]).trim());
   if (!(repeated > 0)) throw new Error(`no T1C series found to repeat in ${dir}`);
   return { dir, files: fs.readdirSync(dir).length, repeated };
 }

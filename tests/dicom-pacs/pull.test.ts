@@ -52,6 +52,8 @@ describe('pull from the configured PACS', () => {
     const listed = await queryPacsStudies(SYSTEM);
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ studyInstanceUid: first.manifest.studyInstanceUid, received: false, series: 4, modalities: ['MR'] });
+    // the description is an includefield: Orthanc answers it only when asked as repeated parameters
+    expect(listed[0].description).toBe('MRI BRAIN W/WO CONTRAST');
 
     const [pulled] = await pullStudies(SYSTEM, [first.manifest.studyInstanceUid], { trigger: 'on-demand' });
     expect(pulled).toMatchObject({ status: 'created', reason: null });

@@ -52,5 +52,5 @@ back = read_seg_labels(seg, img.affine, mask.shape)
 ds = pydicom.dcmread(seg, stop_before_pixels=True)
 tumour = (mask > 0) | (back > 0)
 print(json.dumps({"tumourVoxels": int(tumour.sum()), "agreeing": int((tumour & (mask == back)).sum()),
-  "creator": str(ds.ContentCreatorName), "algorithm": ds.SegmentSequence[0].SegmentAlgorithmType}))
+  "creator": str(ds.get("ContentCreatorName", "")), "algorithm": ds.SegmentSequence[0].SegmentAlgorithmType}))
 `;

@@ -93,7 +93,8 @@ function blankSeries(uid: string, list: DicomInstance[]): PreparedSeries {
         sopInstanceUid: x.sopInstanceUid,
         numberOfFrames: x.numberOfFrames,
         imagePositionPatient: x.position,
-        imageOrientationPatient: x.orientation,
+        imageOrientationPatient: x.orientation ?? x.frames?.orientation ?? null,
+        framePositions: x.frames?.positions ?? null,
       })),
     },
   };

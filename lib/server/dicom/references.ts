@@ -18,13 +18,18 @@ export interface SourceReferences {
   seriesNumber: number | null;
   seriesDescription: string;
   patientStudy: PatientStudyModule;
-  /** in the order received; ImagePositionPatient/ImageOrientationPatient are null for multi-frame objects */
+  /**
+   * in the order received. A multi-frame (enhanced) object has no ImagePositionPatient of its own: its frames'
+   * positions are in framePositions (absent in records stored before they were kept) and its shared orientation in
+   * imageOrientationPatient, so that a SEG can reference it frame by frame.
+   */
   instances: {
     sopClassUid: string;
     sopInstanceUid: string;
     numberOfFrames: number;
     imagePositionPatient: number[] | null;
     imageOrientationPatient: number[] | null;
+    framePositions?: number[][] | null;
   }[];
 }
 

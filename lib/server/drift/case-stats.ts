@@ -4,6 +4,7 @@ import { columnNorms, type Mat4 } from '../imaging/affine';
 import { strippedBy } from '../imaging/skull-strip';
 import type { VoxelArray } from '../imaging/nifti';
 import { INTENSITY_LEVELS, nonZeroQuantiles, nonZeroVolumeMl } from './intensity';
+import { caseAcquisition } from './acquisition';
 import {
   MODALITIES,
   type CaseImageStats,
@@ -51,6 +52,8 @@ export interface VolumeRowLike {
   registration?: unknown;
   /** Volume.warnings: a stripped volume's note names its skull-stripping tool */
   warnings?: unknown;
+  /** Volume.acquisition: the allow-listed DICOM sidecar of a volume received as DICOM */
+  acquisition?: unknown;
 }
 
 export interface CaseRowLike {
@@ -77,6 +80,7 @@ export function metadataStats(c: CaseRowLike, volumes: VolumeRowLike[]): CaseMet
     fieldStrengthT: c.fieldStrength,
     registrations: volumes.flatMap((v) => registrationFigures(v.modality, v.registration)),
     skullStripped: Object.fromEntries(modalities.map((m) => [m, strippedBy(volumes.find((v) => v.modality === m)?.warnings)])),
+    acquisition: caseAcquisition(volumes),
   };
 }
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { hasValues, type QuantileSummary } from '@/lib/stats';
 import { parseModelCard, uncalibratedParts, type ModelCard } from '@/lib/schemas/model-card';
 import { MODALITIES, VOLUME_REGIONS, type DriftReference } from './types';
+import { acquisitionExpectationSchema } from './acquisition';
 
 const quantiles = z.object({ levels: z.array(z.number()), values: z.array(z.number().nullable()) });
 
@@ -27,14 +28,7 @@ const extrasSchema = z.object({
     imageMetadata: z
       .object({
         brainVolumeMl: quantiles.optional().catch(undefined),
-        acquisition: z
-          .object({
-            sites: z.array(z.string()).optional(),
-            manufacturers: z.array(z.string()).optional(),
-            fieldStrengthsT: z.array(z.number()).optional(),
-          })
-          .optional()
-          .catch(undefined),
+        acquisition: acquisitionExpectationSchema.optional().catch(undefined),
       })
       .optional()
       .catch(undefined),

@@ -1,15 +1,10 @@
 import 'server-only';
 import { z } from 'zod';
 import { db } from '../db';
+import { acquisitionExpectationSchema } from './acquisition';
 
 /** Setting row holding the drift thresholds (JSON); every field is optional and falls back to the default here. */
 export const DRIFT_SETTINGS_KEY = 'drift.settings';
-
-const acquisition = z.object({
-  sites: z.array(z.string()).optional(),
-  manufacturers: z.array(z.string()).optional(),
-  fieldStrengthsT: z.array(z.number()).optional(),
-});
 
 export const driftSettingsSchema = z.object({
   /** a reference's tail threshold: its `tailQuantile` and 1 - `tailQuantile` quantiles (99th / 1st percentile) */
@@ -62,8 +57,8 @@ export const driftSettingsSchema = z.object({
   ttaMinSpread: z.number().positive().default(0.02),
   /** share of a sigmoid model's inner region outside its outer region that fails the nesting check at least */
   nestingMaxViolation: z.number().positive().max(1).default(0.05),
-  /** acquisition expectations when the card records none (site, manufacturer, field strength) */
-  expectedAcquisition: acquisition.default({}),
+  /** acquisition expectations for the fields the card (or calibration) does not record (lib/server/drift/acquisition.ts) */
+  expectedAcquisition: acquisitionExpectationSchema.default({}),
   population: z
     .object({
       /** cases per window for "every N cases" windows */

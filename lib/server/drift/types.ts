@@ -57,6 +57,8 @@ export interface CaseMetadataStats {
   registrations?: RegistrationFigures[];
   /** modality -> the skull-stripping tool its volume went through at ingestion, null when stored as received */
   skullStripped?: Partial<Record<Modality, string | null>>;
+  /** per sequence, the DICOM acquisition parameters (Volume.acquisition); absent or empty: not received as DICOM */
+  acquisition?: Partial<Record<Modality, SequenceAcquisition>>;
 }
 
 /** The part of a co-registration record (lib/server/imaging/coregister.ts) the co-registration check reads. */
@@ -89,11 +91,32 @@ export interface CaseStats {
   output: CaseOutputStats | null;
 }
 
+/** [min, max] of a sequence's acquisition parameters over the reference cases (ms, mm). */
+export interface SequenceRanges {
+  repetitionTimeMs?: [number, number];
+  echoTimeMs?: [number, number];
+  inversionTimeMs?: [number, number];
+  sliceThicknessMm?: [number, number];
+}
+
+/** What a model's reference records about the acquisitions it saw (acquisition.ts); a missing field is "not checked". */
 export interface AcquisitionExpectation {
+  /** pseudonymised institutions (site keys, `site-<8 hex>`) or the site names users give */
   sites?: string[];
   manufacturers?: string[];
   fieldStrengthsT?: number[];
+  scannerModels?: string[];
+  softwareVersions?: string[];
+  contrastAgents?: string[];
+  sequences?: Partial<Record<Modality, SequenceRanges>>;
 }
+
+/** One sequence's DICOM acquisition, as the checks compare it (times in ms, thickness in mm). */
+export type SequenceAcquisition = { [K in keyof SequenceRanges]?: number } & {
+  scannerModels?: string;
+  softwareVersions?: string;
+  contrastAgents?: string;
+};
 
 /** The reference the checks compare against, extracted from a model card (see reference.ts). */
 export interface DriftReference {

@@ -2,6 +2,9 @@ import 'server-only';
 import { uploadRole, type CaseModality } from './validate';
 import { alignUploadGrids, type AlignedUpload } from './coregister-upload';
 import { skullStrip, skullStripStep, strippedNote } from './skull-strip';
+import { alreadyStrippedNote, strippedEvidence, type StrippedEvidence } from './already-stripped';
+import { readNifti } from './nifti';
+import { env } from '../env';
 
 export interface PreparedUpload<F> extends AlignedUpload<F> {
   /** per stripped sequence: the note its Volume.warnings keep (empty: no skull-stripping step configured) */
@@ -21,7 +24,7 @@ export async function prepareUpload<F extends { field: string; filename: string;
 ): Promise<PreparedUpload<F>> {
   const aligned = await alignUploadGrids(files, opts);
   const step = skullStripStep();
-  if (!step) return { ...aligned, stripped: {} };
+  if (!step) return { ...aligned, stripped: detectStripped(aligned.files) };
   const stripped: PreparedUpload<F>['stripped'] = {};
   const out: F[] = [];
   for (const f of aligned.files) {
@@ -34,4 +37,25 @@ export async function prepareUpload<F extends { field: string; filename: string;
     stripped[role] = strippedNote(step);
   }
   return { files: out, registrations: aligned.registrations, stripped };
+}
+
+/**
+ * With no stripping step configured: the sequences that arrived already stripped get a note saying so, so that the
+ * case page and the drift check do not call them unstripped. A file that does not decode is left to validation,
+ * which runs next and refuses it with its own message.
+ */
+function detectStripped(files: { field: string; bytes: Uint8Array }[]): PreparedUpload<unknown>['stripped'] {
+  const stripped: PreparedUpload<unknown>['stripped'] = {};
+  for (const f of files) {
+    const role = uploadRole(f.field);
+    if (!role || role === 'MASK') continue;
+    let evidence: StrippedEvidence;
+    try {
+      evidence = strippedEvidence(readNifti(f.bytes, { maxInflatedBytes: env().INGEST_MAX_INFLATED_BYTES }));
+    } catch {
+      continue;
+    }
+    if (evidence.stripped) stripped[role] = alreadyStrippedNote(evidence);
+  }
+  return stripped;
 }

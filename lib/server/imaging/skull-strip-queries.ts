@@ -3,13 +3,14 @@ import { db } from '../db';
 import { currentProduction } from '../registry/stage';
 import { parseModelCard } from '@/lib/schemas/model-card';
 import { skullStripStep, strippedBy } from './skull-strip';
+import { ALREADY_STRIPPED_NOTE } from './already-stripped';
 import { CASE_MODALITIES } from './validate';
 
 export interface SkullStripSummary {
   /** the configured step's tool, null when none is configured */
   configured: string | null;
-  /** modality -> the tool its stored volume went through, null when stored as received */
-  volumes: { modality: string; strippedBy: string | null }[];
+  /** per sequence: the tool its stored volume went through (null when none), or that it arrived already stripped */
+  volumes: { modality: string; strippedBy: string | null; arrivedStripped: boolean }[];
   /** the production model, when its card requires skull-stripped input */
   requiredBy: string | null;
 }
@@ -33,7 +34,12 @@ export async function caseSkullStripping(caseId: string): Promise<SkullStripSumm
     configured: skullStripStep()?.name ?? null,
     // the sequences in the product's order (an enum sorts by declaration on PostgreSQL but by text on SQLite)
     volumes: volumes
-      .map((v) => ({ modality: v.modality, strippedBy: strippedBy(v.warnings) }))
+      .map((v) => ({ modality: v.modality, by: strippedBy(v.warnings) }))
+      .map(({ modality, by }) => ({
+        modality,
+        strippedBy: by === ALREADY_STRIPPED_NOTE ? null : by,
+        arrivedStripped: by === ALREADY_STRIPPED_NOTE,
+      }))
       .sort((a, b) => CASE_MODALITIES.indexOf(a.modality as never) - CASE_MODALITIES.indexOf(b.modality as never)),
     requiredBy,
   };

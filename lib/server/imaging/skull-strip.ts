@@ -6,6 +6,7 @@ import path from 'node:path';
 import { env } from '../env';
 import { AppError } from '../errors';
 import { isGzip } from './gzip';
+import { ALREADY_STRIPPED_NOTE } from './already-stripped';
 
 /**
  * Skull-stripping, a pluggable ingestion step: the hospital's own tool (HD-BET, SynthStrip, FSL BET...) named by
@@ -37,11 +38,16 @@ export function skullStripStep(): SkullStripStep | null {
 
 export const strippedNote = (step: SkullStripStep) => `${STRIPPED_NOTE}${step.name} (SKULL_STRIP_COMMAND) before storing`;
 
-/** The tool a stored volume was stripped by, from its Volume.warnings; null when it was stored as received. */
+/**
+ * The tool a stored volume was stripped by, from its Volume.warnings: the tool's name, ALREADY_STRIPPED_NOTE when
+ * it arrived stripped (already-stripped.ts), null when it was stored as received with its skull.
+ */
 export function strippedBy(warnings: unknown): string | null {
   if (!Array.isArray(warnings)) return null;
-  const note = warnings.find((w): w is string => typeof w === 'string' && w.startsWith(STRIPPED_NOTE));
-  return note ? note.slice(STRIPPED_NOTE.length).split(' ')[0] : null;
+  const notes = warnings.filter((w): w is string => typeof w === 'string');
+  const note = notes.find((w) => w.startsWith(STRIPPED_NOTE));
+  if (note) return note.slice(STRIPPED_NOTE.length).split(' ')[0];
+  return notes.some((w) => w.startsWith(ALREADY_STRIPPED_NOTE)) ? ALREADY_STRIPPED_NOTE : null;
 }
 
 /** Runs the step on one NIfTI (gzipped or not) and returns the stripped file's bytes; `label` names it in errors. */

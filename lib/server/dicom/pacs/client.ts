@@ -44,8 +44,12 @@ async function call(pacs: PacsConfig, path: string, init: RequestInit & { accept
 }
 
 /** QIDO-RS: studies (or a study's series) matching the query parameters; an empty answer (204) is no match. */
-export async function qido(pacs: PacsConfig, path: string, query: Record<string, string | number> = {}): Promise<DicomJson[]> {
-  const params = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+/**
+ * A list value becomes a repeated parameter (includefield=A&includefield=B): a comma-separated one is percent-encoded
+ * by URLSearchParams (%2C), which Orthanc's DICOMweb plugin 1.7 does not decode, so it ignored every field asked for.
+ */
+export async function qido(pacs: PacsConfig, path: string, query: Record<string, string | number | string[]> = {}): Promise<DicomJson[]> {
+  const params = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, String(x)])));
   const res = await call(pacs, `${path}${params.size ? `?${params}` : ''}`, { accept: 'application/dicom+json' });
   if (res.status === 204) return [];
   const body: unknown = await res.json().catch(() => null);

@@ -47,7 +47,7 @@ export async function listStudies(pacs: PacsConfig, query: { from?: string; to?:
   const rows = await qido(pacs, '/studies', {
     ModalitiesInStudy: 'MR',
     limit: query.limit ?? 100,
-    includefield: '00081030,00201206,00201208',
+    includefield: ['00081030', '00201206', '00201208'],
     ...range,
   });
   const studies = rows.flatMap((r) => {

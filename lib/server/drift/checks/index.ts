@@ -11,6 +11,7 @@ import { markUncalibrated, namePopulation } from './calibration';
 import { agnosticChecks } from './agnostic';
 import { coregistrationCheck } from './coregistration';
 import { skullStripCheck } from './skull-strip';
+import { dicomAcquisitionChecks } from './acquisition';
 
 export interface DriftVerdict {
   checks: CheckResult[];
@@ -28,6 +29,7 @@ export function runChecks(stats: CaseStats, ref: DriftReference, settings: Drift
     spacingCheck(stats.meta, ref, settings),
     ...geometryChecks(stats.meta, ref),
     ...acquisitionChecks(stats.meta, ref, settings),
+    ...dicomAcquisitionChecks(stats.meta, ref, settings),
   ];
   for (const extra of [coregistrationCheck(stats.meta), skullStripCheck(stats.meta, ref)]) if (extra) checks.push(extra);
   if (stats.image) {

@@ -3,6 +3,7 @@ import 'server-only';
 import type { DriftSettings } from '../settings';
 import { MODALITIES, type AcquisitionExpectation, type CaseMetadataStats, type CheckResult, type DriftReference } from '../types';
 import { MAX_SCORE, fmt, infoCheck } from './tail';
+import { expectedAcquisition } from './acquisition';
 
 const mm = (s: number[]) => s.map((v) => fmt(v)).join(' x ');
 
@@ -94,7 +95,7 @@ export function geometryChecks(meta: CaseMetadataStats, ref: DriftReference): Ch
  * e.g. "Philips 1.5 T; the model saw GE and Siemens 3 T".
  */
 export function acquisitionChecks(meta: CaseMetadataStats, ref: DriftReference, settings: DriftSettings): CheckResult[] {
-  const expected: AcquisitionExpectation = ref.metadata.acquisition ?? settings.expectedAcquisition;
+  const expected = expectedAcquisition(ref, settings);
   const site = meta.site;
   const siteCheck: CheckResult =
     site == null || site === ''

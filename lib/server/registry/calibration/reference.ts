@@ -13,6 +13,7 @@ import { quantiles, type QuantileSummary } from '@/lib/stats';
 import { INTENSITY_LEVELS } from '@/lib/server/drift/intensity';
 import { MODALITIES, VOLUME_REGIONS, type CaseImageStats, type CaseMetadataStats, type VolumeRegion } from '@/lib/server/drift/types';
 import { fitFeatures } from './features';
+import { acquisitionReference } from './acquisition';
 
 export const QUANTILE_LEVELS = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1];
 const REGIONS3 = ['WT', 'TC', 'ET'] as const;
@@ -80,6 +81,7 @@ function imageMetadata(cases: CalibrationCase[]) {
     orientations: counted(cases.map((c) => c.meta.orientation).filter(known)),
     dtypes: counted(cases.map((c) => c.meta.datatype).filter(known)),
     brainVolumeMl: summary(cases.map((c) => c.image.brainVolumeMl).filter(known)),
+    acquisition: acquisitionReference(cases.map((c) => c.meta)),
   };
 }
 

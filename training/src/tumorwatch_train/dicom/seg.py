@@ -15,10 +15,10 @@ import highdicom as hd
 import nibabel as nib
 import numpy as np
 from highdicom.sr.coding import CodedConcept
-from pydicom.dataset import Dataset
 from pydicom.sr.codedict import codes
 
-from .geometry import RAS_TO_LPS, sample_mask
+from .geometry import sample_mask
+from .seg_sources import fitting_series, source_images
 
 CATEGORY = CodedConcept("49755003", "SCT", "Morphologically Altered Structure")
 SEGMENTS = {
@@ -31,14 +31,14 @@ SEGMENTS = {
 def write_seg(request: dict, out: Path) -> dict:
     img = nib.load(str(request["mask"]))
     mask = np.asarray(img.dataobj).astype(np.uint8).reshape(img.shape[:3])
-    refs, planes = _fitting_series(request["candidates"], img.affine, mask.shape)
+    refs, planes = fitting_series(request["candidates"], img.affine, mask.shape)
     present = [n for n in SEGMENTS if np.any(mask == n)]
     unknown = sorted(set(np.unique(mask).tolist()) - {0, *SEGMENTS})
     if unknown:
         raise ValueError(f"mask has labels {unknown} outside 1 NCR, 2 ED, 3 ET")
     if not present:
         raise ValueError("the mask is empty: a DICOM SEG needs at least one segmented voxel")
-    sources = [_source(refs, inst, plane) for inst, plane in zip(refs["instances"], planes, strict=True)]
+    sources = source_images(refs, planes)
     rows, cols = sources[0].Rows, sources[0].Columns
     # segment numbers run 1..n over the labels present (highdicom's rule); each keeps its product label's name
     renumber = np.zeros(256, dtype=np.uint8)
@@ -70,69 +70,6 @@ def write_seg(request: dict, out: Path) -> dict:
         "frames": int(seg.NumberOfFrames),
         "segments": [SEGMENTS[n][0] for n in present],
     }
-
-
-def _fitting_series(candidates: list[dict], affine: np.ndarray, shape: tuple[int, ...]) -> tuple[dict, list[dict]]:
-    """The first candidate series whose single-frame instances are exactly the slices of the mask's grid."""
-    why = []
-    for refs in candidates:
-        planes = _planes_on_grid(refs, affine, shape)
-        if isinstance(planes, str):
-            why.append(f"{refs.get('seriesDescription') or refs.get('seriesInstanceUid')}: {planes}")
-        else:
-            return refs, planes
-    raise ValueError("no source series lies on the case grid: " + ("; ".join(why) or "no DICOM source series"))
-
-
-def _planes_on_grid(refs: dict, affine: np.ndarray, shape: tuple[int, ...]) -> list[dict] | str:
-    lps = RAS_TO_LPS @ np.asarray(affine, dtype=np.float64)
-    inverse = np.linalg.inv(lps)
-    axes = lps[:3, :3] / np.linalg.norm(lps[:3, :3], axis=0)
-    planes = []
-    for inst in refs["instances"]:
-        pos, ori = inst.get("imagePositionPatient"), inst.get("imageOrientationPatient")
-        if pos is None or ori is None or inst.get("numberOfFrames", 1) != 1:
-            return "not a single-frame series with plane positions"
-        ijk = inverse[:3, :3] @ np.asarray(pos) + inverse[:3, 3]
-        if np.abs(ijk - np.rint(ijk)).max() > 0.01:
-            return "its slices are not on the grid (an oblique or resampled series)"
-        along = [int(np.argmax(np.abs(axes.T @ np.asarray(d)))) for d in (ori[:3], ori[3:])]
-        if abs(abs(float(axes[:, along[0]] @ ori[:3])) - 1) > 1e-4 or len(set(along)) != 2:
-            return "its orientation is not the grid's"
-        spacing = np.linalg.norm(lps[:3, :3], axis=0)
-        planes.append(
-            {
-                "position": pos,
-                "orientation": ori,
-                "pixel_spacing": [float(spacing[along[1]]), float(spacing[along[0]])],
-                "thickness": float(spacing[3 - along[0] - along[1]]),
-                "rows": int(shape[along[1]]),
-                "cols": int(shape[along[0]]),
-            }
-        )
-    return planes
-
-
-def _source(refs: dict, inst: dict, plane: dict) -> Dataset:
-    """The attributes of a source instance that a SEG copies or references (its pixels are not needed)."""
-    ds = Dataset()
-    for key, value in refs["patientStudy"].items():
-        setattr(ds, key, value)
-    ds.StudyInstanceUID = refs["studyInstanceUid"]
-    ds.SeriesInstanceUID = refs["seriesInstanceUid"]
-    ds.FrameOfReferenceUID = refs["frameOfReferenceUid"]
-    ds.Modality = refs.get("modality") or "MR"
-    ds.SOPClassUID = inst["sopClassUid"]
-    ds.SOPInstanceUID = inst["sopInstanceUid"]
-    ds.ImagePositionPatient = list(plane["position"])
-    ds.ImageOrientationPatient = list(plane["orientation"])
-    ds.PixelSpacing = plane["pixel_spacing"]
-    ds.SliceThickness = plane["thickness"]
-    ds.Rows, ds.Columns = plane["rows"], plane["cols"]
-    ds.SamplesPerPixel = 1
-    ds.PhotometricInterpretation = "MONOCHROME2"
-    ds.BitsAllocated = 16
-    return ds
 
 
 def _description(number: int, product_label: int, request: dict) -> hd.seg.SegmentDescription:
