@@ -4,7 +4,7 @@
  *   2. bare session.run over the same windows of the same preprocessed tensor (the floor the pipeline adds to);
  *   3. the PyTorch model through MONAI's sliding_window_inference with the trainer's pre/postprocessing
  *      (bench/inference_torch.py).
- * Targets: pipeline / bare <= 1.15, pipeline / PyTorch <= 0.7 (bare / PyTorch is printed too: no pipeline can beat it). The three are measured in --repeat interleaved rounds
+ * Targets: pipeline / bare <= 1.15, pipeline / PyTorch <= 1.0 (issue #27) (bare / PyTorch is printed too: no pipeline can beat it). The three are measured in --repeat interleaved rounds
  * after a warm-up and each figure is its fastest round (on a shared machine the minimum is the least noisy estimate).
  * Both sides use the same thread count; PyTorch is timed with MONAI's sw_batch_size 1 (the trainer's) and 4 and
  * its faster setting is the baseline. Writes bench/results/inference.json.
@@ -205,7 +205,7 @@ async function main() {
     bareSessionRunCpuMs: round(cpu.bare),
     overheadRatioCpu: round(cpu.pipe / cpu.bare, 3),
     tsVsTorchRatio: round(t.total / torch.totalMs, 3),
-    tsVsTorchTarget: 0.7,
+    tsVsTorchTarget: 1.0,
     // the floor of tsVsTorchRatio: onnxruntime's kernels alone, with no pipeline around them, against the whole of
     // PyTorch's pipeline and against its network time alone
     bareVsTorchRatio: round(bare / torch.totalMs, 3),
@@ -228,7 +228,7 @@ async function main() {
     `bare session.run    ${result.bareSessionRunMs} ms   -> overhead ratio ${result.overheadRatio} (target <= 1.15); in CPU time ${result.tsPipelineCpuMs} / ${result.bareSessionRunCpuMs} ms = ${result.overheadRatioCpu}`,
   );
   console.log(
-    `PyTorch + MONAI     ${result.torchTotalMs} ms (sw_batch_size ${result.torchSwBatch}; preprocess ${result.torchPreprocessMs}, inference ${result.torchInferenceMs}, postprocess ${result.torchPostprocessMs})   -> TS / PyTorch ${result.tsVsTorchRatio} (target <= 0.7)`,
+    `PyTorch + MONAI     ${result.torchTotalMs} ms (sw_batch_size ${result.torchSwBatch}; preprocess ${result.torchPreprocessMs}, inference ${result.torchInferenceMs}, postprocess ${result.torchPostprocessMs})   -> TS / PyTorch ${result.tsVsTorchRatio} (target <= 1.0)`,
   );
   console.log(
     `onnxruntime alone   bare session.run / PyTorch ${result.bareVsTorchRatio} (its network time alone: ${result.bareVsTorchInferenceRatio}): the floor of TS / PyTorch`,
