@@ -25,6 +25,8 @@ import { useDrafts } from './useDrafts';
 import { useVersionActions } from './useVersionActions';
 import { useEditorCommands } from './useEditorCommands';
 import { useAutomationHook } from './useAutomationHook';
+import { useRegionGuard } from './useRegionGuard';
+import { FillLimit } from './FillLimit';
 
 export interface LabelEditorProps {
   caseId: string;
@@ -80,7 +82,8 @@ export function LabelEditor({ caseId, volumes, initialState, user }: LabelEditor
     onOpacity: (d) => setView((v) => ({ ...v, opacity: Math.min(1, Math.max(0, Math.round((v.opacity + d * 0.1) * 10) / 10)) })),
     onToggleVisible: (l) => setView((v) => ({ ...v, visible: { ...v.visible, [l]: !v.visible[l] } })),
   });
-  useCanvasTools(containerRef, viewer, session, editable, cmd.handlers);
+  const regionGuard = useRegionGuard(viewer, load.loaded, notify);
+  useCanvasTools(containerRef, viewer, session, editable, cmd.handlers, regionGuard.handle);
   useAutomationHook(viewer, load.status === 'ready');
 
   // What is drawn: the working mask, a version read-only, or a diff overlay; and in which colours.
@@ -174,6 +177,7 @@ export function LabelEditor({ caseId, volumes, initialState, user }: LabelEditor
           onRemoveIslands={cmd.removeIslands}
           onSuggestThreshold={cmd.suggestThreshold}
         />
+        {settings.tool === 'fill' && <FillLimit limitMl={regionGuard.limitMl} onChange={regionGuard.setLimitMl} />}
         <ModeBanner mode={va.mode} onBack={() => va.setMode({ kind: 'edit' })} />
         <div ref={containerRef} className="relative h-[70vh] min-h-96 overflow-hidden rounded bg-black">
           <canvas
