@@ -78,7 +78,11 @@ export function HistoryPanel(p: HistoryPanelProps) {
               </span>
               <span className="text-xs text-slate-500">{SOURCE_TEXT[v.source]}</span>
             </div>
-            <div className="text-xs text-slate-600">
+            <div
+              className="text-xs text-slate-600"
+              title={v.model ? `recorded by ${v.recordedByName}` : undefined}
+              data-testid="version-author"
+            >
               {v.authorName} · {formatDateTime(v.createdAt)} · {v.changedVoxels.toLocaleString()} voxels changed
               {v.parentNumber ? ` vs v${v.parentNumber}` : ''}
             </div>

@@ -31,6 +31,8 @@ import { NavigationBar } from './navigation/NavigationBar';
 import { StatusLine } from './navigation/StatusLine';
 import { NextCase } from './navigation/NextCase';
 import { ShortcutSheet } from './ShortcutSheet';
+import { useRegionGuard } from './useRegionGuard';
+import { FillLimit } from './FillLimit';
 
 export interface LabelEditorProps {
   caseId: string;
@@ -95,7 +97,8 @@ export function LabelEditor({ caseId, volumes, initialState, user, nextCase }: L
     onShortcutSheet: () => setSheetOpen((o) => !o),
     onNextCase: () => (nextCase ? router.push(`/cases/${nextCase.caseId}/edit`) : notify('No other case is waiting in the review queue.')),
   });
-  useCanvasTools(containerRef, viewer, session, editable, cmd.handlers);
+  const regionGuard = useRegionGuard(viewer, load.loaded, notify);
+  useCanvasTools(containerRef, viewer, session, editable, cmd.handlers, regionGuard.handle);
   useAutomationHook(viewer, load.status === 'ready');
 
   // What is drawn: the working mask, a version read-only, or a diff overlay; and in which colours.
@@ -189,6 +192,7 @@ export function LabelEditor({ caseId, volumes, initialState, user, nextCase }: L
           onRemoveIslands={cmd.removeIslands}
           onSuggestThreshold={cmd.suggestThreshold}
         />
+        {settings.tool === 'fill' && <FillLimit limitMl={regionGuard.limitMl} onChange={regionGuard.setLimitMl} />}
         <ModeBanner mode={va.mode} onBack={() => va.setMode({ kind: 'edit' })} />
         <NavigationBar
           state={viewState}

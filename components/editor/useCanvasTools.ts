@@ -3,6 +3,7 @@ import { useEffect, type RefObject } from 'react';
 import type { EditSession, ToolSpec } from '@/lib/editor/session';
 import type { Axis } from '@/lib/editor/types';
 import type { MaskViewer } from '@/components/viewer/mask-viewer';
+import type { RegionGuardHandle } from './useRegionGuard';
 
 export interface ToolHandlers {
   /** the active painting tool, or null to let NiiVue handle the mouse (navigation) */
@@ -22,6 +23,7 @@ export function useCanvasTools(
   session: EditSession | null,
   enabled: boolean,
   handlers: RefObject<ToolHandlers>,
+  guard: RefObject<RegionGuardHandle>,
 ) {
   useEffect(() => {
     const el = containerRef.current;
@@ -38,7 +40,8 @@ export function useCanvasTools(
       const h = hit(e);
       if (!h) return;
       if (tool.kind === 'fill') {
-        handlers.current.onFillResult(session.fill(h.vox, h.axis, tool.spec, tool.fill3d));
+        // inside the head and, past the size limit, only with the user's yes (useRegionGuard)
+        guard.current.fill(session, h.vox, h.axis, tool.spec, tool.fill3d, (n) => handlers.current.onFillResult(n));
         return;
       }
       strokeAxis = h.axis;
@@ -66,5 +69,5 @@ export function useCanvasTools(
       el.removeEventListener('mousemove', move, { capture: true });
       window.removeEventListener('mouseup', up, { capture: true });
     };
-  }, [containerRef, viewer, session, enabled, handlers]);
+  }, [containerRef, viewer, session, enabled, handlers, guard]);
 }

@@ -2,9 +2,7 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type RefObject } from 'react';
 import type { EditSession } from '@/lib/editor/session';
 import { deleteDrafts, draftMask, latestDraft, writeDraft, type Draft } from './draft-store';
-
-/** Drafts are written at most this often while there are unsaved edits: a crash loses less than 30 s of work. */
-export const AUTOSAVE_MS = 10_000;
+import { useLeaveGuard } from './useLeaveGuard';
 
 export interface DraftState {
   /** a draft found when the editor opened, waiting for the user to restore or discard it */
@@ -19,15 +17,17 @@ export interface DraftState {
 }
 
 /**
- * Autosaves unsaved edits to IndexedDB (every AUTOSAVE_MS and when the page is hidden) and, on open, offers the newest
- * draft of this user for this case. The draft remembers its parent version, so restoring it onto a newer head ends in
+ * Writes unsaved edits to IndexedDB after every operation (a stroke, a fill, an undo), so leaving by any way loses
+ * nothing, and on open offers the newest draft of this user for this case. Undoing back to the saved mask removes the
+ * draft: there is nothing left to keep. The draft remembers its parent version, so restoring it onto a newer head ends in
  * the usual conflict choice instead of silently overwriting someone's version.
  */
 export function useDrafts(userId: string, caseId: string, session: EditSession | null, parent: RefObject<string | null>): DraftState {
   const [offer, setOffer] = useState<Draft | null>(null);
   const [lastDraftAt, setLastDraftAt] = useState<number | null>(null);
   const [draftRevision, setDraftRevision] = useState(-1);
-  const written = useRef(-1);
+  // the revision the stored draft holds; null until the session opens (its starting mask needs no draft)
+  const written = useRef<number | null>(null);
   // while a draft is on offer, autosave waits: this session's draft would overwrite it (same user, case and parent)
   const offered = useRef<Draft | null>(null);
   useEffect(() => {
@@ -41,6 +41,7 @@ export function useDrafts(userId: string, caseId: string, session: EditSession |
   );
 
   useEffect(() => {
+    written.current = session?.getSnapshot().revision ?? null;
     if (!session) return;
     let alive = true;
     latestDraft(userId, caseId)
@@ -51,37 +52,28 @@ export function useDrafts(userId: string, caseId: string, session: EditSession |
     };
   }, [session, userId, caseId]);
 
-  const flush = useCallback(async () => {
-    const s = session?.getSnapshot();
-    if (!session || !s || !s.dirty || s.revision === written.current || offered.current) return;
-    written.current = s.revision;
-    await writeDraft(userId, caseId, parent.current, session.mask);
-    setLastDraftAt(Date.now());
-    setDraftRevision(s.revision);
+  // One write at a time, in revision order: a slow IndexedDB write must not let an older mask land last.
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const flush = useCallback(() => {
+    queue.current = queue.current
+      .then(async () => {
+        const s = session?.getSnapshot();
+        if (!session || !s || written.current === null || s.revision === written.current || offered.current) return;
+        written.current = s.revision;
+        if (!s.dirty) return void (await deleteDrafts(userId, caseId));
+        await writeDraft(userId, caseId, parent.current, session.mask);
+        setLastDraftAt(Date.now());
+        setDraftRevision(s.revision);
+      })
+      .catch(() => {});
+    return queue.current;
   }, [session, userId, caseId, parent]);
 
   useEffect(() => {
-    if (!session) return;
-    const timer = setInterval(() => void flush().catch(() => {}), AUTOSAVE_MS);
-    const hide = () => {
-      if (document.visibilityState === 'hidden') void flush().catch(() => {});
-    };
-    document.addEventListener('visibilitychange', hide);
-    window.addEventListener('pagehide', hide);
-    return () => {
-      clearInterval(timer);
-      document.removeEventListener('visibilitychange', hide);
-      window.removeEventListener('pagehide', hide);
-    };
-  }, [session, flush]);
+    if (snap) void flush();
+  }, [snap, flush]);
 
-  // Warn before closing the tab with edits newer than the last draft.
-  useEffect(() => {
-    if (!snap?.dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [snap?.dirty]);
+  useLeaveGuard(!!snap?.dirty);
 
   return {
     offer,

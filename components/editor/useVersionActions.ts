@@ -94,10 +94,12 @@ export function useVersionActions({ caseId, viewer, session, drafts, initialStat
         if (!viewer || !session) return;
         setMode({ kind: 'edit' });
         const revision = session.getSnapshot().revision;
+        // what is being saved; strokes made during the upload stay unsaved against it
+        const saving = session.mask.slice();
         try {
-          const nifti = await viewer.encodeMask(session.mask);
+          const nifti = await viewer.encodeMask(saving);
           const v = await saveMask({ caseId, nifti, parentVersionId: base, message, asBranch, takeOver });
-          session.markSaved(revision);
+          session.markSaved(saving);
           setBase(v.id);
           setMessage('');
           setConflict(null);

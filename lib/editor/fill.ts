@@ -8,6 +8,8 @@ export interface FillOptions {
   scope: Axis | 'volume';
   /** safety cap: a 3D fill that leaks into the whole background would otherwise take the whole volume */
   maxVoxels?: number;
+  /** 1 where the fill may go (the head: non-zero image); a seed outside it changes nothing */
+  within?: Uint8Array | null;
 }
 
 /**
@@ -22,7 +24,7 @@ export function floodFill(rec: ChangeRecorder, mask: Uint8Array, dims: Dims, see
     nxy = dims[0] * dims[1];
   const start = sx + sy * nx + sz * nxy;
   const target = mask[start];
-  if (!canWrite(spec, target, start)) return 0;
+  if (!canWrite(spec, target, start) || (opts.within && !opts.within[start])) return 0;
   const region = collectRegion(mask, dims, start, target, spec, opts);
   if (!region) return -1;
   let changed = 0;
@@ -41,6 +43,7 @@ function collectRegion(
   const [nx, ny, nz] = dims;
   const nxy = nx * ny;
   const max = opts.maxVoxels ?? Infinity;
+  const within = opts.within;
   const visited = new Uint8Array(mask.length);
   const stack = new IndexStack();
   const out: number[] = [];
@@ -68,7 +71,7 @@ function collectRegion(
         Z = z + dz;
       if (X < 0 || Y < 0 || Z < 0 || X >= nx || Y >= ny || Z >= nz) continue;
       const n = X + Y * nx + Z * nxy;
-      if (visited[n] || mask[n] !== target || !canWrite(spec, mask[n], n)) continue;
+      if (visited[n] || mask[n] !== target || (within && !within[n]) || !canWrite(spec, mask[n], n)) continue;
       visited[n] = 1;
       stack.push(n);
     }

@@ -6,6 +6,16 @@ import { removeIslands, type IslandResult } from './islands';
 import { applyEntryToCounts, countLabels, type LabelCounts } from './stats';
 import type { Axis, EditLabel, IntensityRange, MaskGrid, OverwriteRule, Vec3 } from './types';
 
+export const FILL_TOO_LARGE = -1;
+export const FILL_DECLINED = -2;
+
+/** Limits on one fill: where it may go, and a last say on its size before it is kept. */
+export interface FillGuard {
+  within?: Uint8Array | null;
+  /** called with the number of voxels the fill would change; false undoes it without a trace */
+  approve?(changedVoxels: number): boolean;
+}
+
 /** What the active brush/eraser/fill does; the toolbar's settings reduced to what the mask logic needs. */
 export interface ToolSpec {
   kind: 'brush' | 'eraser';
@@ -38,14 +48,16 @@ function paintSpec(spec: ToolSpec): PaintSpec {
 
 /**
  * One editing session on one mask: every tool goes through here, so each operation is one undo step, label counts
- * stay exact without rescanning, and "dirty" means "differs from what was last saved or loaded". DOM-free: the view
+ * stay exact without rescanning, and "dirty" means "its voxels differ from what was last saved or loaded". DOM-free: the view
  * passes voxels in and re-renders when `onRender` fires.
  */
 export class EditSession {
   private readonly history = new EditHistory();
   private counts: LabelCounts;
   private revision = 0;
-  private savedRevision = 0;
+  /** the mask as last saved or loaded, and how many voxels differ from it now (kept exact per edit, O(changed)) */
+  private saved: Uint8Array;
+  private unsavedVoxels = 0;
   private lastAxis: Axis = 2;
   private stroke: { rec: ChangeRecorder; spec: PaintSpec; offsets: Int32Array; last: Vec3; label: string } | null = null;
   private listeners = new Set<() => void>();
@@ -58,6 +70,7 @@ export class EditSession {
     private readonly onRender: (dirty?: { first: number; last: number }) => void = () => {},
   ) {
     this.counts = countLabels(mask);
+    this.saved = mask.slice();
     this.snapshot = this.makeSnapshot();
   }
 
@@ -101,13 +114,27 @@ export class EditSession {
     return this.stroke !== null;
   }
 
-  /** Flood fill from a voxel in the slice across `axis`, or in 3D; -1 when the region is too large (nothing done). */
-  fill(vox: Vec3, axis: Axis, spec: ToolSpec, in3d: boolean): number {
+  /**
+   * Flood fill from a voxel in the slice across `axis`, or in 3D, kept inside `guard.within`; returns the voxels
+   * changed, FILL_TOO_LARGE when the region is too large or FILL_DECLINED when `guard.approve` refused the change
+   * (then nothing is changed either).
+   */
+  fill(vox: Vec3, axis: Axis, spec: ToolSpec, in3d: boolean, guard: FillGuard = {}): number {
     this.lastAxis = axis;
     const rec = new ChangeRecorder(this.mask);
     const p = paintSpec(spec);
-    const n = floodFill(rec, this.mask, this.grid.dims, vox, p, { scope: in3d ? 'volume' : axis, maxVoxels: 5_000_000 });
-    this.commit(rec.finish(p.value === 0 ? 'Fill erase' : `Fill ${p.value}`));
+    const n = floodFill(rec, this.mask, this.grid.dims, vox, p, {
+      scope: in3d ? 'volume' : axis,
+      maxVoxels: 5_000_000,
+      within: guard.within,
+    });
+    const entry = rec.finish(p.value === 0 ? 'Fill erase' : `Fill ${p.value}`);
+    if (entry && guard.approve && !guard.approve(entry.indices.length)) {
+      // the voxels were written to show nothing yet (no render ran): put them back before anyone sees them
+      for (let k = 0; k < entry.indices.length; k++) this.mask[entry.indices[k]] = entry.before[k];
+      return FILL_DECLINED;
+    }
+    this.commit(entry);
     return n;
   }
 
@@ -140,7 +167,8 @@ export class EditSession {
     this.history.clear();
     this.counts = countLabels(this.mask);
     this.revision++;
-    this.savedRevision = this.revision;
+    this.saved.set(next);
+    this.unsavedVoxels = 0;
     this.onRender();
     this.emit();
   }
@@ -157,9 +185,16 @@ export class EditSession {
     return e;
   }
 
-  /** The current revision was saved (or was saved as a draft of nothing new). */
-  markSaved(revision = this.revision) {
-    this.savedRevision = revision;
+  /**
+   * `savedMask` (a copy taken when the save began: strokes made during the upload are not in it) is now the stored
+   * version; dirty from here on means "differs from it", so undoing back to it is clean again.
+   */
+  markSaved(savedMask: Uint8Array = this.mask) {
+    if (savedMask.length !== this.mask.length) throw new Error('mask size does not match the grid');
+    if (savedMask !== this.saved) this.saved.set(savedMask);
+    let n = 0;
+    for (let i = 0; i < this.mask.length; i++) if (this.mask[i] !== this.saved[i]) n++;
+    this.unsavedVoxels = n;
     this.emit();
   }
 
@@ -171,6 +206,11 @@ export class EditSession {
 
   private changed(entry: EditEntry, direction: 1 | -1) {
     this.counts = applyEntryToCounts(this.counts, entry, direction);
+    const [from, to] = direction === 1 ? [entry.before, entry.after] : [entry.after, entry.before];
+    for (let k = 0; k < entry.indices.length; k++) {
+      const was = this.saved[entry.indices[k]];
+      this.unsavedVoxels += Number(to[k] !== was) - Number(from[k] !== was);
+    }
     this.revision++;
     this.onRender();
     this.emit();
@@ -185,7 +225,7 @@ export class EditSession {
     return {
       counts: this.counts,
       revision: this.revision,
-      dirty: this.revision !== this.savedRevision,
+      dirty: this.unsavedVoxels > 0,
       canUndo: this.history.canUndo,
       canRedo: this.history.canRedo,
       undoLabel: this.history.undoLabel,

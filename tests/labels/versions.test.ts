@@ -63,6 +63,9 @@ describe('version chain', () => {
       [1, 'MODEL', false],
     ]);
     expect(same(await readLabelVersionMask(caseId, versions[1].id), predictionMask())).toBe(true);
+    // version 1 is the model's work: attributed to the model, and the radiologist only recorded it
+    expect(versions[1]).toMatchObject({ authorName: 'test-model@1.0.0', model: 'test-model@1.0.0', recordedByName: 'Rad One' });
+    expect(versions[0]).toMatchObject({ authorName: 'Rad One', model: null });
   });
 
   it('on a case the canary answered, starts from the canary mask clinicians saw, not the hidden production one', async () => {

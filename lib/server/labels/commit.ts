@@ -6,7 +6,7 @@ import { AUDIT, recordAudit, type AuditDataInput } from '../audit';
 import { AppError } from '../errors';
 import type { Actor } from '../auth/actor';
 import type { PutResult } from '../storage';
-import { VERSION_INCLUDE } from './store';
+import { VERSION_INCLUDE, versionAuthor } from './store';
 import { assertGroundTruthEditable } from '../datasets/locked-members';
 import { settleClaim } from './claim';
 
@@ -27,7 +27,7 @@ export interface CommitInput {
   message: string;
   prepared: PreparedMask;
   /** the shown prediction's mask, recorded as version 1 when the label has no version yet */
-  model: (PreparedMask & { predictionId: string }) | null;
+  model: (PreparedMask & { predictionId: string; modelVersionId: string }) | null;
   /** which version a restore came from */
   auditData?: Pick<AuditDataInput<typeof AUDIT.labelVersionCreate>, 'restoredFromId' | 'restoredFromNumber'>;
 }
@@ -110,6 +110,7 @@ async function insertModelVersion(tx: Tx, input: CommitInput, labelId: string) {
       blobKey: m.blob.key,
       sha256: m.blob.sha256,
       source: 'MODEL',
+      modelVersionId: m.modelVersionId,
       voxelCounts: m.voxelCounts,
       changedVoxels: m.changedVoxels,
       message: 'Production prediction',
@@ -151,11 +152,11 @@ async function moveHead(tx: Tx, label: { id: string; status: string }, versionId
 async function conflictError(tx: Tx, labelId: string): Promise<AppError> {
   const label = await tx.label.findUnique({
     where: { id: labelId },
-    include: { headVersion: { include: { author: { select: { name: true } } } } },
+    include: { headVersion: { include: VERSION_INCLUDE } },
   });
   const head = label?.headVersion;
   const who = head
-    ? `version ${head.number} by ${head.author.name} (${head.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`
+    ? `version ${head.number} by ${versionAuthor(head).authorName} (${head.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`
     : 'another version';
   return new AppError(
     'CONFLICT',

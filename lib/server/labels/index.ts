@@ -12,6 +12,7 @@ import 'server-only';
  *   approval then checks the retraining trigger and returns what it did (`retraining`).
  * - `getApprovedLabel(caseId)`: the ground truth (head of an APPROVED label) or null. Use only this for datasets.
  * - `readLabelVersionMask(caseId, versionId)`: voxels of a version (native order, product labels).
+ * - `caseLabelSummary(caseId)`: review state and versions for the case page (any role that may view the case).
  * Every function checks the actor's permission itself and writes its audit events in the same transaction.
  */
 export { saveLabelVersion, restoreLabelVersion, listLabelVersions, readLabelVersionMask } from './versions';
@@ -22,4 +23,6 @@ export { getLabelState, diffLabelVersions } from './queries';
 export type { LabelStateDto, VersionDiff } from './queries';
 export type { LabelVersionDto } from './store';
 export { listReviewQueue } from './queue';
+export { caseLabelSummary } from './case-label';
+export type { CaseLabelDto } from './case-label';
 export type { ReviewQueueItemDto } from './queue';

@@ -13,7 +13,12 @@ export interface LabelVersionDto {
   parentId: string | null;
   parentNumber: number | null;
   authorId: string;
+  /** who made it: the person, or for a MODEL version the model (name@version) */
   authorName: string;
+  /** a MODEL version's model (name@version); null for people's versions */
+  model: string | null;
+  /** the person who saved the version (for a MODEL version: whose first save recorded the prediction) */
+  recordedByName: string;
   source: 'MODEL' | 'EDIT' | 'IMPORT';
   message: string;
   sha256: string;
@@ -36,7 +41,16 @@ type VersionRow = {
   createdAt: Date;
   author?: { name: string } | null;
   parent?: { number: number } | null;
+  modelVersion?: { name: string; version: string } | null;
 };
+
+/** Who a version is by: a MODEL version is the model's work, not that of the radiologist whose save recorded it. */
+export function versionAuthor(v: Pick<VersionRow, 'source' | 'author' | 'modelVersion'>): { authorName: string; model: string | null } {
+  if (v.source !== 'MODEL') return { authorName: v.author?.name ?? '', model: null };
+  // versions recorded before the model was stored with them name no model
+  const model = v.modelVersion ? `${v.modelVersion.name}@${v.modelVersion.version}` : null;
+  return { authorName: model ?? 'the model', model };
+}
 
 export function versionDto(v: VersionRow, headVersionId: string | null): LabelVersionDto {
   return {
@@ -45,7 +59,8 @@ export function versionDto(v: VersionRow, headVersionId: string | null): LabelVe
     parentId: v.parentId,
     parentNumber: v.parent?.number ?? null,
     authorId: v.authorId,
-    authorName: v.author?.name ?? '',
+    ...versionAuthor(v),
+    recordedByName: v.author?.name ?? '',
     source: v.source as LabelVersionDto['source'],
     message: v.message,
     sha256: v.sha256,
@@ -56,7 +71,11 @@ export function versionDto(v: VersionRow, headVersionId: string | null): LabelVe
   };
 }
 
-export const VERSION_INCLUDE = { author: { select: { name: true } }, parent: { select: { number: true } } } as const;
+export const VERSION_INCLUDE = {
+  author: { select: { name: true } },
+  parent: { select: { number: true } },
+  modelVersion: { select: { name: true, version: true } },
+} as const;
 
 /** A version of this case's label, or NOT_FOUND (a version id from another case is not found either). */
 export async function findCaseVersion(client: Db | Tx, caseId: string, versionId: string) {

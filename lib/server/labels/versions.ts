@@ -70,6 +70,7 @@ export async function saveLabelVersion(input: SaveLabelVersionInput): Promise<La
         voxelCounts: countsOf(model.mask),
         changedVoxels: countNonZero(model.mask),
         predictionId: model.predictionId,
+        modelVersionId: model.modelVersionId,
       }
     : null;
   for (let attempt = 0; ; attempt++) {
@@ -100,12 +101,15 @@ function countNonZero(mask: Uint8Array): number {
 }
 
 /** The shown prediction's mask, when the case has no label version yet (it becomes version 1). */
-async function modelBaseline(caseId: string, grid: CaseGrid): Promise<{ mask: Uint8Array; predictionId: string } | null> {
+async function modelBaseline(
+  caseId: string,
+  grid: CaseGrid,
+): Promise<{ mask: Uint8Array; predictionId: string; modelVersionId: string } | null> {
   const existing = await db().labelVersion.count({ where: { label: { caseId } } });
   if (existing > 0) return null;
   const prediction = await shownPrediction(db(), caseId);
   if (!prediction) return null;
-  return { mask: await readPredictionMask(prediction, grid), predictionId: prediction.id };
+  return { mask: await readPredictionMask(prediction, grid), predictionId: prediction.id, modelVersionId: prediction.modelVersionId };
 }
 
 export interface RestoreLabelVersionInput {

@@ -20,6 +20,8 @@ import { caseRegistrations } from '@/lib/server/imaging/coregister-queries';
 import { caseSkullStripping } from '@/lib/server/imaging/skull-strip-queries';
 import { SegExportPanel } from '@/components/cases/SegExportPanel';
 import { CasePreprocessing } from '@/components/cases/CasePreprocessing';
+import { CaseLabelState, labelVersionMasks } from '@/components/cases/CaseLabelState';
+import { caseLabelSummary } from '@/lib/server/labels';
 
 export const dynamic = 'force-dynamic';
 
@@ -35,19 +37,23 @@ async function load(caseId: string) {
 export default async function CasePage({ params }: { params: Promise<{ caseId: string }> }) {
   const user = await requirePageUser('case:view');
   const c = await load((await params).caseId);
-  const [predictions, flags, registrations, skullStrip] = await Promise.all([
+  const [predictions, flags, registrations, skullStrip, label] = await Promise.all([
     listCasePredictions(c.id, user.role),
     listFlags(c.id),
     caseRegistrations(c.id),
     caseSkullStripping(c.id),
+    caseLabelSummary(c.id),
   ]);
   const seg = can(user.role, 'seg:export') ? await segPanelState(c.id) : null;
   const returned = predictions.find((p) => p.returned);
-  const masks = predictions.map((p) => ({
-    id: p.id,
-    sha256: p.maskSha256,
-    label: `${p.model} (${p.returned ? 'returned' : p.role.toLowerCase()})`,
-  }));
+  const masks = [
+    ...predictions.map((p) => ({
+      id: p.id,
+      sha256: p.maskSha256,
+      label: `${p.model} (${p.returned ? 'returned' : p.role.toLowerCase()})`,
+    })),
+    ...labelVersionMasks(label),
+  ];
   return (
     <>
       <PageHeader
@@ -64,9 +70,13 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
       <RefreshWhile active={c.status === 'RECEIVED' || c.status === 'PROCESSING'} />
       <p className="mb-4 text-sm">
         Status:{' '}
-        <span data-testid="case-status">
-          <Badge>{c.status}</Badge>
-        </span>{' '}
+        {label && c.status === 'PREDICTED' ? (
+          <CaseLabelState label={label} />
+        ) : (
+          <span data-testid="case-status">
+            <Badge>{c.status}</Badge>
+          </span>
+        )}{' '}
         <span className="text-slate-500">
           {c.volumes
             .map((v) => `${v.modality} ${v.dims.join('×')} @ ${v.spacing.map((s) => s.toFixed(1)).join('×')} mm ${v.orientation}`)
