@@ -49,7 +49,8 @@ export function TimeSeriesChart({ title, caption, testId, points, mode, yLabel, 
           Plot.line(points, { x: axis.x, y: 'value', fy: 'series', stroke: 'segment', marker: 'circle' }),
           Plot.tip(
             points,
-            Plot.pointer({
+            // nearest window along x: the tooltip answers "what happened then", wherever the pointer is vertically
+            Plot.pointerX({
               x: axis.x,
               y: 'value',
               fy: 'series',
