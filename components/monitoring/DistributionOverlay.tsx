@@ -56,9 +56,9 @@ export function DistributionOverlay({ kind, label, unit, production, reference }
           Plot.ruleY([0]),
           Plot.tip(
             rows,
+            // the tip anchors on the bin's middle (a point channel); x1/x2 alone give it no position
             Plot.pointerX({
-              x1: 'x1',
-              x2: 'x2',
+              x: (r: (typeof rows)[number]) => (r.x1 + r.x2) / 2,
               y: 'share',
               title: (r: (typeof rows)[number]) => `${r.source}
 ${fmt(r.x1)} – ${fmt(r.x2)}
