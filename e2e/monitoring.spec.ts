@@ -28,6 +28,7 @@ const tallestSvg = (page: Page, testId: string) =>
 const xTicks = (page: Page, testId: string) => page.getByTestId(testId).locator('[aria-label="x-axis tick label"] text').allTextContents();
 
 async function hoverCentre(page: Page, target: Locator) {
+  await target.scrollIntoViewIfNeeded(); // the mouse only reaches what is in the viewport
   const box = (await target.boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
 }
@@ -97,7 +98,7 @@ test('the monitoring page renders its charts', async ({ page }) => {
 
   // the x axis names windows: case ranges for windows of N cases, dates for days
   await expect.poll(() => xTicks(page, 'chart-rates')).toContainEqual(expect.stringMatching(/^cases 1-\d+$/));
-  await page.getByLabel('Window').selectOption('day');
+  await page.getByRole('combobox', { name: 'Window' }).selectOption('day');
   await page.getByRole('button', { name: 'Show' }).click();
   await expect(page).toHaveURL(/window=day/);
   await expect.poll(() => xTicks(page, 'chart-rates')).toContainEqual(expect.stringMatching(/^\d{1,2} [A-Z][a-z]{2}( \d{4})?$/));
