@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { E2E_ENV } from '../playwright.config';
 import { login } from './helpers/auth';
 
 /**
@@ -16,6 +17,28 @@ async function openCase(page: Page, externalId: string) {
   await page.getByRole('link', { name: externalId, exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText(externalId);
 }
+
+/** The height of the tallest svg in a chart (Plot's legends are small svgs beside the plot's own). */
+const tallestSvg = (page: Page, testId: string) =>
+  page
+    .getByTestId(testId)
+    .locator('svg')
+    .evaluateAll((els) => Math.max(...els.map((e) => Number(e.getAttribute('height')) || 0)));
+
+const xTicks = (page: Page, testId: string) => page.getByTestId(testId).locator('[aria-label="x-axis tick label"] text').allTextContents();
+
+async function hoverCentre(page: Page, target: Locator) {
+  await target.scrollIntoViewIfNeeded(); // the mouse only reaches what is in the viewport
+  const box = (await target.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+}
+
+/** Population thresholds in the e2e database (tests/drift/e2e-monitoring-settings.ts). */
+const driftSettings = (mode: 'sensitive' | 'default') =>
+  execFileSync('npx', ['tsx', '--conditions=react-server', 'tests/drift/e2e-monitoring-settings.ts', mode], {
+    env: { ...process.env, ...E2E_ENV },
+    stdio: 'inherit',
+  });
 
 const queueRow = (page: Page, externalId: string) =>
   page.getByRole('table', { name: 'Review queue' }).getByRole('row').filter({ hasText: externalId });
@@ -61,11 +84,58 @@ test('the monitoring page renders its charts', async ({ page }) => {
   await expect(hist.first()).toBeAttached();
   expect(await hist.count()).toBeGreaterThan(4);
   await expect(page.locator('[data-testid^="ecdf-"] svg [aria-label="line"] path').first()).toBeAttached();
+
+  // readable at a glance: at least 300 px high, drawn at the width shown (labels keep their size), tooltips on hover
+  for (const id of ['chart-rates', 'chart-volumes']) expect(await tallestSvg(page, id)).toBeGreaterThanOrEqual(300);
+  expect(await tallestSvg(page, 'histogram-volume.WT')).toBeGreaterThanOrEqual(300);
+  const plotSvg = page.getByTestId('chart-rates').locator('svg[class^="plot"]');
+  const [drawn, shown] = await plotSvg.evaluate((el) => [Number(el.getAttribute('width')), el.getBoundingClientRect().width]);
+  expect(Math.abs(drawn - shown)).toBeLessThan(2);
+  await hoverCentre(page, page.getByTestId('chart-rates').locator('[aria-label="line"] path').first());
+  await expect(page.getByTestId('chart-rates').locator('[aria-label="tip"]')).toContainText(/rate: \d+\.\d%/);
+  await hoverCentre(page, page.getByTestId('histogram-volume.WT').locator('[aria-label="rect"] rect').first());
+  await expect(page.getByTestId('histogram-volume.WT').locator('[aria-label="tip"]')).toContainText(/% of cases/);
+
+  // the x axis names windows: case ranges for windows of N cases, dates for days
+  await expect.poll(() => xTicks(page, 'chart-rates')).toContainEqual(expect.stringMatching(/^cases 1-\d+$/));
+  await page.getByRole('combobox', { name: 'Window' }).selectOption('day');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(page).toHaveURL(/window=day/);
+  await expect.poll(() => xTicks(page, 'chart-rates')).toContainEqual(expect.stringMatching(/^\d{1,2} [A-Z][a-z]{2}( \d{4})?$/));
+  expect((await xTicks(page, 'chart-rates')).some((t) => /^\d+$/.test(t))).toBe(false);
+
   // the split control redraws per site
   await page.getByLabel('Split by').selectOption('site');
   await page.getByRole('button', { name: 'Show' }).click();
   await expect(page).toHaveURL(/split=site/);
   await expect(page.getByTestId('chart-rates').locator('svg [aria-label="line"] path').first()).toBeAttached();
+});
+
+test('drift alerts are grouped by window and quantity and lead to the cases behind them and the review queue', async ({ page }) => {
+  driftSettings('sensitive');
+  try {
+    await login(page, 'ML_ENGINEER');
+    await page.goto('/monitoring?window=cases');
+    const group = page.getByTestId('alert-group').first();
+    await expect(group.locator('summary')).toContainText(
+      /^(alert|warn) cases \d+-\d+ \d+ quantit(y|ies), \d+ alerts?, \d+ cases behind them$/,
+    );
+    const quantity = group.getByTestId('alert-quantity').first();
+    await expect(quantity).toContainText(/all cases \(n = \d+\): PSI \d+\.\d\d, KS p/);
+    const review = quantity.getByRole('link', { name: /^review these \d+$/ });
+    const ids = (await review.getAttribute('href'))!.match(/^\/review\?cases=([a-z0-9,]+)$/)![1].split(',');
+    const windowLink = group.getByRole('link', { name: /^Open the \d+ cases of this window in the review queue$/ });
+    const windowIds = (await windowLink.getAttribute('href'))!.replace('/review?cases=', '').split(',');
+    expect(windowIds).toEqual(expect.arrayContaining(ids));
+
+    const caseLink = quantity.locator('a[href^="/cases/"]').first();
+    const externalId = (await caseLink.textContent())!;
+    expect(ids).toContain((await caseLink.getAttribute('href'))!.replace('/cases/', ''));
+    await caseLink.click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText(externalId);
+  } finally {
+    driftSettings('default');
+  }
 });
 
 test('a thick-slice case ingested through the API becomes a drifter with reasons', async ({ page }) => {

@@ -29,13 +29,26 @@ test('an ML engineer starts a training run by hand and watches its progress bar 
   const status = page.getByTestId('run-status');
   const bar = page.getByRole('progressbar', { name: 'Training progress' });
   const log = page.getByLabel('Run log');
+  const lossPoints = page.getByTestId('curve-loss').locator('[data-points]');
+  // The page opened before the trainer reported anything: every point below arrives through the page's polling.
+  await expect(lossPoints).toHaveAttribute('data-points', '0');
   // Live: the bar moves and trainer lines arrive while the run is RUNNING, without reloading the page.
   await expect(status).toHaveText('RUNNING');
   await expect(log).toContainText('training cases');
   await expect(log).toContainText(/epoch 1 step \d+\/\d+ loss/, { timeout: 120_000 });
   await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(5);
+  await expect.poll(async () => Number(await lossPoints.getAttribute('data-points')), { timeout: 120_000 }).toBeGreaterThan(0);
+  await expect(page.getByTestId('curve-loss').locator('svg [aria-label="line"] path')).toBeAttached();
   await expect(status).toHaveText('SUCCEEDED', { timeout: 150_000 });
   await expect(bar).toHaveAttribute('aria-valuenow', '100');
+
+  // A finished run keeps its curves: loss at every reported step, and the validation Dice of its one epoch.
+  await page.reload();
+  await expect.poll(async () => Number(await lossPoints.getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
+  await expect(page.getByTestId('curve-loss').locator('svg [aria-label="line"] path')).toBeAttached();
+  await expect(page.getByTestId('curve-dice').locator('svg [aria-label="dot"] circle').first()).toBeAttached();
+  const lossSvg = page.getByTestId('curve-loss').locator('svg').first();
+  expect(Number(await lossSvg.getAttribute('height'))).toBeGreaterThanOrEqual(300);
   await expect(page.getByText(/Registered model tumorwatch-seg@0\.1\.0-run\.\S+/)).toBeVisible();
   await expect(page.getByRole('link', { name: 'Download the full log' })).toBeVisible();
 

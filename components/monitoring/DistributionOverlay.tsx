@@ -2,7 +2,7 @@
 import * as Plot from '@observablehq/plot';
 import { binShares, ecdf } from '@/lib/stats';
 import { ChartFrame } from './ChartFrame';
-import { usePlot } from './usePlot';
+import { PLOT_STYLE, usePlot } from './usePlot';
 
 export interface DistributionOverlayProps {
   kind: string;
@@ -14,6 +14,8 @@ export interface DistributionOverlayProps {
 
 const COLORS = { domain: ['reference', 'production'], range: ['#94a3b8', '#2563eb'], legend: true } as const;
 const BINS = 20;
+const HEIGHT = 300;
+const share = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 /** Equal-width bins over both samples; each source's bar is its own share of cases (sample sizes differ). */
 function histogramRows(production: number[], reference: number[]) {
@@ -37,34 +39,66 @@ function histogramRows(production: number[], reference: number[]) {
  */
 export function DistributionOverlay({ kind, label, unit, production, reference }: DistributionOverlayProps) {
   const x = { label: unit ? `${label} (${unit})` : label };
+  const fmt = (v: number) => `${v.toPrecision(3)}${unit ? ` ${unit}` : ''}`;
   const hist = usePlot(
-    () =>
-      Plot.plot({
-        height: 180,
+    (width) => {
+      const rows = histogramRows(production, reference);
+      return Plot.plot({
+        width,
+        height: HEIGHT,
+        style: PLOT_STYLE,
         x,
-        y: { label: 'share of cases', grid: true },
+        y: { label: 'share of cases', grid: true, percent: true },
         color: COLORS,
         // explicit y1/y2: the two histograms overlap instead of stacking
         marks: [
-          Plot.rectY(histogramRows(production, reference), { x1: 'x1', x2: 'x2', y1: 0, y2: 'share', fill: 'source', fillOpacity: 0.5 }),
+          Plot.rectY(rows, { x1: 'x1', x2: 'x2', y1: 0, y2: 'share', fill: 'source', fillOpacity: 0.5 }),
           Plot.ruleY([0]),
+          Plot.tip(
+            rows,
+            // the tip anchors on the bin's middle (a point channel); x1/x2 alone give it no position
+            Plot.pointerX({
+              x: (r: (typeof rows)[number]) => (r.x1 + r.x2) / 2,
+              y: 'share',
+              title: (r: (typeof rows)[number]) => `${r.source}
+${fmt(r.x1)} – ${fmt(r.x2)}
+${share(r.share)} of cases`,
+            }),
+          ),
         ],
-      }),
+      });
+    },
     [production, reference, label, unit],
   );
-  const cdf = usePlot(() => {
-    const rows = [
-      ...ecdf(reference).map((p) => ({ ...p, source: 'reference' })),
-      ...ecdf(production).map((p) => ({ ...p, source: 'production' })),
-    ];
-    return Plot.plot({
-      height: 180,
-      x,
-      y: { label: 'cumulative share', domain: [0, 1], grid: true },
-      color: COLORS,
-      marks: [Plot.line(rows, { x: 'x', y: 'p', stroke: 'source', curve: 'step-after' })],
-    });
-  }, [production, reference, label, unit]);
+  const cdf = usePlot(
+    (width) => {
+      const rows = [
+        ...ecdf(reference).map((p) => ({ ...p, source: 'reference' })),
+        ...ecdf(production).map((p) => ({ ...p, source: 'production' })),
+      ];
+      return Plot.plot({
+        width,
+        height: HEIGHT,
+        style: PLOT_STYLE,
+        x,
+        y: { label: 'cumulative share', domain: [0, 100], grid: true, percent: true },
+        color: COLORS,
+        marks: [
+          Plot.line(rows, { x: 'x', y: 'p', stroke: 'source', curve: 'step-after' }),
+          Plot.tip(
+            rows,
+            Plot.pointer({
+              x: 'x',
+              y: 'p',
+              title: (r: (typeof rows)[number]) => `${r.source}
+${share(r.p)} of cases at or below ${fmt(r.x)}`,
+            }),
+          ),
+        ],
+      });
+    },
+    [production, reference, label, unit],
+  );
   return (
     <ChartFrame
       title={label}

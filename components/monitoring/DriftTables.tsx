@@ -1,28 +1,11 @@
 import { Badge } from '@/components/ui/Badge';
 import { DataTable } from '@/components/ui/DataTable';
 import { EmptyState } from '@/components/ui/EmptyState';
-import type { AlertRow, QuantityRow } from '@/lib/server/drift/monitoring';
+import type { QuantityRow } from '@/lib/server/drift/monitoring';
 
 const TONE = { alert: 'bad', warn: 'warn', ok: 'good', insufficient: 'neutral' } as const;
 const num = (v: number | null, d = 2) => (v == null ? '—' : v.toFixed(d));
 const pval = (p: number | null) => (p == null ? '—' : p < 1e-4 ? p.toExponential(1) : p.toPrecision(2));
-
-/** Windows whose tracked quantities drifted from the reference (alerts first, then warnings). */
-export function AlertTable({ alerts }: { alerts: AlertRow[] }) {
-  if (alerts.length === 0)
-    return <EmptyState title="No drift alerts">Every tracked quantity is within its training reference in every window.</EmptyState>;
-  return (
-    <DataTable<AlertRow>
-      label="Drift alerts"
-      rows={alerts}
-      rowKey={(a) => `${a.segment}|${a.window}|${a.kind}`}
-      columns={[
-        { header: 'Status', cell: (a) => <Badge tone={TONE[a.status]}>{a.status}</Badge> },
-        { header: 'Alert', cell: (a) => a.message },
-      ]}
-    />
-  );
-}
 
 /** PSI, KS p-value and Wasserstein distance of each tracked quantity in the latest window. */
 export function QuantityTable({ rows }: { rows: QuantityRow[] }) {

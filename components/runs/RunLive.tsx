@@ -8,8 +8,9 @@ import { cancelRunAction } from '@/lib/actions/runs';
 import { fetchRunStatus, isLive } from './api';
 import { ProgressBar } from './ProgressBar';
 import { RunStatusBadge } from './RunStatusBadge';
+import { RunCurves } from './RunCurves';
 
-/** Progress bar, log tail and outcome of one run, polled every second while the run is queued or running. */
+/** Progress bar, loss and validation curves, log tail and outcome of one run, polled every second while the run is queued or running. */
 export function RunLive({ initial, canCancel }: { initial: RunStatusDto; canCancel: boolean }) {
   const router = useRouter();
   const { data } = useQuery({
@@ -37,6 +38,7 @@ export function RunLive({ initial, canCancel }: { initial: RunStatusDto; canCanc
         {canCancel && isLive(run.status) && <CancelButton runId={run.id} />}
       </div>
       <ProgressBar value={run.progress} label="Training progress" />
+      <RunCurves curve={run.curve} />
       {run.error && (
         <p role="alert" className="text-red-700">
           {run.error}

@@ -7,7 +7,11 @@ describe('trainer JSON-lines protocol', () => {
     const e = parseTrainerLine(
       '{"type": "progress", "epoch": 2, "step": 30, "total_steps": 120, "loss": 0.51234, "val_dice": 0.8123, "eta_s": 42.4}',
     );
-    expect(e).toEqual({ text: 'epoch 2 step 30/120 loss 0.5123 val Dice 0.812 eta 42 s', fraction: 0.25 });
+    expect(e).toEqual({
+      text: 'epoch 2 step 30/120 loss 0.5123 val Dice 0.812 eta 42 s',
+      fraction: 0.25,
+      point: { step: 30, epoch: 2, loss: 0.51234, valDice: 0.8123, totalSteps: 120 },
+    });
   });
 
   it('keeps log messages, recognises done and error, and passes anything else through verbatim', () => {

@@ -5,7 +5,8 @@ import { getMonitoringSummary } from '@/lib/server/drift/summary';
 import { DEFAULT_OVERLAYS, getMonitoringDashboard } from '@/lib/server/drift/monitoring';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { EmptyState } from '@/components/ui/EmptyState';
-import { AlertTable, QuantityTable } from '@/components/monitoring/DriftTables';
+import { QuantityTable } from '@/components/monitoring/DriftTables';
+import { AlertGroups } from '@/components/monitoring/AlertGroups';
 import { DistributionOverlay } from '@/components/monitoring/DistributionOverlay';
 import { MonitoringControls } from '@/components/monitoring/MonitoringControls';
 import { TimeSeriesChart } from '@/components/monitoring/TimeSeriesChart';
@@ -73,7 +74,7 @@ export default async function MonitoringPage({ searchParams }: { searchParams: P
         <>
           <MonitoringControls window={view.window} split={view.split} />
           <Section title="Alerts">
-            <AlertTable alerts={d.alerts} />
+            <AlertGroups groups={d.alertGroups} />
           </Section>
           <Section title="Over time">
             <div className="grid gap-4 lg:grid-cols-2">
@@ -82,6 +83,7 @@ export default async function MonitoringPage({ searchParams }: { searchParams: P
                 caption="Share of cases per window"
                 testId="chart-rates"
                 points={d.rates}
+                mode={d.windowMode}
                 yLabel="share of cases (%)"
                 percent
               />
@@ -90,6 +92,7 @@ export default async function MonitoringPage({ searchParams }: { searchParams: P
                 caption="Median per window (mL)"
                 testId="chart-volumes"
                 points={d.volumes}
+                mode={d.windowMode}
                 yLabel="mL"
               />
             </div>
@@ -98,7 +101,7 @@ export default async function MonitoringPage({ searchParams }: { searchParams: P
             <LatencyPanel windows={latency} />
           </Section>
           <Section title="Production against the training reference">
-            <div className="grid gap-4 lg:grid-cols-2">
+            <div className="grid gap-4">
               {d.overlays.map((o) => (
                 <DistributionOverlay key={o.kind} {...o} />
               ))}

@@ -2,6 +2,8 @@ import 'server-only';
 import { db } from '../db';
 import { AppError } from '../errors';
 import { trainingParamsSchema } from './params';
+import type { RunCurveDto } from './curve';
+import { runCurve } from './run-curve';
 
 export interface RunRowDto {
   id: string;
@@ -30,6 +32,8 @@ export interface RunStatusDto {
   finishedAt: string | null;
   hasLog: boolean;
   resultModel: { id: string; name: string; version: string; stage: string } | null;
+  /** Loss and validation Dice so far (live), or as the run finished. */
+  curve: RunCurveDto;
 }
 
 export interface RunDetailDto extends RunRowDto, RunStatusDto {
@@ -91,6 +95,7 @@ export async function getRunStatus(runId: string): Promise<RunStatusDto> {
     finishedAt: r.finishedAt?.toISOString() ?? null,
     hasLog: !!r.logBlobKey,
     resultModel: r.resultModel,
+    curve: await runCurve(r),
   };
 }
 

@@ -3,19 +3,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { db } from '../db';
 import { blobs } from '../blobs';
+import { appendPoint, type CurvePoint } from './curve';
 
 const TAIL_LINES = 200;
 const TAIL_CHARS = 16_000;
 
 /**
- * A run's live state: the full log goes to a file (stored as a blob when the run ends), the last lines and the
- * progress go to the run row at most once per flush interval. Each flush is also the cancellation check: the update
+ * A run's live state: the full log goes to a file (stored as a blob when the run ends), the last lines, the progress
+ * and the loss curve go to the run row at most once per flush interval. Each flush is also the cancellation check: the update
  * only applies while the run is RUNNING, so a run someone cancelled shows up as an update that changed nothing.
  */
 export class RunReporter {
   private readonly tail: string[] = [];
   private readonly file: fs.WriteStream;
   private progressValue = 0;
+  private curvePoints: CurvePoint[] = [];
+  private totalSteps: number | null = null;
+  private curveDirty = false;
   private dirty = true;
   private cancelled = false;
   private timer?: NodeJS.Timeout;
@@ -52,6 +56,14 @@ export class RunReporter {
     }
   }
 
+  /** A trainer progress event's loss / validation Dice, for the run's curves. */
+  point(p: CurvePoint & { totalSteps?: number }): void {
+    const { totalSteps, ...point } = p;
+    this.curvePoints = appendPoint(this.curvePoints, point);
+    if (totalSteps) this.totalSteps = totalSteps;
+    this.curveDirty = true;
+  }
+
   get isCancelled(): boolean {
     return this.cancelled;
   }
@@ -67,12 +79,17 @@ export class RunReporter {
     return text;
   }
 
-  /** Writes progress and tail if they changed; notices a cancellation either way. */
+  /** Writes progress, and tail and curve if they changed; notices a cancellation either way. */
   flush(): Promise<void> {
     this.flushing ??= (async () => {
+      const [wasDirty, curveWasDirty] = [this.dirty, this.curveDirty];
       try {
-        const data = this.dirty ? { progress: this.progressValue, logTail: this.logTail() } : { progress: this.progressValue };
-        this.dirty = false;
+        const data = {
+          progress: this.progressValue,
+          ...(wasDirty ? { logTail: this.logTail() } : {}),
+          ...(curveWasDirty ? { curve: { points: this.curvePoints, totalSteps: this.totalSteps } as object } : {}),
+        };
+        this.dirty = this.curveDirty = false;
         const { count } = await db().workflowRun.updateMany({ where: { id: this.runId, status: 'RUNNING' }, data });
         if (count === 0 && !this.cancelled) {
           const run = await db().workflowRun.findUnique({ where: { id: this.runId }, select: { status: true } });
@@ -82,7 +99,9 @@ export class RunReporter {
           }
         }
       } catch (err) {
-        this.dirty = true; // retried at the next tick; a busy database must not kill the run
+        // retried at the next tick; a busy database must not kill the run
+        this.dirty ||= wasDirty;
+        this.curveDirty ||= curveWasDirty;
         console.error(`[run ${this.runId}] progress update failed`, err);
       } finally {
         this.flushing = undefined;
@@ -101,6 +120,7 @@ export class RunReporter {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.flushing;
+    if (this.curveDirty) await this.flush(); // the last points would otherwise be lost with the timer
     await new Promise<void>((resolve) => this.file.end(resolve));
     const size = fs.existsSync(this.logPath) ? fs.statSync(this.logPath).size : 0;
     if (size === 0) return null;

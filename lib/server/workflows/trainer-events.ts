@@ -1,4 +1,5 @@
 import 'server-only';
+import type { CurvePoint } from './curve';
 
 /** What one stdout line of the trainer means for the run (training/src/tumorwatch_train/progress.py). */
 export interface TrainerLine {
@@ -6,6 +7,8 @@ export interface TrainerLine {
   text: string;
   /** Training progress in [0, 1] (step / total steps), when the line reports it. */
   fraction?: number;
+  /** The loss (and latest validation Dice) at this step, for the run's curves. */
+  point?: CurvePoint & { totalSteps: number };
   done?: Record<string, unknown>;
   error?: string;
 }
@@ -31,7 +34,9 @@ export function parseTrainerLine(line: string): TrainerLine {
       const fraction = total > 0 && step >= 0 ? Math.min(1, step / total) : undefined;
       const dice = e.val_dice == null ? '' : ` val Dice ${num(e.val_dice, 3)}`;
       const eta = e.eta_s == null ? '' : ` eta ${Math.round(Number(e.eta_s))} s`;
-      return { text: `epoch ${e.epoch} step ${step}/${total} loss ${num(e.loss, 4)}${dice}${eta}`, fraction };
+      const text = `epoch ${e.epoch} step ${step}/${total} loss ${num(e.loss, 4)}${dice}${eta}`;
+      const point = Number.isFinite(step) && step >= 0 && total > 0 ? curvePoint(e, step, total) : undefined;
+      return { text, fraction, ...(point ? { point } : {}) };
     }
     case 'done':
       return { text: `done in ${num(e.durationS, 1)} s`, done: e };
@@ -40,6 +45,12 @@ export function parseTrainerLine(line: string): TrainerLine {
     default:
       return { text: line };
   }
+}
+
+const finiteOrNull = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+function curvePoint(e: Record<string, unknown>, step: number, totalSteps: number): CurvePoint & { totalSteps: number } {
+  return { step, epoch: Number(e.epoch) || 0, loss: finiteOrNull(e.loss), valDice: finiteOrNull(e.val_dice), totalSteps };
 }
 
 /** Splits a byte stream into lines, holding back a partial last line until its newline arrives. */

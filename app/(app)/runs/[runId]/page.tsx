@@ -34,7 +34,7 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
         MLflow run
       </a>,
     ]);
-  const { status, progress, logTail, error, externalUrl, startedAt, finishedAt, hasLog, resultModel, id } = run;
+  const { status, progress, logTail, error, externalUrl, startedAt, finishedAt, hasLog, resultModel, id, curve } = run;
   return (
     <>
       <PageHeader
@@ -50,7 +50,7 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
         ))}
       </dl>
       <RunLive
-        initial={{ id, status, progress, logTail, error, externalUrl, startedAt, finishedAt, hasLog, resultModel }}
+        initial={{ id, status, progress, logTail, error, externalUrl, startedAt, finishedAt, hasLog, resultModel, curve }}
         canCancel={can(user.role, 'run:start')}
       />
     </>

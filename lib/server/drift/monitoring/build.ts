@@ -9,6 +9,7 @@ import type { MonitoredCase } from './data';
 import { windowStats, type WindowStats } from './population';
 import { TRACKED_QUANTITIES, quantity, referenceValues } from './quantities';
 import { makeWindows, type WindowMode } from './windows';
+import { drivingCases, groupAlerts, type DriverCase } from './alerts';
 
 export type Split = MonitoringSplit;
 
@@ -16,6 +17,8 @@ export interface SeriesPoint {
   window: string;
   index: number;
   start: string;
+  /** The calendar day (UTC, YYYY-MM-DD) a day or week window begins on; null for windows of N cases. */
+  period: string | null;
   series: string;
   segment: string;
   value: number;
@@ -27,10 +30,14 @@ export interface QuantityRow extends WindowStats {
   unit: string;
   segment: string;
   window: string;
+  /** ISO time of the window's first case. */
+  windowStart: string;
 }
 
 export interface AlertRow extends QuantityRow {
   message: string;
+  /** The window's cases that pull the quantity away from its reference. */
+  drivers: DriverCase[];
 }
 
 export interface OverlayData {
@@ -73,7 +80,7 @@ function timeSeries(rows: MonitoredCase[], opts: DashboardOptions, settings: Dri
   const volumes: SeriesPoint[] = [];
   for (const [segment, seg] of segments(rows, opts.split)) {
     makeWindows(seg, opts.window, settings.population.windowCases).forEach((w, index) => {
-      const base = { window: w.label, index, start: w.start, segment };
+      const base = { window: w.label, index, start: w.start, period: opts.window === 'cases' ? null : w.key, segment };
       rates.push({ ...base, series: 'drifter rate', value: w.rows.filter((r) => r.isDrifter).length / w.rows.length });
       rates.push({ ...base, series: 'flag rate', value: w.rows.filter((r) => r.flagged).length / w.rows.length });
       for (const region of ['WT', 'NCR', 'ED', 'ET']) {
@@ -86,21 +93,30 @@ function timeSeries(rows: MonitoredCase[], opts: DashboardOptions, settings: Dri
 }
 
 /** Every tracked quantity with a reference, in every window of every segment. */
-function quantityRows(rows: MonitoredCase[], ref: DriftReference, opts: DashboardOptions, settings: DriftSettings): QuantityRow[] {
+function quantityRows(
+  rows: MonitoredCase[],
+  ref: DriftReference,
+  opts: DashboardOptions,
+  settings: DriftSettings,
+): (QuantityRow & { drivers?: DriverCase[] })[] {
   const tracked = TRACKED_QUANTITIES.map((q) => ({ q, reference: referenceValues(q, ref) })).filter((t) => t.reference);
-  const out: QuantityRow[] = [];
+  const out: (QuantityRow & { drivers?: DriverCase[] })[] = [];
   for (const [segment, seg] of segments(rows, opts.split)) {
     for (const w of makeWindows(seg, opts.window, settings.population.windowCases)) {
       for (const { q, reference } of tracked) {
         const values = w.rows.map((r) => r.values[q.kind]).filter((v): v is number => v != null);
         if (values.length === 0) continue;
+        const stats = windowStats(values, reference!, settings, tracked.length);
+        const drifted = stats.status === 'alert' || stats.status === 'warn';
         out.push({
           kind: q.kind,
           label: q.label,
           unit: q.unit,
           segment,
           window: w.label,
-          ...windowStats(values, reference!, settings, tracked.length),
+          windowStart: w.start,
+          ...stats,
+          ...(drifted ? { drivers: drivingCases(w.rows, q.kind, reference!) } : {}),
         });
       }
     }
@@ -118,7 +134,7 @@ export function buildDashboard(rows: MonitoredCase[], ref: DriftReference, setti
   const alerts: AlertRow[] = table
     .filter((r) => r.status === 'alert' || r.status === 'warn')
     .sort((a, b) => Number(b.status === 'alert') - Number(a.status === 'alert') || (a.ksP ?? 1) - (b.ksP ?? 1))
-    .map((r) => ({ ...r, message: alertMessage(r) }));
+    .map((r) => ({ ...r, message: alertMessage(r), drivers: r.drivers ?? [] }));
   const overlays: OverlayData[] = opts.overlays.flatMap((kind) => {
     const q = quantity(kind);
     const reference = q && referenceValues(q, ref);
@@ -127,7 +143,15 @@ export function buildDashboard(rows: MonitoredCase[], ref: DriftReference, setti
   });
   const lastWindow = (segment: string) => table.filter((r) => r.segment === segment).at(-1)?.window;
   const latest = table.filter((r) => r.segment === ALL && r.window === lastWindow(ALL));
-  return { ...timeSeries(rows, opts, settings), table, latest, alerts, overlays };
+  return {
+    windowMode: opts.window,
+    ...timeSeries(rows, opts, settings),
+    table,
+    latest,
+    alerts,
+    alertGroups: groupAlerts(alerts),
+    overlays,
+  };
 }
 
 export type Dashboard = ReturnType<typeof buildDashboard>;

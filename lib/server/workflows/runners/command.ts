@@ -89,6 +89,7 @@ function run(ctx: RunnerContext, argv: string[], outDir: string): Promise<Runner
     const e = parseTrainerLine(line);
     reporter.log(e.text);
     if (e.fraction !== undefined) reporter.progress(PREPARE + (1 - PREPARE) * 0.95 * e.fraction);
+    if (e.point) reporter.point(e.point);
     if (e.error) lastError = e.error;
   });
   const stderr = lineSplitter((line) => {

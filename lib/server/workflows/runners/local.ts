@@ -75,6 +75,7 @@ function train(ctx: RunnerContext): Promise<RunnerOutcome> {
     const e = parseTrainerLine(line);
     reporter.log(e.text);
     if (e.fraction !== undefined) reporter.progress(PREPARE + (1 - PREPARE) * 0.95 * e.fraction);
+    if (e.point) reporter.point(e.point);
     if (e.done) done = e.done;
     if (e.error) lastError = e.error;
   });
