@@ -103,6 +103,17 @@ describe('review queue list', () => {
     const drift = await listReviewQueuePage({ ...list<QueueSort>('drift', { dir: 'desc' }), reason: 'DRIFT' });
     expect(drift.rows.every((r) => r.isDrifter)).toBe(true);
   });
+
+  it('narrows to the cases behind a monitoring alert (?cases=), keeping only those still in the queue', async () => {
+    const all = await listReviewQueuePage(list('case', { pageSize: 100 }));
+    const picked = [all.rows[0], all.rows[3]];
+    const only = await listReviewQueuePage({
+      ...list<QueueSort>('case', { pageSize: 100 }),
+      caseIds: [...picked.map((r) => r.caseId), 'not-a-case'],
+    });
+    expect(only.rows.map((r) => r.caseId)).toEqual(picked.map((r) => r.caseId));
+    expect(only.total).toBe(2);
+  });
 });
 
 describe('audit log list', () => {

@@ -26,6 +26,12 @@ const filterSchema = z.object({
     .catch(''),
   site: z.string().max(100).catch(''),
   assignment: z.enum(['all', 'mine', 'unassigned']).catch('all'),
+  // case ids from a monitoring alert's link; malformed ids fall back to no filter, like every other list param
+  cases: z
+    .string()
+    .regex(/^[\w-]{1,64}(,[\w-]{1,64}){0,199}$/)
+    .or(z.literal(''))
+    .catch(''),
 });
 
 export default async function ReviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
@@ -35,12 +41,21 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
     reason: param(raw, 'reason') ?? '',
     site: param(raw, 'site') ?? '',
     assignment: param(raw, 'assignment') ?? 'all',
+    cases: param(raw, 'cases') ?? '',
   });
+  const caseIds = f.cases ? f.cases.split(',') : undefined;
   const list = parseListParams(raw, QUEUE_SORTS, { sort: 'priority', dir: 'desc' });
   const into = param(raw, 'into');
   const pick = can(user.role, 'dataset:manage');
   const [page, sites, datasets] = await Promise.all([
-    listReviewQueuePage({ ...list, reason: f.reason || undefined, site: f.site || undefined, assignment: f.assignment, userId: user.id }),
+    listReviewQueuePage({
+      ...list,
+      reason: f.reason || undefined,
+      site: f.site || undefined,
+      assignment: f.assignment,
+      userId: user.id,
+      caseIds,
+    }),
     listQueueSites(),
     pick ? listDatasets() : [],
   ]);
@@ -48,10 +63,11 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
     reason: f.reason || undefined,
     site: f.site || undefined,
     assignment: f.assignment === 'all' ? undefined : f.assignment,
+    cases: f.cases || undefined,
     into,
   };
   const view: ListView = { pathname: '/review', state: listState({ ...list, page: page.page }, filters), sort: list.sort, dir: list.dir };
-  const filtered = !!(f.reason || f.site || f.assignment !== 'all' || list.q);
+  const filtered = !!(f.reason || f.site || f.assignment !== 'all' || list.q || caseIds);
   return (
     <>
       <PageHeader
@@ -59,6 +75,15 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
         subtitle="Drifters and flagged cases without approved ground truth: flagged first, then by drift score."
       />
       <ReviewFilters values={{ ...f, q: list.q }} sites={sites} keep={{ sort: list.sort, dir: list.dir, size: view.state.size, into }} />
+      {caseIds && (
+        <p className="mb-2 text-sm" data-testid="queue-case-filter">
+          Showing only the {caseIds.length} case{caseIds.length === 1 ? '' : 's'} behind a monitoring alert (those already approved are not
+          in the queue).{' '}
+          <Link className="text-blue-700 underline" href={listHref('/review', view.state, { cases: undefined })}>
+            Show the whole queue
+          </Link>
+        </p>
+      )}
       {list.sort !== 'priority' && (
         <p className="mb-2 text-sm">
           <Link className="text-blue-700 underline" href={listHref('/review', view.state, { sort: 'priority', dir: 'desc' })}>

@@ -32,6 +32,8 @@ export interface ReviewQueueFilter {
   /** "mine" needs `userId` */
   assignment?: 'all' | 'mine' | 'unassigned';
   userId?: string;
+  /** only these cases (the monitoring page links the cases behind an alert as `/review?cases=<id,id>`) */
+  caseIds?: string[];
 }
 
 export function queueWhere(filter: ReviewQueueFilter): Prisma.CaseWhereInput {
@@ -40,6 +42,7 @@ export function queueWhere(filter: ReviewQueueFilter): Prisma.CaseWhereInput {
     { NOT: { label: { status: 'APPROVED' } } },
   ];
   if (filter.site) and.push({ site: filter.site });
+  if (filter.caseIds?.length) and.push({ id: { in: filter.caseIds } });
   if (filter.reason === 'DRIFT') and.push({ driftReports: { some: { isDrifter: true, prediction: { returned: true } } } });
   else if (filter.reason && (FLAG_REASONS as readonly string[]).includes(filter.reason))
     and.push({ flags: { some: { reason: filter.reason } } });
