@@ -51,14 +51,21 @@ export async function prepareHistory(
   log(`drifters placed: ${placed.train} to training, ${placed.holdout} to the drifter hold-out`);
   const runs = new Map<RunKey, string>();
   for (const r of PLAN.runs) {
-    const started = await startTrainingRun(cast.mlEngineer, { runner: 'LOCAL', init: 'production', epochs: r.epochs, seed: r.seed });
-    runs.set(r.key, started.runId);
+    const queued = await queuedRun(cast, r.seed); // left by an interrupted seed: starting another would train twice
+    const runId =
+      queued ?? (await startTrainingRun(cast.mlEngineer, { runner: 'LOCAL', init: 'production', epochs: r.epochs, seed: r.seed })).runId;
+    runs.set(r.key, runId);
   }
   // later arrivals alternate sites: the second site keeps coming while the candidate is in shadow and canary
   const arrivals = Array.from({ length: ARRIVALS }, (_, i) =>
     i % 2 === 0 ? b[PLAN.drifters + i / 2] : a[nA - Math.ceil(ARRIVALS / 2) + (i - 1) / 2],
   );
   return { runs, arrivals };
+}
+
+async function queuedRun(cast: DemoCast, seed: number): Promise<string | null> {
+  const rows = await db().workflowRun.findMany({ where: { kind: 'TRAINING', status: 'QUEUED', createdById: cast.mlEngineer.id } });
+  return rows.find((r) => (r.params as { input?: { seed?: number } }).input?.seed === seed)?.id ?? null;
 }
 
 async function alreadySeeded(): Promise<boolean> {
