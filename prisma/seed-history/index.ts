@@ -53,7 +53,16 @@ export async function prepareHistory(
   for (const r of PLAN.runs) {
     const queued = await queuedRun(cast, r.seed); // left by an interrupted seed: starting another would train twice
     const runId =
-      queued ?? (await startTrainingRun(cast.mlEngineer, { runner: 'LOCAL', init: 'production', epochs: r.epochs, seed: r.seed })).runId;
+      queued ??
+      (
+        await startTrainingRun(cast.mlEngineer, {
+          runner: 'LOCAL',
+          init: 'production',
+          epochs: r.epochs,
+          stepsPerEpoch: r.stepsPerEpoch,
+          seed: r.seed,
+        })
+      ).runId;
     runs.set(r.key, runId);
   }
   // later arrivals alternate sites: the second site keeps coming while the candidate is in shadow and canary

@@ -49,9 +49,9 @@ describe('committed recordings (models/demo-history)', () => {
     it(`${run.key}: a LOCAL run of the trainer whose card is the run's model, trained on the snapshot it recorded`, () => {
       const r = readRecording(run.key);
       const resolved = r.recording.params.resolved as { version: string };
-      const input = r.recording.params.input as { seed: number; epochs: number };
+      const input = r.recording.params.input as { seed: number; epochs: number; stepsPerEpoch: number };
       expect(r.recording.runner).toBe('LOCAL');
-      expect(input).toMatchObject({ seed: run.seed, epochs: run.epochs });
+      expect(input).toMatchObject({ seed: run.seed, epochs: run.epochs, stepsPerEpoch: run.stepsPerEpoch });
       expect(r.card.version).toBe(resolved.version);
       expect((r.card.training as { datasetSnapshot: { sha256: string } }).datasetSnapshot.sha256).toBe(r.recording.snapshot.sha256);
       expect(r.recording.snapshot.cases).toHaveLength(PLAN.trainA + PLAN.drifters);
