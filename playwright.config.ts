@@ -15,6 +15,9 @@ export const E2E_ENV = {
   NEXT_TELEMETRY_DISABLED: '1',
   // Two real cases and two synthetic in-distribution ones: enough for every spec, quick to segment.
   SEED_COHORT_CASES: '2',
+  // The demo history (prisma/seed-history) locks a hold-out and moves models through the registry: the specs that share
+  // this database build their own worlds, so it stays out; e2e/demo-walk.spec.ts seeds it on an app of its own.
+  SEED_HISTORY: '0',
 };
 
 export default defineConfig({

@@ -9,6 +9,7 @@ import { DEMO_USERS } from './demo-users';
 import { seedCohortCases, seedRealCases } from './seed-cases';
 import { seedProductionModel } from './seed-model';
 import { ensureDefaultCriteria } from '../lib/server/evaluation/criteria';
+import { seedHistory } from './seed-history';
 
 const DATASETS = [
   { name: 'train', kind: 'TRAIN', description: 'Training data (grows with every retraining).' },
@@ -46,6 +47,11 @@ async function main() {
   await seedRealCases();
   // SEED_COHORT_CASES: synthetic domain-A cases for the demo (e2e uses a handful).
   await seedCohortCases(Number(process.env.SEED_COHORT_CASES ?? 24), 'data/cohorts');
+  // SEED_HISTORY=0: no history (the recorder seeds a scratch database without it, and makes it).
+  if (process.env.SEED_HISTORY !== '0') {
+    console.log('[seed] history: a whole surveillance cycle (prisma/seed-history)');
+    await seedHistory('data/cohorts', (m) => console.log(`[seed] history: ${m}`));
+  }
   console.log('[seed] demo accounts (email / password):');
   for (const u of DEMO_USERS) console.log(`  ${u.role.padEnd(12)} ${u.email.padEnd(32)} ${u.password}`);
 }
