@@ -3,13 +3,8 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, use
 import { useRouter } from 'next/navigation';
 import type { LabelStateDto } from '@/lib/server/labels/queries';
 import { Toolbar } from './Toolbar';
-import { LabelPanel } from './LabelPanel';
-import { ViewPanel } from './ViewPanel';
-import { HistoryPanel } from './HistoryPanel';
-import { ReviewPanel } from './ReviewPanel';
-import { ConflictNotice, DraftOffer, SaveBar } from './SaveBar';
+import { ConflictNotice, DraftOffer } from './SaveBar';
 import { ModeBanner } from './ModeBanner';
-import { ImportMask } from './ImportMask';
 import {
   COLOURS,
   DEFAULT_SETTINGS,
@@ -28,8 +23,8 @@ import { useEditorCommands } from './useEditorCommands';
 import { useAutomationHook } from './useAutomationHook';
 import { useViewNavigation } from './navigation/useViewNavigation';
 import { NavigationBar } from './navigation/NavigationBar';
-import { StatusLine } from './navigation/StatusLine';
-import { NextCase } from './navigation/NextCase';
+import { EditorFooter } from './EditorFooter';
+import { EditorSidebar } from './EditorSidebar';
 import { ShortcutSheet } from './ShortcutSheet';
 import { useRegionGuard } from './useRegionGuard';
 import { FillLimit } from './FillLimit';
@@ -216,86 +211,36 @@ export function LabelEditor({ caseId, volumes, initialState, user, nextCase }: L
             </div>
           )}
         </div>
-        {/* Save, status and messages stay on screen however tall the view is (sticky to the viewport's bottom). */}
-        <div
-          className="sticky bottom-0 z-10 flex flex-col gap-1 rounded bg-slate-50/95 py-1 shadow-[0_-2px_6px_rgba(0,0,0,0.08)]"
-          data-testid="editor-footer"
-        >
-          <StatusLine containerRef={containerRef} viewer={viewer} mask={session?.mask ?? null} />
-          <SaveBar
-            baseText={va.base ? `based on v${baseVersion?.number ?? '?'}` : 'based on the model prediction'}
-            dirty={!!snap?.dirty}
-            saving={va.busy}
-            disabled={!session}
-            message={va.message}
-            lastDraftAt={drafts.lastDraftAt}
-            draftCurrent={drafts.draftRevision === snap?.revision}
-            onMessage={va.setMessage}
-            onSave={() => void va.save()}
-          />
-          {va.notice && (
-            <p className="text-sm text-slate-700" role="status" data-testid="editor-notice">
-              {va.notice}
-            </p>
-          )}
-          <NextCase next={nextCase} submitted={va.state.label?.status === 'IN_REVIEW' || va.state.label?.status === 'APPROVED'} />
-        </div>
+        <EditorFooter
+          containerRef={containerRef}
+          viewer={viewer}
+          session={session}
+          dirty={!!snap?.dirty}
+          revision={snap?.revision}
+          va={va}
+          drafts={drafts}
+          baseNumber={baseVersion?.number}
+          nextCase={nextCase}
+        />
         <ShortcutSheet open={sheetOpen} onClose={() => setSheetOpen(false)} />
       </div>
-      <aside className="flex w-full flex-col gap-4 lg:w-80">
-        <section>
-          <h2 className="mb-1 text-sm font-semibold">Labels</h2>
-          <LabelPanel
-            counts={snap?.counts ?? null}
-            spacing={session?.grid.spacing ?? null}
-            active={settings.label}
-            visible={view.visible}
-            onActive={(label) => setSettings({ label })}
-            onVisible={(l, on) => setView((v) => ({ ...v, visible: { ...v.visible, [l]: on } }))}
-          />
-        </section>
-        <section>
-          <h2 className="mb-1 text-sm font-semibold">View</h2>
-          <ViewPanel
-            layout={view.layout}
-            onLayout={(layout) => setView((v) => ({ ...v, layout }))}
-            modality={view.modality}
-            available={available}
-            loaded={load.loaded}
-            window={shownWindow}
-            opacity={view.opacity}
-            onModality={(m) => setView((v) => ({ ...v, modality: m }))}
-            onWindow={setWindow}
-            onAutoWindow={autoWindow}
-            onOpacity={(o) => setView((v) => ({ ...v, opacity: o }))}
-          />
-        </section>
-        <section>
-          <h2 className="mb-1 text-sm font-semibold">Review</h2>
-          <ReviewPanel
-            state={va.state}
-            userId={user.id}
-            onHead={onHead}
-            busy={va.busy}
-            onSubmit={() => void va.submit()}
-            onApprove={() => void va.approve()}
-            onReturn={(c) => void va.giveBack(c)}
-          />
-        </section>
-        <section>
-          <h2 className="mb-1 text-sm font-semibold">History</h2>
-          <ImportMask disabled={va.busy || !!snap?.dirty || !session} onImport={(f, m) => void va.importFile(f, m)} />
-          <HistoryPanel
-            versions={va.state.versions}
-            baseVersionId={va.base}
-            dirty={!!snap?.dirty}
-            busy={va.busy}
-            onView={(v) => void va.view(v)}
-            onCompare={(a, b) => void va.compare(a, b)}
-            onRestore={(v) => void va.restore(v)}
-          />
-        </section>
-      </aside>
+      <EditorSidebar
+        snap={snap}
+        spacing={session?.grid.spacing ?? null}
+        settings={settings}
+        setSettings={setSettings}
+        view={view}
+        setView={setView}
+        available={available}
+        loaded={load.loaded}
+        shownWindow={shownWindow}
+        onWindow={setWindow}
+        onAutoWindow={autoWindow}
+        va={va}
+        userId={user.id}
+        onHead={onHead}
+        canImport={!!session}
+      />
     </div>
   );
 }
