@@ -58,8 +58,9 @@ export async function freshDatabase(root: string, o: ScenarioOptions, env: Recor
   if (o.modelDir) await deployModelDir(path.resolve(root, o.modelDir));
   const imported = productionOf(o, root, env.MODELS_DIR);
   if (imported) await registerModelVersion(SYSTEM, { ...(await readModelDir(imported.dir)), stage: 'PRODUCTION' });
-  // The demo seed: users, datasets, the production model; SEED_COHORT_CASES=0 skips the synthetic demo cohort.
-  runCli(root, ['prisma/seed.ts'], { ...env, SEED_COHORT_CASES: '0' }, logFile);
+  // The demo seed: users, datasets, the production model; SEED_COHORT_CASES=0 skips the synthetic demo cohort and
+  // SEED_HISTORY=0 the demo's recorded cycle (it locks the internal hold-out and promotes: the scenario starts clean).
+  runCli(root, ['prisma/seed.ts'], { ...env, SEED_COHORT_CASES: '0', SEED_HISTORY: '0' }, logFile);
 }
 
 /** Registers a model folder as PRODUCTION exactly as prisma/seed-model.ts registers the committed v1.0.0. */
