@@ -7,6 +7,7 @@ import type { Prisma } from '../db/generated/client';
 import { pageWindow, type ListPage, type ListParams, type SortDir } from '@/lib/lists';
 import { LOCKABLE_KINDS, type DatasetMemberDto } from './members';
 import { recordLockedReads } from './locked-reads';
+import type { DatasetRowDto } from './queries';
 
 export const MEMBER_SORTS = ['added', 'case', 'site'] as const;
 /** The label-state filter: a label status, or NONE for a case never labelled. */
@@ -14,15 +15,8 @@ export const MEMBER_LABEL_STATES = ['APPROVED', 'IN_REVIEW', 'RETURNED', 'DRAFT'
 export type MemberLabelState = (typeof MEMBER_LABEL_STATES)[number];
 export type MemberSort = (typeof MEMBER_SORTS)[number];
 
-export interface DatasetDetailDto {
-  id: string;
-  name: string;
-  kind: string;
-  description: string;
-  locked: boolean;
-  lockedAt: string | null;
-  lockable: boolean;
-  members: number;
+/** A dataset's list row (without its creation time) plus what its own page shows. */
+export interface DatasetDetailDto extends Omit<DatasetRowDto, 'createdAt'> {
   /** members by label state: APPROVED, IN_REVIEW, DRAFT, or NONE (never labelled) */
   labelStates: Record<string, number>;
 }
