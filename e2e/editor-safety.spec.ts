@@ -78,7 +78,7 @@ test('fill: a click in the air changes nothing; inside the head it asks past the
   const start = await labelCounts(page);
   const notice = page.getByTestId('editor-notice');
 
-  await clickVoxel(page, [3, 3, z]); // a corner of the slice: air
+  await clickVoxel(page, [20, 120, z]); // left of the head (which spans x 58-185 on this slice): air
   await expect(notice).toContainText('outside the head');
   await expectCounts(page, start);
 

@@ -58,7 +58,8 @@ test.describe('security headers and caching', () => {
     expect(h['referrer-policy']).toBe('same-origin');
     expect(h['permissions-policy']).toContain('camera=()');
     await login(page, 'RADIOLOGIST');
-    await page.goto('/cases');
+    // the list is paged newest first and other specs add cases: search for the real ones
+    await page.goto('/cases?q=TCGA-');
     await page.getByRole('link', { name: /TCGA-/ }).first().click();
     await expect(page.locator('canvas').first()).toBeVisible();
     const volume = page.waitForResponse((r) => r.url().includes('/api/blobs/') && r.status() === 200);

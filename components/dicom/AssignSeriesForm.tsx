@@ -29,9 +29,10 @@ export function AssignSeriesForm({ studyId, series }: { studyId: string; series:
     setPending(true);
     const r = await assignDicomStudyAction({ studyId, ...choice });
     setPending(false);
+    // The study leaves this list once its case exists, so a message here would vanish: open the new case instead.
     if (r.ok) {
-      setMessage({ ok: true, text: `Case ${r.data.externalId} created.` });
-      router.refresh();
+      setMessage({ ok: true, text: `Case ${r.data.externalId} created; opening it.` });
+      router.push(`/cases/${r.data.caseId}`);
     } else setMessage({ ok: false, text: r.error.fieldErrors ? Object.values(r.error.fieldErrors).flat().join(' ') : r.error.message });
   }
 

@@ -42,11 +42,10 @@ export function EditorFooter({ containerRef, viewer, session, dirty, revision, v
         onMessage={va.setMessage}
         onSave={() => void va.save()}
       />
-      {va.notice && (
-        <p className="text-sm text-slate-700" role="status" data-testid="editor-notice">
-          {va.notice}
-        </p>
-      )}
+      {/* always present: a live region announces changes only if it exists before them, and the footer keeps its height */}
+      <p className="min-h-5 text-sm text-slate-700" role="status" data-testid="editor-notice">
+        {va.notice ?? ''}
+      </p>
       <NextCase next={nextCase} submitted={submitted} />
     </div>
   );

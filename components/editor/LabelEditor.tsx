@@ -22,6 +22,7 @@ import { useVersionActions } from './useVersionActions';
 import { useEditorCommands } from './useEditorCommands';
 import { useAutomationHook } from './useAutomationHook';
 import { useViewNavigation } from './navigation/useViewNavigation';
+import { useFitViewHeight } from './navigation/useFitViewHeight';
 import { NavigationBar } from './navigation/NavigationBar';
 import { EditorFooter } from './EditorFooter';
 import { EditorSidebar } from './EditorSidebar';
@@ -72,6 +73,7 @@ export function LabelEditor({ caseId, volumes, initialState, user, nextCase }: L
   const available = useMemo(() => MODALITIES.filter((m) => volumes.some((v) => v.modality === m)), [volumes]);
   const router = useRouter();
   const viewState = useViewNavigation(containerRef, viewer);
+  const viewHeight = useFitViewHeight(containerRef);
   const [sheetOpen, setSheetOpen] = useState(false);
   const nextModality = useCallback(() => {
     setView((v) => ({ ...v, modality: available[(available.indexOf(v.modality) + 1) % available.length] ?? v.modality }));
@@ -187,7 +189,8 @@ export function LabelEditor({ caseId, volumes, initialState, user, nextCase }: L
           onRemoveIslands={cmd.removeIslands}
           onSuggestThreshold={cmd.suggestThreshold}
         />
-        {settings.tool === 'fill' && <FillLimit limitMl={regionGuard.limitMl} onChange={regionGuard.setLimitMl} />}
+        {/* shown whatever the tool: a row that came and went with the fill tool moved the view under the pointer */}
+        <FillLimit limitMl={regionGuard.limitMl} onChange={regionGuard.setLimitMl} />
         <ModeBanner mode={va.mode} onBack={() => va.setMode({ kind: 'edit' })} />
         <NavigationBar
           state={viewState}
@@ -195,7 +198,11 @@ export function LabelEditor({ caseId, volumes, initialState, user, nextCase }: L
           onFit={() => viewer?.view.fit()}
           onSlice={(axis, i) => viewer?.view.setSlice(axis, i)}
         />
-        <div ref={containerRef} className="relative h-[70vh] min-h-96 overflow-hidden rounded bg-black">
+        <div
+          ref={containerRef}
+          className="relative h-[70vh] overflow-hidden rounded bg-black"
+          style={viewHeight ? { height: viewHeight } : undefined}
+        >
           <canvas
             ref={canvasRef}
             className={`h-full w-full ${editable && settings.tool !== 'navigate' ? 'cursor-crosshair' : ''}`}

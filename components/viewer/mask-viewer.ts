@@ -275,7 +275,11 @@ export class MaskViewer {
     const rect = nv.gl.canvas instanceof HTMLCanvasElement ? nv.gl.canvas.getBoundingClientRect() : null;
     if (!rect) return null;
     const dpr = nv.uiData.dpr!;
-    return { x: rect.left + hit.pos[0] / dpr, y: rect.top + hit.pos[1] / dpr };
+    const x = hit.pos[0] / dpr,
+      y = hit.pos[1] / dpr;
+    // zoomed or panned, a voxel can lie in its view's tile yet off the canvas: a click there lands on something else
+    if (x < 0 || y < 0 || x >= rect.width || y >= rect.height) return null;
+    return { x: rect.left + x, y: rect.top + y };
   }
 
   /** Draws synchronously, so that a timestamp taken right after marks a frame on screen. */

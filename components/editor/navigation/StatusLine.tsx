@@ -45,7 +45,7 @@ export function StatusLine({
   }, [containerRef, viewer, mask]);
 
   return (
-    <p className="min-h-5 font-mono text-xs text-slate-700" data-testid="cursor-readout" aria-live="off">
+    <p className="min-h-8 font-mono text-xs text-slate-700" data-testid="cursor-readout" aria-live="off">
       {probe ? (
         <>
           <span data-testid="readout-voxel">
