@@ -7,12 +7,13 @@
  *   the saved version's bytes in the same page.
  * - paint latency per pointer event: scripted brush strokes with the real mouse across the axial view; for each
  *   mousemove, the time from the event to the end of the frame that drew its paint (the editor dispatches
- *   `tw:mask-frame` after each mask frame). Baseline: the same strokes with `?maskUpload=full` (the whole drawing
- *   uploaded every frame, as before the slab upload), in the same run. See bench/paint-latency.ts.
+ *   `tw:mask-frame` after each mask frame). Baseline: the same strokes with `?strokePreview=off` (NiiVue renders
+ *   every frame of a stroke, as before the 2D stroke preview), in the same run; `?maskUpload=full` (the whole drawing
+ *   uploaded every frame, as before the slab upload) is recorded beside it. See bench/paint-latency.ts.
  * The load average (1 min) before and after is recorded: on a loaded machine every figure grows.
  * Needs `next build` first. Uses its own temporary database and blob folder and a server on port 3111.
  *   npx tsx --conditions=react-server bench/editor.ts [--loads 3] [--saves 5] [--profile]
- * --profile prints the main thread's heaviest functions during the strokes, for both upload paths.
+ * --profile prints the main thread's heaviest functions during the strokes, with and without the preview.
  * Writes bench/results/editor.json.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -186,10 +187,11 @@ async function main() {
   try {
     const editUrl = `${BASE}/cases/${caseId}/edit`;
     const paint = await paintLatency(browser, (page) => login(page), editUrl, '', values.profile);
-    const paintFull = await paintLatency(browser, (page) => login(page), editUrl, '?maskUpload=full', values.profile);
+    const paintRender = await paintLatency(browser, (page) => login(page), editUrl, '?strokePreview=off', values.profile);
+    const paintFull = await paintLatency(browser, (page) => login(page), editUrl, '?strokePreview=off&maskUpload=full', false);
     // Diagnostic: a smaller window has fewer pixels for software WebGL to shade per frame.
     const paintSmall = await paintLatency(browser, (page) => login(page), editUrl, '', false, { width: 1024, height: 640 });
-    if (values.profile) console.log(JSON.stringify({ slab: paint.hot, whole: paintFull.hot }, null, 1));
+    if (values.profile) console.log(JSON.stringify({ preview: paint.hot, render: paintRender.hot }, null, 1));
     const loads = [];
     for (let i = 0; i < Number(values.loads); i++) loads.push(await firstFrame(browser, caseId));
     const save = await saveRoundTrips(browser, caseId, Number(values.saves));
@@ -216,10 +218,13 @@ async function main() {
       paint_event_target_ms: 16,
       paint_events: paint.events,
       paint_stroke_ms_per_event: r1(paint.wallPerEvent),
+      paint_render_per_frame_median_ms: r1(paintRender.median),
+      paint_render_per_frame_p95_ms: r1(paintRender.p95),
+      paint_render_per_frame_ms_per_event: r1(paintRender.wallPerEvent),
       paint_full_upload_median_ms: r1(paintFull.median),
       paint_full_upload_p95_ms: r1(paintFull.p95),
       paint_full_upload_ms_per_event: r1(paintFull.wallPerEvent),
-      paint_ratio: r1(paint.median / paintFull.median),
+      paint_ratio: r1(paint.median / paintRender.median),
       paint_event_median_ms_1024x640: r1(paintSmall.median),
       paint_event_p95_ms_1024x640: r1(paintSmall.p95),
       load_avg_1m_before: r1(loadBefore),
@@ -231,7 +236,7 @@ async function main() {
     };
     console.table(result);
     console.log(
-      `first frame ${result.first_frame_ms} ms = ${result.first_frame_ratio}x a plain fetch of its bytes; save ${result.save_round_trip_ms} ms = ${result.save_ratio}x a plain fetch; paint ${result.paint_event_median_ms} ms/event median = ${result.paint_ratio}x the whole-drawing upload; load ${result.load_avg_1m_before}`,
+      `first frame ${result.first_frame_ms} ms = ${result.first_frame_ratio}x a plain fetch of its bytes; save ${result.save_round_trip_ms} ms = ${result.save_ratio}x a plain fetch; paint ${result.paint_event_median_ms} ms/event median = ${result.paint_ratio}x rendering NiiVue per frame; load ${result.load_avg_1m_before}`,
     );
     fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
     fs.writeFileSync(path.join(ROOT, 'bench/results/editor.json'), JSON.stringify(result, null, 2) + '\n');

@@ -50,7 +50,8 @@ export function LabelEditor({ caseId, volumes, initialState, user, nextCase }: L
     : (volumes[0]?.modality as Modality);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const containerRef = useRef<HTMLDivElement>(null);
-  const load = useEditorViewer(canvasRef, volumes, firstModality, start.maskSha);
+  const overlayRef = useRef<HTMLCanvasElement>(null);
+  const load = useEditorViewer(canvasRef, overlayRef, volumes, firstModality, start.maskSha);
   const { viewer, session } = load;
   const snap = useSyncExternalStore(
     session?.subscribe ?? noop,
@@ -208,6 +209,7 @@ export function LabelEditor({ caseId, volumes, initialState, user, nextCase }: L
             className={`h-full w-full ${editable && settings.tool !== 'navigate' ? 'cursor-crosshair' : ''}`}
             data-testid="viewer-canvas"
           />
+          <canvas ref={overlayRef} className="pointer-events-none absolute inset-0 h-full w-full" data-testid="stroke-preview" />
           {load.status !== 'ready' && (
             <div className="absolute inset-0 flex items-center justify-center text-sm text-slate-200" role="status">
               {load.status === 'error'

@@ -1,9 +1,8 @@
 'use client';
 import { useCallback, useRef, useState, type RefObject } from 'react';
-import { EditSession } from '@/lib/editor/session';
-import type { MaskGrid } from '@/lib/editor/types';
+import type { EditSession } from '@/lib/editor/session';
 import type { MaskViewer } from '@/components/viewer/mask-viewer';
-import { unionRange, type DirtyRange } from '@/components/viewer/drawing-upload';
+import { newSession, type FrameTarget } from './mask-frames';
 import { loadViewerCode, useNiivue, type OpenContext, type ViewerHandle, type ViewerStatus } from '@/components/viewer/useNiivue';
 import { fetchBlob } from './api';
 
@@ -26,8 +25,7 @@ export interface ViewerLoad {
 
 interface Opened {
   session: EditSession;
-  /** the viewer the session's changes are drawn on: a restored WebGL context brings a new one */
-  target: { viewer: MaskViewer; signal: AbortSignal };
+  target: FrameTarget;
 }
 
 /**
@@ -38,6 +36,8 @@ interface Opened {
  */
 export function useEditorViewer(
   canvasRef: RefObject<HTMLCanvasElement | null>,
+  /** a 2D canvas over the view, for the preview of a brush stroke while it is drawn */
+  overlayRef: RefObject<HTMLCanvasElement | null>,
   volumes: ViewerVolume[],
   firstModality: string,
   maskSha256: string | null,
@@ -64,7 +64,7 @@ export function useEditorViewer(
     if (opened) viewer.setMask(opened.session.mask);
     else {
       const target = { viewer, signal };
-      opened = { session: newSession(mask, viewer.grid(), target, canvas), target };
+      opened = { session: newSession(mask, viewer.grid(), target, canvas, overlayRef.current), target };
     }
     opened.target.viewer = viewer;
     opened.target.signal = signal;
@@ -104,35 +104,6 @@ export function useEditorViewer(
   );
 
   return { viewer, session: nv.data?.session ?? null, status: nv.status, error: nv.error, loaded, ensureModality, swap: nv.swap };
-}
-
-/**
- * One texture upload per frame, however many mouse events change the mask, on whichever viewer is current. The
- * frame uploads only the slab the stroke changed since the last frame (everything after an undo, a fill...). Each
- * frame that shows mask changes dispatches `tw:mask-frame` on the canvas (detail: the time it finished), which the
- * editor benchmark reads to time painting from pointer event to frame.
- */
-function newSession(mask: Uint8Array, grid: MaskGrid, target: Opened['target'], canvas: HTMLCanvasElement): EditSession {
-  let queued = false;
-  let dirty: DirtyRange | null = null;
-  let all = false;
-  // `?maskUpload=full` keeps the old whole-volume upload per frame: the benchmark's same-page baseline.
-  const partial = new URLSearchParams(window.location.search).get('maskUpload') !== 'full';
-  return new EditSession(mask, grid, (range) => {
-    if (range && partial && !all) dirty = unionRange(dirty, range);
-    else all = true;
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(() => {
-      const upload = all ? null : dirty;
-      queued = false;
-      all = false;
-      dirty = null;
-      if (target.signal.aborted) return;
-      target.viewer.refreshMask(upload);
-      canvas.dispatchEvent(new CustomEvent('tw:mask-frame', { detail: performance.now() }));
-    });
-  });
 }
 
 /**

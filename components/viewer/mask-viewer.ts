@@ -4,6 +4,7 @@ import type { Axis, MaskGrid, Vec3 } from '@/lib/editor/types';
 import { decodeMaskBytes, decodeMaskFast, encodeMaskBytes } from './mask-codec';
 import { uploadDrawingSlab, type DirtyRange } from './drawing-upload';
 import { ViewNavigation } from './view-navigation';
+import { sliceGeometry, type SliceGeometry } from './slice-geometry';
 
 /**
  * The one place that talks to NiiVue. It renders volumes and a label mask the editor owns, converts mouse events to
@@ -174,7 +175,16 @@ export class MaskViewer {
     return encodeMaskBytes(this.nv, mask);
   }
 
+  /** the label colours, visibility and opacity last set: a stroke preview draws in the same */
+  labelStyle: LabelStyle | null = null;
+
+  /** Where the 2D view across `axis` draws its slice, or null where the layout has none. */
+  sliceGeometry(axis: Axis): SliceGeometry | null {
+    return sliceGeometry(this.nv, axis);
+  }
+
   setLabelStyle(style: LabelStyle) {
+    this.labelStyle = style;
     const rgb = ([1, 2, 3] as const).map((l) => style.colours[l]);
     const cmap = {
       R: [0, ...rgb.map((c) => c[0])],

@@ -85,7 +85,7 @@ export async function moveCrosshair(page: Page, vox: [number, number, number]) {
 }
 
 /** The whole CSS pixel nearest a voxel's centre: mouse events carry whole pixels, so aim where no rounding can slip. */
-async function screenPoint(page: Page, vox: [number, number, number]): Promise<{ x: number; y: number }> {
+export async function screenPoint(page: Page, vox: [number, number, number]): Promise<{ x: number; y: number }> {
   const p = await page.evaluate((v) => window.tumorwatchViewer!.clientPoint(v, 2), vox);
   if (!p) throw new Error(`voxel ${vox.join(',')} is not visible in the axial view`);
   return { x: Math.round(p.x), y: Math.round(p.y) };

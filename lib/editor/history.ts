@@ -41,6 +41,12 @@ export class ChangeRecorder {
     return this.n;
   }
 
+  /** Calls `visit` with each voxel first changed after the `from`-th and its value before; returns `touched`. */
+  visitSince(from: number, visit: (index: number, before: number) => void): number {
+    for (let i = from; i < this.n; i++) visit(this.indices[i], this.before[i]);
+    return this.n;
+  }
+
   /** Smallest and largest index first changed since `from` (a `touched` count taken earlier), or null if none. */
   rangeSince(from: number): { first: number; last: number } | null {
     if (from >= this.n) return null;

@@ -114,6 +114,16 @@ export class EditSession {
     return this.stroke !== null;
   }
 
+  /** Visits the voxels the stroke in progress first changed after its `from`-th (see ChangeRecorder.visitSince). */
+  visitStrokeChanges(from: number, visit: (index: number, before: number) => void): number {
+    return this.stroke ? this.stroke.rec.visitSince(from, visit) : from;
+  }
+
+  /** the stroke in progress: the view it paints in, and whether it erases (a live preview can show paint, not erasure) */
+  get activeStroke(): { axis: Axis; erases: boolean } | null {
+    return this.stroke && { axis: this.lastAxis, erases: this.stroke.spec.value === 0 };
+  }
+
   /**
    * Flood fill from a voxel in the slice across `axis`, or in 3D, kept inside `guard.within`; returns the voxels
    * changed, FILL_TOO_LARGE when the region is too large or FILL_DECLINED when `guard.approve` refused the change
