@@ -65,4 +65,27 @@ describe('EditSession', () => {
     s.reset(new Uint8Array(32 * 32 * 8));
     expect(s.getSnapshot()).toMatchObject({ dirty: false, canUndo: false, counts: { '1': 0, '2': 0, '3': 0 } });
   });
+
+  it('tells a stroke preview what the stroke in progress changed, incrementally, and which view it paints in', () => {
+    const s = new EditSession(new Uint8Array(32 * 32 * 8), grid);
+    expect(s.activeStroke).toBeNull();
+    s.beginStroke([5, 5, 4], 1, brush);
+    expect(s.activeStroke).toEqual({ axis: 1, erases: false });
+    const seen: [number, number][] = [];
+    let n = s.visitStrokeChanges(0, (i, before) => seen.push([i, before]));
+    const first = seen.length;
+    expect(first).toBeGreaterThan(0);
+    s.moveStroke([15, 5, 4]);
+    n = s.visitStrokeChanges(n, (i, before) => seen.push([i, before]));
+    expect(n).toBe(seen.length);
+    // every voxel once, each now the stroke's label and unlabelled before it
+    expect(new Set(seen.map(([i]) => i)).size).toBe(seen.length);
+    expect(seen.every(([i, before]) => s.mask[i] === 2 && before === 0)).toBe(true);
+    s.endStroke();
+    expect(s.activeStroke).toBeNull();
+    expect(s.getSnapshot().counts['2']).toBe(seen.length);
+    s.beginStroke([5, 5, 4], 2, { ...brush, kind: 'eraser' });
+    expect(s.activeStroke).toEqual({ axis: 2, erases: true });
+    s.endStroke();
+  });
 });
