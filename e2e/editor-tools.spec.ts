@@ -83,6 +83,18 @@ test('fill between slices interpolates the gap; remove islands deletes a stray v
     await clickVoxel(page, [120, 120, slice]);
   }
   await expectCounts(page, plus(start, '3', 2 * 441));
+  // past the fill limit it asks first, as a fill does: declined, nothing changes
+  await page.getByLabel('Fill limit (mL)').fill('1');
+  const asked: string[] = [];
+  page.once('dialog', (dialog) => {
+    asked.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.getByRole('button', { name: 'Fill between slices' }).click();
+  await expect(page.getByTestId('editor-notice')).toHaveText('Fill between slices not applied: nothing changed.');
+  expect(asked).toEqual(['This fill between slices changes 1.3 mL (ET). Apply?']);
+  await expectCounts(page, plus(start, '3', 2 * 441));
+  await page.getByLabel('Fill limit (mL)').fill('10');
   await page.getByRole('button', { name: 'Fill between slices' }).click();
   await expect(page.getByTestId('editor-notice')).toHaveText('Filled 3 slices (1,323 voxels).');
   await expectCounts(page, plus(start, '3', 5 * 441));

@@ -79,6 +79,7 @@ export function LabelEditor({ caseId, volumes, initialState, user, nextCase }: L
   const nextModality = useCallback(() => {
     setView((v) => ({ ...v, modality: available[(available.indexOf(v.modality) + 1) % available.length] ?? v.modality }));
   }, [available]);
+  const regionGuard = useRegionGuard(viewer, load.loaded, notify);
   const cmd = useEditorCommands({
     viewer,
     session,
@@ -93,9 +94,9 @@ export function LabelEditor({ caseId, volumes, initialState, user, nextCase }: L
     onZoom: (d) => viewer?.view.zoomBy(d > 0 ? 1.25 : 0.8),
     onFit: () => viewer?.view.fit(),
     onShortcutSheet: () => setSheetOpen((o) => !o),
+    approve: regionGuard.approve,
     onNextCase: () => (nextCase ? router.push(`/cases/${nextCase.caseId}/edit`) : notify('No other case is waiting in the review queue.')),
   });
-  const regionGuard = useRegionGuard(viewer, load.loaded, notify);
   useCanvasTools(containerRef, viewer, session, editable, cmd.handlers, regionGuard.handle);
   useAutomationHook(viewer, load.status === 'ready');
 

@@ -2,9 +2,10 @@
 import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
 import { commandForKey, type EditorCommand } from '@/lib/editor/shortcuts';
 import type { EditSession, ToolSpec } from '@/lib/editor/session';
+import type { Spacing } from '@/lib/editor/types';
 import { percentiles } from '@/lib/editor/threshold';
 import type { MaskViewer } from '@/components/viewer/mask-viewer';
-import { nextSize, PROTECTIONS, protectionKey, type Modality, type ToolSettings } from './settings';
+import { LABEL_NAMES, nextSize, PROTECTIONS, protectionKey, type Modality, type ToolSettings } from './settings';
 import type { ToolHandlers } from './useCanvasTools';
 
 interface Deps {
@@ -22,6 +23,8 @@ interface Deps {
   onFit(): void;
   onShortcutSheet(): void;
   onNextCase(): void;
+  /** the region guard's size question (useRegionGuard): true to go ahead */
+  approve(action: string, voxels: number, spacing: Spacing, labelName: string): boolean;
 }
 
 /** Turns toolbar settings and key presses into edit-session operations. */
@@ -87,13 +90,17 @@ export function useEditorCommands(d: Deps) {
 
   const interpolate = useCallback(() => {
     if (!session || !editable) return;
-    const r = session.interpolate(settings.label, settings.protection.mode === 'any' ? { mode: 'background' } : settings.protection);
+    const rule = settings.protection.mode === 'any' ? ({ mode: 'background' } as const) : settings.protection;
+    const approve = (voxels: number) => d.approve('fill between slices', voxels, session.grid.spacing, LABEL_NAMES[settings.label]);
+    const r = session.interpolate(settings.label, rule, undefined, approve);
     notify(
-      r.filledSlices
-        ? `Filled ${r.filledSlices} slices (${r.changedVoxels.toLocaleString()} voxels).`
-        : 'No gap to fill: draw the label on two slices with empty slices between them.',
+      r.declined
+        ? 'Fill between slices not applied: nothing changed.'
+        : r.filledSlices
+          ? `Filled ${r.filledSlices} slices (${r.changedVoxels.toLocaleString()} voxels).`
+          : 'No gap to fill: draw the label on two slices with empty slices between them.',
     );
-  }, [session, editable, settings.label, settings.protection, notify]);
+  }, [session, editable, settings.label, settings.protection, notify, d]);
 
   const removeIslands = useCallback(() => {
     if (!session || !editable) return;

@@ -2,7 +2,7 @@
 import { useCallback, useLayoutEffect, useRef, useState } from 'react';
 import { FILL_DECLINED, type EditSession, type FillGuard, type ToolSpec } from '@/lib/editor/session';
 import { changedMl, confirmText, headMask, needsConfirmation } from '@/lib/editor/region-guard';
-import type { Vec3 } from '@/lib/editor/types';
+import type { Spacing, Vec3 } from '@/lib/editor/types';
 import type { MaskViewer } from '@/components/viewer/mask-viewer';
 import { LABEL_NAMES } from './settings';
 
@@ -43,6 +43,15 @@ export function useRegionGuard(viewer: MaskViewer | null, loaded: string[], noti
     return head.current.mask;
   }, [viewer, loaded]);
 
+  /** true when a change of `voxels` is within the limit or the user says yes to it */
+  const approve = useCallback(
+    (action: string, voxels: number, spacing: Spacing, name: string) => {
+      const ml = changedMl(voxels, spacing);
+      return !needsConfirmation(ml, limitMl) || window.confirm(confirmText(action, ml, name));
+    },
+    [limitMl],
+  );
+
   const handle = useRef<RegionGuardHandle>({ fill: () => {} });
   useLayoutEffect(() => {
     handle.current.fill = (session, vox, axis, spec, in3d, done) => {
@@ -54,15 +63,12 @@ export function useRegionGuard(viewer: MaskViewer | null, loaded: string[], noti
       const name = spec.kind === 'eraser' ? 'erase' : LABEL_NAMES[spec.label];
       const guard: FillGuard = {
         within,
-        approve: (voxels) => {
-          const ml = changedMl(voxels, session.grid.spacing);
-          return !needsConfirmation(ml, limitMl) || window.confirm(confirmText('fill', ml, name));
-        },
+        approve: (voxels) => approve('fill', voxels, session.grid.spacing, name),
       };
       const n = session.fill(vox, axis, spec, in3d, guard);
       if (n === FILL_DECLINED) notify('Fill not applied: nothing changed.');
       else done(n);
     };
   });
-  return { handle, limitMl, setLimitMl };
+  return { handle, limitMl, setLimitMl, approve };
 }

@@ -148,10 +148,24 @@ export class EditSession {
     return n;
   }
 
-  interpolate(label: EditLabel, rule: OverwriteRule, axis: Axis = this.lastAxis): InterpolateResult {
+  /**
+   * Fills the slices between outlines of `label` along `axis`. With `approve`, a change it refuses is put back and
+   * `declined` is set (the fill guard's question, asked of interpolation too).
+   */
+  interpolate(
+    label: EditLabel,
+    rule: OverwriteRule,
+    axis: Axis = this.lastAxis,
+    approve?: (changedVoxels: number) => boolean,
+  ): InterpolateResult & { declined?: boolean } {
     const rec = new ChangeRecorder(this.mask);
     const result = interpolateSlices(rec, this.mask, this.grid, { axis, label, rule });
-    this.commit(rec.finish(`Fill between slices (${label})`));
+    const entry = rec.finish(`Fill between slices (${label})`);
+    if (entry && approve && !approve(entry.indices.length)) {
+      for (let k = 0; k < entry.indices.length; k++) this.mask[entry.indices[k]] = entry.before[k];
+      return { ...result, declined: true };
+    }
+    this.commit(entry);
     return result;
   }
 

@@ -88,4 +88,22 @@ describe('EditSession', () => {
     expect(s.activeStroke).toEqual({ axis: 2, erases: true });
     s.endStroke();
   });
+
+  it('puts a fill between slices back when its size is refused, leaving no undo step', () => {
+    const s = new EditSession(new Uint8Array(32 * 32 * 8), grid);
+    for (const z of [2, 6]) {
+      s.beginStroke([10, 10, z], 2, { ...brush, sizeMm: 5 });
+      s.endStroke();
+    }
+    const before = s.mask.slice();
+    const counts = s.getSnapshot().counts;
+    const asked: number[] = [];
+    const r = s.interpolate(2, { mode: 'background' }, 2, (n) => (asked.push(n), false));
+    expect(r.declined).toBe(true);
+    expect(asked[0]).toBeGreaterThan(0);
+    expect(s.mask).toEqual(before);
+    expect(s.getSnapshot().counts).toEqual(counts);
+    expect(s.getSnapshot().undoLabel).toBe('Paint 2');
+    expect(s.interpolate(2, { mode: 'background' }, 2, () => true).changedVoxels).toBe(asked[0]);
+  });
 });
