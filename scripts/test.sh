@@ -26,6 +26,13 @@ npm run --silent db:check
 step "Unit and integration tests on SQLite (Vitest)"
 npx vitest run
 
+# pytest (Python, one core) runs beside the PostgreSQL run (Vitest, one file at a time): two single-threaded suites on
+# a 2-core machine, with nothing shared between them, take the time of the longer one instead of their sum.
+step "Trainer tests (pytest), in the background while the PostgreSQL run goes"
+mkdir -p data
+(cd training && ../.venv/bin/python -m pytest -q) >data/pytest.log 2>&1 &
+pytest_pid=$!
+
 if node -e "require('net').connect(5432,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))"; then
   step "Integration tests on PostgreSQL 127.0.0.1:5432 (Vitest)"
   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npm run --silent db:generate >/dev/null
@@ -37,8 +44,11 @@ else
   echo "NOTICE: no PostgreSQL server answers on 127.0.0.1:5432; the PostgreSQL integration run is skipped."
 fi
 
-step "Trainer tests (pytest)"
-(cd training && ../.venv/bin/python -m pytest -q)
+step "Trainer tests (pytest): the background run's result"
+pytest_ok=0
+wait "$pytest_pid" || pytest_ok=$?
+cat data/pytest.log
+[ "$pytest_ok" = 0 ] || { echo "pytest failed (exit $pytest_ok)"; exit "$pytest_ok"; }
 
 step "Production build (next build)"
 npx next build
