@@ -29,7 +29,7 @@ interface Deps {
 
 /** Turns toolbar settings and key presses into edit-session operations. */
 export function useEditorCommands(d: Deps) {
-  const { viewer, session, settings, editable, notify } = d;
+  const { viewer, session, settings, editable, notify, approve } = d;
   const intensities = useRef(new Map<string, Float32Array>());
 
   const valuesFor = useCallback(
@@ -91,8 +91,8 @@ export function useEditorCommands(d: Deps) {
   const interpolate = useCallback(() => {
     if (!session || !editable) return;
     const rule = settings.protection.mode === 'any' ? ({ mode: 'background' } as const) : settings.protection;
-    const approve = (voxels: number) => d.approve('fill between slices', voxels, session.grid.spacing, LABEL_NAMES[settings.label]);
-    const r = session.interpolate(settings.label, rule, undefined, approve);
+    const asked = (voxels: number) => approve('fill between slices', voxels, session.grid.spacing, LABEL_NAMES[settings.label]);
+    const r = session.interpolate(settings.label, rule, undefined, asked);
     notify(
       r.declined
         ? 'Fill between slices not applied: nothing changed.'
@@ -100,7 +100,7 @@ export function useEditorCommands(d: Deps) {
           ? `Filled ${r.filledSlices} slices (${r.changedVoxels.toLocaleString()} voxels).`
           : 'No gap to fill: draw the label on two slices with empty slices between them.',
     );
-  }, [session, editable, settings.label, settings.protection, notify, d]);
+  }, [session, editable, settings.label, settings.protection, notify, approve]);
 
   const removeIslands = useCallback(() => {
     if (!session || !editable) return;

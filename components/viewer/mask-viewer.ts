@@ -4,7 +4,7 @@ import type { Axis, MaskGrid, Vec3 } from '@/lib/editor/types';
 import { decodeMaskBytes, decodeMaskFast, encodeMaskBytes } from './mask-codec';
 import { uploadDrawingSlab, type DirtyRange } from './drawing-upload';
 import { ViewNavigation } from './view-navigation';
-import { sliceGeometry, type SliceGeometry } from './slice-geometry';
+import { clientPoint, hitTest, sliceGeometry, type SliceGeometry } from './slice-geometry';
 
 /**
  * The one place that talks to NiiVue. It renders volumes and a label mask the editor owns, converts mouse events to
@@ -235,18 +235,7 @@ export class MaskViewer {
 
   /** The voxel under the mouse in a 2D view, or null (outside the image, or on a 3D render tile). */
   hitTest(e: MouseEvent): VoxelHit | null {
-    const nv = this.nv;
-    const pos = nv.getNoPaddingNoBorderCanvasRelativeMousePosition(e, nv.gl.canvas);
-    if (!pos) return null;
-    const x = pos.x * nv.uiData.dpr!,
-      y = pos.y * nv.uiData.dpr!;
-    const tile = nv.tileIndex(x, y);
-    if (tile < 0 || nv.screenSlices[tile].axCorSag > SLICE_TYPE.SAGITTAL) return null;
-    const frac = nv.screenXY2TextureFrac(x, y, tile);
-    if (frac[0] < 0) return null;
-    const { dims } = this.grid();
-    const vox = [0, 1, 2].map((i) => Math.min(dims[i] - 1, Math.max(0, frac[i] * dims[i] - 0.5))) as Vec3;
-    return { vox, axis: (2 - nv.screenSlices[tile].axCorSag) as Axis };
+    return hitTest(this.nv, e, this.grid().dims);
   }
 
   /** The crosshair's voxel (RAS grid). */
@@ -277,19 +266,7 @@ export class MaskViewer {
 
   /** Client (page) coordinates of a voxel's centre in the 2D view across `axis`: for tests and tooling. */
   clientPoint(vox: Vec3, axis: Axis): { x: number; y: number } | null {
-    const nv = this.nv;
-    const wanted = (2 - axis) as SLICE_TYPE;
-    const frac = nv.vox2frac(vox);
-    const hit = nv.frac2canvasPosWithTile(frac, wanted);
-    if (!hit || nv.screenSlices[hit.tileIndex]?.axCorSag !== wanted) return null;
-    const rect = nv.gl.canvas instanceof HTMLCanvasElement ? nv.gl.canvas.getBoundingClientRect() : null;
-    if (!rect) return null;
-    const dpr = nv.uiData.dpr!;
-    const x = hit.pos[0] / dpr,
-      y = hit.pos[1] / dpr;
-    // zoomed or panned, a voxel can lie in its view's tile yet off the canvas: a click there lands on something else
-    if (x < 0 || y < 0 || x >= rect.width || y >= rect.height) return null;
-    return { x: rect.left + x, y: rect.top + y };
+    return clientPoint(this.nv, vox, axis);
   }
 
   /** Draws synchronously, so that a timestamp taken right after marks a frame on screen. */

@@ -1,6 +1,40 @@
 'use client';
-import type { Niivue } from '@niivue/niivue';
-import type { Axis } from '@/lib/editor/types';
+import { SLICE_TYPE, type Niivue } from '@niivue/niivue';
+import type { Axis, Dims, Vec3 } from '@/lib/editor/types';
+
+/**
+ * Voxels to screen and back in NiiVue's 2D views: the mouse's voxel (hitTest), a voxel's page point (clientPoint), and
+ * a whole slice's placement (sliceGeometry), all read from the tiles NiiVue last drew.
+ */
+
+/** The voxel under the mouse in a 2D view and the slice axis of that view, or null (outside the image, a 3D tile). */
+export function hitTest(nv: Niivue, e: MouseEvent, dims: Dims): { vox: Vec3; axis: Axis } | null {
+  const pos = nv.getNoPaddingNoBorderCanvasRelativeMousePosition(e, nv.gl.canvas);
+  if (!pos) return null;
+  const x = pos.x * nv.uiData.dpr!,
+    y = pos.y * nv.uiData.dpr!;
+  const tile = nv.tileIndex(x, y);
+  if (tile < 0 || nv.screenSlices[tile].axCorSag > SLICE_TYPE.SAGITTAL) return null;
+  const frac = nv.screenXY2TextureFrac(x, y, tile);
+  if (frac[0] < 0) return null;
+  const vox = [0, 1, 2].map((i) => Math.min(dims[i] - 1, Math.max(0, frac[i] * dims[i] - 0.5))) as Vec3;
+  return { vox, axis: (2 - nv.screenSlices[tile].axCorSag) as Axis };
+}
+
+/** Page coordinates of a voxel's centre in the 2D view across `axis`, or null where it is not on the canvas. */
+export function clientPoint(nv: Niivue, vox: Vec3, axis: Axis): { x: number; y: number } | null {
+  const wanted = (2 - axis) as SLICE_TYPE;
+  const hit = nv.frac2canvasPosWithTile(nv.vox2frac(vox), wanted);
+  if (!hit || nv.screenSlices[hit.tileIndex]?.axCorSag !== wanted) return null;
+  const rect = nv.gl.canvas instanceof HTMLCanvasElement ? nv.gl.canvas.getBoundingClientRect() : null;
+  if (!rect) return null;
+  const dpr = nv.uiData.dpr!;
+  const x = hit.pos[0] / dpr,
+    y = hit.pos[1] / dpr;
+  // zoomed or panned, a voxel can lie in its view's tile yet off the canvas: a click there lands on something else
+  if (x < 0 || y < 0 || x >= rect.width || y >= rect.height) return null;
+  return { x: rect.left + x, y: rect.top + y };
+}
 
 /**
  * Where one 2D view draws its slice, in the canvas's device pixels: the centre of in-plane voxel (0, 0), the step for

@@ -138,14 +138,7 @@ export class EditSession {
       maxVoxels: 5_000_000,
       within: guard.within,
     });
-    const entry = rec.finish(p.value === 0 ? 'Fill erase' : `Fill ${p.value}`);
-    if (entry && guard.approve && !guard.approve(entry.indices.length)) {
-      // the voxels were written to show nothing yet (no render ran): put them back before anyone sees them
-      for (let k = 0; k < entry.indices.length; k++) this.mask[entry.indices[k]] = entry.before[k];
-      return FILL_DECLINED;
-    }
-    this.commit(entry);
-    return n;
+    return this.commitIfApproved(rec.finish(p.value === 0 ? 'Fill erase' : `Fill ${p.value}`), guard.approve) ? n : FILL_DECLINED;
   }
 
   /**
@@ -160,13 +153,7 @@ export class EditSession {
   ): InterpolateResult & { declined?: boolean } {
     const rec = new ChangeRecorder(this.mask);
     const result = interpolateSlices(rec, this.mask, this.grid, { axis, label, rule });
-    const entry = rec.finish(`Fill between slices (${label})`);
-    if (entry && approve && !approve(entry.indices.length)) {
-      for (let k = 0; k < entry.indices.length; k++) this.mask[entry.indices[k]] = entry.before[k];
-      return { ...result, declined: true };
-    }
-    this.commit(entry);
-    return result;
+    return this.commitIfApproved(rec.finish(`Fill between slices (${label})`), approve) ? result : { ...result, declined: true };
   }
 
   removeIslands(minMl: number, scope: 'all' | EditLabel): IslandResult {
@@ -220,6 +207,19 @@ export class EditSession {
     for (let i = 0; i < this.mask.length; i++) if (this.mask[i] !== this.saved[i]) n++;
     this.unsavedVoxels = n;
     this.emit();
+  }
+
+  /**
+   * Commits a region tool's change unless `approve` refuses its size. A refused change was written but not yet
+   * rendered (no render ran): its voxels are put back before anyone sees them, leaving no undo step. False if refused.
+   */
+  private commitIfApproved(entry: EditEntry | null, approve?: (changedVoxels: number) => boolean): boolean {
+    if (entry && approve && !approve(entry.indices.length)) {
+      for (let k = 0; k < entry.indices.length; k++) this.mask[entry.indices[k]] = entry.before[k];
+      return false;
+    }
+    this.commit(entry);
+    return true;
   }
 
   private commit(entry: EditEntry | null) {
